@@ -1,0 +1,146 @@
+/**
+ * The one exit point of the CLI: commands are exported functions returning an exit code; every
+ * error ends here and is printed once, with its stable code, and mapped to an exit code.
+ */
+import { cac } from 'cac';
+import { ExitCodes, UsageError, toHarnessError, ConfigError } from '../errors/index.ts';
+import { createRedactor } from '../common/redact.ts';
+
+type CommandRunner = () => Promise<number>;
+
+export function buildCli(onAction: (run: CommandRunner) => void) {
+  const cli = cac('evochat-matrix');
+
+  cli
+    .command('twin <role>', 'Start a twin (chatwoot | evolution | s3 | proxy) by hand; stops on SIGINT/SIGTERM')
+    .option('--version <version>', 'Version profile: chatwoot 3.7.0|3.8.0|3.9.0, evolution 1.7.4|1.7.5')
+    .option('--port <port>', 'Port to listen on (default: the upstream default, 3000 / 8080)')
+    .option('--host <host>', 'Interface to bind', { default: '127.0.0.1' })
+    .action((role: string, options: Record<string, unknown>) =>
+      onAction(async () => (await import('./commands/twin.ts')).twinCommand({ role, ...options })),
+    );
+
+  cli
+    .command('run', 'Run the matrix (all cells of matrix.json, or a filtered subset)')
+    .option('--matrix <file>', 'Matrix file', { default: 'matrix.json' })
+    .option('--backend <backend>', 'auto | sim | docker', { default: 'auto' })
+    .option('--images <kind>', 'docker backend: upstream | twin', { default: 'upstream' })
+    .option('--chatwoot <versions>', 'Only these Chatwoot versions (comma-separated)')
+    .option('--evolution <versions>', 'Only these Evolution versions (comma-separated)')
+    .option('--storage <kinds>', 'Only these storages: local,minio')
+    .option('--suite <ids>', 'Only these suites (comma-separated)')
+    .option('--jobs <n>', 'How many cells / stacks at once')
+    .option('--out <dir>', 'Where result.json and the reports go', { default: 'out' })
+    .option('--compare <file>', 'A previous result.json: mark cells whose verdict changed')
+    .option('--no-progress', 'No live progress display')
+    .action((options: Record<string, unknown>) =>
+      onAction(async () => (await import('./commands/run.ts')).runCommand(options)),
+    );
+
+  cli
+    .command('list', 'List the cells and suites matrix.json selects')
+    .option('--matrix <file>', 'Matrix file', { default: 'matrix.json' })
+    .option('--json', 'Machine-readable output')
+    .action((options: Record<string, unknown>) =>
+      onAction(async () => (await import('./commands/list.ts')).listCommand(options)),
+    );
+
+  cli
+    .command('report <result>', 'Render an earlier result.json again')
+    .option('--format <formats>', 'terminal,junit,markdown,html,json', { default: 'terminal' })
+    .option('--out <dir>', 'Where files go (junit/markdown/html)')
+    .option('--compare <file>', 'A previous result.json to compare with')
+    .action((result: string, options: Record<string, unknown>) =>
+      onAction(async () => (await import('./commands/report.ts')).reportCommand({ result, ...options })),
+    );
+
+  cli
+    .command('can-i-upgrade', 'Answer: does the target pair work, and what is the smallest change that makes it work')
+    .option('--chatwoot <version>', 'Current Chatwoot version')
+    .option('--evolution <version>', 'Current Evolution version')
+    .option('--storage <kind>', 'local | minio', { default: 'local' })
+    .option('--to <targets>', 'e.g. chatwoot@3.8.0 or chatwoot@3.8.0,evolution@1.7.5')
+    .option('--from-result <file>', 'Answer from an earlier result.json without running')
+    .option('--backend <backend>', 'auto | sim | docker', { default: 'auto' })
+    .option('--images <kind>', 'docker backend: upstream | twin', { default: 'upstream' })
+    .option('--out <dir>', 'Where the result of the runs goes')
+    .option('--json', 'Machine-readable answer')
+    .action((options: Record<string, unknown>) =>
+      onAction(async () => (await import('./commands/can-i-upgrade.ts')).canIUpgradeCommand(options)),
+    );
+
+  cli
+    .command('doctor', 'Read-only checks of a running Chatwoot + Evolution deployment')
+    .option('--chatwoot-url <url>', 'Chatwoot base URL (env EVOCHAT_CHATWOOT_URL)')
+    .option('--chatwoot-token <token>', 'User access token (env EVOCHAT_CHATWOOT_TOKEN)')
+    .option('--account <id>', 'Chatwoot account id (env EVOCHAT_ACCOUNT)')
+    .option('--evolution-url <url>', 'Evolution base URL (env EVOCHAT_EVOLUTION_URL)')
+    .option('--evolution-key <key>', 'Evolution global API key (env EVOCHAT_EVOLUTION_KEY)')
+    .option('--instance <name>', 'Evolution instance to inspect')
+    .option('--config <file>', 'JSON/YAML file with the same settings')
+    .option('--allow-writes', 'Also run the bot status round trip (writes a message)')
+    .option('--out <dir>', 'Write result.json and reports there')
+    .option('--json', 'Print the JSON result')
+    .action((options: Record<string, unknown>) =>
+      onAction(async () => (await import('./commands/doctor.ts')).doctorCommand(options)),
+    );
+
+  cli
+    .command('repro <file>', 'Reproduce a bug report (YAML/JSON) and write a bundle')
+    .option('--out <dir>', 'Bundle directory', { default: 'repro-bundle' })
+    .option('--backend <backend>', 'auto | sim | docker', { default: 'auto' })
+    .option('--images <kind>', 'docker backend: upstream | twin', { default: 'upstream' })
+    .option('--keep', 'Leave the stack running and print its URLs until interrupted')
+    .action((file: string, options: Record<string, unknown>) =>
+      onAction(async () => (await import('./commands/repro.ts')).reproCommand({ file, ...options })),
+    );
+
+  cli
+    .command('clean', 'Remove containers and networks left by earlier runs (by label)')
+    .option('--older-than <minutes>', 'Only resources older than this')
+    .option('--dry-run', 'Only list what would be removed')
+    .action((options: Record<string, unknown>) =>
+      onAction(async () => (await import('./commands/clean.ts')).cleanCommand(options)),
+    );
+
+  cli.help();
+  return cli;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let runner: CommandRunner | undefined;
+  const cli = buildCli((run) => {
+    runner = run;
+  });
+  cli.parse(['node', 'evochat-matrix', ...argv], { run: false });
+  if (cli.options.help || cli.options.h) return ExitCodes.ok;
+  if (!cli.matchedCommand) {
+    const given = cli.args[0];
+    cli.outputHelp();
+    throw new UsageError(given ? `unknown command "${given}"` : 'no command given');
+  }
+  await cli.runMatchedCommand();
+  if (!runner) throw new UsageError('command did not start');
+  return runner();
+}
+
+export function printError(error: unknown): number {
+  const harnessError = toHarnessError(error);
+  // Secrets can reach error messages through URLs or echoed bodies; redact what looks like one.
+  const redact = createRedactor();
+  const lines = [`error ${harnessError.code}: ${redact.text(harnessError.message)}`];
+  if (harnessError instanceof ConfigError) {
+    for (const issue of harnessError.issues) {
+      const allowed = issue.allowed ? ` (allowed: ${issue.allowed.map((v) => JSON.stringify(v)).join(', ')})` : '';
+      const value = 'value' in issue ? ` got ${JSON.stringify(issue.value)}` : '';
+      lines.push(`  at ${issue.path || '(root)'}: ${issue.message}${value}${allowed}`);
+    }
+  }
+  if (harnessError.hint) lines.push(`hint: ${harnessError.hint}`);
+  if (harnessError.code === 'EVOCHAT_E_INTERNAL' && harnessError.cause instanceof Error && harnessError.cause.stack) {
+    lines.push(redact.text(harnessError.cause.stack));
+    lines.push('This is a bug in evochat-matrix; please report it with the lines above.');
+  }
+  process.stderr.write(`${lines.join('\n')}\n`);
+  return harnessError.exitCode;
+}

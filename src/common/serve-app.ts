@@ -1,0 +1,49 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { createAdaptorServer } from '@hono/node-server';
+
+/** Anything with a WHATWG fetch handler: a Hono app qualifies. */
+export interface FetchApp {
+  fetch: (request: Request, ...rest: any[]) => Response | Promise<Response>;
+}
+
+export interface ServeOptions {
+  /** Defaults to 127.0.0.1: services never listen on other interfaces unless asked (containers). */
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+}
+
+export interface ServedApp {
+  url: string;
+  host: string;
+  port: number;
+  server: Server;
+  close(): Promise<void>;
+}
+
+/** Starts an HTTP server for a fetch-style app and resolves once it listens. */
+export async function serveApp(app: FetchApp, options: ServeOptions = {}): Promise<ServedApp> {
+  const host = options.host ?? '127.0.0.1';
+  const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  return {
+    url: `http://${urlHost}:${port}`,
+    host,
+    port,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections?.();
+      }),
+  };
+}

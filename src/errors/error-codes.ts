@@ -1,0 +1,35 @@
+/**
+ * Stable error codes. They appear in JSON results, JUnit `type` attributes and CLI output,
+ * so other tools may match on them: never rename one, only add.
+ */
+export const ErrorCodes = {
+  usage: 'EVOCHAT_E_USAGE',
+  config: 'EVOCHAT_E_CONFIG',
+  resultSchema: 'EVOCHAT_E_RESULT_SCHEMA',
+  bugReport: 'EVOCHAT_E_BUG_REPORT',
+  serviceStart: 'EVOCHAT_E_SERVICE_START',
+  serviceUnreachable: 'EVOCHAT_E_SERVICE_UNREACHABLE',
+  waitTimeout: 'EVOCHAT_E_WAIT_TIMEOUT',
+  imageMissing: 'EVOCHAT_E_IMAGE_MISSING',
+  imageBuild: 'EVOCHAT_E_IMAGE_BUILD',
+  dockerUnavailable: 'EVOCHAT_E_DOCKER_UNAVAILABLE',
+  bootstrap: 'EVOCHAT_E_BOOTSTRAP',
+  scenarioAssert: 'EVOCHAT_E_SCENARIO_ASSERT',
+  scenarioDeadline: 'EVOCHAT_E_SCENARIO_DEADLINE',
+  upstreamResponse: 'EVOCHAT_E_UPSTREAM_RESPONSE',
+  capabilityMissing: 'EVOCHAT_E_CAPABILITY_MISSING',
+  interrupted: 'EVOCHAT_E_INTERRUPTED',
+  internal: 'EVOCHAT_E_INTERNAL',
+} as const;
+
+export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
+
+/** Process exit codes (DESIGN.md §5). */
+export const ExitCodes = {
+  ok: 0,
+  unexpected: 1,
+  usage: 2,
+  infrastructure: 3,
+} as const;
+
+export type ExitCode = (typeof ExitCodes)[keyof typeof ExitCodes];

@@ -1,0 +1,91 @@
+import type { BackendName, ChatwootVersion, EvolutionVersion, Storage } from '../matrix/axes.ts';
+
+/**
+ * What a stack can do beyond plain HTTP to the two products. Scenarios declare what they need;
+ * a stack without it reports the scenario skipped with the reason, never passed.
+ */
+export const CAPABILITIES = {
+  /** A simulated WhatsApp is attached: pair by "scanning" the QR, inject inbound messages, read what was sent. */
+  whatsappPeer: 'whatsappPeer',
+  /** The object store can be inspected with S3 clients (minio storage only). */
+  s3Inspect: 's3Inspect',
+  /** Latency can be injected between Chatwoot and its object store. */
+  storageLatency: 'storageLatency',
+  /** Exchanges on each link are recorded and can be read back per cell. */
+  evidence: 'evidence',
+  /** The harness may write to the deployment (create instances, post messages). False for a read-only attach. */
+  writes: 'writes',
+} as const;
+export type Capability = (typeof CAPABILITIES)[keyof typeof CAPABILITIES];
+
+export interface ChatwootEndpoint {
+  /** URL as the test process reaches it (through the recording proxy where there is one). */
+  url: string;
+  /** URL as Evolution reaches it (what goes into chatwoot_url). */
+  urlFromEvolution: string;
+  accountId: number;
+  /** An administrator's user access token for accountId. Secret: never print it. */
+  token: string;
+  /** The account's locale, which decides the language of 422 filter errors. */
+  locale: 'en' | 'pt_BR';
+}
+
+export interface EvolutionEndpoint {
+  /** URL as the test process reaches it. */
+  url: string;
+  /** The global AUTHENTICATION_API_KEY. Secret. */
+  apiKey: string;
+  /** SERVER_URL exactly as configured (Evolution uses it verbatim for webhook_url). */
+  serverUrl: string;
+  version: EvolutionVersion;
+}
+
+export interface S3Endpoint {
+  /** Endpoint as the test process reaches it. */
+  endpoint: string;
+  /** Endpoint as Chatwoot reaches it (STORAGE_ENDPOINT). */
+  endpointFromChatwoot: string;
+  bucket: string;
+  region: string;
+  accessKeyId: string;
+  /** Secret. */
+  secretAccessKey: string;
+  forcePathStyle: boolean;
+}
+
+/** Everything a scenario may use. Serialisable: it crosses into vitest workers. */
+export interface CellStack {
+  cellId: string;
+  backend: BackendName;
+  /** For the docker backend: which images provided the services. */
+  images: 'upstream' | 'twin' | undefined;
+  chatwootVersion: ChatwootVersion;
+  evolutionVersion: EvolutionVersion;
+  storage: Storage;
+  capabilities: Capability[];
+  chatwoot: ChatwootEndpoint;
+  /** A second account on the same Chatwoot with locale pt_BR (for locale-dependent messages). */
+  chatwootPtBr: ChatwootEndpoint | undefined;
+  evolution: EvolutionEndpoint;
+  /** Prefix for instance names this cell creates, so cells sharing an Evolution never collide. */
+  instancePrefix: string;
+  s3: S3Endpoint | undefined;
+  /** Control API of the simulated WhatsApp (capability whatsappPeer). */
+  whatsappControlUrl: string | undefined;
+  /** Read-back of this cell's recorded exchanges and logs (capability evidence). */
+  evidenceUrl: string | undefined;
+  /**
+   * Stacks deliberately misconfigured for the configuration-fault suite, sharing this cell's
+   * Chatwoot version and storage. Undefined where the backend cannot provide them.
+   */
+  faults: {
+    /** Evolution whose SERVER_URL ends with '/', so webhook_url gets '//chatwoot/webhook/…'. */
+    trailingSlashEvolution: EvolutionEndpoint | undefined;
+    /** Evolution whose SERVER_URL points where Chatwoot cannot connect. */
+    unreachableEvolution: EvolutionEndpoint | undefined;
+    /** Chatwoot of this version on S3 storage behind a latency proxy, with the control to set the delay. */
+    slowStorage:
+      | { chatwoot: ChatwootEndpoint; s3: S3Endpoint; latencyControlUrl: string }
+      | undefined;
+  };
+}
