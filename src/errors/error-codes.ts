@@ -20,6 +20,10 @@ export const ErrorCodes = {
   capabilityMissing: 'EVOCHAT_E_CAPABILITY_MISSING',
   interrupted: 'EVOCHAT_E_INTERRUPTED',
   internal: 'EVOCHAT_E_INTERNAL',
+  /** doctor / attach: the deployment runs versions this tool has no profiles for (e.g. Evolution 2.x). */
+  unsupportedTarget: 'EVOCHAT_E_UNSUPPORTED_TARGET',
+  /** docker backend / clean: a labelled container or network could not be removed. */
+  cleanup: 'EVOCHAT_E_CLEANUP',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -28,9 +28,29 @@ export interface PlannedService {
   dependsOn: string[];
 }
 
+/** Per-axis settings from matrix.json (`settings`), with defaults applied. */
+export interface PlanSettings {
+  chatwoot: {
+    /** DEFAULT_LOCALE of every Chatwoot: the language of the devise 401. */
+    defaultLocale: 'en' | 'pt_BR';
+  };
+  evolution: {
+    /** LANGUAGE of every Evolution: the language of its bot messages. */
+    language: 'en' | 'pt-BR' | 'es';
+    /** Twins only: interval between QR codes of the simulated WhatsApp. */
+    qrRefreshMs: number;
+  };
+  storage: {
+    /** Latency the storage-latency-proxy adds for config-faults/slow-storage. */
+    latencyMs: number;
+  };
+}
+
 export interface RunPlan {
   cells: PlannedCell[];
   services: PlannedService[];
+  /** Settings every service is configured with; absent only in hand-made plans (backends then use the defaults). */
+  settings?: PlanSettings;
   /** What a naive plan (a full stack per cell, fault variants included) would start, for comparison. */
   naiveServiceCount: number;
 }

@@ -58,9 +58,15 @@ export const Diagnosis = z.object({
 });
 export type Diagnosis = z.infer<typeof Diagnosis>;
 
+/** compatibility: "does this pair work"; fault: a misconfiguration injected on purpose (expected to break). */
+export const ScenarioKind = z.enum(['compatibility', 'fault']);
+export type ScenarioKind = z.infer<typeof ScenarioKind>;
+
 export const ScenarioResult = z.object({
   id: z.string(),
   suite: z.string(),
+  /** Absent in hand-made results: treated as compatibility. */
+  kind: ScenarioKind.optional(),
   title: z.string(),
   /** The seed guide symptom this scenario covers. */
   seedSymptom: z.string(),
@@ -88,8 +94,15 @@ export const CellResult = z.object({
   chatwoot: z.enum(CHATWOOT_VERSIONS),
   evolution: z.enum(EVOLUTION_VERSIONS),
   storage: z.enum(STORAGES),
-  /** Aggregate of the scenario statuses: break > error > pass > skipped. */
+  /**
+   * Aggregate of the compatibility scenarios' statuses, break > error > pass > skipped: does this pair
+   * work. Fault scenarios (kind fault) are left out, they break on purpose.
+   */
   status: ScenarioStatus,
+  /**
+   * Aggregate of every scenario's verdict, unexpected-break > unexpected-pass > error > expected-break >
+   * pass > skipped, where a fault scenario that broke as expected counts as pass (src/verdict/classify.ts).
+   */
   verdict: Verdict,
   /** Why the verdict was expected (matrix.json), when a break was expected. */
   expectation: z.object({ scenarios: z.array(z.string()), reason: z.string(), references: z.array(z.string()) }).optional(),
@@ -106,6 +119,8 @@ export const CellResult = z.object({
 export type CellResult = z.infer<typeof CellResult>;
 
 export const SeedContradiction = z.object({
+  /** Stable id of the claim (src/verdict/seed-claims.ts). */
+  id: z.string().optional(),
   claim: z.string(),
   observed: z.string(),
   cells: z.array(z.string()),
@@ -138,7 +153,12 @@ export const RunResult = z.object({
     skipped: z.number().int(),
   }),
   seedContradictions: z.array(SeedContradiction),
+  /** Milliseconds per phase (load, plan, backend phases such as start/bootstrap, scenarios, evidence, report). */
   phases: z.record(z.string(), z.number()),
+  /** Services of the shared plan, of a naive stack-per-cell plan, and actually started by the backend. */
+  services: z.object({ planned: z.number().int(), naive: z.number().int(), started: z.number().int() }).optional(),
+  /** Warnings about the matrix file (expectations that can never be checked, …). */
+  warnings: z.array(z.string()).optional(),
   compare: z.object({ previous: z.string(), changedCells: z.array(z.string()) }).optional(),
   cells: z.array(CellResult),
 });

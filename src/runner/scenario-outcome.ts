@@ -9,6 +9,8 @@ export interface ScenarioOutcome {
   seedSymptom: string;
   status: ScenarioStatus;
   durationMs: number;
+  /** ISO time the scenario started: with durationMs, the window whose exchanges are its evidence. */
+  startedAt?: string;
   message?: string;
   errorCode?: string;
   skipReason?: string;

@@ -28,6 +28,8 @@ export interface ChatwootEndpoint {
   token: string;
   /** The account's locale, which decides the language of 422 filter errors. */
   locale: 'en' | 'pt_BR';
+  /** This Chatwoot's DEFAULT_LOCALE (language of the devise 401), when the backend knows it. */
+  defaultLocale?: string;
 }
 
 export interface EvolutionEndpoint {
@@ -74,6 +76,11 @@ export interface CellStack {
   whatsappControlUrl: string | undefined;
   /** Read-back of this cell's recorded exchanges and logs (capability evidence). */
   evidenceUrl: string | undefined;
+  /**
+   * A recording proxy standing where Evolution stands (same host / network): `POST <url>/__evochat/probe {url}`
+   * fetches a URL from there, e.g. a data_url "as Evolution would". Undefined where there is none.
+   */
+  evolutionSideProbeUrl?: string;
   /**
    * Stacks deliberately misconfigured for the configuration-fault suite, sharing this cell's
    * Chatwoot version and storage. Undefined where the backend cannot provide them.

@@ -1,0 +1,170 @@
+import { readFile } from 'node:fs/promises';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { ConfigError, UsageError } from '../../errors/index.ts';
+import { parseJsonText } from '../../matrix/json-syntax.ts';
+import { toConfigIssues } from '../../matrix/zod-config-issues.ts';
+
+/**
+ * A running deployment the harness attaches to (doctor, attach backend): where Chatwoot and
+ * Evolution answer and the credentials to read them. Secrets live here and nowhere else; every
+ * printer redacts them by value.
+ */
+export interface AttachTarget {
+  /** Base URL without a trailing slash, as this machine reaches it. */
+  chatwootUrl: string;
+  /** A Chatwoot user access token. Secret. */
+  chatwootToken: string;
+  accountId: number;
+  evolutionUrl: string;
+  /** Evolution's global AUTHENTICATION_API_KEY. Secret. */
+  evolutionKey: string;
+  /** The Evolution instance whose Chatwoot integration is inspected; optional. */
+  instance: string | undefined;
+}
+
+/** Where each setting can come from, in order of precedence: flags, then env, then the config file. */
+export const ATTACH_ENV_VARS = {
+  chatwootUrl: 'EVOCHAT_CHATWOOT_URL',
+  chatwootToken: 'EVOCHAT_CHATWOOT_TOKEN',
+  accountId: 'EVOCHAT_ACCOUNT',
+  evolutionUrl: 'EVOCHAT_EVOLUTION_URL',
+  evolutionKey: 'EVOCHAT_EVOLUTION_KEY',
+  instance: 'EVOCHAT_INSTANCE',
+} as const satisfies Record<keyof AttachTarget, string>;
+
+export const ATTACH_FLAGS = {
+  chatwootUrl: '--chatwoot-url',
+  chatwootToken: '--chatwoot-token',
+  accountId: '--account',
+  evolutionUrl: '--evolution-url',
+  evolutionKey: '--evolution-key',
+  instance: '--instance',
+} as const satisfies Record<keyof AttachTarget, string>;
+
+const httpUrl = z
+  .string()
+  .trim()
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+    } catch {
+      return false;
+    }
+  }, 'expected an http(s) URL such as https://chat.example.com')
+  .transform((value) => value.replace(/\/+$/, ''));
+
+const nonEmptySecret = z.string().trim().min(1, 'must not be empty');
+
+/** The config file (`--config`): the same settings, JSON or YAML, keys as in AttachTarget. */
+export const AttachConfigFile = z
+  .strictObject({
+    chatwootUrl: z.string().optional(),
+    chatwootToken: z.string().optional(),
+    accountId: z.union([z.number(), z.string()]).optional(),
+    evolutionUrl: z.string().optional(),
+    evolutionKey: z.string().optional(),
+    instance: z.string().optional(),
+  })
+  .meta({ title: 'evochat-matrix doctor target', description: 'Where the deployment answers and how to authenticate (secrets: keep the file private).' });
+
+const AttachTargetSchema = z.object({
+  chatwootUrl: httpUrl,
+  chatwootToken: nonEmptySecret,
+  accountId: z.coerce
+    .number({ error: 'expected a positive integer account id' })
+    .int('expected a positive integer account id')
+    .positive('expected a positive integer account id'),
+  evolutionUrl: httpUrl,
+  evolutionKey: nonEmptySecret,
+  instance: z.string().trim().min(1, 'must not be empty').optional(),
+});
+
+export interface AttachTargetSources {
+  /** Command-line options (cac camelCases them: chatwootUrl, chatwootToken, account, …). */
+  flags: Record<string, unknown>;
+  env: Record<string, string | undefined>;
+  /** Parsed config file contents, if one was given. */
+  file?: z.infer<typeof AttachConfigFile>;
+  fileName?: string;
+}
+
+const FLAG_KEYS: Record<keyof AttachTarget, string> = {
+  chatwootUrl: 'chatwootUrl',
+  chatwootToken: 'chatwootToken',
+  accountId: 'account',
+  evolutionUrl: 'evolutionUrl',
+  evolutionKey: 'evolutionKey',
+  instance: 'instance',
+};
+
+function firstGiven(...values: unknown[]): unknown {
+  for (const value of values) {
+    if (value === undefined || value === null || value === '' || value === true) continue;
+    return typeof value === 'number' ? value : String(value);
+  }
+  return undefined;
+}
+
+/**
+ * Merges flags > env > file and validates. Missing or malformed settings are a usage error (exit 2)
+ * naming the flag, the env var and the file key, never echoing a secret value.
+ */
+export function resolveAttachTarget(sources: AttachTargetSources): AttachTarget {
+  const keys = Object.keys(ATTACH_ENV_VARS) as (keyof AttachTarget)[];
+  const merged: Record<string, unknown> = {};
+  for (const key of keys) {
+    merged[key] = firstGiven(sources.flags[FLAG_KEYS[key]], sources.env[ATTACH_ENV_VARS[key]], sources.file?.[key]);
+  }
+  const parsed = AttachTargetSchema.safeParse(merged);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const key = String(issue.path[0]) as keyof AttachTarget;
+      const where = `${ATTACH_FLAGS[key]} / ${ATTACH_ENV_VARS[key]}${sources.fileName ? ` / ${key} in ${sources.fileName}` : ''}`;
+      const missing = merged[key] === undefined;
+      const secret = key === 'chatwootToken' || key === 'evolutionKey';
+      return {
+        path: key,
+        message: missing ? `missing: give ${where}` : `${issue.message} (from ${where})`,
+        ...(missing || secret ? {} : { value: merged[key] }),
+      };
+    });
+    throw new UsageError(`doctor needs ${problems.map((p) => p.path).join(', ')}: ${problems.map((p) => p.message).join('; ')}`, {
+      details: { issues: problems },
+      hint: 'tokens can come from env vars or --config <file> so they stay out of shell history',
+    });
+  }
+  return { ...parsed.data, instance: parsed.data.instance };
+}
+
+/** Reads a `--config` file (JSON or YAML by content: JSON is valid YAML, but JSON errors are clearer). */
+export async function loadAttachConfigFile(file: string): Promise<z.infer<typeof AttachConfigFile>> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`cannot read config file ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, [], { details: { file } });
+  }
+  let raw: unknown;
+  if (/^\s*[{[]/.test(text)) raw = parseJsonText(text, file);
+  else {
+    try {
+      raw = parseYaml(text);
+    } catch (error) {
+      throw new ConfigError(`${file}: invalid YAML: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`, [], { details: { file } });
+    }
+  }
+  const parsed = AttachConfigFile.safeParse(raw ?? {});
+  if (!parsed.success) {
+    // Values are omitted: a config file is where secrets live.
+    const issues = toConfigIssues(parsed.error.issues, raw, AttachConfigFile).map(({ value: _value, ...issue }) => issue);
+    throw new ConfigError(`${file} is invalid (${issues.length} problem${issues.length === 1 ? '' : 's'})`, issues, { details: { file } });
+  }
+  return parsed.data;
+}
+
+/** The values the redactor must hide wherever they appear. */
+export function attachSecrets(target: AttachTarget): string[] {
+  return [target.chatwootToken, target.evolutionKey];
+}

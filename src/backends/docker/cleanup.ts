@@ -1,0 +1,84 @@
+import type { ContainerRuntimeClient } from 'testcontainers';
+import { LABELS, labelFilter } from './labels.ts';
+
+export interface LabelledResource {
+  kind: 'container' | 'network';
+  id: string;
+  name: string;
+  runId: string;
+  createdAt: string | undefined;
+  /** Container state (running, exited, created…); networks have none. */
+  state?: string;
+}
+
+export interface ListOptions {
+  /** Only this run's resources; every evochat run's when omitted. */
+  runId?: string;
+  /** Only resources whose evochat.created-at is older than this instant. */
+  createdBefore?: Date;
+}
+
+function isOlder(createdAt: string | undefined, before: Date | undefined): boolean {
+  if (!before) return true;
+  const at = createdAt === undefined ? Number.NaN : Date.parse(createdAt);
+  // A resource without a readable creation time is kept: better a leftover than removing a running run's.
+  return !Number.isNaN(at) && at < before.getTime();
+}
+
+export async function listLabelledResources(client: ContainerRuntimeClient, options: ListOptions = {}): Promise<LabelledResource[]> {
+  const dockerode = client.container.dockerode;
+  const filters = JSON.stringify({ label: labelFilter(options.runId) });
+  const [containers, networks] = await Promise.all([dockerode.listContainers({ all: true, filters }), dockerode.listNetworks({ filters })]);
+  const resources: LabelledResource[] = [];
+  for (const container of containers) {
+    const labels = container.Labels ?? {};
+    resources.push({
+      kind: 'container',
+      id: container.Id,
+      name: (container.Names?.[0] ?? container.Id).replace(/^\//, ''),
+      runId: labels[LABELS.runId] ?? '',
+      createdAt: labels[LABELS.createdAt],
+      state: container.State,
+    });
+  }
+  for (const network of networks) {
+    const labels = network.Labels ?? {};
+    resources.push({ kind: 'network', id: network.Id, name: network.Name, runId: labels[LABELS.runId] ?? '', createdAt: labels[LABELS.createdAt] });
+  }
+  return resources.filter((resource) => isOlder(resource.createdAt, options.createdBefore));
+}
+
+export interface RemovalReport {
+  removed: LabelledResource[];
+  failed: { resource: LabelledResource; error: string }[];
+}
+
+const isNotFound = (error: unknown) => (error as { statusCode?: number }).statusCode === 404;
+
+/**
+ * Removes containers (forced: running ones are killed) and then networks, all in parallel per kind.
+ * A resource already gone counts as removed. Networks go last: Docker refuses to remove one with endpoints.
+ */
+export async function removeResources(client: ContainerRuntimeClient, resources: readonly LabelledResource[]): Promise<RemovalReport> {
+  const dockerode = client.container.dockerode;
+  const report: RemovalReport = { removed: [], failed: [] };
+  const attempt = async (resource: LabelledResource, remove: () => Promise<unknown>) => {
+    try {
+      await remove();
+      report.removed.push(resource);
+    } catch (error) {
+      if (isNotFound(error)) report.removed.push(resource);
+      else report.failed.push({ resource, error: error instanceof Error ? error.message : String(error) });
+    }
+  };
+  await Promise.all(
+    resources.filter((r) => r.kind === 'container').map((r) => attempt(r, () => dockerode.getContainer(r.id).remove({ force: true, v: true }))),
+  );
+  await Promise.all(resources.filter((r) => r.kind === 'network').map((r) => attempt(r, () => dockerode.getNetwork(r.id).remove())));
+  return report;
+}
+
+/** Everything of one run, gone. Returns what it removed; safe to call again (finds nothing). */
+export async function removeRun(client: ContainerRuntimeClient, runId: string): Promise<RemovalReport> {
+  return removeResources(client, await listLabelledResources(client, { runId }));
+}

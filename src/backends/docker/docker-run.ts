@@ -1,0 +1,214 @@
+/**
+ * Owns one run's Docker resources: the network, every container, their log files. Everything carries the run's
+ * labels, so teardown finds what it must remove even when a start was still in flight (a container exists
+ * before testcontainers returns a handle for it) or the process that created it is gone (`clean`).
+ */
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import type { ContainerRuntimeClient } from 'testcontainers';
+import { teeSink, type LogSink } from '../../common/log-sink.ts';
+import { ErrorCodes, InfrastructureError } from '../../errors/index.ts';
+import { createLogCapture, type LogCapture } from '../../evidence/log-capture.ts';
+import { removeResources, listLabelledResources, type LabelledResource, type RemovalReport } from './cleanup.ts';
+import { LABELS } from './labels.ts';
+import { createRunNetwork, type RunNetwork } from './network.ts';
+import type { ContainerSpec } from './specs/container-spec.ts';
+import { startContainer, type StartedContainerHandle } from './start-container.ts';
+
+export interface DockerRunOptions {
+  client: ContainerRuntimeClient;
+  runId: string;
+  /** Labels every resource carries (labels.ts runLabels). */
+  labels: Record<string, string>;
+  /** Logs go to <artifactsDir>/<cellId>/logs/<container>.log, once per cell the container serves. */
+  artifactsDir: string;
+  /** Applied to every line written to the log files (the in-memory capture keeps raw lines; the evidence hub redacts on read). */
+  redact?: (line: string) => string;
+  /** How long teardown waits for starts in flight to settle before sweeping again. */
+  settleTimeoutMs?: number;
+}
+
+/** Writes every line to several files (one per cell a shared container serves). */
+function fileFanout(paths: readonly string[], redact: (line: string) => string): LogSink & { close(): Promise<void> } {
+  const streams: WriteStream[] = paths.map((path) => {
+    mkdirSync(dirname(path), { recursive: true });
+    return createWriteStream(path, { flags: 'a' });
+  });
+  let closed = false;
+  return {
+    write(line) {
+      if (closed) return;
+      const text = redact(line.replace(/\n$/, ''));
+      for (const stream of streams) stream.write(`${text}\n`);
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await Promise.all(streams.map((stream) => new Promise<void>((resolve) => stream.end(() => resolve()))));
+    },
+  };
+}
+
+export interface ContainerLog {
+  spec: ContainerSpec;
+  capture: LogCapture;
+  /** Relative to artifactsDir, per cell. */
+  files: Map<string, string>;
+  /** Where the container's lines go: the capture (for evidence) and every cell's file. */
+  sink: LogSink;
+}
+
+export class DockerRun {
+  readonly runId: string;
+  readonly containerPrefix: string;
+  network: RunNetwork | undefined;
+  readonly handles = new Map<string, StartedContainerHandle>();
+  readonly logs = new Map<string, ContainerLog>();
+  /** Containers that exist (created), by id → spec name, including ones whose start has not returned. */
+  private readonly created = new Map<string, string>();
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly fanouts: { close(): Promise<void> }[] = [];
+  private closing: Promise<RemovalReport> | undefined;
+  containersStarted = 0;
+
+  constructor(private readonly options: DockerRunOptions) {
+    this.runId = options.runId;
+    // Docker names must be unique on the engine: the run id keeps parallel runs apart.
+    this.containerPrefix = `evochat-${options.runId.replace(/[^a-zA-Z0-9_.-]/g, '-')}`;
+  }
+
+  get client(): ContainerRuntimeClient {
+    return this.options.client;
+  }
+
+  get stopping(): boolean {
+    return this.closing !== undefined;
+  }
+
+  async createNetwork(): Promise<RunNetwork> {
+    if (this.stopping) throw this.stoppedError('network');
+    this.network = await createRunNetwork(this.options.client, this.containerPrefix, { ...this.options.labels, [LABELS.service]: 'network', [LABELS.role]: 'network' });
+    return this.network;
+  }
+
+  /** The cells a spec's container serves (from its label), for per-cell log copies. */
+  private cellsOf(spec: ContainerSpec): string[] {
+    return (spec.labels[LABELS.cells] ?? '').split(',').filter(Boolean);
+  }
+
+  private logFor(spec: ContainerSpec): ContainerLog {
+    const existing = this.logs.get(spec.name);
+    if (existing) return existing;
+    const files = new Map(this.cellsOf(spec).map((cell) => [cell, join(cell, 'logs', `${spec.name}.log`)]));
+    const capture = createLogCapture({ service: spec.name });
+    const fanout = fileFanout(
+      [...files.values()].map((path) => join(this.options.artifactsDir, path)),
+      this.options.redact ?? ((line) => line),
+    );
+    this.fanouts.push(fanout);
+    const log: ContainerLog = { spec, capture, files, sink: teeSink(capture, fanout) };
+    this.logs.set(spec.name, log);
+    return log;
+  }
+
+  /** Starts one container; the log sink is attached before start, so a failed wait leaves its lines on disk. */
+  async start(spec: ContainerSpec): Promise<StartedContainerHandle> {
+    if (this.stopping) throw this.stoppedError(spec.name);
+    if (!this.network) throw new Error('create the network first');
+    const log = this.logFor(spec);
+    const work = startContainer(spec, {
+      network: this.network,
+      containerName: `${this.containerPrefix}-${spec.name}`,
+      log: log.sink,
+      onCreated: (id) => this.created.set(id, spec.name),
+    });
+    this.inFlight.add(work);
+    try {
+      const handle = await work;
+      this.containersStarted += 1;
+      if (this.stopping) {
+        // Stop began while this one was starting: teardown's second sweep removes it.
+        throw this.stoppedError(spec.name);
+      }
+      this.handles.set(spec.name, handle);
+      return handle;
+    } catch (error) {
+      if (this.stopping) throw this.stoppedError(spec.name);
+      const lastLines = log.capture.lines().slice(-20);
+      const file = [...log.files.values()][0];
+      throw new InfrastructureError(ErrorCodes.serviceStart, `container ${spec.name} (${spec.image}) did not become ready: ${(error as Error).message}`, {
+        cause: error,
+        details: { container: spec.name, image: spec.image, role: spec.role, logFile: file, lastLines },
+        hint: file ? `its log is in ${join(this.options.artifactsDir, file)}` : undefined,
+      });
+    } finally {
+      this.inFlight.delete(work);
+    }
+  }
+
+  private stoppedError(what: string): InfrastructureError {
+    return new InfrastructureError(ErrorCodes.interrupted, `not starting ${what}: the run is stopping`);
+  }
+
+  /** Log file paths of a cell, relative to artifactsDir, by container name. */
+  logFilesFor(cellId: string): Record<string, string> {
+    const files: Record<string, string> = {};
+    for (const [name, log] of this.logs) {
+      const file = log.files.get(cellId);
+      if (file) files[name] = file;
+    }
+    return files;
+  }
+
+  /** Paths relative to artifactsDir → absolute. */
+  artifactPath(path: string): string {
+    return join(this.options.artifactsDir, path);
+  }
+
+  relativeToArtifacts(path: string): string {
+    return relative(this.options.artifactsDir, path);
+  }
+
+  /**
+   * Removes everything of the run. Safe to call concurrently and repeatedly (one teardown, shared).
+   * Order: sweep by label (forced removal kills running containers, so waits in flight fail fast) → let
+   * in-flight starts settle (bounded) → sweep again for anything created meanwhile → network → close logs.
+   */
+  teardown(): Promise<RemovalReport> {
+    this.closing ??= this.doTeardown();
+    return this.closing;
+  }
+
+  private async doTeardown(): Promise<RemovalReport> {
+    const client = this.options.client;
+    const report: RemovalReport = { removed: [], failed: [] };
+    const merge = (part: RemovalReport) => {
+      report.removed.push(...part.removed);
+      report.failed = part.failed;
+    };
+    const sweep = async () => {
+      const labelled = await listLabelledResources(client, { runId: this.runId });
+      const containers = labelled.filter((resource) => resource.kind === 'container');
+      // Created but not yet visible under its labels? Also remove by id.
+      for (const [id, name] of this.created) {
+        if (!containers.some((resource) => resource.id === id)) containers.push({ kind: 'container', id, name, runId: this.runId, createdAt: undefined });
+      }
+      merge(await removeResources(client, containers));
+    };
+    await sweep();
+    const settle = Promise.allSettled([...this.inFlight]);
+    const timeout = new Promise<void>((resolve) => setTimeout(resolve, this.options.settleTimeoutMs ?? 30_000).unref());
+    await Promise.race([settle, timeout]);
+    await sweep();
+    const networks: LabelledResource[] = (await listLabelledResources(client, { runId: this.runId })).filter((resource) => resource.kind === 'network');
+    if (this.network && !networks.some((resource) => resource.id === this.network!.id)) {
+      networks.push({ kind: 'network', id: this.network.id, name: this.network.name, runId: this.runId, createdAt: undefined });
+    }
+    const networkReport = await removeResources(client, networks);
+    report.removed.push(...networkReport.removed);
+    report.failed.push(...networkReport.failed);
+    await Promise.all(this.fanouts.map((fanout) => fanout.close()));
+    await Promise.all([...this.logs.values()].map((log) => log.capture.close()));
+    return report;
+  }
+}

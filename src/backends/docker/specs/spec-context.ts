@@ -1,0 +1,35 @@
+import type { PlanSettings } from '../../../matrix/plan-types.ts';
+import type { ImageResolver } from '../images.ts';
+
+/** Secrets of one run: random per run, never printed (the redactor knows them). */
+export interface RunSecrets {
+  postgresPassword: string;
+  redisPassword: string;
+  secretKeyBase: string;
+  evolutionApiKey: string;
+  /** MinIO root user = the S3 access key id Chatwoot uses. */
+  s3AccessKeyId: string;
+  s3SecretAccessKey: string;
+}
+
+/** Everything a spec builder needs besides the planned service. */
+export interface SpecContext {
+  runId: string;
+  createdAt: Date;
+  images: ImageResolver;
+  settings: PlanSettings;
+  secrets: RunSecrets;
+  /** Labels every resource of the run carries (labels.ts runLabels). */
+  runLabels: Record<string, string>;
+}
+
+/** Defaults when a hand-made plan carries no settings (matrix.json's defaults). */
+export const DEFAULT_PLAN_SETTINGS: PlanSettings = {
+  chatwoot: { defaultLocale: 'en' },
+  evolution: { language: 'en', qrRefreshMs: 40_000 },
+  storage: { latencyMs: 6_000 },
+};
+
+export function secretValues(secrets: RunSecrets): string[] {
+  return Object.values(secrets);
+}

@@ -1,0 +1,46 @@
+import { canIUpgrade } from '../../upgrade/can-i-upgrade.ts';
+import { renderUpgradeAnswer } from '../../upgrade/render-answer.ts';
+import { parseUpgradeQuestion } from '../../upgrade/upgrade-question.ts';
+import { ExitCodes, UsageError } from '../../errors/index.ts';
+
+export interface CanIUpgradeCommandOptions extends Record<string, unknown> {
+  chatwoot?: unknown;
+  evolution?: unknown;
+  storage?: unknown;
+  to?: unknown;
+  fromResult?: unknown;
+  backend?: unknown;
+  images?: unknown;
+  matrix?: unknown;
+  jobs?: unknown;
+  out?: unknown;
+  json?: unknown;
+  progress?: unknown;
+}
+
+/**
+ * `can-i-upgrade --chatwoot 3.7.0 --evolution 1.7.4 --to chatwoot@3.8.0`: exit 0 yes; 1 no, including
+ * "unknown" (Pact's can-i-deploy); 2 usage; 3 when the runs could not give a verdict before any answer.
+ */
+export async function canIUpgradeCommand(options: CanIUpgradeCommandOptions): Promise<number> {
+  const question = parseUpgradeQuestion(options);
+  let jobs: number | undefined;
+  if (options.jobs !== undefined) {
+    jobs = Number(options.jobs);
+    if (!Number.isInteger(jobs) || jobs <= 0) throw new UsageError(`--jobs must be a positive integer, got "${String(options.jobs)}"`);
+  }
+  const output = await canIUpgrade({
+    question,
+    ...(typeof options.fromResult === 'string' ? { fromResult: options.fromResult } : {}),
+    ...(typeof options.matrix === 'string' ? { matrixFile: options.matrix } : {}),
+    backend: typeof options.backend === 'string' ? options.backend : 'auto',
+    images: typeof options.images === 'string' ? options.images : 'upstream',
+    ...(typeof options.out === 'string' ? { outDir: options.out } : {}),
+    ...(jobs ? { jobs } : {}),
+    ...(options.progress !== false && process.stderr.isTTY ? { progressStream: process.stderr } : {}),
+    command: `evochat-matrix can-i-upgrade --chatwoot ${question.current.chatwoot} --evolution ${question.current.evolution} --to ${String(options.to)} --storage ${question.storage}`,
+  });
+  if (options.json) process.stdout.write(`${JSON.stringify({ ...output.answer, source: output.source }, null, 2)}\n`);
+  else process.stdout.write(renderUpgradeAnswer(output));
+  return output.answer.answer === 'yes' ? ExitCodes.ok : ExitCodes.unexpected;
+}

@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { attachSecrets, loadAttachConfigFile, resolveAttachTarget } from '../../backends/attach/attach-target.ts';
+import { createProbeClient } from '../../backends/attach/probe-client.ts';
+import { createRedactor } from '../../common/redact.ts';
+import { loadConsumerExpectations } from '../../doctor/consumer-expectations.ts';
+import { createDoctorContext } from '../../doctor/doctor-context.ts';
+import { doctorRunResult } from '../../doctor/doctor-result.ts';
+import { loadKnownResult } from '../../doctor/known-result.ts';
+import { renderDoctor, wantsColour } from '../../doctor/render-doctor.ts';
+import { runDoctor } from '../../doctor/run-doctor.ts';
+import { toolVersion } from '../../doctor/tool-version.ts';
+import { ErrorCodes, ExitCodes, HarnessError, UsageError } from '../../errors/index.ts';
+import { SUITE_CATALOG } from '../../runner/suite-catalog.ts';
+
+export interface DoctorCommandOptions extends Record<string, unknown> {
+  chatwootUrl?: unknown;
+  chatwootToken?: unknown;
+  account?: unknown;
+  evolutionUrl?: unknown;
+  evolutionKey?: unknown;
+  instance?: unknown;
+  config?: unknown;
+  allowWrites?: unknown;
+  out?: unknown;
+  json?: unknown;
+  result?: unknown;
+  timeout?: unknown;
+  verbose?: unknown;
+}
+
+export interface DoctorIo {
+  stdout: { write(text: string): unknown; isTTY?: boolean };
+  stderr: { write(text: string): unknown };
+  env: NodeJS.ProcessEnv;
+}
+
+function positiveInt(value: unknown, flag: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number <= 0) throw new UsageError(`${flag} must be a positive integer (milliseconds), got "${String(value)}"`);
+  return number;
+}
+
+/**
+ * `doctor`: read-only checks of a running Chatwoot + Evolution (writes only with --allow-writes).
+ * Exit 0 all pass (warnings allowed), 1 a failing check, 2 usage error or an unsupported target,
+ * 3 a service could not be reached.
+ */
+export async function doctorCommand(options: DoctorCommandOptions, io: DoctorIo = { stdout: process.stdout, stderr: process.stderr, env: process.env }): Promise<number> {
+  const configFile = typeof options.config === 'string' ? options.config : undefined;
+  const file = configFile ? await loadAttachConfigFile(configFile) : undefined;
+  const target = resolveAttachTarget({ flags: options, env: io.env, ...(file ? { file, fileName: configFile } : {}) });
+  const timeoutMs = positiveInt(options.timeout, '--timeout', 5_000);
+  const redactor = createRedactor(attachSecrets(target));
+  const known = await loadKnownResult(typeof options.result === 'string' ? options.result : undefined);
+  const client = createProbeClient({ redactor, timeoutMs, allowWrites: options.allowWrites === true });
+  const ctx = createDoctorContext({ target, client, redactor, known, catalog: SUITE_CATALOG, consumerExpectations: loadConsumerExpectations() });
+  const run = await runDoctor(ctx).finally(() => client.close());
+
+  const targetDescription = redactor.text(
+    `Chatwoot ${target.chatwootUrl} (account ${target.accountId}) × Evolution ${target.evolutionUrl}${target.instance ? `, instance "${target.instance}"` : ''}, ${ctx.allowWrites ? 'writes allowed' : 'read-only'}`,
+  );
+  const result = doctorRunResult(run, {
+    runId: randomUUID(),
+    toolVersion: toolVersion(),
+    command: redactor.text(['evochat-matrix', 'doctor', ...(options.allowWrites ? ['--allow-writes'] : [])].join(' ')),
+    targetDescription,
+    storage: ctx.detectedStorage,
+  });
+
+  if (options.json) {
+    io.stdout.write(`${JSON.stringify(result ?? { error: 'no result: the versions of both services are needed for a result cell', checks: run.reports }, null, 2)}\n`);
+  } else {
+    io.stdout.write(renderDoctor(run, { colour: wantsColour(io.stdout, io.env), verbose: options.verbose === true, target: targetDescription }));
+  }
+
+  if (typeof options.out === 'string') {
+    if (result) {
+      await mkdir(options.out, { recursive: true });
+      await writeFile(join(options.out, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
+      const { writeReports } = await import('../../report/write-reports.ts');
+      await writeReports(result, options.out);
+      io.stderr.write(`doctor: wrote result.json and reports to ${options.out}\n`);
+    } else {
+      io.stderr.write(`doctor: no result.json written to ${options.out}: the versions of both services are needed\n`);
+    }
+  }
+
+  if (run.unsupported) {
+    throw new HarnessError(ErrorCodes.unsupportedTarget, ExitCodes.usage, run.unsupported, {
+      hint: 'evochat-matrix knows Chatwoot 3.7.0/3.8.0/3.9.0 and Evolution 1.7.4/1.7.5',
+    });
+  }
+  return run.exitCode;
+}

@@ -1,0 +1,63 @@
+import { loadMatrixFile } from '../../matrix/load-matrix.ts';
+import { planRun } from '../../matrix/plan.ts';
+import { selectCells } from '../../matrix/select-cells.ts';
+import { SUITE_CATALOG } from '../../runner/suite-catalog.ts';
+import type { SuiteCatalog } from '../../runner/suite-catalog-types.ts';
+
+export interface ListCommandOptions {
+  matrix?: string;
+  json?: boolean;
+}
+
+export interface ListCommandIo {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  catalog: SuiteCatalog;
+}
+
+/** `list`: the cells and suites matrix.json selects, and the services the shared plan would start. */
+export async function listCommand(options: ListCommandOptions, io: Partial<ListCommandIo> = {}): Promise<number> {
+  const stdout = io.stdout ?? process.stdout;
+  const stderr = io.stderr ?? process.stderr;
+  const catalog = io.catalog ?? SUITE_CATALOG;
+  const matrixFile = options.matrix ?? 'matrix.json';
+  const { config, warnings } = await loadMatrixFile(matrixFile, catalog);
+  for (const warning of warnings) stderr.write(`warning: ${warning.path}: ${warning.message}\n`);
+  const plan = planRun(selectCells(config), config.settings);
+  const suites = catalog.filter((suite) => config.suites.includes(suite.id));
+  const expectedIn = (scenarioId: string) =>
+    config.expectations.filter((expectation) => expectation.scenarios.includes(scenarioId)).map((expectation) => expectation.reason);
+
+  if (options.json) {
+    const payload = {
+      matrixFile,
+      cells: plan.cells.map(({ id, chatwoot, evolution, storage }) => ({ id, chatwoot, evolution, storage })),
+      suites: suites.map((suite) => ({
+        id: suite.id,
+        title: suite.title,
+        kind: suite.kind,
+        seedSymptom: suite.seedSymptom,
+        requires: suite.requires,
+        scenarios: suite.scenarios.map((scenario) => ({ id: scenario.id, title: scenario.title })),
+      })),
+      services: { planned: plan.services.length, naive: plan.naiveServiceCount, list: plan.services },
+    };
+    stdout.write(`${JSON.stringify(payload, null, 2)}\n`);
+    return 0;
+  }
+
+  const lines: string[] = [`${plan.cells.length} cells (${matrixFile}):`];
+  for (const cell of plan.cells) lines.push(`  ${cell.id.padEnd(26)} chatwoot ${cell.chatwoot}  evolution ${cell.evolution}  ${cell.storage}`);
+  lines.push('', `${suites.length} suites:`);
+  for (const suite of suites) {
+    const needs = suite.requires.length > 0 ? ` (needs ${suite.requires.join(', ')})` : '';
+    lines.push(`  ${suite.id} [${suite.kind}]${needs}: ${suite.title}`);
+    for (const scenario of suite.scenarios) {
+      const expected = expectedIn(scenario.id).length > 0 ? '  [expected to break in some cells]' : '';
+      lines.push(`    - ${scenario.id}${expected}`);
+    }
+  }
+  lines.push('', `services: ${plan.services.length} planned (a stack per cell would start ${plan.naiveServiceCount})`);
+  stdout.write(`${lines.join('\n')}\n`);
+  return 0;
+}

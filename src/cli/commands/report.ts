@@ -1,0 +1,125 @@
+/**
+ * `report <result.json>`: renders an earlier result again, in any format, optionally compared with a
+ * previous result. Rendering succeeded → exit 0 (the run's own exit code is the run's business); a
+ * result file that cannot be read or validated → exit 2 (EVOCHAT_E_RESULT_SCHEMA).
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { z } from 'zod';
+import { UsageError } from '../../errors/index.ts';
+import type { RunResult } from '../../result/result-schema.ts';
+import { compareResults } from '../../report/history.ts';
+import { renderHtml } from '../../report/html.ts';
+import { renderJunit } from '../../report/junit.ts';
+import { loadResult } from '../../report/load-result.ts';
+import { renderMarkdown } from '../../report/markdown.ts';
+import { renderTerminalReport } from '../../report/terminal-grid.ts';
+import { githubRunUrl, writeReports, type FileReportFormat } from '../../report/write-reports.ts';
+
+export const REPORT_FORMATS = ['terminal', 'junit', 'markdown', 'html', 'json'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+const ReportCommandOptions = z.object({
+  result: z.string().min(1),
+  format: z.union([z.string(), z.array(z.string())]).default('terminal'),
+  out: z.string().min(1).optional(),
+  compare: z.string().min(1).optional(),
+});
+export type ReportCommandOptions = z.input<typeof ReportCommandOptions>;
+
+export interface ReportCommandIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  env: NodeJS.ProcessEnv;
+  /** Colours for the terminal format; default: stdout is a TTY and NO_COLOR is unset. */
+  color?: boolean;
+}
+
+const processIo: ReportCommandIo = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  env: process.env,
+};
+
+export function parseFormats(value: string | readonly string[]): ReportFormat[] {
+  const names = (typeof value === 'string' ? [value] : value)
+    .flatMap((entry) => entry.split(','))
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  if (names.length === 0) throw new UsageError(`--format is empty; allowed: ${REPORT_FORMATS.join(',')}`);
+  const unknown = names.filter((name) => !REPORT_FORMATS.includes(name as ReportFormat));
+  if (unknown.length > 0) {
+    throw new UsageError(`unknown --format ${unknown.map((name) => `"${name}"`).join(', ')}; allowed: ${REPORT_FORMATS.join(',')}`);
+  }
+  return [...new Set(names as ReportFormat[])];
+}
+
+function isFileFormat(format: ReportFormat): format is FileReportFormat {
+  return format === 'junit' || format === 'markdown' || format === 'html';
+}
+
+/** Artifact paths in a result are relative to result.json; links in files written to outDir need this prefix. */
+function linkBaseFor(outDir: string, resultFile: string): string {
+  const base = relative(resolve(outDir), dirname(resolve(resultFile)));
+  return base === '' ? '' : `${base.split(sep).join('/')}/`;
+}
+
+function renderOne(format: ReportFormat, result: RunResult, linkBase: string, io: ReportCommandIo): string {
+  switch (format) {
+    case 'terminal':
+      return renderTerminalReport(result, { color: io.color ?? (process.stdout.isTTY === true && !io.env.NO_COLOR) });
+    case 'junit':
+      return renderJunit(result, { linkBase });
+    case 'markdown': {
+      const artifactsUrl = githubRunUrl(io.env);
+      return renderMarkdown(result, { linkBase, ...(artifactsUrl ? { artifactsUrl } : {}) });
+    }
+    case 'html':
+      return renderHtml(result, { linkBase });
+    case 'json':
+      return `${JSON.stringify(result, null, 2)}\n`;
+  }
+}
+
+export async function reportCommand(rawOptions: Record<string, unknown>, io: ReportCommandIo = processIo): Promise<number> {
+  const parsed = ReportCommandOptions.safeParse(rawOptions);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new UsageError(`report: invalid option ${issue?.path.join('.') || ''}: ${issue?.message ?? 'invalid'}`);
+  }
+  const options = parsed.data;
+  const formats = parseFormats(options.format);
+  if (!options.out && formats.length > 1) {
+    throw new UsageError(`--format ${formats.join(',')} needs --out DIR: standard output takes one format`, {
+      hint: `e.g. evochat-matrix report ${options.result} --format ${formats.join(',')} --out report-out`,
+    });
+  }
+
+  let result = await loadResult(options.result);
+  if (options.compare) result = compareResults(result, await loadResult(options.compare), { previousLabel: options.compare });
+
+  if (!options.out) {
+    const [format] = formats;
+    if (format) io.stdout(renderOne(format, result, linkBaseFor('.', options.result), io));
+    return 0;
+  }
+
+  const outDir = options.out;
+  const linkBase = linkBaseFor(outDir, options.result);
+  if (formats.includes('terminal')) io.stdout(renderOne('terminal', result, linkBase, io));
+  const fileFormats = formats.filter(isFileFormat);
+  const written: string[] = [];
+  if (fileFormats.length > 0) {
+    const reports = await writeReports(result, outDir, { formats: fileFormats, linkBase, env: io.env });
+    written.push(...reports.files);
+    if (reports.stepSummary) io.stderr(`appended summary.md to ${reports.stepSummary}\n`);
+  }
+  if (formats.includes('json')) {
+    await mkdir(outDir, { recursive: true });
+    const file = join(outDir, 'result.json');
+    await writeFile(file, renderOne('json', result, linkBase, io), 'utf8');
+    written.push(file);
+  }
+  for (const file of written) io.stderr(`wrote ${file}\n`);
+  return 0;
+}

@@ -1,0 +1,97 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { Redactor } from '../common/redact.ts';
+import { serveApp, type ServedApp } from '../common/serve-app.ts';
+import type { Exchange, LogExcerpt } from '../result/result-schema.ts';
+import { redactExchange } from './exchange-store.ts';
+import { parseSince, type CellClassifier, type ExchangeFilter, type LogEntry, type RecordedExchange } from './evidence-types.ts';
+
+/** Anything that can list recorded exchanges: an in-process proxy, or a proxy container's control API. */
+export interface ExchangeSource {
+  name: string;
+  list(filter: ExchangeFilter): Promise<readonly RecordedExchange[]> | readonly RecordedExchange[];
+}
+
+/** One service's captured log, and the cells that use the service. */
+export interface LogSource {
+  service: string;
+  cells: readonly string[];
+  entries(filter: { since?: number | string }): readonly LogEntry[];
+}
+
+export interface EvidenceHubOptions {
+  exchangeSources: readonly ExchangeSource[];
+  logSources: readonly LogSource[];
+  redactor: Redactor;
+  /** Re-attributes exchanges at read time (sources may not know the cells); a source's own cells are kept too. */
+  classify?: CellClassifier;
+  /** Text that marks a log line as some cell's (instance prefix, `/accounts/<id>/`), used to keep other cells' lines out. */
+  logMarkers?: ReadonlyMap<string, readonly string[]>;
+}
+
+export interface CellLogLines {
+  service: string;
+  entries: LogEntry[];
+  /** Lines that matched the filter but were cut by the limit. */
+  truncated: boolean;
+}
+
+/** Reads a cell's evidence across every link and service: what scenarios poll and what collectEvidence returns. */
+export class EvidenceHub {
+  constructor(private readonly options: EvidenceHubOptions) {}
+
+  async exchanges(cellId: string, filter: Omit<ExchangeFilter, 'cell'> = {}): Promise<Exchange[]> {
+    const lists = await Promise.all(
+      this.options.exchangeSources.map(async (source) => {
+        const items = await source.list({ ...filter, cell: this.options.classify ? undefined : cellId });
+        return items.filter((item) => item.cells.includes(cellId) || (this.options.classify?.({ method: item.exchange.request.method, url: item.exchange.request.url }) ?? []).includes(cellId));
+      }),
+    );
+    return lists
+      .flat()
+      .sort((a, b) => a.startedAtMs - b.startedAtMs)
+      .map((item) => redactExchange(item.exchange, this.options.redactor));
+  }
+
+  logs(cellId: string, filter: { service?: string; since?: number | string; limit?: number } = {}): CellLogLines[] {
+    const markers = this.options.logMarkers;
+    const own = markers?.get(cellId) ?? [];
+    const foreign = markers ? [...markers.entries()].filter(([cell]) => cell !== cellId).flatMap(([, list]) => list) : [];
+    const limit = filter.limit ?? 5000;
+    return this.options.logSources
+      .filter((source) => source.cells.includes(cellId) && (filter.service === undefined || source.service === filter.service))
+      .map((source) => {
+        const entries = source
+          .entries({ since: filter.since })
+          .filter((entry) => own.some((marker) => entry.line.includes(marker)) || !foreign.some((marker) => entry.line.includes(marker)))
+          .map((entry) => ({ at: entry.at, line: this.options.redactor.text(entry.line) }));
+        return { service: source.service, entries: entries.slice(-limit), truncated: entries.length > limit };
+      });
+  }
+
+  logExcerpts(cellId: string, limit?: number): LogExcerpt[] {
+    return this.logs(cellId, { limit }).map((log) => ({ service: log.service, lines: log.entries.map((entry) => entry.line), truncated: log.truncated }));
+  }
+}
+
+const Query = z.object({ since: z.string().optional(), link: z.string().optional(), service: z.string().optional(), limit: z.coerce.number().int().positive().max(100_000).optional() });
+
+/**
+ * HTTP read-back of a hub, one base URL per cell (`<url>/cells/<cellId>`): `GET …/exchanges?since=&link=`
+ * and `GET …/logs?service=&since=`. Scenarios in vitest workers poll it; it only ever serves redacted data.
+ */
+export async function serveEvidenceHub(hub: EvidenceHub, options: { host?: string; port?: number } = {}): Promise<ServedApp & { cellUrl(cellId: string): string }> {
+  const app = new Hono();
+  app.get('/cells/:cell/exchanges', async (c) => {
+    const query = Query.parse(c.req.query());
+    const since = parseSince(query.since);
+    return c.json({ exchanges: await hub.exchanges(c.req.param('cell'), { since, link: query.link }) });
+  });
+  app.get('/cells/:cell/logs', (c) => {
+    const query = Query.parse(c.req.query());
+    return c.json({ logs: hub.logs(c.req.param('cell'), { service: query.service, since: parseSince(query.since), limit: query.limit }) });
+  });
+  app.onError((error, c) => c.json({ error: error.message }, 400));
+  const served = await serveApp(app, options);
+  return { ...served, cellUrl: (cellId) => `${served.url}/cells/${encodeURIComponent(cellId)}` };
+}

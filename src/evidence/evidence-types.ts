@@ -1,0 +1,48 @@
+import type { Exchange } from '../result/result-schema.ts';
+
+/** Requests carrying this header are the harness's own; the proxy relabels them `harness-><target>` and strips the header. */
+export const HARNESS_LINK_HEADER = 'x-evochat-link';
+/** Value the harness sends in HARNESS_LINK_HEADER. */
+export const HARNESS_LINK_VALUE = 'harness';
+/** Reserved path prefix for the proxies' control API; neither product serves anything below it. */
+export const CONTROL_PREFIX = '/__evochat/';
+
+/** What a classifier sees of a request: enough to attribute it to cells, nothing secret needed. */
+export interface ClassifiableRequest {
+  method: string;
+  /** Raw request target, e.g. `/api/v1/accounts/3/conversations/filter?page=1`. */
+  url: string;
+}
+
+/** Returns the cells an exchange belongs to; empty when it cannot be attributed. */
+export type CellClassifier = (request: ClassifiableRequest) => readonly string[];
+
+/** One recorded exchange and the cells it was attributed to. Bodies are stored raw and redacted on read. */
+export interface RecordedExchange {
+  cells: readonly string[];
+  exchange: Exchange;
+  /** Epoch ms of the request start, for `since` filters. */
+  startedAtMs: number;
+}
+
+export interface ExchangeFilter {
+  /** Only exchanges that started at or after this instant (epoch ms or ISO string). */
+  since?: number | string;
+  cell?: string;
+  link?: string;
+}
+
+export interface LogEntry {
+  /** Epoch ms when the line was captured. */
+  at: number;
+  line: string;
+}
+
+/** Parses a `since` value given as epoch ms (number or digits) or an ISO date; undefined when absent or invalid. */
+export function parseSince(since: number | string | undefined | null): number | undefined {
+  if (since === undefined || since === null || since === '') return undefined;
+  if (typeof since === 'number') return Number.isFinite(since) ? since : undefined;
+  if (/^\d+$/.test(since)) return Number(since);
+  const parsed = Date.parse(since);
+  return Number.isNaN(parsed) ? undefined : parsed;
+}

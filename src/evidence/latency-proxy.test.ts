@@ -1,0 +1,64 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { request } from 'undici';
+import { createLatencyProxy } from './latency-proxy.ts';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+});
+
+async function echoServer(): Promise<string> {
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => res.writeHead(200).end(Buffer.concat(chunks)));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  cleanups.push(() => new Promise((resolve) => server.close(() => resolve())));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+async function timed(url: string, body: string): Promise<{ ms: number; text: string }> {
+  const started = performance.now();
+  const response = await request(url, { method: 'PUT', body });
+  const text = await response.body.text();
+  return { ms: performance.now() - started, text };
+}
+
+describe('latency proxy', () => {
+  it('forwards unchanged without delay, then holds requests for the delay set through its control API', async () => {
+    const proxy = await createLatencyProxy({ upstream: await echoServer() });
+    cleanups.push(() => proxy.close());
+    const fast = await timed(`${proxy.url}/bucket/key`, 'hello');
+    expect(fast.text).toBe('hello');
+
+    const set = await request(proxy.controlUrl, { method: 'PUT', body: JSON.stringify({ delayMs: 250 }) });
+    expect(await set.body.json()).toEqual({ delayMs: 250 });
+    expect(await (await request(proxy.controlUrl)).body.json()).toEqual({ delayMs: 250 });
+    const slow = await timed(`${proxy.url}/bucket/key`, 'world');
+    expect(slow.text).toBe('world');
+    expect(slow.ms).toBeGreaterThanOrEqual(240);
+  });
+
+  it('refuses delays outside its bounds', async () => {
+    const proxy = await createLatencyProxy({ upstream: await echoServer() });
+    cleanups.push(() => proxy.close());
+    const tooLong = await request(proxy.controlUrl, { method: 'PUT', body: JSON.stringify({ delayMs: 10_000_000 }) });
+    expect(tooLong.statusCode).toBe(400);
+    await tooLong.body.dump();
+    expect(() => proxy.setDelay(-1)).toThrow(/latency must be/);
+    expect(proxy.delayMs).toBe(0);
+  });
+
+  it('closes promptly even while a request is held', async () => {
+    const proxy = await createLatencyProxy({ upstream: await echoServer(), delayMs: 20_000 });
+    const pending = request(`${proxy.url}/x`, { method: 'PUT', body: 'x' }).catch((error: unknown) => error);
+    await new Promise((resolve) => setImmediate(resolve));
+    const started = performance.now();
+    await proxy.close();
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(await pending).toBeInstanceOf(Error);
+  });
+});

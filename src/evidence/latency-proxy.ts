@@ -1,0 +1,107 @@
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { z } from 'zod';
+import type { LogSink } from '../common/log-sink.ts';
+import { UsageError } from '../errors/index.ts';
+import { CONTROL_PREFIX } from './evidence-types.ts';
+import { forwardHttp, parseUpstream } from './forward-http.ts';
+
+/** Upper bound of an injected delay: a fault should be slow, never hang a run. */
+export const MAX_LATENCY_MS = 30_000;
+
+export const LatencySetting = z.object({ delayMs: z.number().int().min(0).max(MAX_LATENCY_MS) });
+
+export interface LatencyProxyOptions {
+  upstream: string;
+  delayMs?: number;
+  host?: string;
+  port?: number;
+  log?: LogSink;
+}
+
+export interface LatencyProxy {
+  url: string;
+  port: number;
+  /** `PUT`/`GET` this URL with `{"delayMs": n}` to change / read the delay. */
+  controlUrl: string;
+  readonly delayMs: number;
+  setDelay(delayMs: number): void;
+  close(): Promise<void>;
+}
+
+/**
+ * An HTTP proxy that holds every request for a settable time before forwarding it (used between
+ * Chatwoot and its object store for the slow-storage fault). Control: `GET|PUT /__evochat/latency`.
+ */
+export async function createLatencyProxy(options: LatencyProxyOptions): Promise<LatencyProxy> {
+  const target = parseUpstream(options.upstream);
+  const agent = new http.Agent({ keepAlive: true });
+  const timers = new Set<NodeJS.Timeout>();
+  const sockets = new Set<Socket>();
+  let delayMs = 0;
+  const setDelay = (value: number) => {
+    const parsed = LatencySetting.safeParse({ delayMs: value });
+    if (!parsed.success) throw new UsageError(`latency must be an integer 0-${MAX_LATENCY_MS} ms, got ${value}`);
+    delayMs = parsed.data.delayMs;
+    options.log?.write(`[latency-proxy] delay set to ${delayMs} ms`);
+  };
+  if (options.delayMs !== undefined) setDelay(options.delayMs);
+
+  const server = http.createServer((req, res) => {
+    if ((req.url ?? '').startsWith(`${CONTROL_PREFIX}latency`)) {
+      const reply = (status: number, body: unknown) => {
+        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      };
+      if (req.method === 'GET') return reply(200, { delayMs });
+      if (req.method !== 'PUT' && req.method !== 'POST') return reply(405, { error: 'use GET or PUT' });
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        try {
+          const parsed = LatencySetting.safeParse(JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}'));
+          if (!parsed.success) return reply(400, { error: `body must be {"delayMs": 0-${MAX_LATENCY_MS}}` });
+          setDelay(parsed.data.delayMs);
+          reply(200, { delayMs });
+        } catch {
+          reply(400, { error: 'body must be JSON' });
+        }
+      });
+      return;
+    }
+    forwardHttp(req, res, { target, agent, delayMs, timers });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = options.host === undefined || options.host === '0.0.0.0' ? '127.0.0.1' : options.host;
+  const url = `http://${host}:${port}`;
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    controlUrl: `${url}${CONTROL_PREFIX}latency`,
+    get delayMs() {
+      return delayMs;
+    },
+    setDelay,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        for (const timer of timers) clearTimeout(timer);
+        timers.clear();
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+        agent.destroy();
+      });
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,232 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Socket } from 'node:net';
+import { z } from 'zod';
+import type { Redactor } from '../common/redact.ts';
+import type { LogSink } from '../common/log-sink.ts';
+import type { Exchange } from '../result/result-schema.ts';
+import { BodyCapture, DEFAULT_MAX_RECORDED_BODY_BYTES, renderBody } from './body-capture.ts';
+import { ExchangeStore } from './exchange-store.ts';
+import { forwardHttp, parseUpstream, resetClientConnection, type UpstreamTarget } from './forward-http.ts';
+import { probeUrl, ProbeRequest } from './probe.ts';
+import {
+  CONTROL_PREFIX,
+  HARNESS_LINK_HEADER,
+  HARNESS_LINK_VALUE,
+  type CellClassifier,
+  type ExchangeFilter,
+  type RecordedExchange,
+} from './evidence-types.ts';
+
+export interface RecordingProxyOptions {
+  /** Origin to forward to (`http://host:port`); may be set later with setUpstream (the proxy URL is often needed first). */
+  upstream: string | undefined;
+  /** Label of the link, e.g. `evolution->chatwoot`. Requests tagged by the harness become `harness-><target>`. */
+  link: string;
+  redactor: Redactor;
+  classify?: CellClassifier;
+  host?: string;
+  port?: number;
+  maxRecordedBodyBytes?: number;
+  maxExchanges?: number;
+  /** Prefix of exchange ids, unique per proxy so ids stay unique across a cell's links. */
+  idPrefix?: string;
+  log?: LogSink;
+  now?: () => number;
+}
+
+export interface RecordingProxy {
+  url: string;
+  port: number;
+  link: string;
+  setUpstream(upstream: string): void;
+  /** Recorded exchanges, redacted with the proxy's redactor. */
+  exchanges(filter?: ExchangeFilter): RecordedExchange[];
+  close(): Promise<void>;
+}
+
+const ExchangeQuery = z.object({
+  since: z.string().optional(),
+  cell: z.string().optional(),
+  link: z.string().optional(),
+});
+
+function headerRecord(rawHeaders: readonly string[]): Record<string, string> {
+  const record: Record<string, string> = {};
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!.toLowerCase();
+    record[name] = record[name] === undefined ? rawHeaders[i + 1]! : `${record[name]}, ${rawHeaders[i + 1]!}`;
+  }
+  return record;
+}
+
+function targetOfLink(link: string): string {
+  return link.includes('->') ? link.slice(link.indexOf('->') + 2) : link;
+}
+
+function describeTransportError(error: Error, target: UpstreamTarget | undefined): string {
+  const code = (error as { code?: string }).code;
+  const where = target ? ` ${target.authority}` : '';
+  return code ? `${code}${where}: ${error.message}` : `${error.message}`;
+}
+
+function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+async function readJson(req: http.IncomingMessage, limit = 64 * 1024): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new Error('control request body too large');
+    chunks.push(chunk as Buffer);
+  }
+  return chunks.length === 0 ? {} : JSON.parse(Buffer.concat(chunks).toString('utf8'));
+}
+
+/**
+ * A reverse proxy that records what crosses one link. It forwards byte for byte and streams both
+ * ways (chunked stays chunked, a large upload is never held in memory: only a capped copy is kept),
+ * and a transport failure upstream reaches the client as a reset connection, as it would without the proxy.
+ * Control API below `/__evochat/`: `GET exchanges?since=&cell=&link=`, `POST probe {url}`, `GET health`.
+ */
+export async function createRecordingProxy(options: RecordingProxyOptions): Promise<RecordingProxy> {
+  const now = options.now ?? Date.now;
+  const store = new ExchangeStore({ maxExchanges: options.maxExchanges });
+  const maxBody = options.maxRecordedBodyBytes ?? DEFAULT_MAX_RECORDED_BODY_BYTES;
+  const idPrefix = options.idPrefix ?? options.link.replace(/[^a-z0-9]+/gi, '-');
+  const agent = new http.Agent({ keepAlive: true });
+  const sockets = new Set<Socket>();
+  let target = options.upstream === undefined ? undefined : parseUpstream(options.upstream);
+  let sequence = 0;
+
+  const handleControl = async (req: http.IncomingMessage, res: http.ServerResponse, path: string, query: URLSearchParams) => {
+    if (req.method === 'GET' && path === 'health') {
+      sendJson(res, 200, { link: options.link, upstream: target?.authority ?? null });
+    } else if (req.method === 'GET' && path === 'exchanges') {
+      const filter = ExchangeQuery.parse(Object.fromEntries(query));
+      sendJson(res, 200, { link: options.link, dropped: store.dropped, exchanges: store.list(filter, options.redactor) });
+    } else if (req.method === 'POST' && path === 'probe') {
+      const parsed = ProbeRequest.safeParse(await readJson(req));
+      if (!parsed.success) {
+        sendJson(res, 400, { error: 'invalid probe request', issues: parsed.error.issues });
+        return;
+      }
+      const result = await probeUrl(parsed.data, now);
+      sendJson(res, 200, {
+        ...result,
+        url: options.redactor.text(result.url),
+        hops: result.hops.map((hop) => ({ ...hop, url: options.redactor.text(hop.url), ...(hop.location ? { location: options.redactor.text(hop.location) } : {}) })),
+      });
+    } else {
+      sendJson(res, 404, { error: `no control route ${req.method} ${CONTROL_PREFIX}${path}` });
+    }
+  };
+
+  const server = http.createServer((req, res) => {
+    const rawUrl = req.url ?? '/';
+    if (rawUrl.startsWith(CONTROL_PREFIX)) {
+      const parsed = new URL(rawUrl, 'http://control');
+      handleControl(req, res, parsed.pathname.slice(CONTROL_PREFIX.length), parsed.searchParams).catch((error: unknown) => {
+        if (!res.headersSent) sendJson(res, 400, { error: error instanceof Error ? error.message : String(error) });
+        else res.destroy();
+      });
+      return;
+    }
+
+    const startedAtMs = now();
+    const harnessTagged = String(req.headers[HARNESS_LINK_HEADER] ?? '').toLowerCase() === HARNESS_LINK_VALUE;
+    const link = harnessTagged ? `harness->${targetOfLink(options.link)}` : options.link;
+    const requestHeaders = headerRecord(req.rawHeaders);
+    delete requestHeaders[HARNESS_LINK_HEADER];
+    const requestBody = new BodyCapture(maxBody);
+    const responseBody = new BodyCapture(maxBody);
+    let response: http.IncomingMessage | undefined;
+    const id = `${idPrefix}-${++sequence}`;
+    const cells = options.classify?.({ method: req.method ?? 'GET', url: rawUrl }) ?? [];
+
+    const record = (error: Error | undefined) => {
+      const responseHeaders = response ? headerRecord(response.rawHeaders) : {};
+      const exchange: Exchange = {
+        id,
+        link,
+        startedAt: new Date(startedAtMs).toISOString(),
+        durationMs: Math.max(0, now() - startedAtMs),
+        request: {
+          method: req.method ?? 'GET',
+          url: rawUrl,
+          headers: requestHeaders,
+          body: renderBody(requestBody, requestHeaders),
+          bodyTruncated: requestBody.truncated,
+        },
+        response: response
+          ? {
+              status: response.statusCode ?? 0,
+              headers: responseHeaders,
+              body: renderBody(responseBody, responseHeaders),
+              bodyTruncated: responseBody.truncated,
+            }
+          : null,
+        ...(error ? { error: describeTransportError(error, target) } : {}),
+      };
+      store.add({ cells, exchange, startedAtMs });
+    };
+
+    if (!target) {
+      // No upstream yet: behave like a closed port would, as far as an HTTP server can.
+      record(new Error('proxy has no upstream yet'));
+      resetClientConnection(req.socket);
+      return;
+    }
+
+    forwardHttp(req, res, {
+      target,
+      agent,
+      onRequestChunk: (chunk) => requestBody.push(chunk),
+      onResponseStart: (upstreamResponse) => {
+        response = upstreamResponse;
+      },
+      onResponseChunk: (chunk) => responseBody.push(chunk),
+      onDone: (error) => {
+        record(error);
+        if (error) options.log?.write(`[proxy ${options.link}] ${req.method} ${options.redactor.text(rawUrl)} failed: ${describeTransportError(error, target)}`);
+      },
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = options.host === undefined || options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    link: options.link,
+    setUpstream(upstream) {
+      target = parseUpstream(upstream);
+    },
+    exchanges: (filter) => store.list(filter, options.redactor),
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+        agent.destroy();
+      });
+      return closing;
+    },
+  };
+}

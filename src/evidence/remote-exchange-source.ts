@@ -1,0 +1,30 @@
+import { request } from 'undici';
+import { z } from 'zod';
+import { Exchange } from '../result/result-schema.ts';
+import { ErrorCodes, InfrastructureError } from '../errors/index.ts';
+import { CONTROL_PREFIX, parseSince, type ExchangeFilter } from './evidence-types.ts';
+import type { ExchangeSource } from './evidence-hub.ts';
+
+const ExchangeList = z.object({
+  exchanges: z.array(z.object({ cells: z.array(z.string()), exchange: Exchange, startedAtMs: z.number() })),
+});
+
+/** Reads a proxy's recordings over its control API (a proxy twin running as a container). */
+export function createRemoteExchangeSource(name: string, proxyUrl: string): ExchangeSource {
+  return {
+    name,
+    async list(filter: ExchangeFilter) {
+      const query = new URLSearchParams();
+      const since = parseSince(filter.since);
+      if (since !== undefined) query.set('since', String(since));
+      if (filter.cell) query.set('cell', filter.cell);
+      if (filter.link) query.set('link', filter.link);
+      const response = await request(`${proxyUrl}${CONTROL_PREFIX}exchanges?${query}`);
+      const body = await response.body.json();
+      if (response.statusCode !== 200) {
+        throw new InfrastructureError(ErrorCodes.serviceUnreachable, `proxy ${name} answered ${response.statusCode} to an exchange listing`);
+      }
+      return ExchangeList.parse(body).exchanges;
+    },
+  };
+}

@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { TEST_CATALOG } from '../matrix/catalog-fixture.ts';
+import { checkMatrix } from '../matrix/load-matrix.ts';
+import { planRun } from '../matrix/plan.ts';
+import { selectCells } from '../matrix/select-cells.ts';
+import type { ScenarioOutcome } from '../runner/scenario-outcome.ts';
+import { assembleResult, type AssembleInput } from './assemble-result.ts';
+import { fakeRun } from './fake-run-fixture.ts';
+import { RunResult } from './result-schema.ts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const matrix = checkMatrix(JSON.parse(readFileSync(join(import.meta.dirname, '../../matrix.json'), 'utf8')), TEST_CATALOG).config!;
+
+function assemble(override?: (outcome: ScenarioOutcome) => ScenarioOutcome, patch: Partial<AssembleInput> = {}) {
+  const plan = planRun(selectCells(matrix), matrix.settings);
+  const run = fakeRun(plan.cells, TEST_CATALOG, override);
+  return assembleResult({
+    runId: 'run-1',
+    toolVersion: '0.1.0',
+    command: 'evochat-matrix run',
+    startedAt: new Date('2026-11-26T10:00:00Z'),
+    finishedAt: new Date('2026-11-26T10:00:20Z'),
+    backend: { name: 'sim', reason: 'auto: no Docker engine answered', standIns: true },
+    plan,
+    catalog: TEST_CATALOG,
+    expectations: matrix.expectations,
+    outcomes: run.outcomes,
+    evidence: run.evidence,
+    phases: { scenarios: 1000 },
+    servicesStarted: plan.services.length,
+    ...patch,
+  });
+}
+
+const cell = (result: RunResult, id: string) => result.cells.find((c) => c.id === id)!;
+const scenario = (result: RunResult, cellId: string, id: string) => cell(result, cellId).scenarios.find((s) => s.id === id)!;
+
+describe('assembleResult', () => {
+  it('reproduces the known-answer grid with cell verdicts and exit 0', () => {
+    const result = assemble();
+    expect(RunResult.safeParse(result).success).toBe(true);
+    const grid = Object.fromEntries(result.cells.map((c) => [c.id, `${c.status}/${c.verdict}`]));
+    for (const storage of ['local', 'minio']) {
+      expect(grid[`cw3.7.0-evo1.7.4-${storage}`]).toBe('pass/pass');
+      expect(grid[`cw3.8.0-evo1.7.4-${storage}`]).toBe('break/expected-break');
+      expect(grid[`cw3.9.0-evo1.7.4-${storage}`]).toBe('break/expected-break');
+      for (const cw of ['3.7.0', '3.8.0', '3.9.0']) expect(grid[`cw${cw}-evo1.7.5-${storage}`]).toBe('pass/pass');
+    }
+    expect(result.exitCode).toBe(0);
+    expect(result.summary).toEqual({ cells: 12, pass: 8, expectedBreak: 4, unexpectedBreak: 0, unexpectedPass: 0, error: 0, skipped: 0 });
+    expect(result.services).toEqual({ planned: 17, naive: 66, started: 17 });
+  });
+
+  it('diagnoses the contact_id break on 1.7.4 × 3.8.0 and names the decisive exchange', () => {
+    const result = assemble();
+    const s = scenario(result, 'cw3.8.0-evo1.7.4-local', 'bot-command/status-round-trip');
+    expect(s.verdict).toBe('expected-break');
+    expect(s.diagnosis).toMatchObject({ rule: 'chatwoot-rejects-contact-id', remedy: 'Upgrade Evolution to 1.7.5 (PR #582) or stay on Chatwoot 3.7.0' });
+    expect(s.evidence.decisive).toEqual({ kind: 'exchange', exchangeId: 'cw3.8.0-evo1.7.4-local-bot-command/status-round-trip-422' });
+    // only this scenario's window, not the whole cell
+    expect(s.evidence.exchanges.map((e) => e.id)).toEqual(['cw3.8.0-evo1.7.4-local-bot-command/status-round-trip-422']);
+    expect(scenario(result, 'cw3.8.0-evo1.7.4-local', 'config-faults/webhook-double-slash').diagnosis?.rule).toBe('webhook-double-slash');
+    expect(scenario(result, 'cw3.8.0-evo1.7.4-minio', 'config-faults/slow-storage').diagnosis?.rule).toBe('webhook-timeout-slow-storage');
+    expect(scenario(result, 'cw3.8.0-evo1.7.4-local', 'config-faults/slow-storage')).toMatchObject({ status: 'skipped', verdict: 'skipped' });
+  });
+
+  it('reports seed contradictions computed from the cells and links them to the diagnosis', () => {
+    const result = assemble();
+    const ids = result.seedContradictions.map((c) => c.id);
+    expect(ids).toContain('evolution-1.7.5-did-not-fully-fix');
+    expect(ids).toContain('chatwoot-enabled-required');
+    expect(ids).toContain('slow-s3-breaks-initialisation');
+    expect(ids).not.toContain('chatwoot-3.8-rejects-contact-id');
+    expect(ids).not.toContain('downgrade-chatwoot-3.7.0-works');
+    const fix = result.seedContradictions.find((c) => c.id === 'evolution-1.7.5-did-not-fully-fix')!;
+    expect(fix.cells.sort()).toEqual(['cw3.8.0-evo1.7.5-local', 'cw3.8.0-evo1.7.5-minio', 'cw3.9.0-evo1.7.5-local', 'cw3.9.0-evo1.7.5-minio']);
+    expect(scenario(result, 'cw3.9.0-evo1.7.4-local', 'qr-delivery/qr-image-posted').diagnosis?.contradictsSeed).toContain('did not fully solve');
+  });
+
+  it('does not claim the 1.7.5 contradiction when 1.7.5 breaks on 3.9.0, and exits 1 on the unexpected break', () => {
+    const result = assemble((o) =>
+      o.cellId === 'cw3.9.0-evo1.7.5-local' && o.id === 'bot-command/status-round-trip' ? { ...o, status: 'break', message: 'no reply' } : o,
+    );
+    expect(cell(result, 'cw3.9.0-evo1.7.5-local').verdict).toBe('unexpected-break');
+    expect(result.seedContradictions.map((c) => c.id)).not.toContain('evolution-1.7.5-did-not-fully-fix');
+    expect(result.exitCode).toBe(1);
+  });
+
+  it('flags an unexpected pass, and exits 3 on errors alone', () => {
+    const fixed = assemble((o) => (o.cellId === 'cw3.8.0-evo1.7.4-local' && o.id === 'bot-command/status-round-trip' ? { ...o, status: 'pass' } : o));
+    expect(cell(fixed, 'cw3.8.0-evo1.7.4-local').verdict).toBe('unexpected-pass');
+    expect(fixed.exitCode).toBe(1);
+    const errored = assemble((o) => (o.cellId === 'cw3.7.0-evo1.7.5-local' && o.suite === 'auth' ? { ...o, status: 'error', message: 'chatwoot did not answer' } : o));
+    expect(cell(errored, 'cw3.7.0-evo1.7.5-local')).toMatchObject({ status: 'error', verdict: 'error' });
+    expect(errored.exitCode).toBe(3);
+  });
+
+  it('turns a scenario the runner never reported into an error', () => {
+    const result = assemble((o) => (o.cellId === 'cw3.7.0-evo1.7.4-local' && o.id === 'auth/chatwoot-wrong-token' ? { ...o, cellId: 'elsewhere' } : o));
+    expect(scenario(result, 'cw3.7.0-evo1.7.4-local', 'auth/chatwoot-wrong-token')).toMatchObject({ status: 'error', errorCode: 'EVOCHAT_E_INTERNAL' });
+  });
+
+  it('caps exchanges per scenario and truncates bodies with a marker', () => {
+    const result = assemble(undefined, { caps: { exchangesPerScenario: 1, bodyBytes: 20, logLinesPerScenario: 5 } });
+    const s = scenario(result, 'cw3.8.0-evo1.7.4-minio', 'config-faults/slow-storage');
+    expect(s.evidence.exchanges).toHaveLength(1);
+    const body = s.evidence.exchanges[0]!.response!;
+    expect(body.bodyTruncated).toBe(true);
+    expect(body.body).toMatch(/…\[truncated \d+ bytes\]$/);
+  });
+});

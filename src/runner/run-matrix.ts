@@ -1,0 +1,281 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import type { CellEvidence, StartedEnvironment } from '../backends/backend.ts';
+import { ErrorCodes, ExitCodes, HarnessError, toHarnessError, type ConfigIssue, type ExitCode } from '../errors/index.ts';
+import { loadMatrixFile } from '../matrix/load-matrix.ts';
+import type { RunPlan } from '../matrix/plan-types.ts';
+import { planRun } from '../matrix/plan.ts';
+import { selectCells, type CellFilters } from '../matrix/select-cells.ts';
+import { createProgressDisplay, type ProgressDisplay, type ProgressStream } from '../report/progress.ts';
+import { compareResults } from '../report/history.ts';
+import { loadResult } from '../report/load-result.ts';
+import { assembleResult, validateResult } from '../result/assemble-result.ts';
+import type { RunResult } from '../result/result-schema.ts';
+import type { CellStack } from '../stack/stack.ts';
+import { createBackendFromRegistry, type BackendFactory } from './backend-registry.ts';
+import { chooseBackend, type BackendChoice, type BackendProbes } from './choose-backend.ts';
+import { createDockerProbes } from './docker-probes.ts';
+import type { ScenarioOutcome } from './scenario-outcome.ts';
+import { SUITE_CATALOG } from './suite-catalog.ts';
+import type { SuiteCatalog } from './suite-catalog-types.ts';
+
+/** The contract of src/runner/run-suites.ts (SCENARIOS.md). */
+export type RunSuitesFn = (options: {
+  stacks: CellStack[];
+  suites: string[];
+  jobs: number;
+  artifactsDir: string;
+  onScenario?: (outcome: ScenarioOutcome) => void;
+}) => Promise<ScenarioOutcome[]>;
+
+/** Everything runMatrix needs from outside; tests inject fakes, the CLI and bench use the defaults. */
+export interface RunMatrixDeps {
+  catalog: SuiteCatalog;
+  probes: BackendProbes;
+  createBackend: BackendFactory;
+  runSuites: RunSuitesFn;
+  now: () => Date;
+  newRunId: () => string;
+}
+
+export interface RunMatrixOptions {
+  matrixFile: string;
+  /** auto | sim | docker */
+  backend: string;
+  /** docker: upstream | twin */
+  images: string;
+  filters?: CellFilters;
+  /** Overrides matrix.json `jobs`. */
+  jobs?: number;
+  outDir: string;
+  /** The command line, recorded in the result. */
+  command: string;
+  /** Aborts the run (SIGINT/SIGTERM): services are stopped, then the abort reason is thrown. */
+  signal?: AbortSignal;
+  /** A previous result.json: cells whose verdict changed are marked (`change`), and the exit code counts newly broken cells. */
+  compareWith?: string;
+  /** Where the live progress goes (stderr in the CLI); none when absent (--no-progress, bench, tests). */
+  progressStream?: ProgressStream;
+  deps?: Partial<RunMatrixDeps>;
+}
+
+export interface RunMatrixOutput {
+  result: RunResult;
+  exitCode: ExitCode;
+  resultFile: string;
+  plan: RunPlan;
+  choice: BackendChoice;
+  warnings: ConfigIssue[];
+}
+
+// The suite runner is loaded lazily: it pulls in vitest's Node API, which a failed config never needs.
+const defaultRunSuites: RunSuitesFn = async (options) => (await import('./run-suites.ts')).runSuites(options);
+
+function toolVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string }).version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
+function defaultRunId(now: Date): string {
+  return `run-${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
+}
+
+export class InterruptedError extends HarnessError {
+  readonly signalName: string;
+  constructor(signalName: string) {
+    super(ErrorCodes.interrupted, ExitCodes.infrastructure, `interrupted by ${signalName}`);
+    this.signalName = signalName;
+  }
+}
+
+/** Resolves like `work`, unless the signal fires first: then rejects with the abort reason. */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  if (signal.aborted) return Promise.reject(abortReason(signal));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortReason(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+function abortReason(signal: AbortSignal): HarnessError {
+  return signal.reason instanceof HarnessError ? signal.reason : new InterruptedError(String(signal.reason ?? 'abort'));
+}
+
+/** Every planned scenario marked `error`: what a run reports when its services never came up. */
+function infrastructureOutcomes(plan: RunPlan, catalog: SuiteCatalog, error: HarnessError): ScenarioOutcome[] {
+  return plan.cells.flatMap((cell) =>
+    catalog
+      .filter((suite) => cell.suites.includes(suite.id))
+      .flatMap((suite) =>
+        suite.scenarios.map(
+          (scenario): ScenarioOutcome => ({
+            cellId: cell.id,
+            id: scenario.id,
+            suite: suite.id,
+            title: scenario.title,
+            seedSymptom: suite.seedSymptom,
+            status: 'error',
+            durationMs: 0,
+            errorCode: error.code,
+            message: `services did not start: ${error.message}`,
+          }),
+        ),
+      ),
+  );
+}
+
+/**
+ * matrix.json → plan → backend → suites → evidence → diagnosis and verdicts → out/result.json.
+ * The backend is always stopped (also on errors and on abort). Config and usage problems throw
+ * (exit 2); a backend that fails to start gives a result whose scenarios are all `error` (exit 3).
+ */
+export async function runMatrix(options: RunMatrixOptions): Promise<RunMatrixOutput> {
+  const deps: RunMatrixDeps = {
+    catalog: options.deps?.catalog ?? SUITE_CATALOG,
+    probes: options.deps?.probes ?? createDockerProbes(),
+    createBackend: options.deps?.createBackend ?? createBackendFromRegistry,
+    runSuites: options.deps?.runSuites ?? defaultRunSuites,
+    now: options.deps?.now ?? (() => new Date()),
+    newRunId: options.deps?.newRunId ?? (() => defaultRunId(new Date())),
+  };
+  const startedAt = deps.now();
+  const phases: Record<string, number> = {};
+  const timed = async <T>(phase: string, work: () => Promise<T> | T): Promise<T> => {
+    const begin = performance.now();
+    try {
+      return await work();
+    } finally {
+      phases[phase] = Math.round((phases[phase] ?? 0) + performance.now() - begin);
+    }
+  };
+
+  const { config, warnings } = await timed('load', () => loadMatrixFile(options.matrixFile, deps.catalog));
+  // Read the previous result before any service starts: a bad file is a usage problem (exit 2), found early.
+  const previous = options.compareWith ? await loadResult(options.compareWith) : undefined;
+  const plan = await timed('plan', () => planRun(selectCells(config, options.filters), config.settings));
+  const jobs = options.jobs ?? config.jobs;
+  const suites = plan.cells[0]?.suites ?? [];
+  const scenariosPerCell = (cellSuites: readonly string[]) =>
+    deps.catalog.filter((suite) => cellSuites.includes(suite.id)).reduce((sum, suite) => sum + suite.scenarios.length, 0);
+  const progress: ProgressDisplay = createProgressDisplay({
+    stream: options.progressStream ?? { write: () => true },
+    enabled: options.progressStream !== undefined,
+    cells: plan.cells.map((cell) => ({ id: cell.id, scenarios: scenariosPerCell(cell.suites) })),
+  });
+  progress.phase('plan', `${plan.cells.length} cells, ${suites.length} suites, ${plan.services.length} services (naive: ${plan.naiveServiceCount})`);
+
+  const choice = await timed('choose-backend', () => chooseBackend({ backend: options.backend, images: options.images }, plan, deps.probes));
+  progress.phase('backend', `${choice.name}${choice.images ? ` (${choice.images} images)` : ''}: ${choice.reason}`);
+
+  const runId = deps.newRunId();
+  const artifactsDir = join(options.outDir, 'cells');
+  await rm(artifactsDir, { recursive: true, force: true });
+  await mkdir(artifactsDir, { recursive: true });
+
+  const backend = await deps.createBackend(choice);
+  let environment: StartedEnvironment | undefined;
+  let outcomes: ScenarioOutcome[] = [];
+  const evidence = new Map<string, CellEvidence>();
+  const images = new Map<string, Record<string, string>>();
+  let servicesStarted = 0;
+  try {
+    try {
+      progress.phase('start', `starting ${plan.services.length} services (jobs ${jobs})`);
+      environment = await timed('start', () =>
+        untilAborted(
+          backend.start(plan, {
+            runId,
+            jobs,
+            artifactsDir,
+            onProgress: (event) => progress.phase(event.phase, event.message),
+            ...(options.signal ? { signal: options.signal } : {}),
+          }),
+          options.signal,
+        ),
+      );
+    } catch (error) {
+      if (options.signal?.aborted) throw abortReason(options.signal);
+      const failure = toHarnessError(error);
+      progress.phase('start', `failed: ${failure.message}`);
+      outcomes = infrastructureOutcomes(plan, deps.catalog, failure);
+    }
+
+    if (environment) {
+      const started = environment;
+      for (const [phase, ms] of Object.entries(started.phases)) phases[`start:${phase}`] = ms;
+      servicesStarted = started.servicesStarted;
+      const stacks = plan.cells.map((cell) => started.stacks.get(cell.id)).filter((stack): stack is CellStack => stack !== undefined);
+      progress.phase('scenarios', `${plan.cells.length} cells × ${suites.length} suites`);
+      outcomes = await timed('scenarios', () =>
+        untilAborted(deps.runSuites({ stacks, suites, jobs, artifactsDir, onScenario: (outcome) => progress.scenario(outcome) }), options.signal),
+      );
+      progress.phase('evidence', 'collecting exchanges and logs');
+      await timed('evidence', async () => {
+        for (const cell of plan.cells) {
+          if (!started.stacks.has(cell.id)) continue;
+          evidence.set(cell.id, await started.collectEvidence(cell.id));
+          images.set(cell.id, started.imagesFor(cell.id));
+        }
+      });
+    }
+  } finally {
+    if (environment) {
+      progress.phase('stop', 'stopping services');
+      await timed('stop', () => environment!.stop());
+    }
+    progress.stop();
+  }
+
+  const artifacts = new Map<string, Record<string, string>>();
+  await timed('write', async () => {
+    for (const [cellId, cellEvidence] of evidence) {
+      const cellDir = join(artifactsDir, cellId);
+      await mkdir(cellDir, { recursive: true });
+      await writeFile(join(cellDir, 'exchanges.json'), `${JSON.stringify(cellEvidence.exchanges, null, 2)}\n`);
+      const files: Record<string, string> = { exchanges: relative(options.outDir, join(cellDir, 'exchanges.json')) };
+      for (const [service, path] of Object.entries(cellEvidence.logFiles)) files[`log:${service}`] = relative(options.outDir, join(artifactsDir, path));
+      artifacts.set(cellId, files);
+    }
+  });
+
+  // Not timed: phases are copied into the result it builds.
+  const assembled = assembleResult({
+      runId,
+      toolVersion: toolVersion(),
+      command: options.command,
+      startedAt,
+      finishedAt: deps.now(),
+      backend: { name: choice.name, reason: choice.reason, ...(choice.images ? { images: choice.images } : {}), standIns: choice.standIns },
+      matrixFile: options.matrixFile,
+      plan,
+      catalog: deps.catalog,
+      expectations: config.expectations,
+      outcomes,
+      evidence,
+      images,
+      artifacts,
+      phases,
+      servicesStarted,
+      warnings: warnings.map((warning) => `${warning.path}: ${warning.message}`),
+  });
+  const result = previous && options.compareWith ? validateResult(compareResults(assembled, previous, { previousLabel: options.compareWith })) : assembled;
+  const resultFile = join(options.outDir, 'result.json');
+  await writeFile(resultFile, `${JSON.stringify(result, null, 2)}\n`);
+  return { result, exitCode: result.exitCode as ExitCode, resultFile, plan, choice, warnings };
+}

@@ -1,0 +1,119 @@
+import { createWriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createVitest } from 'vitest/node';
+import { createRedactor } from '../common/redact.ts';
+import { ErrorCodes, UsageError } from '../errors/index.ts';
+import type { CellStack } from '../stack/stack.ts';
+import { OutcomeReporter, outcomeKey } from './outcome-reporter.ts';
+import type { ScenarioOutcome } from './scenario-outcome.ts';
+import { SUITE_RUN_KEY, type SuiteRunInput } from './scenario-meta.ts';
+import { SUITE_CATALOG, suiteInfo } from './suite-catalog.ts';
+
+export interface RunSuitesOptions {
+  stacks: CellStack[];
+  suites: string[];
+  /** Cells (describe blocks) and suite files run concurrently up to this many. */
+  jobs: number;
+  artifactsDir: string;
+  onScenario?: (outcome: ScenarioOutcome) => void;
+  /** Which suites each cell runs (PlannedCell.suites); cells missing here run all of `suites`. */
+  suitesByCell?: Record<string, string[]>;
+  /** Backstop per scenario behind its own deadlines (default 45 s). */
+  scenarioTimeoutMs?: number;
+}
+
+const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const DEFAULT_SCENARIO_TIMEOUT_MS = 45_000;
+
+/**
+ * Runs the suite files through vitest's Node API with its own inline configuration (not the repo's
+ * vitest.config.ts, which runs the harness's own tests): the CellStacks reach the suite files through
+ * `provide`, each file declares a concurrent `describe` per cell, and a reporter turns every test into
+ * a ScenarioOutcome. Returns one outcome per scenario per cell, in catalog order, skipped ones included;
+ * a scenario that never reported (its file failed to load) comes back as `error` with the reason.
+ */
+export async function runSuites(options: RunSuitesOptions): Promise<ScenarioOutcome[]> {
+  const unknown = options.suites.filter((suite) => !suiteInfo(suite));
+  if (unknown.length > 0) {
+    throw new UsageError(`unknown suite(s): ${unknown.join(', ')}`, { details: { allowed: SUITE_CATALOG.map((suite) => suite.id) } });
+  }
+  const suitesByCell: Record<string, string[]> = {};
+  for (const stack of options.stacks) {
+    const wanted = options.suitesByCell?.[stack.cellId] ?? options.suites;
+    suitesByCell[stack.cellId] = options.suites.filter((suite) => wanted.includes(suite));
+  }
+  const suitesToRun = SUITE_CATALOG.filter((suite) => options.stacks.some((stack) => suitesByCell[stack.cellId]!.includes(suite.id)));
+  if (suitesToRun.length === 0) return [];
+
+  await mkdir(options.artifactsDir, { recursive: true });
+  const vitestLog = createWriteStream(join(options.artifactsDir, 'vitest.log'), { flags: 'a' });
+  const reporter = new OutcomeReporter(options.onScenario);
+  const jobs = Math.max(1, Math.floor(options.jobs));
+  const input: SuiteRunInput = {
+    stacks: options.stacks,
+    suitesByCell,
+    scenarioTimeoutMs: options.scenarioTimeoutMs ?? DEFAULT_SCENARIO_TIMEOUT_MS,
+  };
+
+  // vitest marks failed runs through process.exitCode; scenario breaks are results here, not process failures.
+  const exitCodeBefore = process.exitCode;
+  const vitest = await createVitest(
+    'test',
+    {
+      config: false,
+      root: PROJECT_ROOT,
+      include: suitesToRun.map((suite) => suite.file),
+      watch: false,
+      reporters: [reporter],
+      provide: { [SUITE_RUN_KEY]: input },
+      pool: 'threads',
+      maxWorkers: Math.max(1, Math.min(jobs, suitesToRun.length, availableParallelism())),
+      maxConcurrency: jobs,
+      isolate: false,
+      testTimeout: input.scenarioTimeoutMs,
+      hookTimeout: input.scenarioTimeoutMs,
+      passWithNoTests: true,
+      includeTaskLocation: false,
+    },
+    { logLevel: 'silent', cacheDir: join(options.artifactsDir, '.vite') },
+    { stdout: vitestLog, stderr: vitestLog },
+  );
+  try {
+    await vitest.start();
+  } finally {
+    await vitest.close();
+    process.exitCode = exitCodeBefore;
+    await new Promise<void>((resolve) => vitestLog.end(() => resolve()));
+  }
+
+  const redactor = createRedactor(options.stacks.flatMap((stack) => [stack.chatwoot.token, stack.chatwootPtBr?.token, stack.evolution.apiKey]));
+  const outcomes: ScenarioOutcome[] = [];
+  for (const stack of options.stacks) {
+    for (const suite of suitesToRun) {
+      if (!suitesByCell[stack.cellId]!.includes(suite.id)) continue;
+      for (const scenario of suite.scenarios) {
+        const found = reporter.outcomes.get(outcomeKey(stack.cellId, scenario.id));
+        if (found) {
+          outcomes.push(found);
+          continue;
+        }
+        const reasons = reporter.moduleErrors.get(suite.id) ?? reporter.unhandledErrors;
+        outcomes.push({
+          cellId: stack.cellId,
+          id: scenario.id,
+          suite: suite.id,
+          title: scenario.title,
+          seedSymptom: suite.seedSymptom,
+          status: 'error',
+          durationMs: 0,
+          errorCode: ErrorCodes.internal,
+          message: redactor.text(`${suite.file} did not run this scenario${reasons.length > 0 ? `: ${reasons.join('; ')}` : ''} (see vitest.log)`),
+        });
+      }
+    }
+  }
+  return outcomes;
+}

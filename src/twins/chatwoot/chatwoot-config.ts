@@ -1,0 +1,187 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { ConfigError, type ConfigIssue } from '../../errors/index.ts';
+import { CHATWOOT_VERSIONS, type ChatwootVersion } from '../../matrix/axes.ts';
+import { isAvailableLocale } from './locales.ts';
+
+export const DEFAULT_TWIN_VERSION: ChatwootVersion = '3.9.0';
+
+export type SignupMode = 'false' | 'true' | 'api_only';
+
+export type StorageConfig =
+  | { kind: 'local'; dir: string; dirWasDefaulted: boolean }
+  | {
+      kind: 's3_compatible';
+      bucket: string;
+      accessKeyId: string;
+      secretAccessKey: string;
+      region: string;
+      endpoint: string;
+      forcePathStyle: boolean;
+    };
+
+/** Everything the Chatwoot twin reads from its environment, normalised. */
+export interface ChatwootTwinConfig {
+  version: ChatwootVersion;
+  /** True when TWIN_VERSION was not set and the default was used (said in the startup log). */
+  versionWasDefaulted: boolean;
+  port: number;
+  /** Host of every generated URL (data_url included), without a trailing slash. */
+  frontendUrl: string;
+  defaultLocale: string;
+  accountSignup: SignupMode;
+  /** rack-attack is active only in production with ENABLE_RACK_ATTACK not false. */
+  rackAttack: boolean;
+  rackAttackLimitPerMinute: number;
+  /** Per account per minute (chatwoot-3.7-3.9.md §3.1): 5 on 3.7.0/3.8.0, RATE_LIMIT_CONTACT_SEARCH on 3.9.0. */
+  contactSearchLimitPerMinute: number;
+  /** 3.9.0 only (§3.3): messages per conversation per minute; undefined = no flood guard. */
+  messageFloodLimitPerMinute: number | undefined;
+  storage: StorageConfig;
+  /** Signs blob ids; SECRET_KEY_BASE when given. */
+  secretKeyBase: string;
+  maxBodyBytes: number;
+}
+
+const BOOLEAN_VALUES = ['true', 'false', '1', '0'] as const;
+
+const booleanVar = (name: string) =>
+  z
+    .string()
+    .trim()
+    .toLowerCase()
+    .refine((value) => (BOOLEAN_VALUES as readonly string[]).includes(value), {
+      message: `${name} must be one of ${BOOLEAN_VALUES.join(', ')}`,
+    })
+    .transform((value) => value === 'true' || value === '1');
+
+const positiveIntVar = (name: string) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, { message: `${name} must be a non-negative integer` })
+    .transform(Number);
+
+const enumVar = <T extends string>(name: string, values: readonly [T, ...T[]]) =>
+  z
+    .string()
+    .trim()
+    .refine((value): value is T => (values as readonly string[]).includes(value), {
+      message: `${name} must be one of ${values.join(', ')}`,
+    })
+    .transform((value) => value as T);
+
+const envSchema = z.object({
+  TWIN_VERSION: enumVar('TWIN_VERSION', CHATWOOT_VERSIONS).optional(),
+  PORT: positiveIntVar('PORT').refine((port) => port <= 65535, 'PORT must be at most 65535').optional(),
+  FRONTEND_URL: z
+    .string()
+    .trim()
+    .refine((value) => /^https?:\/\/[^\s/]+/.test(value), { message: 'FRONTEND_URL must be an http(s) URL' })
+    .optional(),
+  DEFAULT_LOCALE: z
+    .string()
+    .trim()
+    .refine(isAvailableLocale, { message: 'DEFAULT_LOCALE must be a Chatwoot locale such as en or pt_BR' })
+    .optional(),
+  ENABLE_ACCOUNT_SIGNUP: enumVar('ENABLE_ACCOUNT_SIGNUP', ['false', 'true', 'api_only'] as const).optional(),
+  ENABLE_RACK_ATTACK: booleanVar('ENABLE_RACK_ATTACK').optional(),
+  RACK_ATTACK_LIMIT: positiveIntVar('RACK_ATTACK_LIMIT').optional(),
+  RAILS_ENV: z.string().trim().optional(),
+  RATE_LIMIT_CONTACT_SEARCH: positiveIntVar('RATE_LIMIT_CONTACT_SEARCH').optional(),
+  CONVERSATION_MESSAGE_PER_MINUTE_LIMIT: positiveIntVar('CONVERSATION_MESSAGE_PER_MINUTE_LIMIT').optional(),
+  ACTIVE_STORAGE_SERVICE: enumVar('ACTIVE_STORAGE_SERVICE', ['local', 's3_compatible'] as const).optional(),
+  STORAGE_BUCKET_NAME: z.string().trim().optional(),
+  STORAGE_ACCESS_KEY_ID: z.string().optional(),
+  STORAGE_SECRET_ACCESS_KEY: z.string().optional(),
+  STORAGE_REGION: z.string().trim().optional(),
+  STORAGE_ENDPOINT: z.string().trim().optional(),
+  STORAGE_FORCE_PATH_STYLE: booleanVar('STORAGE_FORCE_PATH_STYLE').optional(),
+  SECRET_KEY_BASE: z.string().optional(),
+  TWIN_STORAGE_DIR: z.string().trim().min(1).optional(),
+  TWIN_MAX_BODY_BYTES: positiveIntVar('TWIN_MAX_BODY_BYTES').optional(),
+});
+
+/** Empty strings count as unset, as they do for Rails' ENV.fetch(..., default) in practice with compose files. */
+function withoutBlanks(env: Record<string, string | undefined>): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (value !== undefined && value.trim() !== '') result[key] = value;
+  }
+  return result;
+}
+
+export interface ParseConfigOptions {
+  /** Used when TWIN_STORAGE_DIR is unset; defaults to a fresh temp dir. */
+  makeStorageDir?: () => string;
+  randomSecret?: () => string;
+}
+
+/**
+ * Parses the upstream env vars (chatwoot-3.7-3.9.md §5) plus the TWIN_ knobs. Unknown variables
+ * (POSTGRES_*, REDIS_URL, …) are accepted and ignored so the docker backend can pass upstream env unchanged.
+ */
+export function parseChatwootConfig(rawEnv: Record<string, string | undefined>, options: ParseConfigOptions = {}): ChatwootTwinConfig {
+  const parsed = envSchema.safeParse(withoutBlanks(rawEnv));
+  if (!parsed.success) {
+    const issues: ConfigIssue[] = parsed.error.issues.map((issue) => ({
+      path: issue.path.join('.'),
+      message: issue.message,
+      value: rawEnv[String(issue.path[0])],
+    }));
+    throw new ConfigError(`invalid Chatwoot twin environment: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
+  }
+  const env = parsed.data;
+  const version = env.TWIN_VERSION ?? DEFAULT_TWIN_VERSION;
+  const production = (env.RAILS_ENV ?? 'production') === 'production';
+
+  let storage: StorageConfig;
+  if ((env.ACTIVE_STORAGE_SERVICE ?? 'local') === 's3_compatible') {
+    const missing = (['STORAGE_BUCKET_NAME', 'STORAGE_ACCESS_KEY_ID', 'STORAGE_SECRET_ACCESS_KEY', 'STORAGE_ENDPOINT'] as const).filter(
+      (name) => !env[name],
+    );
+    if (missing.length > 0) {
+      throw new ConfigError(
+        `ACTIVE_STORAGE_SERVICE=s3_compatible needs ${missing.join(', ')}`,
+        missing.map((name) => ({ path: name, message: 'required when ACTIVE_STORAGE_SERVICE=s3_compatible' })),
+      );
+    }
+    if (!/^https?:\/\/[^\s/]+/.test(env.STORAGE_ENDPOINT!)) {
+      throw new ConfigError('STORAGE_ENDPOINT must be an http(s) URL', [{ path: 'STORAGE_ENDPOINT', message: 'must be an http(s) URL' }]);
+    }
+    storage = {
+      kind: 's3_compatible',
+      bucket: env.STORAGE_BUCKET_NAME!,
+      accessKeyId: env.STORAGE_ACCESS_KEY_ID!,
+      secretAccessKey: env.STORAGE_SECRET_ACCESS_KEY!,
+      region: env.STORAGE_REGION ?? 'us-east-1',
+      endpoint: env.STORAGE_ENDPOINT!.replace(/\/+$/, ''),
+      forcePathStyle: env.STORAGE_FORCE_PATH_STYLE ?? false,
+    };
+  } else {
+    const dir = env.TWIN_STORAGE_DIR ?? (options.makeStorageDir ?? (() => mkdtempSync(join(tmpdir(), 'chatwoot-twin-storage-'))))();
+    storage = { kind: 'local', dir, dirWasDefaulted: env.TWIN_STORAGE_DIR === undefined };
+  }
+
+  return {
+    version,
+    versionWasDefaulted: env.TWIN_VERSION === undefined,
+    port: env.PORT ?? 3000,
+    frontendUrl: (env.FRONTEND_URL ?? 'http://0.0.0.0:3000').replace(/\/+$/, ''),
+    defaultLocale: env.DEFAULT_LOCALE ?? 'en',
+    accountSignup: env.ENABLE_ACCOUNT_SIGNUP ?? 'false',
+    rackAttack: production && (env.ENABLE_RACK_ATTACK ?? true),
+    rackAttackLimitPerMinute: env.RACK_ATTACK_LIMIT ?? 3000,
+    contactSearchLimitPerMinute: version === '3.9.0' ? (env.RATE_LIMIT_CONTACT_SEARCH ?? 100) : 5,
+    messageFloodLimitPerMinute: version === '3.9.0' ? (env.CONVERSATION_MESSAGE_PER_MINUTE_LIMIT ?? 200) : undefined,
+    storage,
+    secretKeyBase: env.SECRET_KEY_BASE ?? (options.randomSecret ?? defaultRandomSecret)(),
+    maxBodyBytes: env.TWIN_MAX_BODY_BYTES ?? 64 * 1024 * 1024,
+  };
+}
+
+function defaultRandomSecret(): string {
+  return globalThis.crypto.randomUUID().replace(/-/g, '') + globalThis.crypto.randomUUID().replace(/-/g, '');
+}

@@ -1,0 +1,47 @@
+/**
+ * Locales and the few translated strings an API client can see. Chatwoot ships many locales; the
+ * twin knows their names (so `?locale=es` is accepted like upstream) but carries texts only for en
+ * and pt_BR. Other locales render English (a documented twin limitation).
+ */
+const AVAILABLE_LOCALES = new Set([
+  'en', 'ar', 'bg', 'ca', 'cs', 'da', 'de', 'el', 'es', 'fa', 'fi', 'fr', 'he', 'hi', 'hr', 'hu', 'hy', 'id', 'is', 'it',
+  'ja', 'ka', 'ko', 'lt', 'lv', 'ml', 'ms', 'ne', 'nl', 'no', 'pl', 'pt', 'pt_BR', 'ro', 'ru', 'sh', 'sk', 'sl', 'sq', 'sr',
+  'sv', 'ta', 'th', 'tl', 'tr', 'uk', 'ur', 'ur_IN', 'vi', 'zh_CN', 'zh_TW',
+]);
+
+export function isAvailableLocale(locale: string): boolean {
+  return AVAILABLE_LOCALES.has(locale);
+}
+
+interface LocaleTexts {
+  /** devise.failure.unauthenticated (chatwoot-3.7-3.9.md §2.3). */
+  unauthenticated: string;
+  /** errors.custom_filters.* (§1.3). */
+  invalidAttribute: (key: string, allowedKeys: string) => string;
+  invalidOperator: (attributeName: string, allowedKeys: string) => string;
+  invalidValue: (attributeName: string) => string;
+  /** conversations.messages.deleted (Corrections). */
+  messageDeleted: string;
+}
+
+const EN: LocaleTexts = {
+  unauthenticated: 'You need to sign in or sign up before continuing.',
+  invalidAttribute: (key, allowed) =>
+    `Invalid attribute key - [${key}]. The key should be one of [${allowed}] or a custom attribute defined in the account.`,
+  invalidOperator: (name, allowed) => `Invalid operator. The allowed operators for ${name} are [${allowed}].`,
+  invalidValue: (name) => `Invalid value. The values provided for ${name} are invalid`,
+  messageDeleted: 'This message was deleted',
+};
+
+const PT_BR: LocaleTexts = {
+  unauthenticated: 'Você precisa entrar ou se cadastrar antes de continuar.',
+  invalidAttribute: (key, allowed) =>
+    `Chave de atributo inválido - [${key}]. A chave deve ser uma das [${allowed}] ou um atributo personalizado definido na conta.`,
+  invalidOperator: (name, allowed) => `Operador inválido. Os operadores permitidos para ${name} são [${allowed}].`,
+  invalidValue: (name) => `Valor inválido. Os valores fornecidos para ${name} são inválidos`,
+  messageDeleted: 'Esta mensagem foi apagada',
+};
+
+export function textsFor(locale: string): LocaleTexts {
+  return locale === 'pt_BR' ? PT_BR : EN;
+}

@@ -1,0 +1,66 @@
+import type { AgentBot, TwinState, User } from '../twin-state.ts';
+import { isoTime } from './time-format.ts';
+
+/** `api/v1/models/_user.json.jbuilder` (profile, sign-in, signup; chatwoot-3.7-3.9.md §3.2). */
+export function userJson(state: TwinState, user: User, activeAccountId?: number) {
+  const memberships = state.accountsOf(user.id);
+  const active = memberships.find((row) => row.accountId === activeAccountId) ?? memberships[0];
+  return {
+    access_token: user.accessToken,
+    account_id: active?.accountId ?? null,
+    available_name: user.displayName ?? user.name,
+    avatar_url: '',
+    confirmed: user.confirmed,
+    display_name: user.displayName,
+    message_signature: null,
+    email: user.email,
+    id: user.id,
+    inviter_id: null,
+    name: user.name,
+    provider: 'email',
+    pubsub_token: user.pubsubToken,
+    role: active?.role ?? null,
+    ui_settings: {},
+    uid: user.email,
+    type: user.type,
+    accounts: memberships.map((row) => {
+      const account = state.accounts.get(row.accountId);
+      return {
+        id: row.accountId,
+        name: account?.name ?? '',
+        status: account?.status ?? 'active',
+        active_at: isoTime(row.createdAt),
+        role: row.role,
+        availability: user.availability,
+        availability_status: user.availability,
+        auto_offline: true,
+      };
+    }),
+  };
+}
+
+/** User#push_event_data. */
+export function userPushData(user: User) {
+  return {
+    id: user.id,
+    name: user.name,
+    available_name: user.displayName ?? user.name,
+    avatar_url: '',
+    type: 'user',
+    availability_status: user.availability,
+    thumbnail: '',
+  };
+}
+
+/** User#webhook_data. */
+export function userWebhookData(user: User) {
+  return { id: user.id, name: user.name, email: user.email, type: 'user' };
+}
+
+export function agentBotPushData(bot: AgentBot) {
+  return { id: bot.id, name: bot.name, avatar_url: '', type: 'agent_bot' };
+}
+
+export function agentBotWebhookData(bot: AgentBot) {
+  return { id: bot.id, name: bot.name, type: 'agent_bot' };
+}

@@ -1,0 +1,112 @@
+import type { Hono } from 'hono';
+import type { TwinContext, TwinDeps, TwinEnv } from '../twin-context.ts';
+import { HttpProblem } from '../http/http-problem.ts';
+import { requestLocale } from '../http/auth.ts';
+import { isPlainObject, stringParam } from '../http/request-params.ts';
+import { buildAccount } from '../services/account-builder.ts';
+import { userJson } from '../presenters/user-json.ts';
+import type { User } from '../twin-state.ts';
+
+function redirect(c: TwinContext, location: string): Response {
+  const absolute = /^https?:\/\//.test(location) ? location : `${new URL(c.req.url).origin}${location}`;
+  return new Response(null, { status: 302, headers: { location: absolute, 'content-type': 'text/html; charset=utf-8' } });
+}
+
+function deviseAuthHeaders(deps: TwinDeps, user: User): Record<string, string> {
+  return {
+    'access-token': deps.random.token(),
+    'token-type': 'Bearer',
+    client: deps.random.token(),
+    expiry: String(Math.floor(deps.now() / 1000) + 60 * 60 * 24 * 60),
+    uid: user.email,
+  };
+}
+
+const ONBOARDING_FORM = `<!DOCTYPE html><html><head><title>Chatwoot onboarding</title></head><body>
+<form action="/installation/onboarding" method="post">
+<input name="user[name]"><input name="user[company]"><input name="user[email]"><input name="user[password]" type="password">
+<button type="submit">Finish Setup</button></form></body></html>`;
+
+/**
+ * Bootstrap over HTTP (chatwoot-3.7-3.9.md §6 C, D): installation onboarding, devise_token_auth
+ * sign-in, and the account signup API.
+ */
+export function registerAuthRoutes(app: Hono<TwinEnv>, deps: TwinDeps): void {
+  app.get('/installation/onboarding', (c) => (deps.state.onboardingPending ? c.html(ONBOARDING_FORM) : redirect(c, '/')));
+
+  // Works once, while the seed's onboarding flag exists; always answers 302 to `/` (errors go to the flash).
+  app.post('/installation/onboarding', (c) => {
+    if (!deps.state.onboardingPending) return redirect(c, '/');
+    const params = c.get('params');
+    const user = isPlainObject(params.user) ? params.user : {};
+    try {
+      buildAccount(deps, {
+        accountName: stringParam(user, 'company') ?? '',
+        userFullName: stringParam(user, 'name') ?? '',
+        email: stringParam(user, 'email') ?? '',
+        password: stringParam(user, 'password') ?? '',
+        locale: requestLocale(c, deps),
+        superAdmin: true,
+        confirmed: true,
+      });
+      deps.state.onboardingPending = false;
+    } catch (error) {
+      if (!(error instanceof HttpProblem)) throw error;
+      deps.log.info(`Onboarding failed: ${error.message}`, c.get('requestId'));
+    }
+    return redirect(c, '/');
+  });
+
+  app.post('/auth/sign_in', (c) => {
+    const params = c.get('params');
+    const email = (stringParam(params, 'email') ?? '').trim().toLowerCase();
+    const password = stringParam(params, 'password') ?? '';
+    const user = deps.state.userByEmail(email);
+    if (!user || user.password !== password) {
+      return c.json({ success: false, errors: ['Invalid login credentials. Please try again.'] }, 401);
+    }
+    if (!user.confirmed) {
+      return c.json(
+        {
+          success: false,
+          errors: [
+            `A confirmation email was sent to your account at '${user.email}'. You must follow the instructions in the email before your account can be activated`,
+          ],
+        },
+        401,
+      );
+    }
+    return c.json({ data: userJson(deps.state, user) }, 200, deviseAuthHeaders(deps, user));
+  });
+
+  // 3.7.0: devise_token_auth's 405; 3.8.0+: redirect to the login page (Corrections, PR #9022).
+  app.get('/auth/sign_in', (c) => {
+    if (deps.config.version === '3.7.0') {
+      return c.json({ success: false, errors: ['Use POST /sign_in to sign in. GET is not supported.'] }, 405);
+    }
+    return redirect(c, `${deps.config.frontendUrl}/app/login?error=access-denied`);
+  });
+
+  /**
+   * Signup (§6 D): 404 (RoutingError) when ENABLE_ACCOUNT_SIGNUP is false. The account locale is
+   * the request locale (`?locale`, else DEFAULT_LOCALE; §2.4). Response shape Unverified: the
+   * user partial under `data`, carrying `access_token` and `account_id` of the new account.
+   */
+  app.post('/api/v1/accounts', (c) => {
+    if (deps.config.accountSignup === 'false') {
+      deps.log.fatal('ActionController::RoutingError (Not Found):', c.get('requestId'));
+      throw new HttpProblem(404, { status: 404, error: 'Not Found' });
+    }
+    const params = c.get('params');
+    const { user, account } = buildAccount(deps, {
+      accountName: stringParam(params, 'account_name') ?? '',
+      userFullName: stringParam(params, 'user_full_name') ?? '',
+      email: stringParam(params, 'email') ?? '',
+      password: stringParam(params, 'password') ?? '',
+      locale: requestLocale(c, deps),
+      superAdmin: false,
+      confirmed: false,
+    });
+    return c.json({ data: userJson(deps.state, user, account.id) }, 200, deviseAuthHeaders(deps, user));
+  });
+}

@@ -1,0 +1,107 @@
+import type { RailsLogger } from '../http/rails-log.ts';
+import type { PresentContext } from '../presenters/present-context.ts';
+import { conversationWebhookData, messageEventPayload } from '../presenters/conversation-json.ts';
+import type { Conversation, ConversationStatus, Message } from '../twin-state.ts';
+import type { DeliveryResult, WebhookDeliverer } from './webhook-deliverer.ts';
+
+const ACTIVITY = 2;
+
+export interface ConversationChange {
+  [attribute: string]: { previous_value: unknown; current_value: unknown };
+}
+
+/**
+ * After-commit events of an API inbox, delivered to its `webhook_url` (chatwoot-3.7-3.9.md §4):
+ * message_created / message_updated (never activity; private notes and the client's own messages
+ * included), conversation_created, conversation_status_changed + conversation_updated.
+ */
+export class EventBus {
+  private readonly ctx: PresentContext;
+  private readonly deliverer: WebhookDeliverer;
+  private readonly log: RailsLogger;
+  private readonly now: () => number;
+
+  constructor(ctx: PresentContext, deliverer: WebhookDeliverer, log: RailsLogger, now: () => number) {
+    this.ctx = ctx;
+    this.deliverer = deliverer;
+    this.log = log;
+    this.now = now;
+  }
+
+  messageCreated(message: Message): void {
+    this.messageEvent(message, 'message_created');
+  }
+
+  messageUpdated(message: Message): void {
+    this.messageEvent(message, 'message_updated');
+  }
+
+  conversationCreated(conversation: Conversation): void {
+    this.conversationEvent(conversation, () => ({ ...conversationWebhookData(this.ctx, conversation), event: 'conversation_created' }));
+  }
+
+  /** A status change fires both events (§4); changed_attributes of the first is null (Inference, §4). */
+  conversationStatusChanged(conversation: Conversation, previous: ConversationStatus, otherChanges: ConversationChange = {}): void {
+    this.conversationEvent(conversation, () => ({
+      ...conversationWebhookData(this.ctx, conversation),
+      event: 'conversation_status_changed',
+      changed_attributes: null,
+    }));
+    this.conversationUpdated(conversation, { status: { previous_value: previous, current_value: conversation.status }, ...otherChanges });
+  }
+
+  conversationUpdated(conversation: Conversation, changes: ConversationChange): void {
+    this.conversationEvent(conversation, () => ({
+      ...conversationWebhookData(this.ctx, conversation),
+      event: 'conversation_updated',
+      changed_attributes: Object.entries(changes).map(([key, value]) => ({ [key]: value })),
+    }));
+  }
+
+  idle(): Promise<void> {
+    return this.deliverer.idle();
+  }
+
+  private webhookUrlOf(inboxId: number): string | undefined {
+    const url = this.ctx.state.inboxes.get(inboxId)?.webhookUrl;
+    return url === undefined || url.trim() === '' ? undefined : url;
+  }
+
+  private conversationEvent(conversation: Conversation, payload: () => unknown): void {
+    const url = this.webhookUrlOf(conversation.inboxId);
+    if (!url) return;
+    this.deliverer.enqueue(url, payload, (result) => this.logFailure(url, result));
+  }
+
+  private messageEvent(message: Message, event: 'message_created' | 'message_updated'): void {
+    if (message.messageType === ACTIVITY) return;
+    const url = this.webhookUrlOf(message.inboxId);
+    if (!url) return;
+    this.deliverer.enqueue(
+      url,
+      () => messageEventPayload(this.ctx, message, event),
+      (result) => {
+        this.logFailure(url, result);
+        if (!result.ok) this.markFailed(message, result.error);
+      },
+    );
+  }
+
+  /**
+   * PR #8277 (§4): a failed api_inbox_webhook delivery of a message event marks the message failed
+   * with `external_error` and that update fires message_updated. A repeat failure with the same
+   * error changes nothing, so it fires nothing (Inference: update! without changes commits no event).
+   */
+  private markFailed(message: Message, error: string): void {
+    if (!this.ctx.state.messages.has(message.id)) return;
+    if (message.status === 'failed' && message.contentAttributes.external_error === error) return;
+    message.status = 'failed';
+    message.contentAttributes = { ...message.contentAttributes, external_error: error };
+    message.updatedAt = this.now();
+    this.messageUpdated(message);
+  }
+
+  private logFailure(url: string, result: DeliveryResult): void {
+    if (!result.ok) this.log.warn(`Exception: Invalid webhook URL ${url} : ${result.error}`, 'ActiveJob] [WebhookJob');
+  }
+}

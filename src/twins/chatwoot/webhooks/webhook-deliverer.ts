@@ -1,0 +1,135 @@
+import { Agent, request } from 'undici';
+import { STATUS_PHRASES } from '../http/http-problem.ts';
+
+/** RestClient's `timeout: 5` (open and read), no retries (chatwoot-3.7-3.9.md §4). */
+export const WEBHOOK_TIMEOUT_MS = 5_000;
+
+export type DeliveryResult = { ok: true; status: number } | { ok: false; error: string };
+
+const REST_CLIENT_PHRASES: Record<number, string> = {
+  ...STATUS_PHRASES,
+  408: 'Request Timeout',
+  409: 'Conflict',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
+
+function errorCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/**
+ * The message RestClient/Net::HTTP would raise, so `external_error` and the log read like upstream's
+ * ("404 Not Found", "Timed out reading data from server", "Failed to open TCP connection to …").
+ */
+export function restClientMessage(error: unknown, url: URL): string {
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+  const tcp = (detail: string) => `Failed to open TCP connection to ${host}:${port} (${detail})`;
+  switch (errorCode(error)) {
+    case 'UND_ERR_HEADERS_TIMEOUT':
+    case 'UND_ERR_BODY_TIMEOUT':
+      return 'Timed out reading data from server';
+    case 'UND_ERR_CONNECT_TIMEOUT':
+    case 'ETIMEDOUT':
+      return 'Timed out connecting to server';
+    case 'ECONNREFUSED':
+      return tcp(`Connection refused - connect(2) for "${host}" port ${port}`);
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return tcp('getaddrinfo: Name or service not known');
+    case 'EHOSTUNREACH':
+      return tcp(`No route to host - connect(2) for "${host}" port ${port}`);
+    case 'ECONNRESET':
+    case 'UND_ERR_SOCKET':
+      return 'Connection reset by peer';
+    default:
+      return error instanceof Error ? error.message : String(error);
+  }
+}
+
+export interface WebhookDelivererOptions {
+  timeoutMs?: number;
+}
+
+/**
+ * POSTs JSON payloads with upstream's headers and timeout. Deliveries to one URL run one after
+ * another so a receiver sees events in the order they happened; different URLs run in parallel.
+ * close() aborts what is in flight and waits for every queue to settle.
+ */
+export class WebhookDeliverer {
+  private readonly agent: Agent;
+  private readonly timeoutMs: number;
+  private readonly queues = new Map<string, Promise<void>>();
+  private readonly abort = new AbortController();
+  private closed = false;
+
+  constructor(options: WebhookDelivererOptions = {}) {
+    this.timeoutMs = options.timeoutMs ?? WEBHOOK_TIMEOUT_MS;
+    this.agent = new Agent({ connect: { timeout: this.timeoutMs }, headersTimeout: this.timeoutMs, bodyTimeout: this.timeoutMs, keepAliveTimeout: 1_000 });
+  }
+
+  /**
+   * Queues one delivery. `payload` is rendered when the delivery starts (upstream's job renders
+   * the DB state when it runs); `onResult` runs before the next delivery to the same URL starts.
+   */
+  enqueue(url: string, payload: () => unknown, onResult: (result: DeliveryResult) => void): void {
+    if (this.closed) return;
+    const previous = this.queues.get(url) ?? Promise.resolve();
+    const next = previous.then(async () => {
+      if (this.closed) return;
+      // After the HTTP response that caused the event (asynchronous, like the Sidekiq hop).
+      await new Promise((resolve) => setImmediate(resolve));
+      const result = await this.post(url, payload());
+      if (!this.closed) onResult(result);
+    });
+    const tracked = next.catch(() => undefined);
+    this.queues.set(url, tracked);
+    void tracked.then(() => {
+      if (this.queues.get(url) === tracked) this.queues.delete(url);
+    });
+  }
+
+  /** Resolves when every queued delivery has finished (tests and close()). */
+  async idle(): Promise<void> {
+    while (this.queues.size > 0) await Promise.all([...this.queues.values()]);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.abort.abort();
+    await this.idle();
+    await this.agent.close().catch(() => undefined);
+  }
+
+  private async post(rawUrl: string, payload: unknown): Promise<DeliveryResult> {
+    let url: URL;
+    try {
+      url = new URL(rawUrl);
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('unsupported scheme');
+    } catch {
+      return { ok: false, error: `bad URI(is not URI?): ${JSON.stringify(rawUrl)}` };
+    }
+    try {
+      const response = await request(url, {
+        method: 'POST',
+        dispatcher: this.agent,
+        signal: this.abort.signal,
+        headers: { 'content-type': 'application/json', accept: 'application/json', 'user-agent': 'rest-client/2.1.0 (linux x86_64) ruby/3.2.2p53' },
+        body: JSON.stringify(payload),
+      });
+      await response.body.dump({ limit: 1024 * 1024 }).catch(() => undefined);
+      if (response.statusCode >= 200 && response.statusCode < 300) return { ok: true, status: response.statusCode };
+      return { ok: false, error: `${response.statusCode} ${REST_CLIENT_PHRASES[response.statusCode] ?? 'Unknown'}` };
+    } catch (error) {
+      return { ok: false, error: restClientMessage(error, url) };
+    }
+  }
+}

@@ -1,0 +1,115 @@
+import { join } from 'node:path';
+import { loadMatrixFile } from '../matrix/load-matrix.ts';
+import { loadResult } from '../report/load-result.ts';
+import type { RunResult } from '../result/result-schema.ts';
+import { runMatrix, type RunMatrixOptions } from '../runner/run-matrix.ts';
+import { SUITE_CATALOG } from '../runner/suite-catalog.ts';
+import type { SuiteCatalog } from '../runner/suite-catalog-types.ts';
+import { pairsToJudge, planAlternatives } from './alternatives.ts';
+import { answerUpgrade, type UpgradeAnswer } from './answer-upgrade.ts';
+import { lookupInResults, type NamedResult } from './pair-lookup.ts';
+import { pairCellId, type Pair, type UpgradeQuestion } from './upgrade-question.ts';
+
+export interface AnswerSource {
+  kind: 'result' | 'run';
+  /** result.json files the answer rests on. */
+  files: string[];
+  backend: string;
+  /** Stand-ins (sim / twin images): the answer is about the stand-ins' behaviour, not upstream's. */
+  standIns: boolean;
+  backendReason: string;
+}
+
+export interface CanIUpgradeOptions {
+  question: UpgradeQuestion;
+  /** Answer from this result.json without running. */
+  fromResult?: string;
+  matrixFile?: string;
+  backend?: string;
+  images?: string;
+  outDir?: string;
+  jobs?: number;
+  signal?: AbortSignal;
+  progressStream?: RunMatrixOptions['progressStream'];
+  command?: string;
+  deps?: { catalog?: SuiteCatalog; runMatrix?: typeof runMatrix; runMatrixDeps?: RunMatrixOptions['deps'] };
+}
+
+export interface CanIUpgradeOutput {
+  answer: UpgradeAnswer;
+  source: AnswerSource;
+}
+
+function sourceOf(kind: AnswerSource['kind'], results: readonly NamedResult[]): AnswerSource {
+  const first = results[0]?.result;
+  return {
+    kind,
+    files: results.map((r) => r.source),
+    backend: [...new Set(results.map((r) => r.result.backend))].join(', ') || 'none',
+    standIns: results.some((r) => r.result.standIns),
+    backendReason: first?.backendReason ?? '',
+  };
+}
+
+/** The compatibility suites of the matrix file: fault suites break on purpose and say nothing about a pair. */
+async function compatibilitySuites(matrixFile: string, catalog: SuiteCatalog): Promise<string[]> {
+  const { config } = await loadMatrixFile(matrixFile, catalog);
+  return config.suites.filter((id) => catalog.find((suite) => suite.id === id)?.kind === 'compatibility');
+}
+
+/**
+ * Runs the given pairs with runMatrix and a filtered plan (the cross product of their versions, the
+ * compatibility suites only) and returns the result.
+ */
+async function runPairs(options: CanIUpgradeOptions, pairs: readonly Pair[], outDir: string, suites: string[], catalog: SuiteCatalog): Promise<RunResult> {
+  const run = options.deps?.runMatrix ?? runMatrix;
+  const output = await run({
+    matrixFile: options.matrixFile ?? 'matrix.json',
+    backend: options.backend ?? 'auto',
+    images: options.images ?? 'upstream',
+    filters: {
+      chatwoot: [...new Set(pairs.map((pair) => pair.chatwoot))],
+      evolution: [...new Set(pairs.map((pair) => pair.evolution))],
+      storage: [options.question.storage],
+      suites,
+    },
+    ...(options.jobs ? { jobs: options.jobs } : {}),
+    outDir,
+    command: options.command ?? 'evochat-matrix can-i-upgrade',
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.progressStream ? { progressStream: options.progressStream } : {}),
+    deps: { ...options.deps?.runMatrixDeps, catalog },
+  });
+  return output.result;
+}
+
+/**
+ * `can-i-upgrade`: from a stored result (cells not in it are "unknown"), or by running the current and
+ * target pairs, then — only when the target does not work — the alternatives on the axes.
+ */
+export async function canIUpgrade(options: CanIUpgradeOptions): Promise<CanIUpgradeOutput> {
+  const catalog = options.deps?.catalog ?? SUITE_CATALOG;
+  const { question } = options;
+  if (options.fromResult) {
+    const results = [{ source: options.fromResult, result: await loadResult(options.fromResult) }];
+    return { answer: answerUpgrade(question, lookupInResults(results, question.storage, catalog)), source: sourceOf('result', results) };
+  }
+
+  const outDir = options.outDir ?? join('out', 'can-i-upgrade');
+  const matrixFile = options.matrixFile ?? 'matrix.json';
+  const suites = await compatibilitySuites(matrixFile, catalog);
+  const results: NamedResult[] = [];
+  const first = await runPairs({ ...options, matrixFile }, [question.current, question.target], join(outDir, 'current-and-target'), suites, catalog);
+  results.push({ source: join(outDir, 'current-and-target', 'result.json'), result: first });
+  let answer = answerUpgrade(question, lookupInResults(results, question.storage, catalog));
+  if (answer.state === 'works') return { answer, source: sourceOf('run', results) };
+
+  const known = new Set(first.cells.map((cell) => cell.id));
+  const remaining = pairsToJudge(question, planAlternatives(question)).filter((pair) => !known.has(pairCellId(pair, question.storage)));
+  if (remaining.length > 0) {
+    const second = await runPairs({ ...options, matrixFile }, remaining, join(outDir, 'alternatives'), suites, catalog);
+    results.push({ source: join(outDir, 'alternatives', 'result.json'), result: second });
+    answer = answerUpgrade(question, lookupInResults(results, question.storage, catalog));
+  }
+  return { answer, source: sourceOf('run', results) };
+}

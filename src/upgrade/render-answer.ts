@@ -1,0 +1,38 @@
+import type { CanIUpgradeOutput } from './can-i-upgrade.ts';
+import type { PairFinding } from './answer-upgrade.ts';
+import { pairName } from './upgrade-question.ts';
+
+const STATE_MARK = { works: '✓ works ', breaks: '✗ breaks', unknown: '? unknown' } as const;
+
+function row(label: string, finding: PairFinding): string {
+  return `  ${label.padEnd(10)} ${pairName(finding.pair).padEnd(34)} ${STATE_MARK[finding.state]}  ${finding.reason}`;
+}
+
+/** One line with the answer first (Pact's can-i-deploy convention), then the details. */
+export function renderUpgradeAnswer(output: CanIUpgradeOutput): string {
+  const { answer, source } = output;
+  const lines = [answer.headline, ''];
+  lines.push(row('current', answer.current), row('target', answer.target));
+  for (const scenario of answer.target.breaking) {
+    lines.push(`             ✗ ${scenario.id}${scenario.diagnosis ? ` — ${scenario.diagnosis.summary}` : scenario.message ? ` — ${scenario.message}` : ''}`);
+    if (scenario.diagnosis) lines.push(`               remedy: ${scenario.diagnosis.remedy}`);
+  }
+  if (answer.alternatives.length > 0 && answer.state !== 'works') {
+    lines.push('', '  alternatives (smallest change first):');
+    for (const alternative of answer.alternatives) {
+      lines.push(`    ${alternative.change}:`);
+      lines.push(`  ${row('  then', alternative.final)}`);
+      if (alternative.first) lines.push(`  ${row('  first', alternative.first)}`);
+    }
+  }
+  if (answer.recommendation) {
+    lines.push('', `  smallest change: ${answer.recommendation.summary}`);
+    answer.recommendation.steps.forEach((step, index) => lines.push(`    ${index + 1}. ${step}`));
+  }
+  if (answer.missing.length > 0) lines.push('', '  no verdict for:', ...answer.missing.map((entry) => `    - ${entry}`));
+  lines.push(
+    '',
+    `  answered from ${source.kind === 'result' ? 'a stored result' : 'runs made now'}: ${source.files.join(', ')} — backend ${source.backend}${source.standIns ? ' (stand-ins, not the upstream images)' : ''}`,
+  );
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,191 @@
+import { describe, expect, it } from 'vitest';
+import type { Exchange, LogExcerpt } from '../result/result-schema.ts';
+import { diagnose, matchRule, type DiagnosisEvidence } from './diagnose.ts';
+import { DIAGNOSIS_RULES } from './diagnosis-rules.ts';
+import { makeExchange } from './exchange-fixture.ts';
+
+const CW = 'http://127.0.0.1:3000/api/v1/accounts/1';
+const EVO = 'http://127.0.0.1:8080';
+const ex = (exchanges: Exchange[], logs: LogExcerpt[] = []): DiagnosisEvidence => ({ exchanges, logs });
+
+const EN_422 =
+  '{"error":"Invalid attribute key - [contact_id]. The key should be one of [status,assignee_id,inbox_id,team_id,priority,display_id,campaign_id,labels,browser_language,conversation_language,country_code,referer,created_at,last_activity_at,mail_subject] or a custom attribute defined in the account."}';
+const PT_422 =
+  '{"error":"Chave de atributo inválido - [contact_id]. A chave deve ser uma das [status,assignee_id,inbox_id] ou um atributo personalizado definido na conta."}';
+
+/** Per rule: evidence that must match it, and a near miss that must not. */
+const CASES: Record<string, { matches: DiagnosisEvidence[]; misses: DiagnosisEvidence[] }> = {
+  'chatwoot-rejects-contact-id': {
+    matches: [
+      ex([makeExchange({ method: 'POST', url: `${CW}/conversations/filter`, status: 422, responseBody: EN_422 })]),
+      ex([makeExchange({ link: 'harness->chatwoot', method: 'POST', url: `${CW}/conversations/filter`, status: 422, responseBody: PT_422 })]),
+    ],
+    misses: [
+      ex([makeExchange({ method: 'POST', url: `${CW}/conversations/filter`, status: 200, responseBody: '{"payload":[]}' })]),
+      ex([makeExchange({ method: 'POST', url: `${CW}/contacts/filter`, status: 422, responseBody: EN_422 })]),
+    ],
+  },
+  'identifier-contains-rejected': {
+    matches: [
+      ex([
+        makeExchange({
+          method: 'POST',
+          url: `${CW}/contacts/filter`,
+          status: 422,
+          responseBody: '{"error":"Invalid operator. The allowed operators for identifier are [equal_to,not_equal_to]."}',
+        }),
+      ]),
+    ],
+    misses: [
+      ex([
+        makeExchange({
+          method: 'POST',
+          url: `${CW}/contacts/filter`,
+          status: 422,
+          responseBody: '{"error":"Invalid operator. The allowed operators for status are [equal_to,not_equal_to]."}',
+        }),
+      ]),
+    ],
+  },
+  'evolution-logged-chatwoot-error': {
+    matches: [
+      ex(
+        [],
+        [
+          {
+            service: 'evolution',
+            truncated: false,
+            lines: [
+              '[Evolution API]    v1.7.4  311   -  Tue Nov 26 2026 10:00:01     ERROR   [ChatwootService]  [object]',
+              "  status: 422,",
+            ],
+          },
+        ],
+      ),
+    ],
+    misses: [
+      ex([], [{ service: 'evolution', truncated: false, lines: ['[Evolution API] 311 - x  WARN [ChatwootService] [string] conversation not found', 'status: 422'] }]),
+      ex([], [{ service: 'chatwoot', truncated: false, lines: ['ERROR [ChatwootService] [object]', 'status: 422'] }]),
+    ],
+  },
+  'chatwoot-token-header-dropped': {
+    matches: [
+      ex([makeExchange({ status: 401, responseBody: '{"errors":["You need to sign in or sign up before continuing."]}' })]),
+      ex([makeExchange({ status: 401, responseBody: '{"errors":["Você precisa entrar ou se cadastrar antes de continuar."]}' })]),
+    ],
+    misses: [ex([makeExchange({ status: 401, responseBody: '{"error":"Invalid Access Token"}' })])],
+  },
+  'chatwoot-token-invalid': {
+    matches: [ex([makeExchange({ status: 401, responseBody: '{"error":"Invalid Access Token"}' })])],
+    misses: [ex([makeExchange({ status: 200, responseBody: '{"note":"Invalid Access Token"}' })])],
+  },
+  'chatwoot-account-access': {
+    matches: [
+      ex([makeExchange({ status: 401, responseBody: '{"error":"You are not authorized to access this account"}' })]),
+      ex([makeExchange({ url: 'http://127.0.0.1:3000/api/v1/accounts/999/inboxes', status: 404, responseBody: '{"error":"Resource could not be found"}' })]),
+    ],
+    misses: [ex([makeExchange({ url: `${CW}/conversations/42`, status: 404, responseBody: '{"error":"Resource could not be found"}' })])],
+  },
+  'webhook-double-slash': {
+    matches: [
+      ex([
+        makeExchange({
+          link: 'chatwoot->evolution',
+          method: 'POST',
+          url: `${EVO}//chatwoot/webhook/cell1`,
+          status: 404,
+          responseBody: '{"status":404,"error":"Not Found","response":{"message":["Cannot POST //chatwoot/webhook/cell1"]}}',
+        }),
+      ]),
+    ],
+    misses: [ex([makeExchange({ link: 'chatwoot->evolution', method: 'POST', url: `${EVO}/chatwoot/webhook/cell1`, status: 404, responseBody: '{}' })])],
+  },
+  'server-url-unreachable': {
+    matches: [
+      ex([makeExchange({ link: 'chatwoot->evolution', method: 'POST', url: 'http://127.0.0.1:9/chatwoot/webhook/x', error: 'connect ECONNREFUSED 127.0.0.1:9' })]),
+      ex([
+        makeExchange({
+          link: 'harness->chatwoot',
+          url: `${CW}/conversations/3/messages`,
+          responseBody: '{"payload":[{"status":"failed","content_attributes":{"external_error":"Failed to open TCP connection to 127.0.0.1:9 (Connection refused)"}}]}',
+        }),
+      ]),
+    ],
+    misses: [ex([makeExchange({ link: 'evolution->chatwoot', error: 'connect ECONNREFUSED 127.0.0.1:3000' })])],
+  },
+  'webhook-timeout-slow-storage': {
+    matches: [
+      ex([
+        makeExchange({ id: 'a', link: 'harness->chatwoot', responseBody: '{"external_error":"Timed out reading data from server"}' }),
+        makeExchange({ id: 'b', link: 'chatwoot->storage', method: 'PUT', url: 'http://127.0.0.1:9000/bucket/key', durationMs: 6012 }),
+      ]),
+    ],
+    misses: [
+      ex([
+        makeExchange({ id: 'a', link: 'harness->chatwoot', responseBody: '{"external_error":"Timed out reading data from server"}' }),
+        makeExchange({ id: 'b', link: 'chatwoot->storage', method: 'PUT', url: 'http://127.0.0.1:9000/bucket/key', durationMs: 40 }),
+      ]),
+    ],
+  },
+  'evolution-apikey-missing': {
+    matches: [
+      ex([
+        makeExchange({
+          link: 'harness->evolution',
+          status: 403,
+          responseBody: '{"status":403,"error":"Forbidden","response":{"message":["Missing global api key","The global api key must be set"]}}',
+        }),
+      ]),
+    ],
+    misses: [ex([makeExchange({ link: 'harness->evolution', status: 403, responseBody: '{"status":403,"error":"Forbidden","response":{"message":["This name \\"x\\" is already in use."]}}' })])],
+  },
+  'evolution-apikey-invalid': {
+    matches: [ex([makeExchange({ link: 'harness->evolution', status: 401, responseBody: '{"status":401,"error":"Unauthorized","response":{"message":"Unauthorized"}}' })])],
+    misses: [ex([makeExchange({ status: 401, responseBody: '{"error":"Invalid Access Token"}' })])],
+  },
+};
+
+describe('diagnosis rules, each alone', () => {
+  it('has a case for every rule and unique ids', () => {
+    expect(Object.keys(CASES).sort()).toEqual(DIAGNOSIS_RULES.map((rule) => rule.id).sort());
+    expect(new Set(DIAGNOSIS_RULES.map((rule) => rule.id)).size).toBe(DIAGNOSIS_RULES.length);
+  });
+
+  for (const rule of DIAGNOSIS_RULES) {
+    const cases = CASES[rule.id];
+    it(`${rule.id}: matches its signature and not a near miss`, () => {
+      expect(cases).toBeDefined();
+      cases!.matches.forEach((evidence, index) => expect(matchRule(rule, evidence), `match #${index}`).toBeDefined());
+      cases!.misses.forEach((evidence, index) => expect(matchRule(rule, evidence), `miss #${index}`).toBeUndefined());
+    });
+  }
+});
+
+describe('diagnose', () => {
+  const filter422 = makeExchange({ id: 'f', method: 'POST', url: `${CW}/conversations/filter`, status: 422, responseBody: EN_422 });
+  const evolutionLog: LogExcerpt = { service: 'evolution', truncated: false, lines: ['ERROR [ChatwootService] [object]', 'status: 422,'] };
+
+  it('prefers the exchange-backed, more specific rule over the log-only one', () => {
+    const finding = diagnose(ex([filter422], [evolutionLog]));
+    expect(finding?.rule.id).toBe('chatwoot-rejects-contact-id');
+    expect(finding?.decisive).toEqual({ kind: 'exchange', exchangeId: 'f' });
+  });
+
+  it('prefers what the scenario pointed at', () => {
+    const devise = makeExchange({ id: 'd', status: 401, responseBody: '{"errors":["You need to sign in or sign up before continuing."]}' });
+    expect(diagnose(ex([filter422, devise]))?.rule.id).toBe('chatwoot-rejects-contact-id');
+    const pointed = diagnose(ex([filter422, devise]), { kind: 'exchange', exchangeId: 'd' });
+    expect(pointed?.rule.id).toBe('chatwoot-token-header-dropped');
+    expect(pointed?.onDecisive).toBe(true);
+  });
+
+  it('falls back to a log line and reports it as decisive', () => {
+    const finding = diagnose(ex([], [evolutionLog]));
+    expect(finding?.rule.id).toBe('evolution-logged-chatwoot-error');
+    expect(finding?.decisive).toEqual({ kind: 'log', service: 'evolution', line: 'ERROR [ChatwootService] [object]' });
+  });
+
+  it('finds nothing in clean evidence', () => {
+    expect(diagnose(ex([makeExchange()], [{ service: 'evolution', truncated: false, lines: ['INFO started'] }]))).toBeUndefined();
+  });
+});

@@ -1,0 +1,115 @@
+import type { DiagnosisRule } from './diagnosis-rule.ts';
+
+const CONTACT_ID_422 = 'Invalid attribute key - \\[contact_id\\]|Chave de atributo inválido - \\[contact_id\\]';
+const DEVISE_401 = 'You need to sign in or sign up before continuing|Você precisa entrar ou se cadastrar antes de continuar';
+
+/**
+ * The known root causes. Order matters only to break ties between equally specific matches.
+ * Bodies and log lines: chatwoot-3.7-3.9.md §1.3, §2.3, §4; evolution-api-1.7.md §2.2, §3.0, §3f.
+ */
+export const DIAGNOSIS_RULES: readonly DiagnosisRule[] = [
+  {
+    id: 'chatwoot-rejects-contact-id',
+    summary: 'Chatwoot ≥ 3.8 rejects the contact_id conversation filter (PR #8239); Evolution ≤ 1.7.4 sends it to find the bot conversation',
+    remedy: 'Upgrade Evolution to 1.7.5 (PR #582) or stay on Chatwoot 3.7.0',
+    references: ['chatwoot#8239', 'chatwoot commit f78f278e', 'evolution#582', 'evolution#605', 'evolution#604', 'evolution#563'],
+    seedClaim: 'evolution-1.7.5-did-not-fully-fix',
+    match: [{ exchanges: [{ method: 'POST', path: '/conversations/filter/?$', status: 422, responseBody: CONTACT_ID_422 }] }],
+  },
+  {
+    id: 'identifier-contains-rejected',
+    summary: 'Chatwoot ≥ 3.8 rejects `identifier contains` in the contact filter; Evolution 1.7.0–1.7.2 sends it',
+    remedy: 'Upgrade Evolution to 1.7.3 or later (1.7.5 also fixes the contact_id filter)',
+    references: ['chatwoot#8239', 'evolution#547', 'evolution commit 9c9a542b'],
+    match: [
+      {
+        exchanges: [
+          {
+            method: 'POST',
+            path: '/contacts/filter/?$',
+            status: 422,
+            responseBody: 'Invalid operator\\. The allowed operators for identifier are|Operador inválido\\. Os operadores permitidos para identifier',
+          },
+        ],
+      },
+    ],
+  },
+  {
+    id: 'evolution-logged-chatwoot-error',
+    summary: 'Evolution logged a 422 from Chatwoot in ChatwootService: the bot message was not posted and is not retried',
+    remedy: 'Find the rejected Chatwoot call in the exchanges; with Evolution ≤ 1.7.4 on Chatwoot ≥ 3.8 it is the contact_id filter: upgrade Evolution to 1.7.5',
+    references: ['evolution#605'],
+    match: [{ logs: [{ service: 'evolution', line: 'ERROR\\s+\\[ChatwootService\\]' }, { service: 'evolution', line: 'status: 422' }] }],
+  },
+  {
+    id: 'chatwoot-token-header-dropped',
+    summary: 'Chatwoot got no api_access_token header (devise 401): a reverse proxy in front of Chatwoot drops headers with underscores',
+    remedy: 'Set `underscores_in_headers on;` in nginx (Chatwoot’s own template does), or send the token as `Api-Access-Token`',
+    references: ['chatwoot#1057', 'chatwoot#10054', 'evolution#1709', 'evolution#2394', 'evolution#560'],
+    match: [{ exchanges: [{ status: 401, responseBody: DEVISE_401 }] }],
+  },
+  {
+    id: 'chatwoot-token-invalid',
+    summary: 'Chatwoot does not know the access token (401 Invalid Access Token)',
+    remedy: 'Use a user access token from Chatwoot (Profile settings → Access token) of an administrator of the account; platform and bot tokens do not work here',
+    references: ['chatwoot#10147'],
+    match: [{ exchanges: [{ status: 401, responseBody: 'Invalid Access Token' }] }],
+  },
+  {
+    id: 'chatwoot-account-access',
+    summary: 'The token’s user is not a member of the configured Chatwoot account, or the account id does not exist',
+    remedy: 'Set chatwoot_account_id to the account the token’s user belongs to (the number in /app/accounts/<id>/…)',
+    references: ['evolution#264', 'evolution#120'],
+    match: [
+      { exchanges: [{ status: 401, responseBody: 'You are not authorized to access this account' }] },
+      // A collection route answering 404 can only mean the account id is unknown (chatwoot-3.7-3.9.md §2.3).
+      { exchanges: [{ status: 404, path: '^/api/v1/accounts/\\d+/(inboxes|contacts|conversations)(/filter)?/?$', responseBody: 'Resource could not be found' }] },
+    ],
+  },
+  {
+    id: 'webhook-double-slash',
+    summary: 'Evolution’s SERVER_URL ends with "/", so the inbox webhook is …//chatwoot/webhook/…, which Evolution answers with 404: Chatwoot marks the message failed',
+    remedy: 'Remove the trailing "/" from SERVER_URL and correct the inbox webhook URL in Chatwoot (Evolution does not update an existing inbox)',
+    references: ['evolution#471', 'evolution#264'],
+    match: [
+      { exchanges: [{ link: 'chatwoot->evolution', method: 'POST', path: '^//chatwoot/webhook/', status: 404 }] },
+      { exchanges: [{ status: 404, responseBody: 'Cannot POST //chatwoot/webhook/' }] },
+    ],
+  },
+  {
+    id: 'server-url-unreachable',
+    summary: 'Chatwoot cannot connect to Evolution’s SERVER_URL (the inbox webhook URL): the message is marked failed "Failed to open TCP connection"',
+    remedy: 'Set SERVER_URL to an address Chatwoot can reach, use one addressing style for both services, then correct the inbox webhook URL',
+    references: ['evolution#1375'],
+    match: [
+      { exchanges: [{ link: 'chatwoot->evolution', error: 'ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ETIMEDOUT|Failed to open TCP connection' }] },
+      { exchanges: [{ responseBody: 'Failed to open TCP connection' }] },
+      { logs: [{ service: 'chatwoot', line: 'Invalid webhook URL .*Failed to open TCP connection' }] },
+    ],
+  },
+  {
+    id: 'webhook-timeout-slow-storage',
+    summary: 'Slow object storage made a webhook exceed Chatwoot’s 5 s timeout ("Timed out reading data from server"): the message is marked failed although it may still be delivered',
+    remedy: 'Bring storage latency well under 5 s (co-locate MinIO/S3, check STORAGE_ENDPOINT), or use local storage',
+    references: ['chatwoot#8277', 'evolution#833'],
+    seedClaim: 'slow-s3-breaks-initialisation',
+    match: [
+      { exchanges: [{ responseBody: 'Timed out reading data from server' }, { link: 'chatwoot->storage', minDurationMs: 2000 }] },
+      { exchanges: [{ link: 'chatwoot->evolution', error: 'timeout|Timed out' }, { link: 'chatwoot->storage', minDurationMs: 2000 }] },
+    ],
+  },
+  {
+    id: 'evolution-apikey-missing',
+    summary: 'Evolution refused the call: no `apikey` header (403 Missing global api key)',
+    remedy: 'Send Evolution’s AUTHENTICATION_API_KEY in the `apikey` header',
+    references: [],
+    match: [{ exchanges: [{ status: 403, responseBody: 'Missing global api key' }] }],
+  },
+  {
+    id: 'evolution-apikey-invalid',
+    summary: 'Evolution refused the `apikey` (401 Unauthorized): neither the global key nor the instance’s key',
+    remedy: 'Use the global AUTHENTICATION_API_KEY, or the token the instance was created with',
+    references: [],
+    match: [{ exchanges: [{ status: 401, responseBody: '"error":"Unauthorized","response":\\{"message":"Unauthorized"\\}' }] }],
+  },
+];

@@ -1,0 +1,165 @@
+import type { ChatwootClient, ChatwootContact, ChatwootConversation, ChatwootInbox, ChatwootMessage } from '../../src/clients/chatwoot-client.ts';
+import { ApiResponseError } from '../../src/clients/http-client.ts';
+import type { EvolutionClient } from '../../src/clients/evolution-client.ts';
+import type { RawResponse } from '../../src/clients/http-client.ts';
+import type { Exchange } from '../../src/result/result-schema.ts';
+import type { ChatwootEndpoint } from '../../src/stack/stack.ts';
+import type { ScenarioContext, WaitOptions } from '../../src/runner/suite-context.ts';
+
+/** The bot contact Evolution 1.7 creates in Chatwoot for each instance's control conversation (evolution-api-1.7.md §3a). */
+export const BOT_PHONE = '123456';
+
+/** Timing of upstream the deadlines are sized to: Evolution pauses 500 ms per webhook, Chatwoot times webhooks out after 5 s. */
+export const DEADLINES = {
+  /** Inbox, bot contact, conversation and `init` after /instance/create (a handful of calls, no pause). */
+  bootstrapMs: 8_000,
+  /** A bot reply: 500 ms pause + 3-4 Chatwoot calls. */
+  botReplyMs: 8_000,
+  /** A webhook outcome in Chatwoot: up to its 5 s timeout, plus the message update. */
+  webhookOutcomeMs: 12_000,
+} as const;
+
+/**
+ * Makes sure the account has the bot contact before any instance is created. Every Evolution instance of
+ * a cell shares the cell's account, and Evolution creates the contact when its lookup finds none: two
+ * instances bootstrapping at once would race on that create (one gets "Phone number has already been
+ * taken" and its bootstrap stops). Upstream would hit that too with parallel setups; the suites avoid it.
+ */
+export function ensureBotContact(s: ScenarioContext, chatwoot: ChatwootClient): Promise<ChatwootContact> {
+  return s.shared(`bot-contact-${chatwoot.accountId}`, async () => {
+    const existing = await chatwoot.findContactByPhone(BOT_PHONE);
+    if (existing) return existing;
+    try {
+      return await chatwoot.createContact({ name: 'EvolutionAPI', phoneNumber: `+${BOT_PHONE}` });
+    } catch (error) {
+      // Another suite of this cell created it a moment ago.
+      if (error instanceof ApiResponseError && error.status === 422) {
+        const created = await chatwoot.findContactByPhone(BOT_PHONE);
+        if (created) return created;
+      }
+      throw error;
+    }
+  });
+}
+
+export interface BotInstance {
+  instanceName: string;
+  create: RawResponse;
+}
+
+/** `POST /instance/create` with Chatwoot enabled for `endpoint`; the raw answer (scenarios assert on its status). */
+export async function createBotInstance(
+  s: ScenarioContext,
+  options: { label: string; evolution: EvolutionClient; chatwoot: ChatwootEndpoint; client: ChatwootClient },
+): Promise<BotInstance> {
+  await ensureBotContact(s, options.client);
+  const instanceName = s.instanceName(options.label);
+  const create = await options.evolution.raw({
+    method: 'POST',
+    path: '/instance/create',
+    json: {
+      instanceName,
+      qrcode: false,
+      chatwoot_account_id: options.chatwoot.accountId,
+      chatwoot_token: options.chatwoot.token,
+      chatwoot_url: options.chatwoot.urlFromEvolution,
+      chatwoot_sign_msg: false,
+      chatwoot_reopen_conversation: true,
+      chatwoot_conversation_pending: false,
+      // Imports read Chatwoot's database directly (§3.4): not part of these checks.
+      chatwoot_import_contacts: false,
+      chatwoot_import_messages: false,
+    },
+  });
+  return { instanceName, create };
+}
+
+export function waitForInbox(s: ScenarioContext, client: ChatwootClient, name: string, timeoutMs: number = DEADLINES.bootstrapMs): Promise<ChatwootInbox> {
+  return s.waitFor(`inbox "${name}" in Chatwoot`, () => client.inboxNamed(name), { timeoutMs, intervalMs: 100 });
+}
+
+export function waitForConversationWith(
+  s: ScenarioContext,
+  client: ChatwootClient,
+  contactId: number,
+  inboxId: number,
+  timeoutMs: number = DEADLINES.bootstrapMs,
+): Promise<ChatwootConversation> {
+  return s.waitFor(
+    `a conversation with contact ${contactId} in inbox ${inboxId}`,
+    async () => (await client.contactConversations(contactId)).find((conversation) => conversation.inbox_id === inboxId),
+    { timeoutMs, intervalMs: 100 },
+  );
+}
+
+export function waitForMessage(
+  s: ScenarioContext,
+  client: ChatwootClient,
+  conversationId: number,
+  description: string,
+  match: (message: ChatwootMessage) => boolean,
+  options: Partial<WaitOptions> = {},
+): Promise<ChatwootMessage> {
+  return s.waitFor(description, async () => (await client.messages(conversationId)).find(match), {
+    timeoutMs: options.timeoutMs ?? DEADLINES.botReplyMs,
+    intervalMs: options.intervalMs ?? 150,
+    ...(options.failFast ? { failFast: options.failFast } : {}),
+  });
+}
+
+/** Inbox, bot conversation and `init`: the state every bot scenario starts from. */
+export interface BotConversation {
+  instanceName: string;
+  inbox: ChatwootInbox;
+  botContact: ChatwootContact;
+  conversation: ChatwootConversation;
+  init: ChatwootMessage;
+}
+
+export async function bootstrapBotConversation(
+  s: ScenarioContext,
+  options: { label: string; evolution: EvolutionClient; chatwoot: ChatwootEndpoint; client: ChatwootClient },
+): Promise<BotConversation> {
+  const { instanceName, create } = await createBotInstance(s, options);
+  if (create.status !== 201) s.fail(`/instance/create answered ${create.status}: ${s.redactor.text(create.text).slice(0, 500)}`);
+  const inbox = await waitForInbox(s, options.client, instanceName);
+  const botContact = await ensureBotContact(s, options.client);
+  const conversation = await waitForConversationWith(s, options.client, botContact.id, inbox.id);
+  const init = await waitForMessage(s, options.client, conversation.id, '`init` in the bot conversation', (m) => (m.content ?? '').startsWith('init'), {
+    timeoutMs: DEADLINES.bootstrapMs,
+  });
+  return { instanceName, inbox, botContact, conversation, init };
+}
+
+const BOT_LOOKUP_PATHS = /\/conversations\/filter(?:[?#]|$)|\/contacts\/\d+\/conversations(?:[?#]|$)|\/contacts\/filter(?:[?#]|$)|\/inboxes\/?(?:[?#]|$)/;
+
+/**
+ * A failFast for bot replies: Evolution's own lookup of the bot conversation (or of the bot contact /
+ * inbox before it) for this inbox answered non-2xx since `since`. Upstream never retries, so the reply
+ * cannot come any more; the exchange is the decisive evidence. Needs the evidence capability (else never fires).
+ */
+export function botLookupFailure(s: ScenarioContext, inboxId: number, since: number): NonNullable<WaitOptions['failFast']> {
+  return async () => {
+    const exchanges = await s.exchanges({ link: 'evolution->chatwoot', since });
+    const failed = exchanges.find(
+      (exchange) =>
+        exchange.response !== null &&
+        exchange.response.status >= 400 &&
+        BOT_LOOKUP_PATHS.test(exchange.request.url) &&
+        (!exchange.request.url.includes('/conversations/filter') || exchange.request.body.includes(`"${inboxId}"`)),
+    );
+    if (!failed) return undefined;
+    return { message: describeFailedExchange('Evolution', failed), decisive: { kind: 'exchange', exchangeId: failed.id } };
+  };
+}
+
+export function describeFailedExchange(who: string, exchange: Exchange): string {
+  const body = exchange.response?.body ?? '';
+  return `${who}'s ${exchange.request.method} ${exchange.request.url} answered ${exchange.response?.status ?? exchange.error}${body ? `: ${body.slice(0, 400)}` : ''}`;
+}
+
+/** Bot messages mention the inbox and the state in `*…*` (e.g. "⚠️ <inbox> instance status: *close*."), in any LANGUAGE. */
+export function isStatusReply(message: ChatwootMessage, inboxName: string): boolean {
+  const content = message.content ?? '';
+  return message.message_type === 0 && content.includes(inboxName) && /\*(close|open|connecting|closed)\*/.test(content);
+}
