@@ -77,6 +77,12 @@ async function main(argv: string[]): Promise<number> {
     const { wallMs, run } = await measure(target, String(options.matrix), jobs);
     process.stdout.write(`${lines(target, wallMs, run).join('\n')}\n`);
     if (run.exitCode !== 0) exitCode = run.exitCode;
+    if (target.prefix === 'docker') {
+      // The naive stack-per-cell plan on the same backend and images, side by side (scripts/bench-docker.ts).
+      const { measureDockerNaive, dockerComparisonLines } = await import('./bench-docker.ts');
+      const naive = await measureDockerNaive(target.images, String(options.matrix), jobs);
+      process.stdout.write(`${dockerComparisonLines(run, naive).join('\n')}\n`);
+    }
   }
   return exitCode;
 }

@@ -63,8 +63,11 @@ export function buildCli(onAction: (run: CommandRunner) => void) {
     .option('--from-result <file>', 'Answer from an earlier result.json without running')
     .option('--backend <backend>', 'auto | sim | docker', { default: 'auto' })
     .option('--images <kind>', 'docker backend: upstream | twin', { default: 'upstream' })
-    .option('--out <dir>', 'Where the result of the runs goes')
+    .option('--matrix <file>', 'Matrix file whose settings and suites the runs use', { default: 'matrix.json' })
+    .option('--jobs <n>', 'How many cells / stacks at once')
+    .option('--out <dir>', 'Where the result of the runs goes (default out/can-i-upgrade)')
     .option('--json', 'Machine-readable answer')
+    .option('--no-progress', 'No live progress display')
     .action((options: Record<string, unknown>) =>
       onAction(async () => (await import('./commands/can-i-upgrade.ts')).canIUpgradeCommand(options)),
     );
@@ -79,8 +82,11 @@ export function buildCli(onAction: (run: CommandRunner) => void) {
     .option('--instance <name>', 'Evolution instance to inspect')
     .option('--config <file>', 'JSON/YAML file with the same settings')
     .option('--allow-writes', 'Also run the bot status round trip (writes a message)')
+    .option('--result <file>', 'Matrix result.json for the known verdict of this pair (default out/result.json if present)')
+    .option('--timeout <ms>', 'Deadline per probe in milliseconds', { default: 5000 })
     .option('--out <dir>', 'Write result.json and reports there')
     .option('--json', 'Print the JSON result')
+    .option('--verbose', 'Show the evidence of passing checks too')
     .action((options: Record<string, unknown>) =>
       onAction(async () => (await import('./commands/doctor.ts')).doctorCommand(options)),
     );
@@ -91,6 +97,7 @@ export function buildCli(onAction: (run: CommandRunner) => void) {
     .option('--backend <backend>', 'auto | sim | docker', { default: 'auto' })
     .option('--images <kind>', 'docker backend: upstream | twin', { default: 'upstream' })
     .option('--keep', 'Leave the stack running and print its URLs until interrupted')
+    .option('--no-progress', 'No live progress display')
     .action((file: string, options: Record<string, unknown>) =>
       onAction(async () => (await import('./commands/repro.ts')).reproCommand({ file, ...options })),
     );

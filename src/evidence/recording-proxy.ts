@@ -98,7 +98,9 @@ export async function createRecordingProxy(options: RecordingProxyOptions): Prom
   const store = new ExchangeStore({ maxExchanges: options.maxExchanges });
   const maxBody = options.maxRecordedBodyBytes ?? DEFAULT_MAX_RECORDED_BODY_BYTES;
   const idPrefix = options.idPrefix ?? options.link.replace(/[^a-z0-9]+/gi, '-');
-  const agent = new http.Agent({ keepAlive: true });
+  // A fresh upstream connection per request: reusing idle ones races the upstream's keep-alive timeout
+  // (a reset on a stale socket would reach the client as a failure the products never caused).
+  const agent = new http.Agent({ keepAlive: false });
   const sockets = new Set<Socket>();
   let target = options.upstream === undefined ? undefined : parseUpstream(options.upstream);
   let sequence = 0;

@@ -123,9 +123,12 @@ export function renderBundleReadme(input: ReadmeInput): string {
   const diagnosed = verdict.failing.filter((scenario) => scenario.diagnosis);
   out.push('## Diagnosis and remedy', '');
   if (diagnosed.length === 0) out.push(verdict.failing.length === 0 ? 'Nothing broke.' : 'No diagnosis rule matched the evidence of the failing scenarios.', '');
-  for (const scenario of diagnosed) {
-    const d = scenario.diagnosis!;
-    out.push(`- **${scenario.id}** (${d.rule}): ${d.summary}`, `  - **Remedy:** ${d.remedy}`);
+  // One entry per root cause, with the scenarios that showed it.
+  const byRule = new Map<string, ScenarioResult[]>();
+  for (const scenario of diagnosed) byRule.set(scenario.diagnosis!.rule, [...(byRule.get(scenario.diagnosis!.rule) ?? []), scenario]);
+  for (const scenarios of byRule.values()) {
+    const d = scenarios[0]!.diagnosis!;
+    out.push(`- **${d.summary}** (rule \`${d.rule}\`; seen in ${scenarios.map((scenario) => scenario.id).join(', ')})`, `  - **Remedy:** ${d.remedy}`);
     if (d.references.length > 0) out.push(`  - References: ${d.references.join(', ')}`);
     if (d.contradictsSeed) out.push(`  - Contradicts the seed guide: ${d.contradictsSeed}`);
   }
@@ -151,7 +154,17 @@ export function renderBundleReadme(input: ReadmeInput): string {
   }
   out.push('', '### How the settings were reproduced', '', ...setup.notes.map((note) => `- ${note}`), '');
 
-  const withExchange = verdict.failing.map((scenario) => [scenario, decisiveExchange(scenario)] as const).filter(([, exchange]) => exchange);
+  // The decisive exchange of each failing scenario; the same request and answer seen by several scenarios is shown once.
+  const shown = new Set<string>();
+  const withExchange = verdict.failing
+    .map((scenario) => [scenario, decisiveExchange(scenario)] as const)
+    .filter(([, exchange]) => {
+      if (!exchange) return false;
+      const key = `${exchange.link} ${exchange.request.method} ${exchange.request.url.replace(/\/accounts\/\d+/, '/accounts/N')} ${exchange.response?.status ?? exchange.error}`;
+      if (shown.has(key)) return false;
+      shown.add(key);
+      return true;
+    });
   if (withExchange.length > 0) {
     out.push('## The failing exchange', '');
     for (const [scenario, exchange] of withExchange) out.push(`**${scenario.id}**`, '', fence(transcript(exchange!), 'http'), '');

@@ -175,7 +175,6 @@ export function buildReproCompose(report: BugReport, setup: ReproSetup): ReproCo
       ...(ports.length > 0 ? { ports: ports.map((port) => `127.0.0.1:${port.host}:${port.container}`) } : {}),
       ...(Object.keys(dependsOn).length > 0 ? { depends_on: dependsOn } : {}),
       networks: { default: { aliases } },
-      ...(spec.oneShot ? { restart: 'no' } : { restart: 'unless-stopped' }),
     };
     described.push({ name: spec.name, image: spec.image, spec, ports });
   }
@@ -190,7 +189,6 @@ export function buildReproCompose(report: BugReport, setup: ReproSetup): ReproCo
       ports: ['127.0.0.1:3080:80'],
       depends_on: { [chatwoot.rails.name]: { condition: 'service_started' } },
       networks: { default: { aliases: [REPRO_ALIASES.proxy] } },
-      restart: 'unless-stopped',
     };
     described.push({ name: REPRO_ALIASES.proxy, image: REPRO_NGINX_IMAGE, spec: undefined, ports: [{ host: 3080, container: 80 }] });
     chatwootUrlFromEvolution = `http://${REPRO_ALIASES.proxy}`;
@@ -202,7 +200,6 @@ export function buildReproCompose(report: BugReport, setup: ReproSetup): ReproCo
       ports: [`127.0.0.1:${TOXIPROXY_API_PORT}:${TOXIPROXY_API_PORT}`],
       depends_on: { [storageSpec.name]: { condition: 'service_started' } },
       networks: { default: { aliases: [REPRO_ALIASES.latency] } },
-      restart: 'unless-stopped',
     };
     described.push({ name: REPRO_ALIASES.latency, image: toxiproxy, spec: undefined, ports: [{ host: TOXIPROXY_API_PORT, container: TOXIPROXY_API_PORT }] });
   }
@@ -217,7 +214,7 @@ export function buildReproCompose(report: BugReport, setup: ReproSetup): ReproCo
     '# Local throwaway credentials only; every port is published on 127.0.0.1. Steps: README.md.',
   ].join('\n');
   return {
-    yaml: `${header}\n${stringify(document, { lineWidth: 0 })}`,
+    yaml: `${header}\n${stringify(document, { lineWidth: 0, aliasDuplicateObjects: false })}`,
     files,
     services: described,
     endpoints: {

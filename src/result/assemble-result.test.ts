@@ -102,11 +102,12 @@ describe('assembleResult', () => {
   });
 
   it('caps exchanges per scenario and truncates bodies with a marker', () => {
-    const result = assemble(undefined, { caps: { exchangesPerScenario: 1, bodyBytes: 20, logLinesPerScenario: 5 } });
+    const result = assemble(undefined, { caps: { exchangesPerScenario: 1, bodyBytes: 20, logLinesPerScenario: 5, passing: { exchangesPerScenario: 0, bodyBytes: 10 } } });
     const s = scenario(result, 'cw3.8.0-evo1.7.4-minio', 'config-faults/slow-storage');
     expect(s.evidence.exchanges).toHaveLength(1);
     const body = s.evidence.exchanges[0]!.response!;
     expect(body.bodyTruncated).toBe(true);
     expect(body.body).toMatch(/…\[truncated \d+ bytes\]$/);
+    expect(scenario(result, 'cw3.8.0-evo1.7.4-minio', 'auth/chatwoot-token-accepted').evidence.exchanges).toEqual([]);
   });
 });

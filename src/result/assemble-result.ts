@@ -122,7 +122,7 @@ function assembleScenario(
     ...(diagnosis ? { diagnosis } : {}),
     evidence: {
       ...(decisive ? { decisive } : {}),
-      exchanges: outcome.status === 'skipped' ? [] : selectScenarioExchanges(windowed, keepIds, caps),
+      exchanges: outcome.status === 'skipped' ? [] : selectScenarioExchanges(windowed, keepIds, outcome.status === 'pass' ? caps.passing : caps),
       logs: logExcerpts(logLines, caps),
     },
   };

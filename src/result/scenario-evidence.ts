@@ -5,9 +5,16 @@ export interface EvidenceCaps {
   exchangesPerScenario: number;
   bodyBytes: number;
   logLinesPerScenario: number;
+  /** Tighter caps for scenarios that passed: their evidence is context, not a finding. */
+  passing: { exchangesPerScenario: number; bodyBytes: number };
 }
 
-export const DEFAULT_EVIDENCE_CAPS: EvidenceCaps = { exchangesPerScenario: 50, bodyBytes: 4096, logLinesPerScenario: 20 };
+export const DEFAULT_EVIDENCE_CAPS: EvidenceCaps = {
+  exchangesPerScenario: 50,
+  bodyBytes: 4096,
+  logLinesPerScenario: 20,
+  passing: { exchangesPerScenario: 10, bodyBytes: 1024 },
+};
 
 /** Exchanges recorded slightly after the scenario's clock stopped (async webhooks) still count. */
 const WINDOW_SLACK_MS = 250;
@@ -58,7 +65,7 @@ const failed = (exchange: Exchange) => exchange.response === null || exchange.re
  * At most `caps.exchangesPerScenario` exchanges, chosen in this order: the ones named as decisive or
  * matched by the diagnosis (in that order), then failures, then the rest; returned in time order with bodies capped.
  */
-export function selectScenarioExchanges(candidates: readonly Exchange[], keepIds: readonly string[], caps: EvidenceCaps): Exchange[] {
+export function selectScenarioExchanges(candidates: readonly Exchange[], keepIds: readonly string[], caps: { exchangesPerScenario: number; bodyBytes: number }): Exchange[] {
   const score = (exchange: Exchange) => {
     const kept = keepIds.indexOf(exchange.id);
     if (kept >= 0) return kept;

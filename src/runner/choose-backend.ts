@@ -41,8 +41,11 @@ export interface ChooseBackendRequest {
   images: string;
 }
 
+/** `a, b (reason); c (other reason)`: images grouped by why they are missing. */
 function describeMissing(missing: ReadonlyArray<ImageAvailability & { state: 'missing' }>): string {
-  return missing.map((image) => `${image.name} (${image.reason})`).join(', ');
+  const byReason = new Map<string, string[]>();
+  for (const image of missing) byReason.set(image.reason, [...(byReason.get(image.reason) ?? []), image.name]);
+  return [...byReason.entries()].map(([reason, names]) => `${names.join(', ')} (${reason})`).join('; ');
 }
 
 /**

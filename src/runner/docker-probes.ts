@@ -25,6 +25,14 @@ async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Pr
   }
 }
 
+/** The engine's registry error, reduced to what helps: `registry-1.docker.io: no such host`. */
+export function shortRegistryError(message: string): string {
+  const line = message.split('\n')[0]!.replace(/^\(HTTP code \d+\)\s*[\w ]*error\s*-\s*/i, '').trim();
+  const lookup = /lookup (\S+?)(?: on \S+)?: (.+)$/.exec(line);
+  if (lookup) return `${lookup[1]}: ${lookup[2]!.trim()}`;
+  return line.length > 120 ? `${line.slice(0, 119)}…` : line;
+}
+
 /**
  * The real probes, through the docker backend's modules (testcontainers' runtime client, the pinned
  * image table). Loaded lazily so a sim run never loads testcontainers.
@@ -67,8 +75,8 @@ export function createDockerProbes(env: NodeJS.ProcessEnv = process.env): Backen
             await withTimeout(handle.distribution(), PULLABLE_TIMEOUT_MS, 'registry lookup');
             return { name: image.name, state: 'pullable' };
           } catch (error) {
-            const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
-            return { name: image.name, state: 'missing', reason: `not present, registry: ${message.slice(0, 160)}` };
+            const message = error instanceof Error ? error.message : String(error);
+            return { name: image.name, state: 'missing', reason: `not present; registry: ${shortRegistryError(message)}` };
           }
         }),
       );

@@ -96,9 +96,32 @@ describe('runMatrix', () => {
     const cell = written.cells.find((c) => c.id === 'cw3.8.0-evo1.7.4-minio')!;
     expect(cell.verdict).toBe('expected-break');
     expect(cell.images).toEqual({ chatwoot: 'twin-cw3.8.0-evo1.7.4-minio' });
-    expect(cell.artifacts).toEqual({ exchanges: 'cells/cw3.8.0-evo1.7.4-minio/exchanges.json', 'log:evolution': 'cells/cw3.8.0-evo1.7.4-minio/evolution.log' });
+    expect(cell.artifacts).toEqual({ exchanges: 'cells/cw3.8.0-evo1.7.4-minio/exchanges.json', 'log:evolution': 'cw3.8.0-evo1.7.4-minio/evolution.log' });
     expect((await stat(join(out, cell.artifacts.exchanges!))).isFile()).toBe(true);
     expect(progress.text).toContain('[scenarios] cw3.9.0-evo1.7.5-minio done');
+  });
+
+  it('--compare marks cells whose verdict moved since a previous result, and a newly broken cell fails the run', async () => {
+    const first = await runMatrix({ matrixFile, backend: 'sim', images: 'upstream', outDir: join(dir, 'first'), command: 'run', deps: deps(fakeBackend((plan) => fakeRun(plan.cells, TEST_CATALOG).evidence), fakeSuites) });
+    const previous = structuredClone(first.result);
+    previous.cells.find((c) => c.id === 'cw3.8.0-evo1.7.4-local')!.verdict = 'pass';
+    previous.cells.find((c) => c.id === 'cw3.8.0-evo1.7.5-local')!.verdict = 'expected-break';
+    const previousFile = join(dir, 'previous.json');
+    await writeFile(previousFile, JSON.stringify(previous));
+    const second = await runMatrix({
+      matrixFile,
+      backend: 'sim',
+      images: 'upstream',
+      outDir: join(dir, 'second'),
+      command: 'run',
+      compareWith: previousFile,
+      deps: deps(fakeBackend((plan) => fakeRun(plan.cells, TEST_CATALOG).evidence), fakeSuites),
+    });
+    expect(second.result.cells.find((c) => c.id === 'cw3.8.0-evo1.7.4-local')).toMatchObject({ change: 'newly-broken', previousVerdict: 'pass' });
+    expect(second.result.cells.find((c) => c.id === 'cw3.8.0-evo1.7.5-local')?.change).toBe('newly-fixed');
+    expect(second.result.compare).toEqual({ previous: previousFile, changedCells: ['cw3.8.0-evo1.7.4-local', 'cw3.8.0-evo1.7.5-local'] });
+    expect(second.exitCode).toBe(1);
+    expect(RunResult.parse(JSON.parse(await readFile(join(dir, 'second', 'result.json'), 'utf8'))).compare?.changedCells).toHaveLength(2);
   });
 
   it('narrows cells and suites by the filters', async () => {

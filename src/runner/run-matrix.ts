@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import type { CellEvidence, StartedEnvironment } from '../backends/backend.ts';
 import { ErrorCodes, ExitCodes, HarnessError, toHarnessError, type ConfigIssue, type ExitCode } from '../errors/index.ts';
 import { loadMatrixFile } from '../matrix/load-matrix.ts';
@@ -72,6 +72,11 @@ export interface RunMatrixOutput {
 
 // The suite runner is loaded lazily: it pulls in vitest's Node API, which a failed config never needs.
 const defaultRunSuites: RunSuitesFn = async (options) => (await import('./run-suites.ts')).runSuites(options);
+
+/** Artifact paths in result.json use '/', whatever the platform. */
+function toPosix(path: string): string {
+  return path.split(sep).join('/');
+}
 
 function toolVersion(): string {
   try {
@@ -184,9 +189,13 @@ export async function runMatrix(options: RunMatrixOptions): Promise<RunMatrixOut
   progress.phase('backend', `${choice.name}${choice.images ? ` (${choice.images} images)` : ''}: ${choice.reason}`);
 
   const runId = deps.newRunId();
-  const artifactsDir = join(options.outDir, 'cells');
-  await rm(artifactsDir, { recursive: true, force: true });
-  await mkdir(artifactsDir, { recursive: true });
+  // Backends and the suite runner write their artifacts (service logs, vitest.log) under the output
+  // directory; logFiles come back relative to it, i.e. relative to result.json.
+  const artifactsDir = options.outDir;
+  const cellsDir = join(options.outDir, 'cells');
+  await rm(cellsDir, { recursive: true, force: true });
+  await rm(join(options.outDir, 'result.json'), { force: true });
+  await mkdir(cellsDir, { recursive: true });
 
   const backend = await deps.createBackend(choice);
   let environment: StartedEnvironment | undefined;
@@ -226,13 +235,16 @@ export async function runMatrix(options: RunMatrixOptions): Promise<RunMatrixOut
         untilAborted(deps.runSuites({ stacks, suites, jobs, artifactsDir, onScenario: (outcome) => progress.scenario(outcome) }), options.signal),
       );
       progress.phase('evidence', 'collecting exchanges and logs');
-      await timed('evidence', async () => {
-        for (const cell of plan.cells) {
-          if (!started.stacks.has(cell.id)) continue;
-          evidence.set(cell.id, await started.collectEvidence(cell.id));
-          images.set(cell.id, started.imagesFor(cell.id));
-        }
-      });
+      await timed('evidence', () =>
+        Promise.all(
+          plan.cells
+            .filter((cell) => started.stacks.has(cell.id))
+            .map(async (cell) => {
+              evidence.set(cell.id, await started.collectEvidence(cell.id));
+              images.set(cell.id, started.imagesFor(cell.id));
+            }),
+        ),
+      );
     }
   } finally {
     if (environment) {
@@ -245,34 +257,34 @@ export async function runMatrix(options: RunMatrixOptions): Promise<RunMatrixOut
   const artifacts = new Map<string, Record<string, string>>();
   await timed('write', async () => {
     for (const [cellId, cellEvidence] of evidence) {
-      const cellDir = join(artifactsDir, cellId);
+      const cellDir = join(cellsDir, cellId);
       await mkdir(cellDir, { recursive: true });
       await writeFile(join(cellDir, 'exchanges.json'), `${JSON.stringify(cellEvidence.exchanges, null, 2)}\n`);
-      const files: Record<string, string> = { exchanges: relative(options.outDir, join(cellDir, 'exchanges.json')) };
-      for (const [service, path] of Object.entries(cellEvidence.logFiles)) files[`log:${service}`] = relative(options.outDir, join(artifactsDir, path));
+      const files: Record<string, string> = { exchanges: toPosix(relative(options.outDir, join(cellDir, 'exchanges.json'))) };
+      for (const [service, path] of Object.entries(cellEvidence.logFiles)) files[`log:${service}`] = toPosix(relative(options.outDir, join(artifactsDir, path)));
       artifacts.set(cellId, files);
     }
   });
 
   // Not timed: phases are copied into the result it builds.
   const assembled = assembleResult({
-      runId,
-      toolVersion: toolVersion(),
-      command: options.command,
-      startedAt,
-      finishedAt: deps.now(),
-      backend: { name: choice.name, reason: choice.reason, ...(choice.images ? { images: choice.images } : {}), standIns: choice.standIns },
-      matrixFile: options.matrixFile,
-      plan,
-      catalog: deps.catalog,
-      expectations: config.expectations,
-      outcomes,
-      evidence,
-      images,
-      artifacts,
-      phases,
-      servicesStarted,
-      warnings: warnings.map((warning) => `${warning.path}: ${warning.message}`),
+    runId,
+    toolVersion: toolVersion(),
+    command: options.command,
+    startedAt,
+    finishedAt: deps.now(),
+    backend: { name: choice.name, reason: choice.reason, ...(choice.images ? { images: choice.images } : {}), standIns: choice.standIns },
+    matrixFile: options.matrixFile,
+    plan,
+    catalog: deps.catalog,
+    expectations: config.expectations,
+    outcomes,
+    evidence,
+    images,
+    artifacts,
+    phases,
+    servicesStarted,
+    warnings: warnings.map((warning) => `${warning.path}: ${warning.message}`),
   });
   const result = previous && options.compareWith ? validateResult(compareResults(assembled, previous, { previousLabel: options.compareWith })) : assembled;
   const resultFile = join(options.outDir, 'result.json');

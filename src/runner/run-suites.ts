@@ -1,6 +1,5 @@
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createVitest } from 'vitest/node';
@@ -70,7 +69,7 @@ export async function runSuites(options: RunSuitesOptions): Promise<ScenarioOutc
       reporters: [reporter],
       provide: { [SUITE_RUN_KEY]: input },
       pool: 'threads',
-      maxWorkers: Math.max(1, Math.min(jobs, suitesToRun.length, availableParallelism())),
+      maxWorkers: Math.max(1, Math.min(jobs, suitesToRun.length)),
       maxConcurrency: jobs,
       isolate: false,
       testTimeout: input.scenarioTimeoutMs,

@@ -7,7 +7,7 @@ import { EvidenceClient, type LogLine } from '../clients/evidence-client.ts';
 import { WhatsappSimClient } from '../clients/whatsapp-sim-client.ts';
 import { UsageError } from '../errors/index.ts';
 import type { Exchange } from '../result/result-schema.ts';
-import type { Capability, CellStack, ChatwootEndpoint } from '../stack/stack.ts';
+import type { Capability, CellStack, ChatwootEndpoint, EvolutionEndpoint } from '../stack/stack.ts';
 import { classifyScenarioError, ScenarioBreak } from './classify-scenario-error.ts';
 import type { ScenarioOutcome } from './scenario-outcome.ts';
 import { SUITE_RUN_KEY, type ScenarioMeta } from './scenario-meta.ts';
@@ -59,6 +59,9 @@ export interface ScenarioContext {
   instanceName(label: string): string;
   chatwoot(account?: 'en' | 'pt_BR'): ChatwootClient;
   evolution(): EvolutionClient;
+  /** Clients for other endpoints of the stack (the fault variants). */
+  chatwootFor(endpoint: ChatwootEndpoint): ChatwootClient;
+  evolutionFor(endpoint: EvolutionEndpoint): EvolutionClient;
   whatsapp(): WhatsappSimClient;
   /** The cell's recorded exchanges since the scenario started (empty without the evidence capability). */
   exchanges(filter?: { link?: string; since?: number }): Promise<Exchange[]>;
@@ -165,6 +168,8 @@ function runScenario(
         return lazy('chatwoot-pt', () => chatwootClientFor(endpoint!, redactor));
       },
       evolution: () => lazy('evolution', () => new EvolutionClient({ baseUrl: stack.evolution.url, apiKey: stack.evolution.apiKey, redactor })),
+      chatwootFor: (endpoint) => lazy(`chatwoot ${endpoint.url} ${endpoint.accountId}`, () => chatwootClientFor(endpoint, redactor)),
+      evolutionFor: (endpoint) => lazy(`evolution ${endpoint.url}`, () => new EvolutionClient({ baseUrl: endpoint.url, apiKey: endpoint.apiKey, redactor })),
       whatsapp() {
         if (!stack.whatsappControlUrl || !stack.capabilities.includes('whatsappPeer')) ctx.skip(capabilitySkipReason('whatsappPeer'));
         return lazy('whatsapp', () => new WhatsappSimClient(stack.whatsappControlUrl!));

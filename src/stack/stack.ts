@@ -92,7 +92,14 @@ export interface CellStack {
     unreachableEvolution: EvolutionEndpoint | undefined;
     /** Chatwoot of this version on S3 storage behind a latency proxy, with the control to set the delay. */
     slowStorage:
-      | { chatwoot: ChatwootEndpoint; s3: S3Endpoint; latencyControlUrl: string }
+      | {
+          chatwoot: ChatwootEndpoint;
+          s3: S3Endpoint;
+          /** `PUT {"delayMs": n}` sets the latency (bounded); `GET` reads it. */
+          latencyControlUrl: string;
+          /** The latency the scenario should inject (matrix settings.storage.latencyMs); 6000 when absent. */
+          latencyMs?: number;
+        }
       | undefined;
   };
 }

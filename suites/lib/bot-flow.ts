@@ -163,3 +163,18 @@ export function isStatusReply(message: ChatwootMessage, inboxName: string): bool
   const content = message.content ?? '';
   return message.message_type === 0 && content.includes(inboxName) && /\*(close|open|connecting|closed)\*/.test(content);
 }
+
+/**
+ * Pairs the simulated phone: waits for the QR the connection attempt (started by `init`) shows, scans
+ * it, and waits until Evolution reports the instance `open`. Needs whatsappPeer.
+ */
+export async function connectWhatsapp(s: ScenarioContext, instanceName: string, phone: { number?: string; pushName?: string } = {}): Promise<void> {
+  const whatsapp = s.whatsapp();
+  await s.waitFor(`a QR code for ${instanceName} on the simulated WhatsApp`, () => whatsapp.qr(instanceName), { timeoutMs: DEADLINES.bootstrapMs, intervalMs: 100 });
+  const scan = await whatsapp.scan(instanceName, phone);
+  if (scan.status !== 200) s.fail(`scanning the QR of ${instanceName} answered ${scan.status}: ${scan.text.slice(0, 300)}`);
+  await s.waitFor(`${instanceName} connected (state open)`, async () => (await s.evolution().connectionState(instanceName)) === 'open', {
+    timeoutMs: DEADLINES.bootstrapMs,
+    intervalMs: 100,
+  });
+}

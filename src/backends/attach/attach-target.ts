@@ -102,7 +102,7 @@ const FLAG_KEYS: Record<keyof AttachTarget, string> = {
 function firstGiven(...values: unknown[]): unknown {
   for (const value of values) {
     if (value === undefined || value === null || value === '' || value === true) continue;
-    return typeof value === 'number' ? value : String(value);
+    return String(value);
   }
   return undefined;
 }

@@ -180,14 +180,17 @@ class DockerEnvironment implements StartedEnvironment {
 
 /** Upstream mode: pull what is missing before any container starts, as its own timed phase (never for local images). */
 async function pullMissing(env: DockerEnvironment, client: Awaited<ReturnType<typeof connectToEngine>>, specs: readonly ContainerSpec[], context: SpecContext): Promise<void> {
-  const images = new Map<string, boolean>();
-  for (const spec of specs) images.set(spec.image, context.images.resolve(spec.slot).local);
-  const remote = [...images].filter(([, local]) => !local).map(([image]) => ImageName.fromString(image).string);
-  const missing = await missingImages(client, remote);
-  for (const image of missing) {
+  const remote = new Map<string, ImageName>();
+  for (const spec of specs) {
+    // ImageName applies TESTCONTAINERS_HUB_IMAGE_NAME_PREFIX, exactly as GenericContainer will.
+    if (!context.images.resolve(spec.slot).local) remote.set(spec.image, ImageName.fromString(spec.image));
+  }
+  const missing = new Set(await missingImages(client, [...remote.values()].map((name) => name.string)));
+  for (const name of remote.values()) {
+    if (!missing.has(name.string)) continue;
     env.assertActive();
-    env.progress('pull', `pulling ${image}`);
-    await client.image.pull(ImageName.fromString(image), { force: false, platform: undefined });
+    env.progress('pull', `pulling ${name.string}`);
+    await client.image.pull(name, { force: false, platform: undefined });
   }
 }
 
@@ -376,10 +379,8 @@ async function startDockerEnvironment(plan: RunPlan, kind: ImagesKind, options: 
   const containerCap = Math.max(2, options.jobs * 2);
   try {
     await mkdir(options.artifactsDir, { recursive: true });
-    await env.timed('build', async () => {
-      const report = await ensureTwinImages({ log: (line) => env.progress('build', line) });
-      env.progress('build', `${kind === 'twin' ? 'twin images' : 'proxy image'} ${report.built ? 'built' : 'current'} (hash ${report.hash})`);
-    });
+    // Twin mode needs every twin image; upstream mode only the harness's proxy image, built by the same step.
+    await env.timed('build', () => ensureTwinImages({ log: (line) => env.progress('build', line) }));
     env.assertActive();
     const client = await connectToEngine();
     const labels = runLabels(options.runId, createdAt);
@@ -401,7 +402,8 @@ async function startDockerEnvironment(plan: RunPlan, kind: ImagesKind, options: 
 
     const run = new DockerRun({ client, runId: options.runId, labels, artifactsDir: options.artifactsDir, redact: (line) => env.redactor.text(line) });
     env.run = run;
-    await env.timed('network', () => run.createNetwork());
+    const network = await env.timed('network', () => run.createNetwork());
+    env.progress('network', `${network.name}: everything of this run carries the label evochat.run-id=${options.runId}`);
 
     const startAll = (specs: readonly ContainerSpec[]) =>
       startInDependencyOrder(

@@ -69,6 +69,8 @@ export class DockerRun {
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly fanouts: { close(): Promise<void> }[] = [];
   private closing: Promise<RemovalReport> | undefined;
+  /** Aborted when teardown begins: waits in flight give up, late creations remove themselves. */
+  private readonly abort = new AbortController();
   containersStarted = 0;
 
   constructor(private readonly options: DockerRunOptions) {
@@ -87,8 +89,14 @@ export class DockerRun {
 
   async createNetwork(): Promise<RunNetwork> {
     if (this.stopping) throw this.stoppedError('network');
-    this.network = await createRunNetwork(this.options.client, this.containerPrefix, { ...this.options.labels, [LABELS.service]: 'network', [LABELS.role]: 'network' });
-    return this.network;
+    const network = await createRunNetwork(this.options.client, this.containerPrefix, { ...this.options.labels, [LABELS.service]: 'network', [LABELS.role]: 'network' });
+    if (this.stopping) {
+      // Teardown began while the network was being created and may have missed it.
+      await this.options.client.network.remove(this.options.client.network.getById(network.id)).catch(() => undefined);
+      throw this.stoppedError('network');
+    }
+    this.network = network;
+    return network;
   }
 
   /** The cells a spec's container serves (from its label), for per-cell log copies. */
@@ -120,7 +128,15 @@ export class DockerRun {
       network: this.network,
       containerName: `${this.containerPrefix}-${spec.name}`,
       log: log.sink,
-      onCreated: (id) => this.created.set(id, spec.name),
+      signal: this.abort.signal,
+      onCreated: async (id) => {
+        this.created.set(id, spec.name);
+        if (this.stopping) {
+          // Created after teardown listed the run's containers: remove it here, before it ever starts.
+          await this.options.client.container.dockerode.getContainer(id).remove({ force: true }).catch(() => undefined);
+          throw this.stoppedError(spec.name);
+        }
+      },
     });
     this.inFlight.add(work);
     try {
@@ -171,11 +187,15 @@ export class DockerRun {
 
   /**
    * Removes everything of the run. Safe to call concurrently and repeatedly (one teardown, shared).
-   * Order: sweep by label (forced removal kills running containers, so waits in flight fail fast) → let
-   * in-flight starts settle (bounded) → sweep again for anything created meanwhile → network → close logs.
+   * Order: abort the waits in flight → sweep by label (forced removal kills running containers) → let the
+   * starts in flight settle (they do at once now; a container created meanwhile removes itself) → sweep
+   * again → the network (retried while Docker still sees endpoints) → close the log files.
    */
   teardown(): Promise<RemovalReport> {
-    this.closing ??= this.doTeardown();
+    if (!this.closing) {
+      this.closing = this.doTeardown();
+      this.abort.abort();
+    }
     return this.closing;
   }
 
@@ -197,14 +217,25 @@ export class DockerRun {
     };
     await sweep();
     const settle = Promise.allSettled([...this.inFlight]);
-    const timeout = new Promise<void>((resolve) => setTimeout(resolve, this.options.settleTimeoutMs ?? 30_000).unref());
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, this.options.settleTimeoutMs ?? 15_000);
+    });
     await Promise.race([settle, timeout]);
+    clearTimeout(timer);
     await sweep();
-    const networks: LabelledResource[] = (await listLabelledResources(client, { runId: this.runId })).filter((resource) => resource.kind === 'network');
-    if (this.network && !networks.some((resource) => resource.id === this.network!.id)) {
-      networks.push({ kind: 'network', id: this.network.id, name: this.network.name, runId: this.runId, createdAt: undefined });
+    const removeNetworks = async () => {
+      const networks: LabelledResource[] = (await listLabelledResources(client, { runId: this.runId })).filter((resource) => resource.kind === 'network');
+      return removeResources(client, networks);
+    };
+    // A container still being removed keeps its endpoint for a moment: retry briefly before giving up.
+    let networkReport = await removeNetworks();
+    for (let attempt = 0; networkReport.failed.length > 0 && attempt < 20; attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      await sweep();
+      const retry = await removeNetworks();
+      networkReport = { removed: [...networkReport.removed, ...retry.removed], failed: retry.failed };
     }
-    const networkReport = await removeResources(client, networks);
     report.removed.push(...networkReport.removed);
     report.failed.push(...networkReport.failed);
     await Promise.all(this.fanouts.map((fanout) => fanout.close()));

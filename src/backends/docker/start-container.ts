@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { GenericContainer, Wait, type StartedTestContainer, type WaitStrategy } from 'testcontainers';
+import { HttpReadyWait } from './http-ready-wait.ts';
 import type { LogSink } from '../../common/log-sink.ts';
 import type { ContainerSpec, WaitSpec } from './specs/container-spec.ts';
 import type { RunNetwork } from './network.ts';
@@ -23,32 +24,24 @@ export interface StartContainerOptions {
   containerName: string;
   /** Receives every log line from the first one on; attached before start, so a failed wait still leaves logs. */
   log: LogSink;
-  /** Called with the container id as soon as it exists (before it starts), so cleanup can find it. */
-  onCreated?: (containerId: string) => void;
+  /**
+   * Called with the container id as soon as it exists (before it starts), so cleanup can find it. May throw
+   * (after removing the container) to refuse a container created while the run was stopping.
+   */
+  onCreated?: (containerId: string) => Promise<void>;
+  /** Aborted when the run stops: HTTP waits give up at once. */
+  signal: AbortSignal;
 }
 
-/** Our wait spec → a testcontainers wait strategy. */
-export function toWaitStrategy(wait: WaitSpec): WaitStrategy {
+/** Our wait spec → a wait strategy: our abortable HTTP wait, testcontainers' log and one-shot waits (upstream only). */
+export function toWaitStrategy(wait: WaitSpec, signal: AbortSignal): WaitStrategy {
   switch (wait.kind) {
-    case 'http': {
-      const strategy = Wait.forHttp(wait.path, wait.port, { abortOnContainerExit: true }).forStatusCode(wait.status);
-      const fields = wait.jsonFields;
-      if (fields) strategy.forResponsePredicate((body) => jsonHasFields(body, fields));
-      return strategy.withStartupTimeout(wait.timeoutMs);
-    }
+    case 'http':
+      return new HttpReadyWait(wait, { host: PUBLISH_HOST, signal }).withStartupTimeout(wait.timeoutMs);
     case 'log':
       return Wait.forLogMessage(wait.pattern, wait.times).withStartupTimeout(wait.timeoutMs);
     case 'one-shot':
       return Wait.forOneShotStartup().withStartupTimeout(wait.timeoutMs);
-  }
-}
-
-export function jsonHasFields(body: string, fields: Record<string, string>): boolean {
-  try {
-    const parsed = JSON.parse(body) as Record<string, unknown>;
-    return Object.entries(fields).every(([name, value]) => parsed[name] === value);
-  } catch {
-    return false;
   }
 }
 
@@ -81,7 +74,7 @@ class RunContainer extends GenericContainer {
     image: string,
     private readonly network: RunNetwork,
     private readonly aliases: readonly string[],
-    private readonly onCreated: ((containerId: string) => void) | undefined,
+    private readonly onCreated: ((containerId: string) => Promise<void>) | undefined,
   ) {
     super(image);
     this.withNetworkMode(network.name);
@@ -95,7 +88,7 @@ class RunContainer extends GenericContainer {
   }
 
   protected override async containerCreated(containerId: string): Promise<void> {
-    this.onCreated?.(containerId);
+    await this.onCreated?.(containerId);
   }
 }
 
@@ -104,7 +97,7 @@ export async function startContainer(spec: ContainerSpec, options: StartContaine
     .withName(options.containerName)
     .withLabels(spec.labels)
     .withEnvironment(spec.env)
-    .withWaitStrategy(toWaitStrategy(spec.wait))
+    .withWaitStrategy(toWaitStrategy(spec.wait, options.signal))
     .withLogConsumer((stream) => pipeLogLines(stream, options.log));
   if (spec.entrypoint) container.withEntrypoint(spec.entrypoint);
   if (spec.command) container.withCommand(spec.command);

@@ -58,6 +58,8 @@ interface ChatwootRuntime {
   accounts: Map<string, ChatwootEndpoint>;
   ptBr: ChatwootEndpoint | undefined;
   defaultLocale: string;
+  /** This Chatwoot's account id → cells (for attributing its exchanges). */
+  accountCells: Map<number, string[]>;
 }
 
 interface EvolutionRuntime {
@@ -100,7 +102,6 @@ class SimEnvironment implements StartedEnvironment {
   readonly captures = new Map<string, { capture: LogCapture; cells: readonly string[] }>();
   readonly chatwoots = new Map<string, ChatwootRuntime>();
   readonly evolutions = new Map<string, EvolutionRuntime>();
-  readonly accounts = new Map<number, string[]>();
   readonly proxies: RecordingProxy[] = [];
   s3: S3Runtime | undefined;
   latency: LatencyProxy | undefined;
@@ -199,14 +200,24 @@ async function startService(env: SimEnvironment, service: PlannedService): Promi
   }
 }
 
-function proxyClassifier(env: SimEnvironment, fallback: readonly string[]) {
+/**
+ * Account ids are per Chatwoot, so each Chatwoot's proxies classify with that Chatwoot's own account map
+ * (filled during bootstrap and read live); Evolution-side proxies go by instance names only.
+ */
+function proxyClassifier(env: SimEnvironment, fallback: readonly string[], accounts: ReadonlyMap<number, readonly string[]>) {
   const prefixes = new Map(env.plan.cells.map((cell) => [instancePrefixFor(cell), cell.id]));
-  // `accounts` is filled during bootstrap; the classifier reads it live.
-  return createCellClassifier({ accounts: env.accounts, instancePrefixes: prefixes, fallback });
+  return createCellClassifier({ accounts, instancePrefixes: prefixes, fallback });
 }
 
-async function recordingProxy(env: SimEnvironment, link: string, idPrefix: string, cells: readonly string[], upstream?: string): Promise<RecordingProxy> {
-  const proxy = await createRecordingProxy({ upstream, link, redactor: env.redactor, classify: proxyClassifier(env, cells), idPrefix, log: env.proxyLog() });
+async function recordingProxy(
+  env: SimEnvironment,
+  link: string,
+  idPrefix: string,
+  cells: readonly string[],
+  accounts: ReadonlyMap<number, readonly string[]>,
+  upstream?: string,
+): Promise<RecordingProxy> {
+  const proxy = await createRecordingProxy({ upstream, link, redactor: env.redactor, classify: proxyClassifier(env, cells, accounts), idPrefix, log: env.proxyLog() });
   env.resources.add(`proxy ${idPrefix}`, () => proxy.close());
   env.proxies.push(proxy);
   return proxy;
@@ -216,9 +227,22 @@ async function startChatwoot(env: SimEnvironment, service: PlannedService, setti
   const version = service.version as ChatwootVersion;
   const minio = service.storage === 'minio';
   const id = slug(service.id);
-  const front = await recordingProxy(env, 'evolution->chatwoot', `${id}-front`, service.cells);
+  const accountCells = new Map<number, string[]>();
+  const front = await recordingProxy(env, 'evolution->chatwoot', `${id}-front`, service.cells, accountCells);
   const log = env.captureFor(service.id, service.cells);
-  const runtime: ChatwootRuntime = { service, version, front, storageProxy: undefined, twin: undefined, s3: undefined, log, accounts: new Map(), ptBr: undefined, defaultLocale: settings.chatwoot.defaultLocale };
+  const runtime: ChatwootRuntime = {
+    service,
+    version,
+    front,
+    storageProxy: undefined,
+    twin: undefined,
+    s3: undefined,
+    log,
+    accounts: new Map(),
+    accountCells,
+    ptBr: undefined,
+    defaultLocale: settings.chatwoot.defaultLocale,
+  };
 
   const twinEnv: Record<string, string> = {
     TWIN_VERSION: version,
@@ -253,7 +277,7 @@ async function startChatwoot(env: SimEnvironment, service: PlannedService, setti
     const slow = service.variant === 'slow-storage';
     if (slow && !env.latency) throw new InfrastructureError(ErrorCodes.serviceStart, `${service.id} needs the storage latency proxy`);
     const storageUpstream = slow ? env.latency!.url : env.s3.twin.url;
-    const storageProxy = await recordingProxy(env, 'chatwoot->storage', `${id}-storage`, service.cells, storageUpstream);
+    const storageProxy = await recordingProxy(env, 'chatwoot->storage', `${id}-storage`, service.cells, accountCells, storageUpstream);
     runtime.storageProxy = storageProxy;
     runtime.s3 = {
       endpoint: env.s3.twin.url,
@@ -285,7 +309,7 @@ async function startChatwoot(env: SimEnvironment, service: PlannedService, setti
 async function startEvolution(env: SimEnvironment, service: PlannedService, settings: NonNullable<RunPlan['settings']> | typeof DEFAULT_SETTINGS): Promise<void> {
   const version = service.version as EvolutionVersion;
   const id = slug(service.id);
-  const front = await recordingProxy(env, 'chatwoot->evolution', `${id}-front`, service.cells);
+  const front = await recordingProxy(env, 'chatwoot->evolution', `${id}-front`, service.cells, new Map());
   let serverUrl: string;
   switch (service.variant) {
     case 'trailing-slash-server-url':
@@ -340,11 +364,11 @@ async function bootstrapChatwoot(env: SimEnvironment, runtime: ChatwootRuntime, 
   for (const cellId of runtime.service.cells) {
     const endpoint = await signup(cellId, 'en');
     runtime.accounts.set(cellId, endpoint);
-    env.accounts.set(endpoint.accountId, [cellId]);
+    runtime.accountCells.set(endpoint.accountId, [cellId]);
   }
   if (runtime.service.variant === 'standard') {
     runtime.ptBr = await signup('pt-br', 'pt_BR');
-    env.accounts.set(runtime.ptBr.accountId, [...runtime.service.cells]);
+    runtime.accountCells.set(runtime.ptBr.accountId, [...runtime.service.cells]);
   }
 }
 
@@ -368,7 +392,9 @@ function buildStack(env: SimEnvironment, cell: PlannedCell, evidenceUrl: string)
   if (!account) throw new InfrastructureError(ErrorCodes.bootstrap, `no Chatwoot account was created for cell ${cell.id}`);
   const slow = serviceFor(env.chatwoots, cell.id, (s) => s.variant === 'slow-storage' && s.version === cell.chatwoot);
   const slowAccount = slow?.accounts.get(cell.id);
-  const slowStorage = slow && slowAccount && slow.s3 && env.latency ? { chatwoot: slowAccount, s3: slow.s3, latencyControlUrl: env.latency.controlUrl } : undefined;
+  const latencyMs = (env.plan.settings ?? DEFAULT_SETTINGS).storage.latencyMs;
+  const slowStorage =
+    slow && slowAccount && slow.s3 && env.latency ? { chatwoot: slowAccount, s3: slow.s3, latencyControlUrl: env.latency.controlUrl, latencyMs } : undefined;
 
   return {
     cellId: cell.id,
@@ -449,7 +475,9 @@ export function createSimBackend(): Backend {
         await timed(env, 'evidence', async () => {
           const markers = new Map<string, string[]>();
           for (const cell of plan.cells) markers.set(cell.id, [instancePrefixFor(cell)]);
-          for (const [accountId, cells] of env.accounts) for (const cellId of cells) markers.get(cellId)?.push(`/accounts/${accountId}/`);
+          for (const runtime of env.chatwoots.values()) {
+            for (const [accountId, cells] of runtime.accountCells) for (const cellId of cells) markers.get(cellId)?.push(`/accounts/${accountId}/`);
+          }
           const logSources: LogSource[] = [...env.captures.values()].map(({ capture, cells }) => ({ service: capture.service, cells, entries: (filter) => capture.entries(filter) }));
           env.hub = new EvidenceHub({
             exchangeSources: env.proxies.map((proxy, index) => ({ name: `${proxy.link}#${index}`, list: (filter) => proxy.exchanges(filter) })),

@@ -1,7 +1,10 @@
 /**
  * `report <result.json>`: renders an earlier result again, in any format, optionally compared with a
- * previous result. Rendering succeeded → exit 0 (the run's own exit code is the run's business); a
- * result file that cannot be read or validated → exit 2 (EVOCHAT_E_RESULT_SCHEMA).
+ * previous result. Without --out one format goes to stdout; with --out the files get their usual names
+ * (junit.xml, summary.md, report.html, result.json — json into the result's own directory rewrites it
+ * with the --compare marks) and terminal still goes to stdout. summary.md is appended to
+ * $GITHUB_STEP_SUMMARY when set. Rendering succeeded → exit 0 (the run's own exit code is the run's
+ * business); a result file that cannot be read or validated → exit 2 (EVOCHAT_E_RESULT_SCHEMA).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';

@@ -16,6 +16,8 @@ const Message = z.object({
 });
 const MessageList = z.object({ payload: z.array(Message) });
 const INCOMING = 0;
+/** The bot's answer to `status` in Evolution's languages (en, pt-BR, es): "⚠️ <inbox> instance status: *close*." */
+const STATUS_REPLY = /instance status|Status da instância|Estado de la instancia/i;
 
 /**
  * The bot command round trip of the bot-command suite, against the live deployment (writes one
@@ -63,7 +65,9 @@ export const botRoundTripCheck: DoctorCheck = {
           last = parsed.data;
           const ours = parsed.data.payload.find((message) => message.id === mine.data.id);
           if (ours?.status === 'failed') return { failed: ours };
-          const answer = parsed.data.payload.find((message) => message.id > mine.data.id && message.message_type === INCOMING);
+          const answer = parsed.data.payload.find(
+            (message) => message.id > mine.data.id && message.message_type === INCOMING && STATUS_REPLY.test(message.content ?? ''),
+          );
           return answer ? { answer } : undefined;
         },
         { timeoutMs: ctx.roundTripTimeoutMs, intervalMs: 250, description: 'the bot reply to `status`', now: ctx.now },

@@ -15,7 +15,7 @@ const CONTACT_ID_REJECTED = /Invalid attribute key - \[contact_id\]|Chave de atr
 export const filterContractCheck: DoctorCheck = {
   id: 'contact-id',
   section: 'filter',
-  title: 'contact_id conversation filter: accepted by Chatwoot, sent by Evolution',
+  title: 'contact_id filter: Chatwoot accepts, Evolution sends',
   seedSymptom: '422 "Chave de atributo inválido - [contact_id]"',
   async run(ctx) {
     const [api, root] = await Promise.all([ctx.facts.chatwootApi(), ctx.facts.evolutionRoot()]);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Readable } from 'node:stream';
 import { request } from 'undici';
 import { call, createInbox, seedConversation, signup, startTestTwin, type Account, type TestTwin } from './test-kit.ts';
 
@@ -131,6 +132,15 @@ describe('authentication rows of §2.3 (identical in all versions)', () => {
     });
   });
 
+  it('GET /api/v1/accounts/{id}: members see the account with its locale, others get 404 (not 401)', async () => {
+    const own = await call(t.url, 'GET', `/api/v1/accounts/${admin.accountId}`, { token: admin.token });
+    expect(own).toMatchObject({ status: 200, json: { id: admin.accountId, locale: 'en' } });
+    expect(await call(t.url, 'GET', `/api/v1/accounts/${admin.accountId}`, { token: other.token })).toMatchObject({
+      status: 404,
+      json: { error: 'Resource could not be found' },
+    });
+  });
+
   it('GET /api/v1/profile returns the user with its token', async () => {
     const answer = await call(t.url, 'GET', '/api/v1/profile', { token: admin.token });
     expect(answer.status).toBe(200);
@@ -185,11 +195,7 @@ describe('routing and malformed requests', () => {
     const answer = await request(`${t.url}/api/v1/accounts/${admin.accountId}/contacts`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', api_access_token: admin.token },
-      body: (async function* () {
-        yield Buffer.from('{"name":"');
-        yield big;
-        yield Buffer.from('"}');
-      })(),
+      body: Readable.from([Buffer.from('{"name":"'), big, Buffer.from('"}')]),
     });
     expect(answer.statusCode).toBe(413);
     await answer.body.dump();

@@ -129,7 +129,8 @@ export function parseChatwootConfig(rawEnv: Record<string, string | undefined>, 
     const issues: ConfigIssue[] = parsed.error.issues.map((issue) => ({
       path: issue.path.join('.'),
       message: issue.message,
-      value: rawEnv[String(issue.path[0])],
+      // Never echo secrets back in an error.
+      ...(/SECRET|PASSWORD|TOKEN|ACCESS_KEY/.test(String(issue.path[0])) ? {} : { value: rawEnv[String(issue.path[0])] }),
     }));
     throw new ConfigError(`invalid Chatwoot twin environment: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
   }

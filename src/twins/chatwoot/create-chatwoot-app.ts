@@ -18,6 +18,7 @@ import { registerPublicRoutes } from './routes/public-routes.ts';
 import { registerActiveStorageRoutes } from './routes/active-storage-routes.ts';
 import { registerTwinControlRoutes } from './routes/twin-control-routes.ts';
 import { registerCustomAttributeRoutes } from './routes/custom-attribute-routes.ts';
+import { registerAccountRoutes } from './routes/account-routes.ts';
 
 /**
  * Rails' router squeezes repeated slashes and ignores a trailing one (chatwoot-3.7-3.9.md §3: the
@@ -107,6 +108,7 @@ export function createChatwootApp(deps: TwinDeps): Hono<TwinEnv> {
   registerHealthRoutes(app, deps);
   registerAuthRoutes(app, deps);
   registerProfileRoutes(app, deps);
+  registerAccountRoutes(app, deps);
   registerInboxRoutes(app, deps);
   registerContactRoutes(app, deps);
   registerConversationRoutes(app, deps);

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatwootVersion } from '../../matrix/axes.ts';
-import { call, sdkMultipart, seedConversation, startTestTwin, type TestTwin } from './test-kit.ts';
+import { call, sdkMultipart, seedConversation, startRecorder, startTestTwin, type TestTwin } from './test-kit.ts';
 
 describe('messages (identical in all versions)', () => {
   let t: TestTwin;
@@ -36,6 +36,21 @@ describe('messages (identical in all versions)', () => {
 
   it("answers 422 {error} for an unknown message_type", async () => {
     expect(await post({ content: 'x', message_type: 'foo' })).toMatchObject({ status: 422, json: { error: "'foo' is not a valid message_type" } });
+  });
+
+  it('the SDK-style multipart fixture really is chunked, without Content-Length or part Content-Type', async () => {
+    const recorder = await startRecorder();
+    try {
+      const form = sdkMultipart([{ name: 'content', value: 'x' }]);
+      await call(recorder.url.replace('/chatwoot/webhook/test', ''), 'POST', '/probe', { headers: form.headers, body: form.body });
+      const [probe] = await recorder.waitForCount(1);
+      expect(probe!.headers['transfer-encoding']).toBe('chunked');
+      expect(probe!.headers['content-length']).toBeUndefined();
+      expect(String(probe!.body)).toContain('Content-Disposition: form-data; name="content"\r\n\r\nx');
+      expect(String(probe!.body)).not.toContain('Content-Type');
+    } finally {
+      await recorder.close();
+    }
   });
 
   it('accepts the SDK multipart: chunked, lower-case content-type, parts without Content-Type, JSON-string content_attributes', async () => {

@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
 import { request } from 'undici';
 import { createMemorySink, type MemoryLogSink } from '../../common/log-sink.ts';
 import { waitFor } from '../../common/wait-for.ts';
@@ -51,7 +52,7 @@ export interface CallOptions {
   token?: string;
   json?: unknown;
   headers?: Record<string, string>;
-  body?: string | Buffer | AsyncIterable<Buffer>;
+  body?: string | Buffer | Readable;
 }
 
 export async function call(base: string, method: string, path: string, options: CallOptions = {}): Promise<HttpAnswer> {
@@ -136,7 +137,7 @@ export interface MultipartPart {
  * streamed (Transfer-Encoding: chunked, no Content-Length), lower-case `content-type`, and parts
  * carrying only Content-Disposition unless a contentType is given.
  */
-export function sdkMultipart(parts: MultipartPart[]): { headers: Record<string, string>; body: AsyncIterable<Buffer> } {
+export function sdkMultipart(parts: MultipartPart[]): { headers: Record<string, string>; body: Readable } {
   const boundary = `--------------------------${Date.now()}${Math.floor(Math.random() * 1e9)}`;
   const chunks: Buffer[] = [];
   for (const part of parts) {
@@ -149,9 +150,8 @@ export function sdkMultipart(parts: MultipartPart[]): { headers: Record<string, 
   chunks.push(Buffer.from(`--${boundary}--\r\n`));
   return {
     headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
-    body: (async function* () {
-      for (const chunk of chunks) yield chunk;
-    })(),
+    // A stream without a known length: undici sends it with Transfer-Encoding: chunked.
+    body: Readable.from(chunks),
   };
 }
 

@@ -40,7 +40,9 @@ function escapeRegExp(text: string): string {
 
 function compilePath(path: string): { pattern: RegExp; paramNames: string[] } {
   const paramNames: string[] = [];
+  // path-to-regexp 0.1: a trailing '/' of the route itself becomes the optional one.
   const source = path
+    .replace(/\/$/, '')
     .split('/')
     .map((segment) => {
       if (segment.startsWith(':')) {

@@ -29,12 +29,18 @@ export interface RecordingChatwootOptions {
   accountId?: number;
   /** Forced answers, checked before the normal routing: first match wins. */
   overrides?: Array<{ method: string; path: RegExp; status: number; body: unknown }>;
+  /** Requests whose path matches are recorded at once but answered only after release(). */
+  hold?: RegExp;
+  /** Static files served on GET (e.g. an attachment's data_url), with optional redirects. */
+  files?: Record<string, { status: 200; contentType: string; body: Buffer } | { status: 302; location: string }>;
 }
 
 export interface RecordingChatwoot {
   url: string;
   calls(): RecordedCall[];
   clear(): void;
+  /** Answers the held requests and stops holding. */
+  release(): void;
   /** Conversations of the fake store (display ids), for assertions. */
   state(): FakeState;
   close(): Promise<void>;
@@ -187,7 +193,17 @@ export async function startRecordingChatwoot(options: RecordingChatwootOptions):
     return { status: 404, body: { error: 'Resource could not be found' } };
   };
 
+  let holding = options.hold;
+  const held: Array<() => void> = [];
+
   const handle = (request: IncomingMessage, response: ServerResponse) => {
+    const file = request.method === 'GET' ? options.files?.[request.url ?? ''] : undefined;
+    if (file) {
+      request.resume();
+      if (file.status === 302) response.writeHead(302, { location: file.location }).end();
+      else response.writeHead(200, { 'content-type': file.contentType, 'content-length': String(file.body.length) }).end(file.body);
+      return;
+    }
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
@@ -203,10 +219,16 @@ export async function startRecordingChatwoot(options: RecordingChatwootOptions):
       if (type.startsWith('application/json') && body.length > 0) json = JSON.parse(body.toString('utf8'));
       if (type.startsWith('multipart/form-data')) parts = parseMultipart(body, type);
       const method = request.method ?? 'GET';
-      const answer = route(method, path, json, parts);
-      calls.push({ method, path, query, rawHeaders, headers, body, json, parts, status: answer.status });
-      response.writeHead(answer.status, { 'content-type': 'application/json; charset=utf-8' });
-      response.end(JSON.stringify(answer.body));
+      const record: RecordedCall = { method, path, query, rawHeaders, headers, body, json, parts, status: 0 };
+      calls.push(record);
+      const answerNow = () => {
+        const answer = route(method, path, json, parts);
+        record.status = answer.status;
+        response.writeHead(answer.status, { 'content-type': 'application/json; charset=utf-8' });
+        response.end(JSON.stringify(answer.body));
+      };
+      if (holding && holding.test(path)) held.push(answerNow);
+      else answerNow();
     });
   };
 
@@ -218,6 +240,10 @@ export async function startRecordingChatwoot(options: RecordingChatwootOptions):
     calls: () => [...calls],
     clear: () => {
       calls = [];
+    },
+    release: () => {
+      holding = undefined;
+      for (const answer of held.splice(0)) answer();
     },
     state: () => state,
     close: () =>

@@ -17,20 +17,20 @@ export class RailsLogger {
     this.pid = pid;
   }
 
-  info(message: string, tag?: string): void {
-    this.write('INFO', message, tag);
+  info(message: string, ...tags: string[]): void {
+    this.write('INFO', message, tags);
   }
 
-  warn(message: string, tag?: string): void {
-    this.write('WARN', message, tag);
+  warn(message: string, ...tags: string[]): void {
+    this.write('WARN', message, tags);
   }
 
-  error(message: string, tag?: string): void {
-    this.write('ERROR', message, tag);
+  error(message: string, ...tags: string[]): void {
+    this.write('ERROR', message, tags);
   }
 
-  fatal(message: string, tag?: string): void {
-    this.write('FATAL', message, tag);
+  fatal(message: string, ...tags: string[]): void {
+    this.write('FATAL', message, tags);
   }
 
   /** Raw lines (Puma's boot banner is not formatted by the Rails logger). */
@@ -38,9 +38,9 @@ export class RailsLogger {
     this.sink.write(line);
   }
 
-  private write(level: Level, message: string, tag: string | undefined): void {
+  private write(level: Level, message: string, tags: string[]): void {
     const stamp = new Date(this.now()).toISOString().replace('Z', '').replace(/\.(\d{3})$/, '.$1000');
-    const prefix = `${level[0]}, [${stamp} #${this.pid}] ${level.padStart(5)} -- : ${tag ? `[${tag}] ` : ''}`;
+    const prefix = `${level[0]}, [${stamp} #${this.pid}] ${level.padStart(5)} -- : ${tags.map((tag) => `[${tag}] `).join('')}`;
     for (const line of message.split('\n')) this.sink.write(prefix + line);
   }
 }

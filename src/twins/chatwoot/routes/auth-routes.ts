@@ -79,7 +79,8 @@ export function registerAuthRoutes(app: Hono<TwinEnv>, deps: TwinDeps): void {
     return c.json({ data: userJson(deps.state, user) }, 200, deviseAuthHeaders(deps, user));
   });
 
-  // 3.7.0: devise_token_auth's 405; 3.8.0+: redirect to the login page (Corrections, PR #9022).
+  // 3.7.0: devise_token_auth's 405 (body: its render_new_error, Inference); 3.8.0+: redirect to the
+  // login page (Corrections, PR #9022) — on the FRONTEND_URL host (Inference).
   app.get('/auth/sign_in', (c) => {
     if (deps.config.version === '3.7.0') {
       return c.json({ success: false, errors: ['Use POST /sign_in to sign in. GET is not supported.'] }, 405);

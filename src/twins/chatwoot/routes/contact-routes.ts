@@ -8,7 +8,7 @@ import { contactJson, contactWithInboxesJson } from '../presenters/contact-json.
 import { conversationJson } from '../presenters/conversation-json.ts';
 import { inboxJson, inboxRowJson } from '../presenters/inbox-json.ts';
 import { runFilter, type FilterRowAccess } from '../filters/filter-engine.ts';
-import { findInbox } from './inbox-routes.ts';
+import { findInbox } from '../services/inbox-lookup.ts';
 import {
   contactFieldsFrom,
   findContact,

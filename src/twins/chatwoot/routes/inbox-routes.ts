@@ -2,6 +2,7 @@ import type { Hono } from 'hono';
 import type { TwinContext, TwinDeps, TwinEnv } from '../twin-context.ts';
 import type { Inbox } from '../twin-state.ts';
 import { authenticateAccount, requireAdministrator, visibleInboxIds, type AccountAccess } from '../http/auth.ts';
+import { findInbox } from '../services/inbox-lookup.ts';
 import { notFound, railsPublicError, ValidationErrors } from '../http/http-problem.ts';
 import { castBoolean, idParam, isPlainObject, stringParam, type Params } from '../http/request-params.ts';
 import { inboxJson } from '../presenters/inbox-json.ts';
@@ -18,12 +19,6 @@ function validateName(name: string, errors: ValidationErrors): void {
   if (!API_INBOX_NAME.test(name)) errors.add('name', NAME_FORMAT_MESSAGE);
 }
 
-export function findInbox(deps: TwinDeps, access: AccountAccess, rawId: unknown): Inbox {
-  const id = idParam(rawId);
-  const inbox = id === undefined ? undefined : deps.state.inboxes.get(id);
-  if (!inbox || inbox.accountId !== access.account.id) throw notFound();
-  return inbox;
-}
 
 function applyInboxSettings(inbox: Inbox, params: Params): void {
   const bool = (key: string) => castBoolean(params[key]);

@@ -5,7 +5,7 @@ import { authenticateAccount, requireAdministrator } from '../http/auth.ts';
 import { HttpProblem, ValidationErrors } from '../http/http-problem.ts';
 import { idParam, stringParam } from '../http/request-params.ts';
 import { isValidEmail } from '../services/account-builder.ts';
-import { findInbox } from './inbox-routes.ts';
+import { findInbox } from '../services/inbox-lookup.ts';
 
 /**
  * Twin-only routes under /__twin/ (no upstream counterpart; documented in README). They need an

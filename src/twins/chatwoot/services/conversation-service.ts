@@ -4,7 +4,7 @@ import { actingUserId, visibleInboxIds, type AccountAccess } from '../http/auth.
 import { notAuthorizedAction, notFound, railsPublicError } from '../http/http-problem.ts';
 import { idParam, isBlank, isPlainObject, stringParam, type Params } from '../http/request-params.ts';
 import { findContact, insertContactInbox, planContactInbox } from './contact-service.ts';
-import { findInbox } from '../routes/inbox-routes.ts';
+import { findInbox } from './inbox-lookup.ts';
 import type { ConversationChange } from '../webhooks/event-bus.ts';
 
 export function isConversationStatus(value: unknown): value is ConversationStatus {

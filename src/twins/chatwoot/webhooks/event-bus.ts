@@ -102,6 +102,6 @@ export class EventBus {
   }
 
   private logFailure(url: string, result: DeliveryResult): void {
-    if (!result.ok) this.log.warn(`Exception: Invalid webhook URL ${url} : ${result.error}`, 'ActiveJob] [WebhookJob');
+    if (!result.ok) this.log.warn(`Exception: Invalid webhook URL ${url} : ${result.error}`, 'ActiveJob', 'WebhookJob');
   }
 }

@@ -1,0 +1,54 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSimBackend } from '../backends/sim/sim-backend.ts';
+import type { StartedEnvironment } from '../backends/backend.ts';
+import { planRun } from '../matrix/plan.ts';
+import { runSuites } from './run-suites.ts';
+import type { ScenarioOutcome } from './scenario-outcome.ts';
+
+const CELLS = [
+  { id: 'cw3.8.0-evo1.7.4-local', chatwoot: '3.8.0', evolution: '1.7.4', storage: 'local', suites: ['bot-command'] },
+  { id: 'cw3.8.0-evo1.7.5-local', chatwoot: '3.8.0', evolution: '1.7.5', storage: 'local', suites: ['bot-command'] },
+] as const;
+
+describe('runSuites on the sim backend', () => {
+  let dir: string;
+  let env: StartedEnvironment;
+  let outcomes: ScenarioOutcome[];
+  const streamed: ScenarioOutcome[] = [];
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'run-suites-'));
+    const plan = planRun(CELLS.map((cell) => ({ ...cell, suites: [...cell.suites] })));
+    env = await createSimBackend().start(plan, { runId: 'run-suites-test', jobs: 2, artifactsDir: dir });
+    outcomes = await runSuites({ stacks: [...env.stacks.values()], suites: ['bot-command'], jobs: 2, artifactsDir: dir, onScenario: (o) => streamed.push(o) });
+  });
+  afterAll(async () => {
+    await env?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('returns one outcome per scenario per cell, streamed as they finish', () => {
+    expect(outcomes.map((o) => [o.cellId, o.id])).toEqual([
+      ['cw3.8.0-evo1.7.4-local', 'bot-command/status-round-trip'],
+      ['cw3.8.0-evo1.7.5-local', 'bot-command/status-round-trip'],
+    ]);
+    expect(streamed).toHaveLength(2);
+  });
+
+  it('finds the known-answer grid by running: 1.7.4 breaks on Chatwoot 3.8 with the contact_id 422, 1.7.5 passes', async () => {
+    const broken = outcomes.find((o) => o.cellId === 'cw3.8.0-evo1.7.4-local')!;
+    const fixed = outcomes.find((o) => o.cellId === 'cw3.8.0-evo1.7.5-local')!;
+    expect(fixed.status).toBe('pass');
+    expect(broken.status).toBe('break');
+    expect(broken.message).toMatch(/conversations\/filter answered 422/);
+    expect(broken.message).toContain('Invalid attribute key - [contact_id]');
+    expect(broken.decisive?.kind).toBe('exchange');
+    const evidence = await env.collectEvidence(broken.cellId);
+    const decisive = evidence.exchanges.find((exchange) => exchange.id === broken.decisive?.exchangeId);
+    expect(decisive?.response?.status).toBe(422);
+    expect(decisive?.link).toBe('evolution->chatwoot');
+  });
+});

@@ -1,0 +1,38 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { EVOLUTION_VERSIONS } from './evolution-config.ts';
+import { CALL_SEQUENCE_FLOWS, chatwootStyleOf, runCallSequenceFlow } from './call-sequence-flows.ts';
+import { loadCallSequenceFixture, logMismatches, sentMismatches, sequenceMismatches } from './call-sequence-fixture.ts';
+import { FIXTURE_ROOT } from './write-call-sequence-fixtures.ts';
+
+/**
+ * Exact Evolution → Chatwoot call sequences per flow and profile, against a recording
+ * Chatwoot-shaped server on a real socket, checked against fixtures/call-sequences/<version>/<flow>.json.
+ */
+describe.each(EVOLUTION_VERSIONS)('Evolution twin %s call sequences', (version) => {
+  it.concurrent.each(CALL_SEQUENCE_FLOWS)('%s matches its fixture', async (flow) => {
+    const fixture = loadCallSequenceFixture(join(FIXTURE_ROOT, version, `${flow}.json`));
+    expect(fixture.version).toBe(version);
+    expect(fixture.flow).toBe(flow);
+    expect(fixture.chatwootStyle).toBe(chatwootStyleOf(flow));
+
+    const run = await runCallSequenceFlow(version, flow);
+
+    expect(sequenceMismatches(run.calls, fixture)).toEqual([]);
+    expect(logMismatches(run.logs, fixture)).toEqual([]);
+    expect(sentMismatches(run.sent, fixture)).toEqual([]);
+    for (const answer of run.webhookAnswers) expect(answer).toEqual({ message: 'bot' });
+  });
+});
+
+describe('the fixtures pin the version differences', () => {
+  const paths = (version: string, flow: string) => loadCallSequenceFixture(join(FIXTURE_ROOT, version, `${flow}.json`)).calls.map((c) => c.path);
+
+  it('only 1.7.4 ever calls conversations/filter, and never during create', () => {
+    for (const flow of CALL_SEQUENCE_FLOWS) {
+      expect(paths('1.7.5', flow).filter((p) => p.endsWith('/conversations/filter'))).toEqual([]);
+    }
+    expect(paths('1.7.4', 'create').filter((p) => p.endsWith('/conversations/filter'))).toEqual([]);
+    expect(paths('1.7.4', 'status-command-422-style').at(-1)).toBe('/api/v1/accounts/1/conversations/filter');
+  });
+});

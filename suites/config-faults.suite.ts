@@ -1,0 +1,121 @@
+/**
+ * Seed symptoms: a wrong webhook URL (an extra slash); SERVER_URL not reachable from Chatwoot (mixed
+ * internal/external addresses); slow S3 storage. Faults injected on purpose, each expected to break:
+ * the scenarios assert the integration works and show how it fails. Chatwoot marks a message failed when
+ * its webhook fails (non-2xx, connection refused, or no answer within 5 s; chatwoot-3.7-3.9.md §4).
+ */
+import { expect } from 'vitest';
+import type { ChatwootClient, ChatwootMessage } from '../src/clients/chatwoot-client.ts';
+import { createHttpClient } from '../src/clients/http-client.ts';
+import { capabilitySkipReason, defineSuite, type ScenarioContext } from '../src/runner/suite-context.ts';
+import type { EvolutionEndpoint } from '../src/stack/stack.ts';
+import { fixtureImage } from './lib/attachments.ts';
+import { bootstrapBotConversation, connectWhatsapp, DEADLINES, isStatusReply, waitForConversationWith, waitForMessage } from './lib/bot-flow.ts';
+import { phoneFor } from './lib/phones.ts';
+
+/** The message's failure as Chatwoot recorded it (`content_attributes.external_error`). */
+function externalError(message: ChatwootMessage): string {
+  const error = message.content_attributes?.external_error;
+  return typeof error === 'string' ? error : JSON.stringify(error ?? null);
+}
+
+function failedMessage(client: ChatwootClient, conversationId: number, messageId: number) {
+  return async () => (await client.messages(conversationId)).find((m) => m.id === messageId && m.status === 'failed');
+}
+
+/** `status` in the bot conversation of an instance on a misconfigured Evolution: the reply must come, the command must not fail. */
+async function botRoundTrip(s: ScenarioContext, label: string, endpoint: EvolutionEndpoint): Promise<void> {
+  const chatwoot = s.chatwoot();
+  const bot = await bootstrapBotConversation(s, { label, evolution: s.evolutionFor(endpoint), chatwoot: s.stack.chatwoot, client: chatwoot });
+  s.note(`inbox webhook_url ${bot.inbox.webhook_url}`);
+  const sentAt = Date.now();
+  const command = await chatwoot.createMessage(bot.conversation.id, { content: 'status', messageType: 'outgoing' });
+  const isFailed = failedMessage(chatwoot, bot.conversation.id, command.id);
+  await waitForMessage(s, chatwoot, bot.conversation.id, 'the bot status reply', (m) => m.id > command.id && isStatusReply(m, bot.inbox.name), {
+    timeoutMs: DEADLINES.webhookOutcomeMs,
+    failFast: async () => {
+      const failed = await isFailed();
+      if (!failed) return undefined;
+      const webhook = (await s.exchanges({ link: 'chatwoot->evolution', since: sentAt })).find((e) => e.request.body.includes(`"id":${command.id}`));
+      const log = webhook ? undefined : (await s.logs({ since: sentAt })).find((line) => line.line.includes('Invalid webhook URL') && line.line.includes(bot.instanceName));
+      return {
+        message: `Chatwoot marked the \`status\` command failed: ${externalError(failed)}${webhook ? ` (webhook ${webhook.request.method} ${webhook.request.url} → ${webhook.response?.status ?? webhook.error})` : ''}`,
+        decisive: webhook ? { kind: 'exchange', exchangeId: webhook.id } : log ? { kind: 'log', service: log.service, line: log.line } : undefined,
+      };
+    },
+  });
+  const failed = await isFailed();
+  expect(failed, `the command is not marked failed (${failed ? externalError(failed) : ''})`).toBeUndefined();
+}
+
+defineSuite('config-faults', (cell) => {
+  cell.scenario('webhook-double-slash', async (s) => {
+    const fault = s.stack.faults.trailingSlashEvolution;
+    if (!fault) s.skip('this backend provides no Evolution with a trailing-slash SERVER_URL');
+    await botRoundTrip(s, 'slash', fault!);
+  });
+
+  cell.scenario('server-url-unreachable', async (s) => {
+    const fault = s.stack.faults.unreachableEvolution;
+    if (!fault) s.skip('this backend provides no Evolution with an unreachable SERVER_URL');
+    await botRoundTrip(s, 'unreach', fault!);
+  });
+
+  cell.scenario(
+    'slow-storage',
+    async (s) => {
+      if (s.stack.storage !== 'minio') s.skip('no S3 link to slow down: this cell stores attachments on local disk');
+      const slow = s.stack.faults.slowStorage;
+      if (!slow || !s.has('storageLatency')) s.skip(capabilitySkipReason('storageLatency'));
+      const chatwoot = s.chatwootFor(slow!.chatwoot);
+      const bot = await bootstrapBotConversation(s, { label: 'slow', evolution: s.evolution(), chatwoot: slow!.chatwoot, client: chatwoot });
+
+      // A customer conversation to reply in: through WhatsApp where there is one, else created directly.
+      const phone = phoneFor(s.stack.cellId, 'slow-storage');
+      let conversationId: number;
+      if (s.has('whatsappPeer')) {
+        await connectWhatsapp(s, bot.instanceName);
+        const hello = `hello slow ${Date.now()}`;
+        await s.whatsapp().inbound(bot.instanceName, { from: phone, pushName: 'Slow Tester', text: hello });
+        const contact = await s.waitFor(`contact +${phone}`, () => chatwoot.findContactByPhone(phone), { timeoutMs: DEADLINES.bootstrapMs });
+        conversationId = (await waitForConversationWith(s, chatwoot, contact.id, bot.inbox.id)).id;
+      } else {
+        const contact = await chatwoot.createContact({ inboxId: bot.inbox.id, name: 'Slow Tester', phoneNumber: `+${phone}` });
+        conversationId = (await chatwoot.createConversation({ inboxId: bot.inbox.id, contactId: contact.id })).id;
+      }
+
+      const latencyMs = slow!.latencyMs ?? 6000;
+      const control = createHttpClient({ baseUrl: slow!.latencyControlUrl, service: 'latency-proxy' });
+      const set = await control.raw({ method: 'PUT', path: '', json: { delayMs: latencyMs } });
+      if (set.status !== 200) throw new Error(`could not set the storage latency: ${set.status} ${set.text}`);
+
+      const image = fixtureImage();
+      const started = performance.now();
+      const reply = await chatwoot.createMessage(conversationId, { content: 'slow attachment', messageType: 'outgoing', attachments: [image] });
+      const uploadMs = Math.round(performance.now() - started);
+      s.note(`with ${latencyMs} ms storage latency the attachment upload POST took ${uploadMs} ms`);
+      const repliedAt = Date.now();
+
+      const isFailed = failedMessage(chatwoot, conversationId, reply.id);
+      const outcome = await s.waitFor(
+        'the attachment reply to be delivered or marked failed',
+        async () => {
+          const failed = await isFailed();
+          if (failed) return { failed };
+          const delivered = s.has('whatsappPeer') ? (await s.whatsapp().sent(bot.instanceName)).find((m) => m.to === phone && m.kind === 'media') : undefined;
+          const webhook = (await s.exchanges({ link: 'chatwoot->evolution', since: repliedAt })).find((e) => e.request.body.includes(`"id":${reply.id}`) && e.response !== null);
+          return delivered && webhook && webhook.response!.status < 300 ? { delivered } : undefined;
+        },
+        { timeoutMs: latencyMs * 2 + 10_000, intervalMs: 250 },
+      );
+      if ('failed' in outcome && outcome.failed) {
+        const webhook = (await s.exchanges({ link: 'chatwoot->evolution', since: repliedAt })).find((e) => e.request.body.includes(`"id":${reply.id}`));
+        s.fail(
+          `Chatwoot marked the attachment reply failed: ${externalError(outcome.failed)}${webhook ? ` (webhook took ${webhook.durationMs} ms: ${webhook.error ?? webhook.response?.status})` : ''}; upload POST ${uploadMs} ms`,
+          webhook ? { kind: 'exchange', exchangeId: webhook.id } : undefined,
+        );
+      }
+    },
+    { timeoutMs: 60_000 },
+  );
+});
