@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { MatrixFile } from '../src/matrix/matrix-schema.ts';
 import { RESULT_SCHEMA_VERSION, RunResult } from '../src/result/result-schema.ts';
+import { BugReport } from '../src/repro/bug-report-schema.ts';
 
 export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -20,9 +21,12 @@ export function renderJsonSchemas(): Record<string, string> {
     ...z.toJSONSchema(RunResult, { io: 'output', target: 'draft-2020-12' }),
     title: `evochat-matrix run result (schemaVersion ${RESULT_SCHEMA_VERSION})`,
   };
+  // Bug reports are written by people too: input side, defaults optional.
+  const bugReport = z.toJSONSchema(BugReport, { io: 'input', target: 'draft-2020-12' });
   return {
     'schemas/matrix.schema.json': `${JSON.stringify(matrix, null, 2)}\n`,
     'schemas/result.schema.json': `${JSON.stringify(result, null, 2)}\n`,
+    'schemas/bug-report.schema.json': `${JSON.stringify(bugReport, null, 2)}\n`,
   };
 }
 

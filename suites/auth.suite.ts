@@ -88,4 +88,4 @@ defineSuite('auth', (cell) => {
     expect(unknown.status, unknown.text).toBe(404);
     expect(unknown.json).toEqual({ status: 404, error: 'Not Found', response: { message: [`The "${ghost}" instance does not exist`] } });
   });
-});
+}, { scenarios: 'concurrent' });

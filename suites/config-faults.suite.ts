@@ -13,6 +13,8 @@ import { fixtureImage } from './lib/attachments.ts';
 import { bootstrapBotConversation, connectWhatsapp, DEADLINES, isStatusReply, waitForConversationWith, waitForMessage } from './lib/bot-flow.ts';
 import { phoneFor } from './lib/phones.ts';
 
+const REPLY_TEXT = 'evochat slow-storage attachment reply';
+
 /** The message's failure as Chatwoot recorded it (`content_attributes.external_error`). */
 function externalError(message: ChatwootMessage): string {
   const error = message.content_attributes?.external_error;
@@ -36,8 +38,8 @@ async function botRoundTrip(s: ScenarioContext, label: string, endpoint: Evoluti
     failFast: async () => {
       const failed = await isFailed();
       if (!failed) return undefined;
-      const webhook = (await s.exchanges({ link: 'chatwoot->evolution', since: sentAt })).find((e) => e.request.body.includes(`"id":${command.id}`));
-      const log = webhook ? undefined : (await s.logs({ since: sentAt })).find((line) => line.line.includes('Invalid webhook URL') && line.line.includes(bot.instanceName));
+      const webhook = (await s.exchanges({ link: 'chatwoot->evolution', since: sentAt, failed: true, contains: `/chatwoot/webhook/${bot.instanceName}` }))[0];
+      const log = webhook ? undefined : (await s.logs({ since: sentAt, contains: 'Invalid webhook URL' })).find((line) => line.line.includes(bot.instanceName));
       return {
         message: `Chatwoot marked the \`status\` command failed: ${externalError(failed)}${webhook ? ` (webhook ${webhook.request.method} ${webhook.request.url} → ${webhook.response?.status ?? webhook.error})` : ''}`,
         decisive: webhook ? { kind: 'exchange', exchangeId: webhook.id } : log ? { kind: 'log', service: log.service, line: log.line } : undefined,
@@ -68,30 +70,33 @@ defineSuite('config-faults', (cell) => {
       const slow = s.stack.faults.slowStorage;
       if (!slow || !s.has('storageLatency')) s.skip(capabilitySkipReason('storageLatency'));
       const chatwoot = s.chatwootFor(slow!.chatwoot);
-      const bot = await bootstrapBotConversation(s, { label: 'slow', evolution: s.evolution(), chatwoot: slow!.chatwoot, client: chatwoot });
+      const latencyMs = slow!.latencyMs ?? 6000;
+      // Cells sharing this slow Chatwoot may have switched the latency on already; then every upload here
+      // (the QR image during setup, too) takes that long, and setup waits must allow for it.
+      const setupMs = 2 * latencyMs + DEADLINES.bootstrapMs;
+      const bot = await bootstrapBotConversation(s, { label: 'slow', evolution: s.evolution(), chatwoot: slow!.chatwoot, client: chatwoot, timeoutMs: setupMs });
 
       // A customer conversation to reply in: through WhatsApp where there is one, else created directly.
       const phone = phoneFor(s.stack.cellId, 'slow-storage');
       let conversationId: number;
       if (s.has('whatsappPeer')) {
-        await connectWhatsapp(s, bot.instanceName);
+        await connectWhatsapp(s, bot.instanceName, {}, setupMs);
         const hello = `hello slow ${Date.now()}`;
         await s.whatsapp().inbound(bot.instanceName, { from: phone, pushName: 'Slow Tester', text: hello });
-        const contact = await s.waitFor(`contact +${phone}`, () => chatwoot.findContactByPhone(phone), { timeoutMs: DEADLINES.bootstrapMs });
-        conversationId = (await waitForConversationWith(s, chatwoot, contact.id, bot.inbox.id)).id;
+        const contact = await s.waitFor(`contact +${phone}`, () => chatwoot.findContactByPhone(phone), { timeoutMs: setupMs });
+        conversationId = (await waitForConversationWith(s, chatwoot, contact.id, bot.inbox.id, setupMs)).id;
       } else {
         const contact = await chatwoot.createContact({ inboxId: bot.inbox.id, name: 'Slow Tester', phoneNumber: `+${phone}` });
         conversationId = (await chatwoot.createConversation({ inboxId: bot.inbox.id, contactId: contact.id })).id;
       }
 
-      const latencyMs = slow!.latencyMs ?? 6000;
       const control = createHttpClient({ baseUrl: slow!.latencyControlUrl, service: 'latency-proxy' });
       const set = await control.raw({ method: 'PUT', path: '', json: { delayMs: latencyMs } });
       if (set.status !== 200) throw new Error(`could not set the storage latency: ${set.status} ${set.text}`);
 
       const image = fixtureImage();
       const started = performance.now();
-      const reply = await chatwoot.createMessage(conversationId, { content: 'slow attachment', messageType: 'outgoing', attachments: [image] });
+      const reply = await chatwoot.createMessage(conversationId, { content: REPLY_TEXT, messageType: 'outgoing', attachments: [image] });
       const uploadMs = Math.round(performance.now() - started);
       s.note(`with ${latencyMs} ms storage latency the attachment upload POST took ${uploadMs} ms`);
       const repliedAt = Date.now();
@@ -103,13 +108,13 @@ defineSuite('config-faults', (cell) => {
           const failed = await isFailed();
           if (failed) return { failed };
           const delivered = s.has('whatsappPeer') ? (await s.whatsapp().sent(bot.instanceName)).find((m) => m.to === phone && m.kind === 'media') : undefined;
-          const webhook = (await s.exchanges({ link: 'chatwoot->evolution', since: repliedAt })).find((e) => e.request.body.includes(`"id":${reply.id}`) && e.response !== null);
+          const webhook = (await s.exchanges({ link: 'chatwoot->evolution', since: repliedAt, contains: REPLY_TEXT })).find((e) => e.response !== null);
           return delivered && webhook && webhook.response!.status < 300 ? { delivered } : undefined;
         },
         { timeoutMs: latencyMs * 2 + 10_000, intervalMs: 250 },
       );
       if ('failed' in outcome && outcome.failed) {
-        const webhook = (await s.exchanges({ link: 'chatwoot->evolution', since: repliedAt })).find((e) => e.request.body.includes(`"id":${reply.id}`));
+        const webhook = (await s.exchanges({ link: 'chatwoot->evolution', since: repliedAt, contains: REPLY_TEXT }))[0];
         s.fail(
           `Chatwoot marked the attachment reply failed: ${externalError(outcome.failed)}${webhook ? ` (webhook took ${webhook.durationMs} ms: ${webhook.error ?? webhook.response?.status})` : ''}; upload POST ${uploadMs} ms`,
           webhook ? { kind: 'exchange', exchangeId: webhook.id } : undefined,
@@ -118,4 +123,4 @@ defineSuite('config-faults', (cell) => {
     },
     { timeoutMs: 60_000 },
   );
-});
+}, { scenarios: 'concurrent', priority: (stack) => (stack.storage === 'minio' ? 1 : 0) });

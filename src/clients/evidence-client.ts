@@ -21,13 +21,14 @@ export class EvidenceClient {
     this.http = createHttpClient({ baseUrl: cellEvidenceUrl, service: 'evidence' });
   }
 
-  async exchanges(filter: { since?: number; link?: string } = {}): Promise<Exchange[]> {
-    const response = await this.http.json({ method: 'GET', path: '/exchanges', query: { since: filter.since, link: filter.link } }, ExchangeList);
+  async exchanges(filter: { since?: number; link?: string; failed?: boolean; contains?: string } = {}): Promise<Exchange[]> {
+    const query = { since: filter.since, link: filter.link, failed: filter.failed ? 'true' : undefined, contains: filter.contains };
+    const response = await this.http.json({ method: 'GET', path: '/exchanges', query }, ExchangeList);
     return response.exchanges;
   }
 
-  async logs(filter: { since?: number; service?: string } = {}): Promise<LogLine[]> {
-    const response = await this.http.json({ method: 'GET', path: '/logs', query: { since: filter.since, service: filter.service } }, LogList);
+  async logs(filter: { since?: number; service?: string; contains?: string } = {}): Promise<LogLine[]> {
+    const response = await this.http.json({ method: 'GET', path: '/logs', query: { since: filter.since, service: filter.service, contains: filter.contains } }, LogList);
     return response.logs.flatMap((log) => log.entries.map((entry) => ({ service: log.service, at: entry.at, line: entry.line })));
   }
 }

@@ -1,6 +1,9 @@
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { doctorCommand } from '../cli/commands/doctor.ts';
 import { RunResult } from '../result/result-schema.ts';
 import { DOCTOR_CHECKS } from './doctor-checks.ts';
 import { doctorRunResult } from './doctor-result.ts';
@@ -81,6 +84,23 @@ describe('doctor on a clean Chatwoot 3.7.0 × Evolution 1.7.5', () => {
       .exchangesSince(since)
       .filter((exchange) => exchange.link === 'doctor->chatwoot' && exchange.request.method === 'POST' && !/\/filter$/.test(exchange.request.url));
     expect(writes.map((exchange) => new URL(exchange.request.url, 'http://x').pathname)).toEqual([`/api/v1/accounts/${deployment.accountId}/conversations/1/messages`]);
+  });
+
+  it('doctor --out writes result.json and the same reports as the runner; --json prints the RunResult', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'doctor-out-'));
+    try {
+      const printed: string[] = [];
+      const streams = { stdout: { write: (text: string) => printed.push(text) }, stderr: { write: () => true }, env: {} };
+      const flags = { chatwootUrl: deployment.chatwootUrl, chatwootToken: deployment.token, account: String(deployment.accountId), evolutionUrl: deployment.evolutionUrl, evolutionKey: deployment.apiKey, instance: 'shop' };
+      expect(await doctorCommand({ ...flags, out, json: true }, streams)).toBe(0);
+      expect((await readdir(out)).sort()).toEqual(['junit.xml', 'report.html', 'result.json', 'summary.md']);
+      const printedResult = RunResult.parse(JSON.parse(printed.join('')));
+      expect(printedResult.cells[0]!.scenarios.length).toBe(DOCTOR_CHECKS.length);
+      expect(await readFile(join(out, 'junit.xml'), 'utf8')).toContain('doctor-auth/chatwoot-token');
+      expect(printed.join('')).not.toContain(deployment.token);
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
   });
 
   it('gives a RunResult the report writers accept: backend attach, one cell, scenarios = checks, no secrets', async () => {

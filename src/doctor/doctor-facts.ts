@@ -114,6 +114,13 @@ export class DoctorFacts {
     return pending;
   }
 
+  /** The versions found so far, without probing for them. */
+  async versionsSeen(): Promise<{ chatwoot: string | undefined; evolution: string | undefined }> {
+    const api = this.memo.has('chatwootApi') ? await this.chatwootApi() : undefined;
+    const root = this.memo.has('evolutionRoot') ? await this.evolutionRoot() : undefined;
+    return { chatwoot: api?.ok ? api.value.version : undefined, evolution: root?.ok ? root.value.version : undefined };
+  }
+
   chatwootUrl(path: string): string {
     return `${this.target.chatwootUrl}${path}`;
   }

@@ -1,10 +1,14 @@
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { loadResult } from '../report/load-result.ts';
 import type { DoctorCheck } from './doctor-check.ts';
 import { DOCTOR_CHECKS } from './doctor-checks.ts';
 import { runDoctor } from './run-doctor.ts';
 import { doctorContextFor } from './testing/doctor-test-context.ts';
 import { startTestDeployment, type TestDeployment, type TestDeploymentOptions } from './testing/start-test-deployment.ts';
 
+// Hand-made (fixtures/results/README.md); what is tested is reading the stored verdict, not the grid.
+const SAMPLE = fileURLToPath(new URL('../../fixtures/results/sample-result.json', import.meta.url));
 const check = (section: string, id: string): DoctorCheck => DOCTOR_CHECKS.find((c) => c.section === section && c.id === id)!;
 
 let deployment: TestDeployment | undefined;
@@ -74,6 +78,19 @@ describe('doctor finds deliberate faults, each with its remedy', () => {
     expect(roundTrip!.status).toBe('fail');
     expect(roundTrip!.summary).toMatch(/^no bot reply within 3000 ms/);
     expect(deployment!.evolutionLog().some((line) => /ERROR.*\[ChatwootService\]/.test(line))).toBe(true);
+  });
+
+  it('the matrix verdict for the pair comes from a result.json: known broken is a warning with the stored diagnosis', async () => {
+    const known = { kind: 'loaded' as const, file: SAMPLE, result: await loadResult(SAMPLE) };
+    const run = await runAlone({ chatwoot: '3.8.0', evolution: '1.7.4' }, [check('versions', 'matrix-verdict')], { known });
+    const { outcome } = run.reports[0]!;
+    expect(outcome.status).toBe('warn');
+    expect(outcome.summary).toMatch(/found Chatwoot 3\.8\.0 × Evolution 1\.7\.4 broken \(3 scenarios\)/);
+    expect(outcome.summary).toContain('sim, stand-ins');
+    expect(outcome.evidence).toContain('cw3.8.0-evo1.7.4-local: breaks (3 compatibility scenarios broke)');
+    // The remedy is the one stored in that result (its own wording), not one from this code.
+    expect(outcome.remedy).toContain('Upgrade Evolution API to 1.7.5 (it looks the conversation up with GET contacts/{id}/conversations)');
+    expect(run.exitCode).toBe(0);
   });
 
   it('Chatwoot 3.8.0 with Evolution 1.7.5: Chatwoot rejects contact_id, but this Evolution never sends it', async () => {

@@ -65,15 +65,13 @@ export async function runDoctor(ctx: DoctorContext, checks: readonly DoctorCheck
     byCheck.set(check, { check: { id: check.id, section: check.section, title: check.title, seedSymptom: check.seedSymptom }, outcome: redacted, durationMs: ctx.now() - started });
   }
   const ordered = DOCTOR_SECTIONS.flatMap((section) => checks.filter((check) => check.section === section).map((check) => byCheck.get(check)!));
-  const api = await ctx.facts.chatwootApi();
-  const root = await ctx.facts.evolutionRoot();
   return {
     startedAt,
     finishedAt: new Date(ctx.now()),
     reports: ordered,
     exitCode: doctorExitCode(ordered.map((report) => report.outcome)),
     unsupported,
-    versions: { chatwoot: api.ok ? api.value.version : undefined, evolution: root.ok ? root.value.version : undefined },
+    versions: await ctx.facts.versionsSeen(),
     exchanges: ctx.client.exchanges(),
   };
 }

@@ -36,24 +36,52 @@ export interface CellLogLines {
   truncated: boolean;
 }
 
-/** Reads a cell's evidence across every link and service: what scenarios poll and what collectEvidence returns. */
+/**
+ * Reads a cell's evidence across every link and service: what scenarios poll and what collectEvidence
+ * returns. Redaction happens here once per recorded item and is cached (scenarios poll often; the
+ * secrets are all registered by the time they do).
+ */
 export class EvidenceHub {
+  private readonly redactedExchanges = new WeakMap<Exchange, Exchange>();
+  private readonly redactedLines = new WeakMap<LogEntry, string>();
+
   constructor(private readonly options: EvidenceHubOptions) {}
 
+  private redacted(exchange: Exchange): Exchange {
+    let cached = this.redactedExchanges.get(exchange);
+    if (!cached) {
+      cached = redactExchange(exchange, this.options.redactor);
+      this.redactedExchanges.set(exchange, cached);
+    }
+    return cached;
+  }
+
+  private redactedLine(entry: LogEntry): string {
+    let cached = this.redactedLines.get(entry);
+    if (cached === undefined) {
+      cached = this.options.redactor.text(entry.line);
+      this.redactedLines.set(entry, cached);
+    }
+    return cached;
+  }
+
   async exchanges(cellId: string, filter: Omit<ExchangeFilter, 'cell'> = {}): Promise<Exchange[]> {
+    const classify = this.options.classify;
     const lists = await Promise.all(
       this.options.exchangeSources.map(async (source) => {
-        const items = await source.list({ ...filter, cell: this.options.classify ? undefined : cellId });
-        return items.filter((item) => item.cells.includes(cellId) || (this.options.classify?.({ method: item.exchange.request.method, url: item.exchange.request.url }) ?? []).includes(cellId));
+        const items = await source.list({ ...filter, cell: classify ? undefined : cellId });
+        return classify
+          ? items.filter((item) => item.cells.includes(cellId) || classify({ method: item.exchange.request.method, url: item.exchange.request.url }).includes(cellId))
+          : items;
       }),
     );
     return lists
       .flat()
       .sort((a, b) => a.startedAtMs - b.startedAtMs)
-      .map((item) => redactExchange(item.exchange, this.options.redactor));
+      .map((item) => this.redacted(item.exchange));
   }
 
-  logs(cellId: string, filter: { service?: string; since?: number | string; limit?: number } = {}): CellLogLines[] {
+  logs(cellId: string, filter: { service?: string; since?: number | string; limit?: number; contains?: string } = {}): CellLogLines[] {
     const markers = this.options.logMarkers;
     const own = markers?.get(cellId) ?? [];
     const foreign = markers ? [...markers.entries()].filter(([cell]) => cell !== cellId).flatMap(([, list]) => list) : [];
@@ -63,8 +91,9 @@ export class EvidenceHub {
       .map((source) => {
         const entries = source
           .entries({ since: filter.since })
+          .filter((entry) => filter.contains === undefined || entry.line.includes(filter.contains))
           .filter((entry) => own.some((marker) => entry.line.includes(marker)) || !foreign.some((marker) => entry.line.includes(marker)))
-          .map((entry) => ({ at: entry.at, line: this.options.redactor.text(entry.line) }));
+          .map((entry) => ({ at: entry.at, line: this.redactedLine(entry) }));
         return { service: source.service, entries: entries.slice(-limit), truncated: entries.length > limit };
       });
   }
@@ -74,22 +103,29 @@ export class EvidenceHub {
   }
 }
 
-const Query = z.object({ since: z.string().optional(), link: z.string().optional(), service: z.string().optional(), limit: z.coerce.number().int().positive().max(100_000).optional() });
+const Query = z.object({
+  since: z.string().optional(),
+  link: z.string().optional(),
+  service: z.string().optional(),
+  limit: z.coerce.number().int().positive().max(100_000).optional(),
+  failed: z.enum(['true', 'false', '1', '0']).optional().transform((value) => value === 'true' || value === '1'),
+  contains: z.string().optional(),
+});
 
 /**
- * HTTP read-back of a hub, one base URL per cell (`<url>/cells/<cellId>`): `GET …/exchanges?since=&link=`
- * and `GET …/logs?service=&since=`. Scenarios in vitest workers poll it; it only ever serves redacted data.
+ * HTTP read-back of a hub, one base URL per cell (`<url>/cells/<cellId>`): `GET …/exchanges?since=&link=&failed=&contains=`
+ * and `GET …/logs?service=&since=&contains=`. Scenarios in vitest workers poll it; it only ever serves redacted data.
  */
 export async function serveEvidenceHub(hub: EvidenceHub, options: { host?: string; port?: number } = {}): Promise<ServedApp & { cellUrl(cellId: string): string }> {
   const app = new Hono();
   app.get('/cells/:cell/exchanges', async (c) => {
     const query = Query.parse(c.req.query());
     const since = parseSince(query.since);
-    return c.json({ exchanges: await hub.exchanges(c.req.param('cell'), { since, link: query.link }) });
+    return c.json({ exchanges: await hub.exchanges(c.req.param('cell'), { since, link: query.link, failed: query.failed, contains: query.contains }) });
   });
   app.get('/cells/:cell/logs', (c) => {
     const query = Query.parse(c.req.query());
-    return c.json({ logs: hub.logs(c.req.param('cell'), { service: query.service, since: parseSince(query.since), limit: query.limit }) });
+    return c.json({ logs: hub.logs(c.req.param('cell'), { service: query.service, since: parseSince(query.since), limit: query.limit, contains: query.contains }) });
   });
   app.onError((error, c) => c.json({ error: error.message }, 400));
   const served = await serveApp(app, options);

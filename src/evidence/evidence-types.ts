@@ -30,6 +30,20 @@ export interface ExchangeFilter {
   since?: number | string;
   cell?: string;
   link?: string;
+  /** Only exchanges without a 2xx/3xx answer (status >= 400, or a transport error). */
+  failed?: boolean;
+  /** Only exchanges whose request URL or request body contains this text. */
+  contains?: string;
+}
+
+export function matchesExchangeFilter(item: RecordedExchange, filter: ExchangeFilter, since: number | undefined): boolean {
+  const { exchange } = item;
+  if (since !== undefined && item.startedAtMs < since) return false;
+  if (filter.cell !== undefined && !item.cells.includes(filter.cell)) return false;
+  if (filter.link !== undefined && exchange.link !== filter.link) return false;
+  if (filter.failed && exchange.response !== null && exchange.response.status < 400) return false;
+  if (filter.contains !== undefined && !exchange.request.url.includes(filter.contains) && !exchange.request.body.includes(filter.contains)) return false;
+  return true;
 }
 
 export interface LogEntry {

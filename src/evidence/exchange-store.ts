@@ -1,6 +1,6 @@
 import type { Redactor } from '../common/redact.ts';
 import type { Exchange } from '../result/result-schema.ts';
-import { parseSince, type ExchangeFilter, type RecordedExchange } from './evidence-types.ts';
+import { matchesExchangeFilter, parseSince, type ExchangeFilter, type RecordedExchange } from './evidence-types.ts';
 
 export interface ExchangeStoreOptions {
   /** Oldest exchanges are dropped beyond this count. */
@@ -39,12 +39,7 @@ export class ExchangeStore {
   list(filter: ExchangeFilter = {}, redactor?: Redactor): RecordedExchange[] {
     const since = parseSince(filter.since);
     return this.items
-      .filter(
-        (item) =>
-          (since === undefined || item.startedAtMs >= since) &&
-          (filter.cell === undefined || item.cells.includes(filter.cell)) &&
-          (filter.link === undefined || item.exchange.link === filter.link),
-      )
+      .filter((item) => matchesExchangeFilter(item, filter, since))
       .map((item) => (redactor ? { ...item, exchange: redactExchange(item.exchange, redactor) } : item));
   }
 }

@@ -35,7 +35,7 @@ export interface LatencyProxy {
  */
 export async function createLatencyProxy(options: LatencyProxyOptions): Promise<LatencyProxy> {
   const target = parseUpstream(options.upstream);
-  const agent = new http.Agent({ keepAlive: false });
+  const agent = new http.Agent({ keepAlive: true, timeout: 60_000 });
   const timers = new Set<NodeJS.Timeout>();
   const sockets = new Set<Socket>();
   let delayMs = 0;

@@ -30,6 +30,10 @@ export interface LogCapture extends LogSink {
   close(): Promise<void>;
 }
 
+/** File writes are batched: one write per FLUSH_INTERVAL_MS (or per FLUSH_BYTES) instead of one per line. */
+const FLUSH_INTERVAL_MS = 1000;
+const FLUSH_BYTES = 256 * 1024;
+
 /** A per-service log sink: timestamped lines in a bounded memory buffer, and a complete copy on disk. */
 export function createLogCapture(options: LogCaptureOptions): LogCapture {
   const now = options.now ?? Date.now;
@@ -41,6 +45,17 @@ export function createLogCapture(options: LogCaptureOptions): LogCapture {
     mkdirSync(dirname(options.file), { recursive: true });
     stream = createWriteStream(options.file, { flags: 'a' });
   }
+  let pending: string[] = [];
+  let pendingBytes = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const flush = () => {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    if (pending.length === 0 || !stream) return;
+    stream.write(pending.join(''));
+    pending = [];
+    pendingBytes = 0;
+  };
   let closing: Promise<void> | undefined;
 
   return {
@@ -51,17 +66,34 @@ export function createLogCapture(options: LogCaptureOptions): LogCapture {
       for (const raw of text.replace(/\n$/, '').split('\n')) {
         const line = stripAnsi(raw).replace(/\r$/, '');
         entries.push({ at, line });
-        stream?.write(`${line}\n`);
+        if (stream) {
+          pending.push(`${line}\n`);
+          pendingBytes += line.length + 1;
+        }
       }
       if (entries.length > maxLines) {
         const excess = entries.length - maxLines;
         entries.splice(0, excess);
         dropped += excess;
       }
+      if (pendingBytes >= FLUSH_BYTES) flush();
+      else if (stream && !timer && pending.length > 0) {
+        timer = setTimeout(flush, FLUSH_INTERVAL_MS);
+        timer.unref();
+      }
     },
     entries(filter = {}) {
       const since = parseSince(filter.since);
-      return since === undefined ? [...entries] : entries.filter((entry) => entry.at >= since);
+      if (since === undefined) return [...entries];
+      // Entries are in capture order, so timestamps only grow: binary search for the first one in range.
+      let low = 0;
+      let high = entries.length;
+      while (low < high) {
+        const middle = (low + high) >>> 1;
+        if (entries[middle]!.at < since) low = middle + 1;
+        else high = middle;
+      }
+      return entries.slice(low);
     },
     lines: () => entries.map((entry) => entry.line),
     get dropped() {
@@ -69,6 +101,7 @@ export function createLogCapture(options: LogCaptureOptions): LogCapture {
     },
     close() {
       closing ??= new Promise<void>((resolve, reject) => {
+        flush();
         if (!stream) return resolve();
         const current = stream;
         stream = undefined;

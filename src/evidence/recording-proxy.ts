@@ -42,6 +42,8 @@ export interface RecordingProxy {
   setUpstream(upstream: string): void;
   /** Recorded exchanges, redacted with the proxy's redactor. */
   exchanges(filter?: ExchangeFilter): RecordedExchange[];
+  /** The same, unredacted: for an in-process reader that redacts itself (the evidence hub). */
+  recorded(filter?: ExchangeFilter): RecordedExchange[];
   close(): Promise<void>;
 }
 
@@ -49,6 +51,8 @@ const ExchangeQuery = z.object({
   since: z.string().optional(),
   cell: z.string().optional(),
   link: z.string().optional(),
+  failed: z.enum(['true', 'false', '1', '0']).optional().transform((value) => value === 'true' || value === '1'),
+  contains: z.string().optional(),
 });
 
 function headerRecord(rawHeaders: readonly string[]): Record<string, string> {
@@ -98,9 +102,10 @@ export async function createRecordingProxy(options: RecordingProxyOptions): Prom
   const store = new ExchangeStore({ maxExchanges: options.maxExchanges });
   const maxBody = options.maxRecordedBodyBytes ?? DEFAULT_MAX_RECORDED_BODY_BYTES;
   const idPrefix = options.idPrefix ?? options.link.replace(/[^a-z0-9]+/gi, '-');
-  // A fresh upstream connection per request: reusing idle ones races the upstream's keep-alive timeout
-  // (a reset on a stale socket would reach the client as a failure the products never caused).
-  const agent = new http.Agent({ keepAlive: false });
+  // Idle upstream sockets are dropped before the upstream's announced keep-alive timeout (Node applies the
+  // `Keep-Alive: timeout=` hint only when the agent has a timeout): a reset on a stale socket would reach the
+  // client as a failure the products never caused.
+  const agent = new http.Agent({ keepAlive: true, timeout: 60_000 });
   const sockets = new Set<Socket>();
   let target = options.upstream === undefined ? undefined : parseUpstream(options.upstream);
   let sequence = 0;
@@ -222,6 +227,7 @@ export async function createRecordingProxy(options: RecordingProxyOptions): Prom
       target = parseUpstream(upstream);
     },
     exchanges: (filter) => store.list(filter, options.redactor),
+    recorded: (filter) => store.list(filter),
     close() {
       closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -19,6 +19,8 @@ export function createRemoteExchangeSource(name: string, proxyUrl: string): Exch
       if (since !== undefined) query.set('since', String(since));
       if (filter.cell) query.set('cell', filter.cell);
       if (filter.link) query.set('link', filter.link);
+      if (filter.failed) query.set('failed', 'true');
+      if (filter.contains !== undefined) query.set('contains', filter.contains);
       const response = await request(`${proxyUrl}${CONTROL_PREFIX}exchanges?${query}`);
       const body = await response.body.json();
       if (response.statusCode !== 200) {

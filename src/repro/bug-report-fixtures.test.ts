@@ -48,7 +48,7 @@ describe('every bug-report fixture reproduces its symptom on the sim backend', (
         if (scenario.diagnosis) expect(readme).toContain(scenario.diagnosis.remedy);
       }
       // No secret of the run leaks into the bundle (the stack's tokens are registered with the redactor).
-      expect(readme).not.toMatch(/api_access_token: (?!\[REDACTED\])\S+/);
+      expect(readme).not.toMatch(/^(api_access_token|apikey|authorization): (?!\[REDACTED\])\S/im);
     },
     120_000,
   );

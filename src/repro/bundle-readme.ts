@@ -169,6 +169,11 @@ export function renderBundleReadme(input: ReadmeInput): string {
     out.push('## The failing exchange', '');
     for (const [scenario, exchange] of withExchange) out.push(`**${scenario.id}**`, '', fence(transcript(exchange!), 'http'), '');
   }
+  const symptomShown = verdict.observations.filter((observation) => observation.met && observation.exchange && !verdict.failing.includes(observation.scenario!));
+  if (symptomShown.length > 0) {
+    out.push('## The exchange that shows the symptom', '');
+    for (const observation of symptomShown) out.push(`**${observation.expectation.id}**`, '', fence(transcript(observation.exchange!), 'http'), '');
+  }
 
   out.push('## Rerun it', '', '### With evochat-matrix', '', fence(`npx evochat-matrix repro ${input.reportFile} --out repro-bundle          # sim backend where no Docker engine answers\nnpx evochat-matrix repro ${input.reportFile} --out repro-bundle --backend docker --images upstream\nnpx evochat-matrix repro ${input.reportFile} --keep                       # leave the stack running to look at it`, 'sh'), '');
   out.push('### With the real upstream images (docker-compose.yml)', '', 'Anywhere images can be pulled:', '', ...rerunSteps(input), '');

@@ -1,4 +1,4 @@
-import type { CellResult, RunResult, ScenarioResult } from '../result/result-schema.ts';
+import type { CellResult, Exchange, RunResult, ScenarioResult } from '../result/result-schema.ts';
 import { matchRule } from '../verdict/diagnose.ts';
 import { DIAGNOSIS_RULES } from '../verdict/diagnosis-rules.ts';
 import type { ScenarioExpectation } from './bug-report-schema.ts';
@@ -10,6 +10,8 @@ export interface Observation {
   /** What was seen, in words. */
   actual: string;
   scenario: ScenarioResult | undefined;
+  /** The recorded exchange the `evidence` pattern matched, if any: it shows the symptom. */
+  exchange?: Exchange;
 }
 
 /** reproduced: the symptom showed; not-reproduced: the products behaved otherwise; no-verdict: infrastructure kept it from running. */
@@ -24,17 +26,17 @@ export interface ReproVerdict {
   cell: CellResult | undefined;
 }
 
-function evidenceMatches(scenario: ScenarioResult, pattern: string): string | undefined {
+function evidenceMatches(scenario: ScenarioResult, pattern: string): { where: string; exchange?: Exchange } | undefined {
   const regex = new RegExp(pattern, 's');
   for (const exchange of scenario.evidence.exchanges) {
-    if (exchange.response && regex.test(exchange.response.body)) return `${exchange.request.method} ${exchange.request.url} → ${exchange.response.status}`;
-    if (exchange.error && regex.test(exchange.error)) return `${exchange.request.method} ${exchange.request.url} → ${exchange.error}`;
+    if (exchange.response && regex.test(exchange.response.body)) return { where: `${exchange.request.method} ${exchange.request.url} → ${exchange.response.status}`, exchange };
+    if (exchange.error && regex.test(exchange.error)) return { where: `${exchange.request.method} ${exchange.request.url} → ${exchange.error}`, exchange };
   }
   for (const excerpt of scenario.evidence.logs) {
     const line = excerpt.lines.find((candidate) => regex.test(candidate));
-    if (line) return `${excerpt.service} log: ${line}`;
+    if (line) return { where: `${excerpt.service} log: ${line}` };
   }
-  if (scenario.message && regex.test(scenario.message)) return 'the scenario message';
+  if (scenario.message && regex.test(scenario.message)) return { where: 'the scenario message' };
   return undefined;
 }
 
@@ -50,17 +52,20 @@ export function observe(expectation: ScenarioExpectation, cell: CellResult | und
   if (!scenario) return { expectation, met: false, actual: 'not run', scenario };
   const problems: string[] = [];
   const seen: string[] = [`${scenario.status}`];
+  let exchange: Exchange | undefined;
   if (scenario.status !== expectation.status) problems.push(`status ${scenario.status}${scenario.message ? ` (${scenario.message})` : scenario.skipReason ? ` (${scenario.skipReason})` : ''}`);
   if (expectation.diagnosis) {
     if (diagnosisMatches(scenario, expectation.diagnosis)) seen.push(`diagnosis ${expectation.diagnosis}`);
     else problems.push(`no evidence for diagnosis ${expectation.diagnosis}${scenario.diagnosis ? ` (diagnosed: ${scenario.diagnosis.rule})` : ''}`);
   }
   if (expectation.evidence) {
-    const where = evidenceMatches(scenario, expectation.evidence);
-    if (where) seen.push(`evidence in ${where}`);
-    else problems.push(`nothing in the evidence matches /${expectation.evidence}/`);
+    const match = evidenceMatches(scenario, expectation.evidence);
+    if (match) {
+      seen.push(`evidence in ${match.where}`);
+      exchange = match.exchange;
+    } else problems.push(`nothing in the evidence matches /${expectation.evidence}/`);
   }
-  return { expectation, met: problems.length === 0, actual: problems.length === 0 ? seen.join('; ') : problems.join('; '), scenario };
+  return { expectation, met: problems.length === 0, actual: problems.length === 0 ? seen.join('; ') : problems.join('; '), scenario, ...(exchange ? { exchange } : {}) };
 }
 
 /**

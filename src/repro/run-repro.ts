@@ -185,8 +185,10 @@ export function renderReproSummary(run: ReproRun, outDir: string): string {
     lines.push(`  ✗ ${scenario.id}: ${scenario.message ?? scenario.status}`);
     if (scenario.diagnosis) lines.push(`    diagnosis: ${scenario.diagnosis.summary}`, `    remedy:    ${scenario.diagnosis.remedy}`);
   }
-  const first = verdict.failing.map((scenario) => decisiveExchange(scenario)).find(Boolean);
-  if (first) lines.push('', '  the failing exchange:', ...transcript(first, 600).split('\n').map((line) => `    ${line}`));
+  const failingExchange = verdict.failing.map((scenario) => decisiveExchange(scenario)).find(Boolean);
+  const symptomExchange = verdict.observations.find((observation) => observation.met && observation.exchange)?.exchange;
+  const shown = failingExchange ?? symptomExchange;
+  if (shown) lines.push('', `  the ${failingExchange ? 'failing exchange' : 'exchange that shows the symptom'}:`, ...transcript(shown, 600).split('\n').map((line) => `    ${line}`));
   lines.push('', `  bundle: ${outDir} (README.md, docker-compose.yml, result.json, reports, evidence/)`);
   return `${lines.join('\n')}\n`;
 }

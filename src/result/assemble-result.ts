@@ -98,7 +98,11 @@ function assembleScenario(
   if (outcome.decisive?.kind === 'log' && outcome.decisive.line) logLines.push({ service: outcome.decisive.service ?? 'log', line: outcome.decisive.line });
 
   if (outcome.status === 'break' || outcome.status === 'error') {
-    const finding = diagnose({ exchanges: windowed, logs: evidence?.logs ?? [] }, outcome.decisive, input.rules ?? DIAGNOSIS_RULES);
+    const finding = diagnose(
+      { exchanges: windowed, logs: evidence?.logs ?? [], ...(outcome.message !== undefined ? { message: outcome.message } : {}) },
+      outcome.decisive,
+      input.rules ?? DIAGNOSIS_RULES,
+    );
     if (finding) {
       diagnosis = { rule: finding.rule.id, summary: finding.rule.summary, remedy: finding.rule.remedy, references: [...finding.rule.references] };
       keepIds.push(...finding.exchangeIds);

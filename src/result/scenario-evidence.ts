@@ -13,7 +13,7 @@ export const DEFAULT_EVIDENCE_CAPS: EvidenceCaps = {
   exchangesPerScenario: 50,
   bodyBytes: 4096,
   logLinesPerScenario: 20,
-  passing: { exchangesPerScenario: 10, bodyBytes: 1024 },
+  passing: { exchangesPerScenario: 5, bodyBytes: 512 },
 };
 
 /** Exchanges recorded slightly after the scenario's clock stopped (async webhooks) still count. */

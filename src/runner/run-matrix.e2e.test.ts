@@ -34,7 +34,7 @@ describe('full sim matrix through the run command', () => {
       { stdout, stderr: capture(), env: { NO_COLOR: '1' }, handleSignals: false },
     );
     result = JSON.parse(await readFile(join(out, 'result.json'), 'utf8')) as RunResult;
-  }, 180_000);
+  }, 300_000);
 
   afterAll(async () => {
     await rm(out, { recursive: true, force: true });

@@ -26,6 +26,8 @@ export interface RunSuitesOptions {
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DEFAULT_SCENARIO_TIMEOUT_MS = 45_000;
+const MAX_CONCURRENT_SCENARIOS_PER_CELL = 5;
+const CELL_SLOT_WAIT_MS = 30 * 60_000;
 
 /**
  * Runs the suite files through vitest's Node API with its own inline configuration (not the repo's
@@ -55,6 +57,7 @@ export async function runSuites(options: RunSuitesOptions): Promise<ScenarioOutc
     stacks: options.stacks,
     suitesByCell,
     scenarioTimeoutMs: options.scenarioTimeoutMs ?? DEFAULT_SCENARIO_TIMEOUT_MS,
+    jobs,
   };
 
   // vitest marks failed runs through process.exitCode; scenario breaks are results here, not process failures.
@@ -70,10 +73,13 @@ export async function runSuites(options: RunSuitesOptions): Promise<ScenarioOutc
       provide: { [SUITE_RUN_KEY]: input },
       pool: 'threads',
       maxWorkers: Math.max(1, Math.min(jobs, suitesToRun.length)),
-      maxConcurrency: jobs,
+      // Cells per file are limited to `jobs` by the suites themselves (a semaphore around each cell);
+      // vitest's own limit counts tests, so it must leave room for a cell's concurrent scenarios.
+      maxConcurrency: jobs * MAX_CONCURRENT_SCENARIOS_PER_CELL,
       isolate: false,
       testTimeout: input.scenarioTimeoutMs,
-      hookTimeout: input.scenarioTimeoutMs,
+      // A cell's beforeAll waits for a free cell slot, which may take as long as other cells run.
+      hookTimeout: CELL_SLOT_WAIT_MS,
       passWithNoTests: true,
       includeTaskLocation: false,
     },

@@ -21,6 +21,8 @@ export interface SuiteRunInput {
   suitesByCell: Record<string, string[]>;
   /** Per-scenario test timeout, a backstop behind each scenario's own deadlines. */
   scenarioTimeoutMs: number;
+  /** Cells of one suite file running at the same time. */
+  jobs: number;
 }
 
 export const SUITE_RUN_KEY = 'evochatRun';

@@ -1,4 +1,4 @@
-import { describe, inject, test, type TestContext } from 'vitest';
+import { afterAll, beforeAll, describe, inject, test, type TestContext } from 'vitest';
 import { createRedactor, type Redactor } from '../common/redact.ts';
 import { DeadlineError } from '../common/wait-for.ts';
 import { ChatwootClient } from '../clients/chatwoot-client.ts';
@@ -64,8 +64,8 @@ export interface ScenarioContext {
   evolutionFor(endpoint: EvolutionEndpoint): EvolutionClient;
   whatsapp(): WhatsappSimClient;
   /** The cell's recorded exchanges since the scenario started (empty without the evidence capability). */
-  exchanges(filter?: { link?: string; since?: number }): Promise<Exchange[]>;
-  logs(filter?: { service?: string; since?: number }): Promise<LogLine[]>;
+  exchanges(filter?: { link?: string; since?: number; failed?: boolean; contains?: string }): Promise<Exchange[]>;
+  logs(filter?: { service?: string; since?: number; contains?: string }): Promise<LogLine[]>;
   /** Waits for an event with a deadline (never a fixed sleep); a passed deadline is a break unless the service was unreachable. */
   waitFor<T>(description: string, probe: () => Promise<T | undefined | false> | T | undefined | false, options: WaitOptions): Promise<T>;
   /** Per cell and suite: runs `factory` once; later scenarios get the same result (or the same failure). */
@@ -77,6 +77,8 @@ export interface CellScenarios {
   scenario(name: string, body: (s: ScenarioContext) => Promise<void>, options?: { timeoutMs?: number }): void;
 }
 
+const FAIL_FAST_INTERVAL_MS = 400;
+
 /**
  * Polls `probe` until it yields a value or the deadline passes (DeadlineError, keeping the last probe
  * error); after each miss, `failFast` may end the wait as a break with the evidence that decided it.
@@ -87,8 +89,9 @@ async function waitWithFailFast<T>(
   options: WaitOptions,
 ): Promise<T> {
   const deadline = Date.now() + options.timeoutMs;
-  const interval = options.intervalMs ?? 100;
+  const interval = options.intervalMs ?? 200;
   let lastError: unknown;
+  let nextFailFastAt = 0;
   for (;;) {
     try {
       const value = await probe();
@@ -96,8 +99,12 @@ async function waitWithFailFast<T>(
     } catch (error) {
       lastError = error;
     }
-    const failure = options.failFast ? await options.failFast().catch(() => undefined) : undefined;
-    if (failure) throw new ScenarioBreak(failure.message, failure.decisive);
+    // Evidence reads are heavier than the probe: at most every FAIL_FAST_INTERVAL_MS.
+    if (options.failFast && Date.now() >= nextFailFastAt) {
+      nextFailFastAt = Date.now() + FAIL_FAST_INTERVAL_MS;
+      const failure = await options.failFast().catch(() => undefined);
+      if (failure) throw new ScenarioBreak(failure.message, failure.decisive);
+    }
     if (Date.now() >= deadline) throw new DeadlineError(description, options.timeoutMs, lastError);
     await new Promise((resolve) => setTimeout(resolve, Math.min(interval, Math.max(1, deadline - Date.now()))));
   }
@@ -177,12 +184,12 @@ function runScenario(
       async exchanges(filter = {}) {
         const client = evidence();
         if (!client || !stack.capabilities.includes('evidence')) return [];
-        return client.exchanges({ since: filter.since ?? startedAtMs, link: filter.link });
+        return client.exchanges({ ...filter, since: filter.since ?? startedAtMs });
       },
       async logs(filter = {}) {
         const client = evidence();
         if (!client || !stack.capabilities.includes('evidence')) return [];
-        return client.logs({ since: filter.since ?? startedAtMs, service: filter.service });
+        return client.logs({ ...filter, since: filter.since ?? startedAtMs });
       },
       waitFor: (description, probe, options) => waitWithFailFast(description, probe, options),
       shared(key, factory) {
@@ -204,18 +211,60 @@ function runScenario(
   };
 }
 
+/** At most `size` holders at once; the rest wait in arrival order. */
+function createSemaphore(size: number): { acquire(): Promise<() => void> } {
+  let free = Math.max(1, size);
+  const waiting: (() => void)[] = [];
+  const release = () => {
+    const next = waiting.shift();
+    if (next) next();
+    else free += 1;
+  };
+  return {
+    acquire() {
+      if (free > 0) {
+        free -= 1;
+        return Promise.resolve(release);
+      }
+      return new Promise((resolve) => waiting.push(() => resolve(release)));
+    },
+  };
+}
+
 /**
  * Declares a suite file's scenarios: one `describe` per cell (cells run concurrently, up to the run's
- * jobs), and inside it the scenarios in order (they may build on each other through `shared`).
+ * jobs), and inside it the scenarios in order (they may build on each other through `shared`), or all
+ * at once for a suite whose scenarios are independent.
  * Scenario names must match SUITE_CATALOG; the stacks come from runSuites through vitest's `inject`.
  */
-export function defineSuite(suiteId: string, body: (cell: CellScenarios) => void): void {
+export interface SuiteOptions {
+  /** Cells with a higher priority start first (e.g. the cells with the longest scenarios). */
+  priority?: (stack: CellStack) => number;
+  /**
+   * `sequential` (default): a cell's scenarios run in order and may build on each other. `concurrent`:
+   * they are independent (own instances, own services) and run at the same time, bounded by the run's jobs.
+   */
+  scenarios?: 'sequential' | 'concurrent';
+}
+
+export function defineSuite(suiteId: string, body: (cell: CellScenarios) => void, suiteOptions: SuiteOptions = {}): void {
   const suite = suiteInfo(suiteId);
   if (!suite) throw new UsageError(`suite "${suiteId}" is not in SUITE_CATALOG`);
   const run = inject(SUITE_RUN_KEY);
-  const stacks = run.stacks.filter((stack) => (run.suitesByCell[stack.cellId] ?? [suiteId]).includes(suiteId));
+  const priority = suiteOptions.priority ?? (() => 0);
+  const stacks = run.stacks
+    .filter((stack) => (run.suitesByCell[stack.cellId] ?? [suiteId]).includes(suiteId))
+    .map((stack, index) => ({ stack, index }))
+    .sort((a, b) => priority(b.stack) - priority(a.stack) || a.index - b.index)
+    .map(({ stack }) => stack);
+  const cellSlots = createSemaphore(run.jobs);
   for (const stack of stacks) {
     describe(stack.cellId, { concurrent: true }, () => {
+      let release: (() => void) | undefined;
+      beforeAll(async () => {
+        release = await cellSlots.acquire();
+      });
+      afterAll(() => release?.());
       const sharedState = new Map<string, Promise<unknown>>();
       const declared = new Set<string>();
       body({
@@ -224,7 +273,8 @@ export function defineSuite(suiteId: string, body: (cell: CellScenarios) => void
           const scenarioId = `${suiteId}/${name}`;
           if (!suite.scenarios.some((entry) => entry.id === scenarioId)) throw new UsageError(`scenario "${scenarioId}" is not in SUITE_CATALOG`);
           declared.add(scenarioId);
-          test.sequential(name, { timeout: options.timeoutMs ?? run.scenarioTimeoutMs }, runScenario(suite, stack, scenarioId, sharedState, scenarioBody));
+          const declare = suiteOptions.scenarios === 'concurrent' ? test.concurrent : test.sequential;
+          declare(name, { timeout: options.timeoutMs ?? run.scenarioTimeoutMs }, runScenario(suite, stack, scenarioId, sharedState, scenarioBody));
         },
       });
       const missing = suite.scenarios.filter((entry) => !declared.has(entry.id)).map((entry) => entry.id);

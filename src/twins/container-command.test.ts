@@ -17,9 +17,25 @@ describe('parseContainerCommand', () => {
     expect(action).toMatchObject({ kind: 'serve', port: 3100, host: '0.0.0.0' });
   });
 
-  it('finishes the db prepare and sidekiq commands with exit 0, saying why', () => {
+  it('finishes the db prepare command with exit 0, saying why', () => {
     expect(parseContainerCommand('chatwoot', 'rails.sh', ['bundle', 'exec', 'rails', 'db:chatwoot_prepare'])).toMatchObject({ kind: 'exit', code: 0, message: expect.stringContaining('in memory') });
-    expect(parseContainerCommand('chatwoot', 'bundle', ['exec', 'sidekiq', '-C', 'config/sidekiq.yml'])).toMatchObject({ kind: 'exit', code: 0, message: expect.stringContaining('sidekiq') });
+  });
+
+  it('answers the sidekiq command with a placeholder that prints Sidekiq\'s readiness line', () => {
+    const action = parseContainerCommand('chatwoot', 'bundle', ['exec', 'sidekiq', '-C', 'config/sidekiq.yml']);
+    expect(action).toMatchObject({ kind: 'placeholder', name: 'sidekiq', port: undefined });
+    expect((action as { lines: string[] }).lines).toContain('Starting processing, hit Ctrl-C to stop');
+  });
+
+  it('runs postgres and redis placeholders on their ports with the upstream readiness lines', () => {
+    const postgres = parseContainerCommand('postgres', 'docker-entrypoint.sh', ['postgres']);
+    expect(postgres).toMatchObject({ kind: 'placeholder', port: 5432 });
+    expect((postgres as { lines: string[] }).lines.filter((line) => /database system is ready to accept connections/.test(line))).toHaveLength(2);
+    const redis = parseContainerCommand('redis', 'redis-server', ['--requirepass', 'x']);
+    expect(redis).toMatchObject({ kind: 'placeholder', port: 6379 });
+    expect((redis as { lines: string[] }).lines.some((line) => /Ready to accept connections/.test(line))).toBe(true);
+    expect(parseContainerCommand('redis', 'redis-server', ['--port', '6380'])).toMatchObject({ port: 6380 });
+    expect(parseContainerCommand('postgres', 'docker-entrypoint.sh', ['mysqld'])).toMatchObject({ kind: 'exit', code: 1 });
   });
 
   it('refuses a Chatwoot command it does not know and a bad port', () => {

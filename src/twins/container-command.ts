@@ -12,13 +12,27 @@ import type { TwinRole } from './twin-types.ts';
  */
 export type ContainerAction =
   | { kind: 'serve'; role: TwinRole; port: number | undefined; host: string; dataDir: string | undefined }
+  /**
+   * A placeholder for a container the twin does not need, so the upstream topology can run on local images:
+   * prints the upstream readiness lines, accepts TCP on the port (speaking no protocol), idles until SIGTERM.
+   */
+  | { kind: 'placeholder'; name: string; port: number | undefined; lines: string[] }
   | { kind: 'exit'; code: number; message: string };
 
 export const CONTAINER_BIND_HOST = '0.0.0.0';
 
-const ROLES: readonly TwinRole[] = ['chatwoot', 'evolution', 's3', 'proxy'];
+/** Images of the upstream topology the twins replace (postgres, redis), built only as placeholders. */
+export type PlaceholderRole = 'postgres' | 'redis';
+export type ContainerRole = TwinRole | PlaceholderRole;
+
+const TWIN_ROLES: readonly TwinRole[] = ['chatwoot', 'evolution', 's3', 'proxy'];
+const ROLES: readonly ContainerRole[] = [...TWIN_ROLES, 'postgres', 'redis'];
 
 export function isTwinRole(value: string | undefined): value is TwinRole {
+  return value !== undefined && (TWIN_ROLES as readonly string[]).includes(value);
+}
+
+export function isContainerRole(value: string | undefined): value is ContainerRole {
   return value !== undefined && (ROLES as readonly string[]).includes(value);
 }
 
@@ -42,9 +56,13 @@ function parsePort(value: string | undefined): number | undefined | 'invalid' {
 }
 
 /** Launchers in the image (`bundle`, `rails.sh`, `docker-entrypoint.sh`, `main.js`) say how they were invoked. */
-export function parseContainerCommand(role: TwinRole, invokedAs: string, rawArgs: readonly string[]): ContainerAction {
-  const args = invokedAs === 'bundle' ? ['bundle', ...rawArgs] : [...rawArgs];
+export function parseContainerCommand(role: ContainerRole, invokedAs: string, rawArgs: readonly string[]): ContainerAction {
+  const args = invokedAs === 'bundle' || invokedAs === 'redis-server' ? [invokedAs, ...rawArgs] : [...rawArgs];
   switch (role) {
+    case 'postgres':
+      return parsePostgresCommand(args);
+    case 'redis':
+      return parseRedisCommand(args);
     case 'chatwoot':
       return parseChatwootCommand(args);
     case 's3':
@@ -69,7 +87,13 @@ function parseChatwootCommand(args: string[]): ContainerAction {
     return { kind: 'exit', code: 0, message: `chatwoot twin: "${task}" has nothing to do: the twin keeps its data in memory` };
   }
   if (program === 'sidekiq') {
-    return { kind: 'exit', code: 0, message: 'chatwoot twin: no sidekiq needed: the twin runs its jobs (webhooks, analysis) inside the rails process' };
+    // Sidekiq's own readiness line (Sidekiq::CLI#run), so the upstream sidekiq spec's log wait holds.
+    return {
+      kind: 'placeholder',
+      name: 'sidekiq',
+      port: undefined,
+      lines: ['chatwoot twin: sidekiq placeholder: the twin runs its jobs (webhooks, analysis) inside the rails process', 'Starting processing, hit Ctrl-C to stop'],
+    };
   }
   return { kind: 'exit', code: 2, message: `chatwoot twin: unsupported command "${args.join(' ')}"` };
 }
@@ -86,4 +110,22 @@ function parseMinioCommand(args: string[]): ContainerAction {
   const dataDir = rest.find((word, index) => !word.startsWith('-') && !(index > 0 && MINIO_VALUED_FLAGS.includes(rest[index - 1]!)));
   if (dataDir === undefined) return { kind: 'exit', code: 1, message: 's3 twin: "server" needs a data directory, e.g. "server /data"' };
   return { kind: 'serve', role: 's3', port: port ?? 9000, host: CONTAINER_BIND_HOST, dataDir };
+}
+
+/** The postgres image's default command is `docker-entrypoint.sh postgres`. */
+function parsePostgresCommand(args: string[]): ContainerAction {
+  const words = args[0] === 'postgres' ? args.slice(1) : args;
+  if (args.length > 0 && args[0] !== 'postgres') return { kind: 'exit', code: 1, message: `postgres placeholder: expected "postgres", got "${args.join(' ')}"` };
+  const port = parsePort(optionValue(words, '-p', '--port'));
+  if (port === 'invalid') return { kind: 'exit', code: 2, message: `postgres placeholder: invalid port in "${args.join(' ')}"` };
+  // The official image logs this twice on a fresh volume: after initdb's temporary server, then for real.
+  const ready = 'LOG:  database system is ready to accept connections';
+  return { kind: 'placeholder', name: 'postgres', port: port ?? 5432, lines: ['PostgreSQL placeholder (evochat twin image): accepts TCP, speaks no protocol', ready, ready] };
+}
+
+function parseRedisCommand(args: string[]): ContainerAction {
+  if (args[0] !== 'redis-server') return { kind: 'exit', code: 1, message: `redis placeholder: expected "redis-server", got "${args.join(' ')}"` };
+  const port = parsePort(optionValue(args, '--port'));
+  if (port === 'invalid') return { kind: 'exit', code: 2, message: `redis placeholder: invalid port in "${args.join(' ')}"` };
+  return { kind: 'placeholder', name: 'redis', port: port ?? 6379, lines: ['Redis placeholder (evochat twin image): accepts TCP, speaks no protocol', '* Ready to accept connections tcp'] };
 }

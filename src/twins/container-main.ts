@@ -5,9 +5,10 @@
  * for (container-command.ts). Binds 0.0.0.0: inside a container the published port is the boundary.
  * SIGTERM/SIGINT close the twin gracefully (docker stop), then the process exits 0.
  */
+import { createServer, type Server } from 'node:net';
 import { basename } from 'node:path';
 import { toHarnessError } from '../errors/index.ts';
-import { isTwinRole, parseContainerCommand } from './container-command.ts';
+import { CONTAINER_BIND_HOST, isContainerRole, parseContainerCommand } from './container-command.ts';
 import { startTwin } from './start-twin.ts';
 import type { StartedTwin } from './twin-types.ts';
 
@@ -20,12 +21,12 @@ async function main(): Promise<number> {
   const invokedAs = basename(script);
   let args = rest;
   let role = process.env.TWIN_ROLE;
-  if (isTwinRole(args[0])) {
+  if (isContainerRole(args[0])) {
     role = args[0];
     args = args.slice(1);
   }
-  if (!isTwinRole(role)) {
-    process.stderr.write(`twin container: no role: pass chatwoot|evolution|s3|proxy as the first argument or set TWIN_ROLE\n`);
+  if (!isContainerRole(role)) {
+    process.stderr.write(`twin container: no role: pass chatwoot|evolution|s3|proxy|postgres|redis as the first argument or set TWIN_ROLE\n`);
     return 2;
   }
   const action = parseContainerCommand(role, invokedAs, args);
@@ -33,6 +34,7 @@ async function main(): Promise<number> {
     (action.code === 0 ? process.stdout : process.stderr).write(`${action.message}\n`);
     return action.code;
   }
+  if (action.kind === 'placeholder') return runPlaceholder(action.name, action.port, action.lines);
 
   const env: Record<string, string | undefined> = { ...process.env };
   if (action.dataDir !== undefined) env[S3_DATA_DIR_ENV] = action.dataDir;
@@ -55,6 +57,27 @@ async function main(): Promise<number> {
   const forced = setTimeout(() => process.exit(0), 5_000);
   forced.unref();
   await twin.close();
+  return 0;
+}
+
+/** Accepts TCP (and closes it), prints the readiness lines, waits for SIGTERM: see ContainerAction 'placeholder'. */
+async function runPlaceholder(name: string, port: number | undefined, lines: string[]): Promise<number> {
+  let server: Server | undefined;
+  if (port !== undefined) {
+    const listening = createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve, reject) => {
+      listening.once('error', reject);
+      listening.listen(port, CONTAINER_BIND_HOST, () => resolve());
+    });
+    server = listening;
+  }
+  for (const line of lines) process.stdout.write(`${line}\n`);
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGTERM', resolve);
+    process.once('SIGINT', resolve);
+  });
+  process.stdout.write(`${name} placeholder: ${signal}: stopping\n`);
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
   return 0;
 }
 

@@ -13,9 +13,16 @@ export function renderUpgradeAnswer(output: CanIUpgradeOutput): string {
   const { answer, source } = output;
   const lines = [answer.headline, ''];
   lines.push(row('current', answer.current), row('target', answer.target));
+  // Breaking scenarios grouped by their diagnosis: one root cause, its remedy once.
+  const groups = new Map<string, typeof answer.target.breaking>();
   for (const scenario of answer.target.breaking) {
-    lines.push(`             ✗ ${scenario.id}${scenario.diagnosis ? ` — ${scenario.diagnosis.summary}` : scenario.message ? ` — ${scenario.message}` : ''}`);
-    if (scenario.diagnosis) lines.push(`               remedy: ${scenario.diagnosis.remedy}`);
+    const key = scenario.diagnosis?.rule ?? `undiagnosed:${scenario.id}`;
+    groups.set(key, [...(groups.get(key) ?? []), scenario]);
+  }
+  for (const scenarios of groups.values()) {
+    const diagnosis = scenarios[0]!.diagnosis;
+    for (const scenario of scenarios) lines.push(`             ✗ ${scenario.id}${diagnosis ? '' : scenario.message ? ` — ${scenario.message}` : ''}`);
+    if (diagnosis) lines.push(`               why:    ${diagnosis.summary}`, `               remedy: ${diagnosis.remedy}`);
   }
   if (answer.alternatives.length > 0 && answer.state !== 'works') {
     lines.push('', '  alternatives (smallest change first):');

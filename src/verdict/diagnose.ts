@@ -5,6 +5,8 @@ import { DIAGNOSIS_RULES } from './diagnosis-rules.ts';
 export interface DiagnosisEvidence {
   exchanges: readonly Exchange[];
   logs: readonly LogExcerpt[];
+  /** The scenario's failure message. */
+  message?: string;
 }
 
 /** What the scenario pointed at as decisive (ScenarioOutcome.decisive). */
@@ -24,8 +26,8 @@ export interface DiagnosisFinding {
   /** Ids of the exchanges that matched, one per exchange signature. */
   exchangeIds: string[];
   logLines: Array<{ service: string; line: string }>;
-  /** The evidence item that decides the diagnosis: the first exchange matched, else the first log line. */
-  decisive: DecisivePointer;
+  /** The evidence item that decides the diagnosis: the first exchange matched, else the first log line (none for a message-only match). */
+  decisive: DecisivePointer | undefined;
 }
 
 const regexCache = new Map<string, RegExp>();
@@ -63,7 +65,8 @@ export function exchangeMatches(signature: ExchangeSignature, exchange: Exchange
 }
 
 export function logLineMatches(signature: LogSignature, service: string, line: string): boolean {
-  return (signature.service === undefined || signature.service === service) && regex(signature.line).test(line);
+  const serviceMatches = signature.service === undefined || service === signature.service || service.startsWith(`${signature.service}-`);
+  return serviceMatches && regex(signature.line).test(line);
 }
 
 function signatureSize(signature: ExchangeSignature): number {
@@ -72,12 +75,17 @@ function signatureSize(signature: ExchangeSignature): number {
 
 function clauseSpecificity(clause: MatchClause): number {
   const exchanges = (clause.exchanges ?? []).reduce((sum, signature) => sum + signatureSize(signature), 0);
-  return exchanges + (clause.logs ?? []).length;
+  return exchanges + (clause.logs ?? []).length + (clause.message !== undefined ? 1 : 0);
 }
 
 function matchClause(clause: MatchClause, evidence: DiagnosisEvidence, pointer: DecisivePointer | undefined): Omit<DiagnosisFinding, 'rule'> | undefined {
   const exchangeIds: string[] = [];
   let onDecisive = false;
+  if (clause.message !== undefined) {
+    if (evidence.message === undefined || !regex(clause.message).test(evidence.message)) return undefined;
+    // The scenario's own words are as good as the item it pointed at.
+    onDecisive = true;
+  }
   for (const signature of clause.exchanges ?? []) {
     const candidates = evidence.exchanges.filter((exchange) => exchangeMatches(signature, exchange));
     if (candidates.length === 0) return undefined;
@@ -100,11 +108,13 @@ function matchClause(clause: MatchClause, evidence: DiagnosisEvidence, pointer: 
     if (!found) return undefined;
     logLines.push(found);
   }
-  if (exchangeIds.length === 0 && logLines.length === 0) return undefined;
-  const decisive: DecisivePointer =
+  if (exchangeIds.length === 0 && logLines.length === 0 && clause.message === undefined) return undefined;
+  const decisive: DecisivePointer | undefined =
     exchangeIds.length > 0
       ? { kind: 'exchange', exchangeId: exchangeIds[0]! }
-      : { kind: 'log', service: logLines[0]!.service, line: logLines[0]!.line };
+      : logLines.length > 0
+        ? { kind: 'log', service: logLines[0]!.service, line: logLines[0]!.line }
+        : pointer;
   return { specificity: clauseSpecificity(clause), onDecisive, exchangeIds, logLines, decisive };
 }
 
@@ -125,8 +135,12 @@ function rank(finding: Omit<DiagnosisFinding, 'rule'>): number {
 
 /**
  * Picks the rule that best explains a broken or errored scenario: a match on the exchange or log
- * line the scenario pointed at wins; then matches backed by an HTTP exchange over log-only ones; then
- * the more specific; then the earlier rule.
+ * line the scenario pointed at (or on its own message) wins; then matches backed by an HTTP exchange
+ * over log-only ones; then the more specific; then the earlier rule.
+ *
+ * When the scenario pointed at something, only findings that involve it (or its message) count: a
+ * cell's evidence window also holds what scenarios running at the same time did, and a diagnosis
+ * borrowed from a neighbour is worse than none.
  */
 export function diagnose(
   evidence: DiagnosisEvidence,
@@ -136,7 +150,8 @@ export function diagnose(
   let best: DiagnosisFinding | undefined;
   for (const rule of rules) {
     const found = matchRule(rule, evidence, pointer);
-    if (found && (!best || rank(found) > rank(best))) best = found;
+    if (!found || (pointer !== undefined && !found.onDecisive)) continue;
+    if (!best || rank(found) > rank(best)) best = found;
   }
   return best;
 }

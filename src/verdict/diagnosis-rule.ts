@@ -19,7 +19,10 @@ export interface ExchangeSignature {
 }
 
 export interface LogSignature {
-  /** Service name as the backend reports it (`chatwoot`, `evolution`, …); any when absent. */
+  /**
+   * Service kind: `chatwoot` matches the services `chatwoot` and `chatwoot-3.8.0-minio`, `evolution`
+   * matches `evolution-1.7.4`, … (backends name services `<kind>-<details>`); any when absent.
+   */
   service?: string;
   line: string;
 }
@@ -28,6 +31,8 @@ export interface LogSignature {
 export interface MatchClause {
   exchanges?: readonly ExchangeSignature[];
   logs?: readonly LogSignature[];
+  /** Against the scenario's own failure message (what it saw, e.g. a message's external_error). */
+  message?: string;
 }
 
 export interface DiagnosisRule {

@@ -110,8 +110,22 @@ const CASES: Record<string, { matches: DiagnosisEvidence[]; misses: DiagnosisEvi
           responseBody: '{"payload":[{"status":"failed","content_attributes":{"external_error":"Failed to open TCP connection to 127.0.0.1:9 (Connection refused)"}}]}',
         }),
       ]),
+      ex(
+        [],
+        [
+          {
+            service: 'chatwoot-3.8.0-minio',
+            truncated: false,
+            lines: ['W, [2026-11-26T03:59:15.17 #1]  WARN -- : [ActiveJob] [WebhookJob] Exception: Invalid webhook URL http://127.0.0.1:9/chatwoot/webhook/x : Failed to open TCP connection to 127.0.0.1:9 (Connection refused)'],
+          },
+        ],
+      ),
+      { exchanges: [], logs: [], message: 'Chatwoot marked the `status` command failed: Failed to open TCP connection to 127.0.0.1:9' },
     ],
-    misses: [ex([makeExchange({ link: 'evolution->chatwoot', error: 'connect ECONNREFUSED 127.0.0.1:3000' })])],
+    misses: [
+      ex([makeExchange({ link: 'evolution->chatwoot', error: 'connect ECONNREFUSED 127.0.0.1:3000' })]),
+      ex([], [{ service: 'evolution-1.7.4', truncated: false, lines: ['Invalid webhook URL x : Failed to open TCP connection'] }]),
+    ],
   },
   'webhook-timeout-slow-storage': {
     matches: [
@@ -119,6 +133,11 @@ const CASES: Record<string, { matches: DiagnosisEvidence[]; misses: DiagnosisEvi
         makeExchange({ id: 'a', link: 'harness->chatwoot', responseBody: '{"external_error":"Timed out reading data from server"}' }),
         makeExchange({ id: 'b', link: 'chatwoot->storage', method: 'PUT', url: 'http://127.0.0.1:9000/bucket/key', durationMs: 6012 }),
       ]),
+      {
+        exchanges: [makeExchange({ id: 'b', link: 'chatwoot->storage', method: 'PUT', url: 'http://127.0.0.1:9000/bucket/key', durationMs: 6012 })],
+        logs: [],
+        message: 'the reply was marked failed: Timed out reading data from server',
+      },
     ],
     misses: [
       ex([
@@ -183,6 +202,16 @@ describe('diagnose', () => {
     const finding = diagnose(ex([], [evolutionLog]));
     expect(finding?.rule.id).toBe('evolution-logged-chatwoot-error');
     expect(finding?.decisive).toEqual({ kind: 'log', service: 'evolution', line: 'ERROR [ChatwootService] [object]' });
+  });
+
+  it('does not borrow a diagnosis from a neighbour when the scenario pointed at something else', () => {
+    const neighbour = makeExchange({ id: 'n', link: 'chatwoot->evolution', method: 'POST', url: 'http://127.0.0.1:1//chatwoot/webhook/x', status: 404 });
+    const own = makeExchange({ id: 'o', link: 'harness->chatwoot', url: `${CW}/contacts/7/conversations` });
+    expect(diagnose(ex([neighbour, own]))?.rule.id).toBe('webhook-double-slash');
+    expect(diagnose(ex([neighbour, own]), { kind: 'exchange', exchangeId: 'o' })).toBeUndefined();
+    const withMessage = diagnose({ exchanges: [neighbour, own], logs: [], message: 'failed: Failed to open TCP connection to 127.0.0.1:9' }, { kind: 'exchange', exchangeId: 'o' });
+    expect(withMessage?.rule.id).toBe('server-url-unreachable');
+    expect(withMessage?.decisive).toEqual({ kind: 'exchange', exchangeId: 'o' });
   });
 
   it('finds nothing in clean evidence', () => {

@@ -14,7 +14,10 @@ export const DIAGNOSIS_RULES: readonly DiagnosisRule[] = [
     remedy: 'Upgrade Evolution to 1.7.5 (PR #582) or stay on Chatwoot 3.7.0',
     references: ['chatwoot#8239', 'chatwoot commit f78f278e', 'evolution#582', 'evolution#605', 'evolution#604', 'evolution#563'],
     seedClaim: 'evolution-1.7.5-did-not-fully-fix',
-    match: [{ exchanges: [{ method: 'POST', path: '/conversations/filter/?$', status: 422, responseBody: CONTACT_ID_422 }] }],
+    match: [
+      { exchanges: [{ method: 'POST', path: '/conversations/filter/?$', status: 422, responseBody: CONTACT_ID_422 }] },
+      { message: `conversations/filter.*(${CONTACT_ID_422})` },
+    ],
   },
   {
     id: 'identifier-contains-rejected',
@@ -85,6 +88,7 @@ export const DIAGNOSIS_RULES: readonly DiagnosisRule[] = [
       { exchanges: [{ link: 'chatwoot->evolution', error: 'ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ETIMEDOUT|Failed to open TCP connection' }] },
       { exchanges: [{ responseBody: 'Failed to open TCP connection' }] },
       { logs: [{ service: 'chatwoot', line: 'Invalid webhook URL .*Failed to open TCP connection' }] },
+      { message: 'Failed to open TCP connection' },
     ],
   },
   {
@@ -96,6 +100,7 @@ export const DIAGNOSIS_RULES: readonly DiagnosisRule[] = [
     match: [
       { exchanges: [{ responseBody: 'Timed out reading data from server' }, { link: 'chatwoot->storage', minDurationMs: 2000 }] },
       { exchanges: [{ link: 'chatwoot->evolution', error: 'timeout|Timed out' }, { link: 'chatwoot->storage', minDurationMs: 2000 }] },
+      { message: 'Timed out reading data from server', exchanges: [{ link: 'chatwoot->storage', minDurationMs: 2000 }] },
     ],
   },
   {

@@ -9,14 +9,21 @@ import type { ScenarioContext, WaitOptions } from '../../src/runner/suite-contex
 /** The bot contact Evolution 1.7 creates in Chatwoot for each instance's control conversation (evolution-api-1.7.md §3a). */
 export const BOT_PHONE = '123456';
 
+/** How often scenarios poll Chatwoot for an awaited record. */
+export const POLL_MS = 200;
+
 /** Timing of upstream the deadlines are sized to: Evolution pauses 500 ms per webhook, Chatwoot times webhooks out after 5 s. */
 export const DEADLINES = {
   /** Inbox, bot contact, conversation and `init` after /instance/create (a handful of calls, no pause). */
-  bootstrapMs: 8_000,
-  /** A bot reply: 500 ms pause + 3-4 Chatwoot calls. */
-  botReplyMs: 8_000,
-  /** A webhook outcome in Chatwoot: up to its 5 s timeout, plus the message update. */
-  webhookOutcomeMs: 12_000,
+  bootstrapMs: 15_000,
+  /**
+   * A bot reply: 500 ms pause + 3-4 Chatwoot calls, but queued behind the instance's earlier webhooks
+   * (each also paused 500 ms by Evolution). Generous on purpose: on a loaded machine a tight deadline
+   * reports a break the products did not cause; known breaks end early through failFast evidence.
+   */
+  botReplyMs: 15_000,
+  /** A webhook outcome in Chatwoot: up to its 5 s timeout, plus the message update, plus the queue. */
+  webhookOutcomeMs: 20_000,
 } as const;
 
 /**
@@ -26,7 +33,7 @@ export const DEADLINES = {
  * taken" and its bootstrap stops). Upstream would hit that too with parallel setups; the suites avoid it.
  */
 export function ensureBotContact(s: ScenarioContext, chatwoot: ChatwootClient): Promise<ChatwootContact> {
-  return s.shared(`bot-contact-${chatwoot.accountId}`, async () => {
+  return s.shared(`bot-contact ${chatwoot.http.baseUrl} ${chatwoot.accountId}`, async () => {
     const existing = await chatwoot.findContactByPhone(BOT_PHONE);
     if (existing) return existing;
     try {
@@ -75,7 +82,7 @@ export async function createBotInstance(
 }
 
 export function waitForInbox(s: ScenarioContext, client: ChatwootClient, name: string, timeoutMs: number = DEADLINES.bootstrapMs): Promise<ChatwootInbox> {
-  return s.waitFor(`inbox "${name}" in Chatwoot`, () => client.inboxNamed(name), { timeoutMs, intervalMs: 100 });
+  return s.waitFor(`inbox "${name}" in Chatwoot`, () => client.inboxNamed(name), { timeoutMs, intervalMs: POLL_MS });
 }
 
 export function waitForConversationWith(
@@ -88,7 +95,7 @@ export function waitForConversationWith(
   return s.waitFor(
     `a conversation with contact ${contactId} in inbox ${inboxId}`,
     async () => (await client.contactConversations(contactId)).find((conversation) => conversation.inbox_id === inboxId),
-    { timeoutMs, intervalMs: 100 },
+    { timeoutMs, intervalMs: POLL_MS },
   );
 }
 
@@ -102,7 +109,7 @@ export function waitForMessage(
 ): Promise<ChatwootMessage> {
   return s.waitFor(description, async () => (await client.messages(conversationId)).find(match), {
     timeoutMs: options.timeoutMs ?? DEADLINES.botReplyMs,
-    intervalMs: options.intervalMs ?? 150,
+    intervalMs: options.intervalMs ?? POLL_MS,
     ...(options.failFast ? { failFast: options.failFast } : {}),
   });
 }
@@ -118,16 +125,15 @@ export interface BotConversation {
 
 export async function bootstrapBotConversation(
   s: ScenarioContext,
-  options: { label: string; evolution: EvolutionClient; chatwoot: ChatwootEndpoint; client: ChatwootClient },
+  options: { label: string; evolution: EvolutionClient; chatwoot: ChatwootEndpoint; client: ChatwootClient; timeoutMs?: number },
 ): Promise<BotConversation> {
+  const timeoutMs = options.timeoutMs ?? DEADLINES.bootstrapMs;
   const { instanceName, create } = await createBotInstance(s, options);
   if (create.status !== 201) s.fail(`/instance/create answered ${create.status}: ${s.redactor.text(create.text).slice(0, 500)}`);
-  const inbox = await waitForInbox(s, options.client, instanceName);
+  const inbox = await waitForInbox(s, options.client, instanceName, timeoutMs);
   const botContact = await ensureBotContact(s, options.client);
-  const conversation = await waitForConversationWith(s, options.client, botContact.id, inbox.id);
-  const init = await waitForMessage(s, options.client, conversation.id, '`init` in the bot conversation', (m) => (m.content ?? '').startsWith('init'), {
-    timeoutMs: DEADLINES.bootstrapMs,
-  });
+  const conversation = await waitForConversationWith(s, options.client, botContact.id, inbox.id, timeoutMs);
+  const init = await waitForMessage(s, options.client, conversation.id, '`init` in the bot conversation', (m) => (m.content ?? '').startsWith('init'), { timeoutMs });
   return { instanceName, inbox, botContact, conversation, init };
 }
 
@@ -140,7 +146,7 @@ const BOT_LOOKUP_PATHS = /\/conversations\/filter(?:[?#]|$)|\/contacts\/\d+\/con
  */
 export function botLookupFailure(s: ScenarioContext, inboxId: number, since: number): NonNullable<WaitOptions['failFast']> {
   return async () => {
-    const exchanges = await s.exchanges({ link: 'evolution->chatwoot', since });
+    const exchanges = await s.exchanges({ link: 'evolution->chatwoot', since, failed: true });
     const failed = exchanges.find(
       (exchange) =>
         exchange.response !== null &&
@@ -168,13 +174,18 @@ export function isStatusReply(message: ChatwootMessage, inboxName: string): bool
  * Pairs the simulated phone: waits for the QR the connection attempt (started by `init`) shows, scans
  * it, and waits until Evolution reports the instance `open`. Needs whatsappPeer.
  */
-export async function connectWhatsapp(s: ScenarioContext, instanceName: string, phone: { number?: string; pushName?: string } = {}): Promise<void> {
+export async function connectWhatsapp(
+  s: ScenarioContext,
+  instanceName: string,
+  phone: { number?: string; pushName?: string } = {},
+  timeoutMs: number = DEADLINES.bootstrapMs,
+): Promise<void> {
   const whatsapp = s.whatsapp();
-  await s.waitFor(`a QR code for ${instanceName} on the simulated WhatsApp`, () => whatsapp.qr(instanceName), { timeoutMs: DEADLINES.bootstrapMs, intervalMs: 100 });
+  await s.waitFor(`a QR code for ${instanceName} on the simulated WhatsApp`, () => whatsapp.qr(instanceName), { timeoutMs, intervalMs: POLL_MS });
   const scan = await whatsapp.scan(instanceName, phone);
   if (scan.status !== 200) s.fail(`scanning the QR of ${instanceName} answered ${scan.status}: ${scan.text.slice(0, 300)}`);
   await s.waitFor(`${instanceName} connected (state open)`, async () => (await s.evolution().connectionState(instanceName)) === 'open', {
-    timeoutMs: DEADLINES.bootstrapMs,
-    intervalMs: 100,
+    timeoutMs,
+    intervalMs: POLL_MS,
   });
 }

@@ -80,7 +80,8 @@ export class HttpReadyWait implements WaitStrategy {
     for (let attempt = 0; ; attempt += 1) {
       if (signal.aborted) throw new Error(`stopped waiting for GET ${this.check.path}: the run is stopping`);
       try {
-        const response = await request(url, { signal: AbortSignal.any([signal, AbortSignal.timeout(2_000)]) });
+        // Only a timeout here: AbortSignal.any would leave a listener on the run's signal per poll (Node 20).
+        const response = await request(url, { signal: AbortSignal.timeout(2_000) });
         const body = await response.body.text();
         if (response.statusCode === this.check.status && bodyMatches(body, this.check.jsonFields)) return;
         last = `${response.statusCode} ${body.slice(0, 200)}`;

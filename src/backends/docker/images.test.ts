@@ -75,7 +75,7 @@ describe('TESTCONTAINERS_HUB_IMAGE_NAME_PREFIX', () => {
     ['registry.corp/mirror', 'postgres:12'],
     ['registry.corp:5000', 'redis:7.2-alpine'],
     ['mirror', 'minio/minio:RELEASE.2024-12-13T22-19-12Z'],
-    ['registry.corp/mirror/', 'ghcr.io/shopify/toxiproxy:2.12.0'],
+    ['registry.corp/mirror/', 'ghcr.io/example/image:1.0'],
     ['registry.corp/mirror/', 'localhost/evochat-twin/proxy:latest'],
   ];
   for (const [prefix, image] of cases) {

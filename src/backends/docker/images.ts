@@ -19,7 +19,7 @@ export type ImagesKind = 'upstream' | 'twin';
 export type ChatwootSlot = `chatwoot@${ChatwootVersion}`;
 export type EvolutionSlot = `evolution@${EvolutionVersion}`;
 /** A role an image fills. Versioned products have one slot per version. */
-export type ImageSlot = ChatwootSlot | EvolutionSlot | 'postgres' | 'redis' | 'minio' | 'toxiproxy' | 'proxy';
+export type ImageSlot = ChatwootSlot | EvolutionSlot | 'postgres' | 'redis' | 'minio' | 'proxy';
 
 export const UPSTREAM_IMAGES = {
   // chatwoot-3.7-3.9.md §5: the compose file says chatwoot/chatwoot:latest; third-party files use the v-tags.
@@ -35,8 +35,6 @@ export const UPSTREAM_IMAGES = {
   redis: 'redis:7.2-alpine',
   // The tag testcontainers-node's MinIO module pins (peers-and-conventions.md §1.2).
   minio: 'minio/minio:RELEASE.2024-12-13T22-19-12Z',
-  // peers-and-conventions.md §1.3; optional fault injection (EVOCHAT_FAULT_PROXY=toxiproxy).
-  toxiproxy: 'ghcr.io/shopify/toxiproxy:2.12.0',
   // The harness's own recording/latency proxy: always built locally (scripts/build-twin-images.ts).
   proxy: 'localhost/evochat-twin/proxy:latest',
 } as const satisfies Record<ImageSlot, string>;
@@ -44,7 +42,7 @@ export const UPSTREAM_IMAGES = {
 /**
  * Locally built stand-ins (scripts/build-twin-images.ts). The `localhost/` registry part keeps
  * TESTCONTAINERS_HUB_IMAGE_NAME_PREFIX away from them and makes plain that they are never pulled.
- * Postgres, Redis and Toxiproxy have no twin: the Chatwoot twin keeps its data in memory and runs its jobs
+ * Postgres and Redis have no twin: the Chatwoot twin keeps its data in memory and runs its jobs
  * in-process, so with `--images twin` those containers are not started (see specs/chatwoot-specs.ts).
  */
 export const TWIN_IMAGE_REPOSITORY = 'localhost/evochat-twin';
@@ -56,6 +54,17 @@ export const TWIN_IMAGES = {
   'evolution@1.7.5': `${TWIN_IMAGE_REPOSITORY}/evolution:1.7.5`,
   minio: `${TWIN_IMAGE_REPOSITORY}/s3:latest`,
   proxy: UPSTREAM_IMAGES.proxy,
+} as const satisfies Partial<Record<ImageSlot, string>>;
+
+/**
+ * Placeholders for the containers the twins make unnecessary (Postgres, Redis): they print the upstream
+ * readiness lines and accept TCP, nothing more. Never used by `--images twin`; they exist so the upstream
+ * topology (postgres → redis → db prepare → rails + sidekiq) can run end to end on this machine, with
+ * EVOCHAT_IMAGE_* overrides pointing every upstream slot at a local image (docker e2e tests).
+ */
+export const PLACEHOLDER_IMAGES = {
+  postgres: `${TWIN_IMAGE_REPOSITORY}/postgres-placeholder:12`,
+  redis: `${TWIN_IMAGE_REPOSITORY}/redis-placeholder:7`,
 } as const satisfies Partial<Record<ImageSlot, string>>;
 
 /** Slots that are always built here, whatever the kind. */
@@ -182,7 +191,7 @@ export function slotsForPlan(plan: RunPlan, kind: ImagesKind): ImageSlot[] {
         slots.add('minio');
         break;
       case 'storage-latency-proxy':
-        // Our proxy adds the latency (it is in the set already); Toxiproxy only when asked for.
+        // The harness's own proxy adds the latency (in the set already), with upstream and twin images alike.
         break;
     }
   }

@@ -62,19 +62,24 @@ export async function signupCellAccounts(input: CellAccountsInput): Promise<Cell
   return { accounts, ptBr };
 }
 
-/** Account id → cells using it: what the evidence classifier attributes `/accounts/<id>/` requests by. */
-export function accountCells(all: Iterable<CellAccounts>): Map<number, string[]> {
+/**
+ * Account id → cells using it, for ONE Chatwoot: what the evidence classifier of that Chatwoot's proxies
+ * attributes `/accounts/<id>/` requests by. Never merge these across Chatwoots: every Chatwoot numbers its
+ * accounts from 1, so the same id names different cells on different Chatwoots.
+ */
+export function accountCells(accounts: CellAccounts): Map<number, string[]> {
   const byAccount = new Map<number, string[]>();
-  for (const { accounts, ptBr } of all) {
-    for (const [cellId, endpoint] of accounts) byAccount.set(endpoint.accountId, [cellId]);
-    if (ptBr) byAccount.set(ptBr.accountId, [...accounts.keys()]);
-  }
+  for (const [cellId, endpoint] of accounts.accounts) byAccount.set(endpoint.accountId, [cellId]);
+  if (accounts.ptBr) byAccount.set(accounts.ptBr.accountId, [...accounts.accounts.keys()]);
   return byAccount;
 }
 
-/** Per cell, text that marks a log line as that cell's: its instance prefix and its accounts' paths. */
-export function cellLogMarkers(cells: readonly PlannedCell[], accounts: ReadonlyMap<number, readonly string[]>): Map<string, string[]> {
+/** Per cell, text that marks a log line as that cell's: its instance prefix and the paths of its accounts. */
+export function cellLogMarkers(cells: readonly PlannedCell[], all: Iterable<CellAccounts>): Map<string, string[]> {
   const markers = new Map<string, string[]>(cells.map((cell) => [cell.id, [instancePrefixFor(cell)]]));
-  for (const [accountId, cellIds] of accounts) for (const cellId of cellIds) markers.get(cellId)?.push(`/accounts/${accountId}/`);
+  for (const { accounts, ptBr } of all) {
+    for (const [cellId, endpoint] of accounts) markers.get(cellId)?.push(`/accounts/${endpoint.accountId}/`);
+    if (ptBr) for (const cellId of accounts.keys()) markers.get(cellId)?.push(`/accounts/${ptBr.accountId}/`);
+  }
   return markers;
 }

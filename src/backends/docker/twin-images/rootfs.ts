@@ -5,7 +5,10 @@ import { dirname, join } from 'node:path';
 export const LAUNCHER_PATHS = [
   '/usr/local/bin/bundle',
   '/app/docker/entrypoints/rails.sh',
+  // MinIO's entrypoint, and the postgres image's (found through PATH, /usr/local/bin first).
   '/usr/bin/docker-entrypoint.sh',
+  '/usr/local/bin/docker-entrypoint.sh',
+  '/usr/local/bin/redis-server',
   '/evolution/dist/src/main.js',
 ] as const;
 

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import type { ExchangeFilter, RecordedExchange } from '../../evidence/evidence-types.ts';
+import { cachedProxySource } from './cached-exchange-source.ts';
+
+function exchange(id: string, url: string, startedAtMs: number): RecordedExchange {
+  return {
+    cells: [],
+    startedAtMs,
+    exchange: {
+      id,
+      link: 'evolution->chatwoot',
+      startedAt: new Date(startedAtMs).toISOString(),
+      durationMs: 1,
+      request: { method: 'GET', url, headers: {}, body: '', bodyTruncated: false },
+      response: { status: 200, headers: {}, body: '', bodyTruncated: false },
+    },
+  };
+}
+
+/** A proxy's control API as a list with the same `since` semantics, counting calls. */
+function fakeRemote(items: RecordedExchange[]) {
+  const calls: ExchangeFilter[] = [];
+  return {
+    calls,
+    source: {
+      name: 'fake',
+      async list(filter: ExchangeFilter) {
+        calls.push(filter);
+        const since = filter.since as number | undefined;
+        return items.filter((item) => since === undefined || item.startedAtMs >= since);
+      },
+    },
+  };
+}
+
+const classify = ({ url }: { url: string }) => (url.includes('/accounts/1/') ? ['cell-a'] : url.includes('/accounts/2/') ? ['cell-b'] : ['cell-a', 'cell-b']);
+
+describe('cachedProxySource', () => {
+  it('attributes cells with the proxy\'s classifier and makes ids unique per proxy', async () => {
+    const remote = fakeRemote([exchange('e-1', '/api/v1/accounts/1/inboxes', 1000), exchange('e-2', '/api/v1/accounts/2/inboxes', 1001)]);
+    const source = cachedProxySource(remote.source, { cells: ['cell-a', 'cell-b'], classify, idPrefix: 'cw-proxy', now: () => 5000, minIntervalMs: 0 });
+    const forA = await source.list({ cell: 'cell-a' });
+    expect(forA.map((item) => item.exchange.id)).toEqual(['cw-proxy:e-1']);
+    expect(forA[0]!.cells).toEqual(['cell-a']);
+  });
+
+  it('fetches incrementally, with an overlap for requests in flight, and merges by id', async () => {
+    const items = [exchange('e-1', '/x', 1000)];
+    const remote = fakeRemote(items);
+    let clock = 10_000;
+    const source = cachedProxySource(remote.source, { cells: ['cell-a'], classify, idPrefix: 'p', now: () => clock, overlapMs: 2_000, minIntervalMs: 0 });
+    expect(await source.list({})).toHaveLength(1);
+    // Completed later, but started before the first fetch: inside the overlap window.
+    items.push(exchange('e-2', '/x', 9_000), exchange('e-3', '/x', 10_500));
+    clock = 11_000;
+    expect((await source.list({})).map((item) => item.exchange.id)).toEqual(['p:e-1', 'p:e-2', 'p:e-3']);
+    expect(remote.calls).toEqual([{}, { since: 8_000 }]);
+    expect((await source.list({ since: 10_000 })).map((item) => item.exchange.id)).toEqual(['p:e-3']);
+  });
+
+  it('never asks the proxy about a cell it does not serve, and shares one fetch between concurrent readers', async () => {
+    const remote = fakeRemote([exchange('e-1', '/x', 1000)]);
+    const source = cachedProxySource(remote.source, { cells: ['cell-a'], classify, idPrefix: 'p', now: () => 0 });
+    expect(await source.list({ cell: 'cell-z' })).toEqual([]);
+    expect(remote.calls).toHaveLength(0);
+    await Promise.all([source.list({}), source.list({}), source.list({ cell: 'cell-a' })]);
+    expect(remote.calls).toHaveLength(1);
+  });
+});

@@ -1,0 +1,74 @@
+/**
+ * Evidence from a proxy container, read over its control API, incrementally: scenarios poll evidence many
+ * times a second across cells, and re-downloading a shared proxy's whole recording each time would load the
+ * machine more than the scenarios do. Each fetch asks only for exchanges that started in a window before the
+ * previous fetch (an exchange is listed once it completed, so the window covers requests still in flight then);
+ * results are merged by id. Concurrent readers share one fetch.
+ */
+import type { ExchangeSource } from '../../evidence/evidence-hub.ts';
+import { parseSince, type CellClassifier, type ExchangeFilter, type RecordedExchange } from '../../evidence/evidence-types.ts';
+
+export interface CachedSourceOptions {
+  /** Exchanges lasting longer than this may be missed by incremental fetches (default 120 s). */
+  overlapMs?: number;
+  /** Readers within this time of the last fetch get the cache (default 100 ms). */
+  minIntervalMs?: number;
+  now?: () => number;
+}
+
+export interface ProxyEvidenceSource extends ExchangeSource {
+  /** Which cells the proxy serves; a cell outside them never has exchanges here (no fetch). */
+  cells: readonly string[];
+}
+
+/**
+ * Wraps a remote source: incremental fetching, exchange ids made unique across proxies (every proxy numbers
+ * its own), and cells attributed at read time with the proxy's classifier.
+ */
+export function cachedProxySource(remote: ExchangeSource, options: { cells: readonly string[]; classify: CellClassifier; idPrefix: string } & CachedSourceOptions): ProxyEvidenceSource {
+  const now = options.now ?? Date.now;
+  const overlapMs = options.overlapMs ?? 120_000;
+  const minIntervalMs = options.minIntervalMs ?? 100;
+  const cache = new Map<string, RecordedExchange>();
+  let lastFetchStartedAt: number | undefined;
+  let lastFetchDoneAt = Number.NEGATIVE_INFINITY;
+  let inFlight: Promise<void> | undefined;
+
+  const refresh = (): Promise<void> => {
+    if (inFlight) return inFlight;
+    if (now() - lastFetchDoneAt < minIntervalMs) return Promise.resolve();
+    const startedAt = now();
+    const since = lastFetchStartedAt === undefined ? undefined : lastFetchStartedAt - overlapMs;
+    inFlight = (async () => {
+      try {
+        const items = await remote.list(since === undefined ? {} : { since });
+        for (const item of items) {
+          const id = `${options.idPrefix}:${item.exchange.id}`;
+          const cells = options.classify({ method: item.exchange.request.method, url: item.exchange.request.url });
+          cache.set(id, { ...item, cells, exchange: { ...item.exchange, id } });
+        }
+        lastFetchStartedAt = startedAt;
+        lastFetchDoneAt = now();
+      } finally {
+        inFlight = undefined;
+      }
+    })();
+    return inFlight;
+  };
+
+  return {
+    name: remote.name,
+    cells: options.cells,
+    async list(filter: ExchangeFilter) {
+      if (filter.cell !== undefined && !options.cells.includes(filter.cell)) return [];
+      await refresh();
+      const since = parseSince(filter.since);
+      return [...cache.values()].filter(
+        (item) =>
+          (since === undefined || item.startedAtMs >= since) &&
+          (filter.cell === undefined || item.cells.includes(filter.cell)) &&
+          (filter.link === undefined || item.exchange.link === filter.link),
+      );
+    },
+  };
+}
