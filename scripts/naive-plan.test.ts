@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { naiveServicesForCell, planRun } from '../src/matrix/plan.ts';
 import type { PlannedCell } from '../src/matrix/plan-types.ts';
+import { storeServiceOf } from '../src/backends/docker/specs/plan-specs.ts';
 import { naivePlan } from './naive-plan.ts';
 
 const cells: PlannedCell[] = [
@@ -23,5 +24,17 @@ describe('naivePlan', () => {
     const slow = plan.services.find((s) => s.id === 'chatwoot-3.8.0-slow-storage-c2')!;
     expect(slow.dependsOn).toEqual(['storage-latency-proxy-c2']);
     expect(plan.services.find((s) => s.id === 'storage-latency-proxy-c2')!.dependsOn).toEqual(['s3-c2']);
+  });
+
+  it('resolves every Chatwoot on minio to its own cell\'s object store (buckets and STORAGE_ENDPOINT follow it)', () => {
+    const plan = naivePlan(cells);
+    const minioChatwoots = plan.services.filter((s) => s.kind === 'chatwoot' && s.storage === 'minio');
+    expect(minioChatwoots.map((s) => [s.id, storeServiceOf(plan, s)?.id])).toEqual([
+      ['chatwoot-3.8.0-minio-c1', 's3-c1'],
+      ['chatwoot-3.8.0-slow-storage-c1', 's3-c1'],
+      ['chatwoot-3.8.0-minio-c2', 's3-c2'],
+      ['chatwoot-3.8.0-slow-storage-c2', 's3-c2'],
+    ]);
+    expect(storeServiceOf(plan, plan.services.find((s) => s.id === 'chatwoot-3.7.0-local-c3')!)).toBeUndefined();
   });
 });

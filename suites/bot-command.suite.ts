@@ -23,8 +23,9 @@ defineSuite('bot-command', (cell) => {
       (message) => message.id > command.id && isStatusReply(message, bot.inbox.name),
       { timeoutMs: DEADLINES.botReplyMs, failFast: botLookupFailure(s, bot.inbox.id, sentAt) },
     );
-    const posted = (await s.exchanges({ link: 'evolution->chatwoot', since: sentAt })).find(
-      (exchange) => exchange.request.method === 'POST' && exchange.request.url.endsWith(`/conversations/${bot.conversation.id}/messages`) && exchange.response?.status === 200,
+    const path = `/conversations/${bot.conversation.id}/messages`;
+    const posted = (await s.exchanges({ link: 'evolution->chatwoot', since: sentAt, contains: path })).find(
+      (exchange) => exchange.request.method === 'POST' && exchange.request.url.endsWith(path) && exchange.response?.status === 200 && exchange.request.body.includes(bot.inbox.name),
     );
     if (posted) s.decisive({ kind: 'exchange', exchangeId: posted.id });
     s.note(`reply ${reply.message_type === MESSAGE_TYPE.incoming ? 'incoming' : reply.message_type}: ${reply.content}`);

@@ -46,8 +46,9 @@ defineSuite('instance-bootstrap', (cell) => {
       timeoutMs: DEADLINES.bootstrapMs,
     });
     expect(init.message_type, 'init is posted as an outgoing message').toBe(1);
-    const posted = (await s.exchanges({ link: 'evolution->chatwoot', since: 0 })).find(
-      (exchange) => exchange.request.method === 'POST' && exchange.request.url.endsWith(`/conversations/${found.id}/messages`) && /\binit\b/.test(exchange.request.body),
+    const path = `/conversations/${found.id}/messages`;
+    const posted = (await s.exchanges({ link: 'evolution->chatwoot', since: 0, contains: path })).find(
+      (exchange) => exchange.request.method === 'POST' && exchange.request.url.endsWith(path) && /\binit\b/.test(exchange.request.body),
     );
     if (posted) s.decisive({ kind: 'exchange', exchangeId: posted.id });
   });

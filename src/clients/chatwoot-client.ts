@@ -90,6 +90,20 @@ export async function signupChatwootAccount(baseUrl: string, input: SignupInput,
   return { userId: response.data.id, accountId: response.data.account_id, token: response.data.access_token };
 }
 
+const SignInResponse = z.object({ data: z.object({ id: z.number(), access_token: z.string(), account_id: z.number() }) });
+
+/**
+ * devise_token_auth sign-in (`POST /auth/sign_in`, §6 C): only for confirmed users (onboarding creates
+ * one; signup users are unconfirmed and get 401). Throttled upstream to 5 per 5 min per IP.
+ */
+export async function signInChatwoot(baseUrl: string, credentials: { email: string; password: string }, redactor?: Redactor): Promise<ChatwootSession> {
+  redactor?.add(credentials.password);
+  const http = createHttpClient({ baseUrl, service: 'chatwoot', redactor });
+  const response = await http.json({ method: 'POST', path: '/auth/sign_in', json: credentials }, SignInResponse);
+  redactor?.add(response.data.access_token);
+  return { userId: response.data.id, accountId: response.data.account_id, token: response.data.access_token };
+}
+
 export interface NewMessage {
   content?: string;
   messageType?: 'incoming' | 'outgoing' | 'template';

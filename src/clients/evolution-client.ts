@@ -27,6 +27,24 @@ export interface ChatwootLink {
   importMessages?: boolean;
 }
 
+/** The `/instance/create` body; `chatwoot_*` fields only when a Chatwoot link is given. */
+export function instanceCreateBody(instanceName: string, chatwoot?: ChatwootLink): Record<string, unknown> {
+  const body: Record<string, unknown> = { instanceName, qrcode: false };
+  if (!chatwoot) return body;
+  return {
+    ...body,
+    chatwoot_account_id: chatwoot.accountId,
+    chatwoot_token: chatwoot.token,
+    chatwoot_url: chatwoot.url,
+    chatwoot_sign_msg: chatwoot.signMsg ?? false,
+    chatwoot_reopen_conversation: chatwoot.reopenConversation ?? true,
+    chatwoot_conversation_pending: chatwoot.conversationPending ?? false,
+    chatwoot_import_contacts: chatwoot.importContacts ?? false,
+    chatwoot_import_messages: chatwoot.importMessages ?? false,
+    ...(chatwoot.nameInbox ? { chatwoot_name_inbox: chatwoot.nameInbox } : {}),
+  };
+}
+
 /** Evolution API 1.7.x calls the scenarios make (evolution-api-1.7.md §2), authenticated with the global key. */
 export class EvolutionClient {
   readonly http: HttpClient;
@@ -49,26 +67,45 @@ export class EvolutionClient {
    * contact, conversation, `init`) runs in the background (§2.3, §3a). Imports are off: they need Chatwoot's database.
    */
   createInstance(instanceName: string, chatwoot?: ChatwootLink): Promise<CreateInstanceResponse> {
-    const body: Record<string, unknown> = { instanceName, qrcode: false };
-    if (chatwoot) {
-      Object.assign(body, {
-        chatwoot_account_id: chatwoot.accountId,
-        chatwoot_token: chatwoot.token,
-        chatwoot_url: chatwoot.url,
-        chatwoot_sign_msg: chatwoot.signMsg ?? false,
-        chatwoot_reopen_conversation: chatwoot.reopenConversation ?? true,
-        chatwoot_conversation_pending: chatwoot.conversationPending ?? false,
-        chatwoot_import_contacts: chatwoot.importContacts ?? false,
-        chatwoot_import_messages: chatwoot.importMessages ?? false,
-        ...(chatwoot.nameInbox ? { chatwoot_name_inbox: chatwoot.nameInbox } : {}),
-      });
-    }
-    return this.http.json({ method: 'POST', path: '/instance/create', json: body }, CreateInstanceResponse);
+    return this.http.json({ method: 'POST', path: '/instance/create', json: instanceCreateBody(instanceName, chatwoot) }, CreateInstanceResponse);
+  }
+
+  /** The same, answered raw: for scenarios that assert on the status itself. */
+  createInstanceRaw(instanceName: string, chatwoot?: ChatwootLink): Promise<RawResponse> {
+    return this.http.raw({ method: 'POST', path: '/instance/create', json: instanceCreateBody(instanceName, chatwoot) });
   }
 
   async connectionState(instanceName: string): Promise<string> {
     const response = await this.http.json({ method: 'GET', path: `/instance/connectionState/${encodeURIComponent(instanceName)}` }, ConnectionState);
     return response.instance.state;
+  }
+
+  /** `GET /instance/connect/:name`: starts the WhatsApp connection (upstream waits up to 5 s for a QR); the raw answer. */
+  connect(instanceName: string): Promise<RawResponse> {
+    return this.http.raw({ method: 'GET', path: `/instance/connect/${encodeURIComponent(instanceName)}` });
+  }
+
+  /** `POST /chatwoot/set/:name` (§2.5): account_id must be a string; with auto_create the Chatwoot setup is awaited. */
+  setChatwoot(instanceName: string, chatwoot: ChatwootLink & { enabled?: boolean; autoCreate?: boolean }): Promise<Record<string, unknown>> {
+    const body = {
+      enabled: chatwoot.enabled ?? true,
+      account_id: String(chatwoot.accountId),
+      token: chatwoot.token,
+      url: chatwoot.url,
+      sign_msg: chatwoot.signMsg ?? false,
+      reopen_conversation: chatwoot.reopenConversation ?? true,
+      conversation_pending: chatwoot.conversationPending ?? false,
+      auto_create: chatwoot.autoCreate ?? false,
+      import_contacts: chatwoot.importContacts ?? false,
+      import_messages: chatwoot.importMessages ?? false,
+      ...(chatwoot.nameInbox ? { name_inbox: chatwoot.nameInbox } : {}),
+    };
+    return this.http.json({ method: 'POST', path: `/chatwoot/set/${encodeURIComponent(instanceName)}`, json: body }, z.record(z.string(), z.unknown()));
+  }
+
+  /** What Chatwoot posts to `/chatwoot/webhook/:name` (unguarded; answers after processing, §2.6); the raw answer. */
+  webhook(instanceName: string, payload: unknown): Promise<RawResponse> {
+    return this.http.raw({ method: 'POST', path: `/chatwoot/webhook/${encodeURIComponent(instanceName)}`, json: payload, omitDefaultHeaders: true });
   }
 
   findChatwoot(instanceName: string): Promise<Record<string, unknown>> {

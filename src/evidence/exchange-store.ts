@@ -16,6 +16,8 @@ function exchangeBytes(exchange: Exchange): number {
 /** A bounded, append-only list of recorded exchanges; redaction happens on read, so late-registered secrets apply too. */
 export class ExchangeStore {
   private readonly items: RecordedExchange[] = [];
+  /** The same items per cell, in the same order: scenarios poll their own cell's evidence often. */
+  private readonly byCell = new Map<string, RecordedExchange[]>();
   private bytes = 0;
   dropped = 0;
   private readonly maxExchanges: number;
@@ -28,9 +30,15 @@ export class ExchangeStore {
 
   add(item: RecordedExchange): void {
     this.items.push(item);
+    for (const cell of item.cells) {
+      let list = this.byCell.get(cell);
+      if (!list) this.byCell.set(cell, (list = []));
+      list.push(item);
+    }
     this.bytes += exchangeBytes(item.exchange);
     while (this.items.length > this.maxExchanges || (this.bytes > this.maxBytes && this.items.length > 1)) {
       const removed = this.items.shift()!;
+      for (const cell of removed.cells) this.byCell.get(cell)?.shift();
       this.bytes -= exchangeBytes(removed.exchange);
       this.dropped += 1;
     }
@@ -38,7 +46,8 @@ export class ExchangeStore {
 
   list(filter: ExchangeFilter = {}, redactor?: Redactor): RecordedExchange[] {
     const since = parseSince(filter.since);
-    return this.items
+    const candidates = filter.cell === undefined ? this.items : (this.byCell.get(filter.cell) ?? []);
+    return candidates
       .filter((item) => matchesExchangeFilter(item, filter, since))
       .map((item) => (redactor ? { ...item, exchange: redactExchange(item.exchange, redactor) } : item));
   }

@@ -21,6 +21,8 @@ import type { ReproSetup } from './derive-repro-setup.ts';
  * underscore headers" runs for real (nginx's default is `underscores_in_headers off`).
  */
 export const REPRO_NGINX_IMAGE = 'nginx:1.27-alpine';
+/** Likewise: the docker backend adds storage latency with its own (locally built) proxy; a shared bundle needs a pullable one. */
+export const REPRO_TOXIPROXY_IMAGE = 'ghcr.io/shopify/toxiproxy:2.12.0';
 export const TOXIPROXY_API_PORT = 8474;
 export const TOXIPROXY_LISTEN_PORT = 9001;
 
@@ -194,7 +196,7 @@ export function buildReproCompose(report: BugReport, setup: ReproSetup): ReproCo
     chatwootUrlFromEvolution = `http://${REPRO_ALIASES.proxy}`;
   }
   if (setup.faults.slowStorage && storageSpec) {
-    const toxiproxy = context.images.resolve('toxiproxy').requested;
+    const toxiproxy = REPRO_TOXIPROXY_IMAGE;
     services[REPRO_ALIASES.latency] = {
       image: toxiproxy,
       ports: [`127.0.0.1:${TOXIPROXY_API_PORT}:${TOXIPROXY_API_PORT}`],

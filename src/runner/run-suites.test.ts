@@ -23,19 +23,37 @@ describe('runSuites on the sim backend', () => {
     dir = await mkdtemp(join(tmpdir(), 'run-suites-'));
     const plan = planRun(CELLS.map((cell) => ({ ...cell, suites: [...cell.suites] })));
     env = await createSimBackend().start(plan, { runId: 'run-suites-test', jobs: 2, artifactsDir: dir });
-    outcomes = await runSuites({ stacks: [...env.stacks.values()], suites: ['bot-command'], jobs: 2, artifactsDir: dir, onScenario: (o) => streamed.push(o) });
+    const stacks = [...env.stacks.values()];
+    // A third "cell" on the same services that has no simulated WhatsApp, as with real Evolution images.
+    const withoutPeer = { ...stacks[1]!, cellId: 'no-whatsapp-peer', capabilities: stacks[1]!.capabilities.filter((c) => c !== 'whatsappPeer') };
+    outcomes = await runSuites({
+      stacks: [...stacks, withoutPeer],
+      suites: ['bot-command', 'qr-delivery'],
+      suitesByCell: { [CELLS[0].id]: ['bot-command'], [CELLS[1].id]: ['bot-command'], 'no-whatsapp-peer': ['qr-delivery'] },
+      jobs: 2,
+      artifactsDir: dir,
+      onScenario: (o) => streamed.push(o),
+    });
   });
   afterAll(async () => {
     await env?.stop();
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('returns one outcome per scenario per cell, streamed as they finish', () => {
+  it('returns one outcome per scenario per cell it runs, streamed as they finish', () => {
     expect(outcomes.map((o) => [o.cellId, o.id])).toEqual([
       ['cw3.8.0-evo1.7.4-local', 'bot-command/status-round-trip'],
       ['cw3.8.0-evo1.7.5-local', 'bot-command/status-round-trip'],
+      ['no-whatsapp-peer', 'qr-delivery/qr-image-posted'],
+      ['no-whatsapp-peer', 'qr-delivery/connected-message'],
     ]);
-    expect(streamed).toHaveLength(2);
+    expect(streamed).toHaveLength(4);
+  });
+
+  it('skips, with the reason, what needs a capability the cell lacks', () => {
+    const skipped = outcomes.filter((o) => o.cellId === 'no-whatsapp-peer');
+    expect(skipped.map((o) => o.status)).toEqual(['skipped', 'skipped']);
+    expect(skipped[0]!.skipReason).toMatch(/^needs whatsappPeer: real Evolution images have no simulated WhatsApp/);
   });
 
   it('finds the known-answer grid by running: 1.7.4 breaks on Chatwoot 3.8 with the contact_id 422, 1.7.5 passes', async () => {

@@ -61,22 +61,11 @@ export async function createBotInstance(
 ): Promise<BotInstance> {
   await ensureBotContact(s, options.client);
   const instanceName = s.instanceName(options.label);
-  const create = await options.evolution.raw({
-    method: 'POST',
-    path: '/instance/create',
-    json: {
-      instanceName,
-      qrcode: false,
-      chatwoot_account_id: options.chatwoot.accountId,
-      chatwoot_token: options.chatwoot.token,
-      chatwoot_url: options.chatwoot.urlFromEvolution,
-      chatwoot_sign_msg: false,
-      chatwoot_reopen_conversation: true,
-      chatwoot_conversation_pending: false,
-      // Imports read Chatwoot's database directly (§3.4): not part of these checks.
-      chatwoot_import_contacts: false,
-      chatwoot_import_messages: false,
-    },
+  // Imports read Chatwoot's database directly (chatwoot-3.7-3.9.md §3.4): not part of these checks (the client turns them off).
+  const create = await options.evolution.createInstanceRaw(instanceName, {
+    accountId: options.chatwoot.accountId,
+    token: options.chatwoot.token,
+    url: options.chatwoot.urlFromEvolution,
   });
   return { instanceName, create };
 }

@@ -36,7 +36,7 @@ import { createImageResolver, type ImagesKind } from './images.ts';
 import { runLabels } from './labels.ts';
 import type { ContainerSpec } from './specs/container-spec.ts';
 import { MINIO_PORT } from './specs/minio-spec.ts';
-import { allProxySpecs, proxySpecs, S3_REGION, serviceSpecs, type ServiceContainers, type ServiceProxies } from './specs/plan-specs.ts';
+import { allProxySpecs, proxySpecs, S3_REGION, serviceSpecs, storeServiceOf, type ServiceContainers, type ServiceProxies } from './specs/plan-specs.ts';
 import { DEFAULT_PLAN_SETTINGS, type RunSecrets, type SpecContext } from './specs/spec-context.ts';
 import { applyTestcontainersDefaults } from './testcontainers-env.ts';
 import { ensureTwinImages } from './twin-images/ensure-twin-images.ts';
@@ -77,27 +77,34 @@ async function pullMissing(env: DockerEnvironment, client: Awaited<ReturnType<ty
   }
 }
 
-async function createBuckets(env: DockerEnvironment, run: DockerRun, services: ReadonlyMap<string, ServiceContainers>): Promise<string | undefined> {
-  const store = [...services.values()].find((entry) => entry.service.kind === 's3');
-  if (!store?.main) return undefined;
-  const endpoint = run.handles.get(store.main.name)!.hostUrl(MINIO_PORT);
-  const client = new S3Client({
-    endpoint,
-    region: S3_REGION,
-    forcePathStyle: true,
-    credentials: { accessKeyId: env.secrets.s3AccessKeyId, secretAccessKey: env.secrets.s3SecretAccessKey },
-  });
-  try {
-    // Chatwoot does not create its bucket; the harness does, as it must with real MinIO.
-    for (const entry of services.values()) {
-      if (entry.bucket) await client.send(new CreateBucketCommand({ Bucket: entry.bucket }));
-    }
-  } catch (error) {
-    throw new InfrastructureError(ErrorCodes.bootstrap, `could not create the buckets on ${endpoint}: ${env.redactor.text((error as Error).message)}`, { cause: error });
-  } finally {
-    client.destroy();
+/**
+ * Creates each Chatwoot's bucket on its object store (Chatwoot does not create it; the harness must, as with
+ * real MinIO). Returns the host URL of each store, by service id (a naive plan has one store per cell).
+ */
+async function createBuckets(env: DockerEnvironment, run: DockerRun, services: ReadonlyMap<string, ServiceContainers>): Promise<Map<string, string>> {
+  const storeUrls = new Map<string, string>();
+  for (const entry of services.values()) {
+    if (entry.service.kind === 's3' && entry.main) storeUrls.set(entry.service.id, run.handles.get(entry.main.name)!.hostUrl(MINIO_PORT));
   }
-  return endpoint;
+  for (const entry of services.values()) {
+    const store = storeServiceOf(env.plan, entry.service);
+    const endpoint = store && storeUrls.get(store.id);
+    if (!entry.bucket || !endpoint) continue;
+    const client = new S3Client({
+      endpoint,
+      region: S3_REGION,
+      forcePathStyle: true,
+      credentials: { accessKeyId: env.secrets.s3AccessKeyId, secretAccessKey: env.secrets.s3SecretAccessKey },
+    });
+    try {
+      await client.send(new CreateBucketCommand({ Bucket: entry.bucket }));
+    } catch (error) {
+      throw new InfrastructureError(ErrorCodes.bootstrap, `could not create bucket ${entry.bucket} on ${endpoint}: ${env.redactor.text((error as Error).message)}`, { cause: error });
+    } finally {
+      client.destroy();
+    }
+  }
+  return storeUrls;
 }
 
 /** Does the host reach a container's bridge address (Linux: yes; Docker Desktop: no)? data_url checks from the host need it. */
@@ -155,8 +162,8 @@ async function startContainers(ctx: StartContext): Promise<Map<string, ServiceCo
 /** Buckets, a Chatwoot account per cell (over HTTP, as on every backend), the evidence hub, the stacks, the digests. */
 async function bootstrapCells(ctx: StartContext, services: ReadonlyMap<string, ServiceContainers>, client: Awaited<ReturnType<typeof connectToEngine>>): Promise<void> {
   const { env, run, plan, proxies, proxyList } = ctx;
-  const minioHostUrl = await createBuckets(env, run, services);
-  collectRuntimes(env, run, proxies, services, minioHostUrl);
+  const storeUrls = await createBuckets(env, run, services);
+  collectRuntimes(env, run, proxies, services, (service) => storeUrls.get(storeServiceOf(plan, service)?.id ?? ''));
   await startInDependencyOrder(
     [...env.chatwoots.values()].map((runtime) => ({ id: runtime.service.id, dependsOn: [], runtime })),
     env.options.jobs,

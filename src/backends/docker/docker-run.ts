@@ -4,7 +4,7 @@
  * before testcontainers returns a handle for it) or the process that created it is gone (`clean`).
  */
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { ContainerRuntimeClient } from 'testcontainers';
 import { teeSink, type LogSink } from '../../common/log-sink.ts';
 import { ErrorCodes, InfrastructureError } from '../../errors/index.ts';
@@ -77,10 +77,6 @@ export class DockerRun {
     this.runId = options.runId;
     // Docker names must be unique on the engine: the run id keeps parallel runs apart.
     this.containerPrefix = `evochat-${options.runId.replace(/[^a-zA-Z0-9_.-]/g, '-')}`;
-  }
-
-  get client(): ContainerRuntimeClient {
-    return this.options.client;
   }
 
   get stopping(): boolean {
@@ -174,15 +170,6 @@ export class DockerRun {
       if (file) files[name] = file;
     }
     return files;
-  }
-
-  /** Paths relative to artifactsDir → absolute. */
-  artifactPath(path: string): string {
-    return join(this.options.artifactsDir, path);
-  }
-
-  relativeToArtifacts(path: string): string {
-    return relative(this.options.artifactsDir, path);
   }
 
   /**

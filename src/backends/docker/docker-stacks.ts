@@ -20,20 +20,21 @@ export function proxyHandleUrl(run: DockerRun, spec: ContainerSpec | undefined):
   return handle.hostUrl(spec.exposedPorts[0]!);
 }
 
-export function collectRuntimes(env: DockerEnvironment, run: DockerRun, proxies: ReadonlyMap<string, ServiceProxies>, services: ReadonlyMap<string, ServiceContainers>, minioHostUrl: string | undefined): void {
+export function collectRuntimes(env: DockerEnvironment, run: DockerRun, proxies: ReadonlyMap<string, ServiceProxies>, services: ReadonlyMap<string, ServiceContainers>, storeUrlOf: (service: PlannedService) => string | undefined): void {
   for (const entry of services.values()) {
     const service = entry.service;
     const serviceProxies = proxies.get(service.id);
     switch (service.kind) {
-      case 'chatwoot':
+      case 'chatwoot': {
+        const storeUrl = storeUrlOf(service);
         env.chatwoots.set(service.id, {
           service,
           url: proxyHandleUrl(run, serviceProxies?.front),
           urlFromEvolution: `http://${serviceAlias(service)}:${CHATWOOT_PORT}`,
           s3:
-            entry.bucket && entry.storageEndpoint && minioHostUrl
+            entry.bucket && entry.storageEndpoint && storeUrl
               ? {
-                  endpoint: minioHostUrl,
+                  endpoint: storeUrl,
                   endpointFromChatwoot: entry.storageEndpoint,
                   bucket: entry.bucket,
                   region: S3_REGION,
@@ -45,6 +46,7 @@ export function collectRuntimes(env: DockerEnvironment, run: DockerRun, proxies:
           accounts: undefined,
         });
         break;
+      }
       case 'evolution': {
         const proxyUrl = proxyHandleUrl(run, serviceProxies?.front);
         const main = entry.main && run.handles.get(entry.main.name);

@@ -34,6 +34,7 @@ export function bodyMatches(body: string, fields: Record<string, string> | undef
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
     const timer = setTimeout(done, ms);
     function done() {
       clearTimeout(timer);

@@ -90,6 +90,27 @@ class SimResources {
   }
 }
 
+/**
+ * Service hosts (worker threads) and what runs where: the Chatwoots on one, the Evolutions (which
+ * render every QR code) on another, and the S3 stand-in alone so uploads never wait behind a busy
+ * Evolution. More hosts cost more than they give on two cores (each loads the twin sources itself).
+ * Hosts are created only when the plan needs them.
+ */
+const HOST_NAMES = ['chatwoot', 'evolution', 's3'] as const;
+type HostName = (typeof HOST_NAMES)[number];
+
+function hostFor(role: TwinRole): HostName {
+  return role === 'chatwoot' ? 'chatwoot' : role === 'evolution' ? 'evolution' : 's3';
+}
+
+function hostsNeeded(plan: RunPlan): HostName[] {
+  const needed = new Set<HostName>();
+  for (const service of plan.services) {
+    if (service.kind === 'chatwoot' || service.kind === 'evolution' || service.kind === 's3') needed.add(hostFor(service.kind));
+  }
+  return HOST_NAMES.filter((name) => needed.has(name));
+}
+
 class SimEnvironment implements StartedEnvironment {
   readonly backend = 'sim' as const;
   readonly images = undefined;
@@ -106,8 +127,8 @@ class SimEnvironment implements StartedEnvironment {
   s3: S3Runtime | undefined;
   latency: LatencyProxy | undefined;
   hub: EvidenceHub | undefined;
-  /** Where twins run: Chatwoots on one host, Evolutions and the S3 stand-in on another. */
-  readonly hosts = new Map<'chatwoot' | 'evolution', ServiceHost>();
+  /** Where twins run (HOST_NAMES). */
+  readonly hosts = new Map<HostName, ServiceHost>();
   private stopping: Promise<void> | undefined;
 
   constructor(
@@ -116,7 +137,7 @@ class SimEnvironment implements StartedEnvironment {
   ) {}
 
   startTwin(role: TwinRole, env: Record<string, string | undefined>, log: LogCapture): Promise<StartedTwin> {
-    const host = this.hosts.get(role === 'chatwoot' ? 'chatwoot' : 'evolution');
+    const host = this.hosts.get(hostFor(role));
     if (!host) throw new InfrastructureError(ErrorCodes.internal, 'the sim backend has no service host');
     return host.start(role, { env, log });
   }
@@ -146,11 +167,22 @@ class SimEnvironment implements StartedEnvironment {
     for (const [name, { capture, cells }] of this.captures) {
       if (!cells.includes(cellId)) continue;
       const relative = join(dir, `${name}.log`);
-      const text = capture.lines().map((line) => this.redactor.text(line)).join('\n');
-      await writeFile(join(this.options.artifactsDir, relative), text === '' ? '' : `${text}\n`);
+      await writeFile(join(this.options.artifactsDir, relative), this.redactedLog(name, capture));
       logFiles[name] = relative;
     }
     return { exchanges, logs, logFiles };
+  }
+
+  private readonly redactedLogs = new Map<string, { lines: number; text: string }>();
+
+  /** A service's whole log, redacted; computed once per service however many cells share it. */
+  private redactedLog(name: string, capture: LogCapture): string {
+    const lines = capture.lines();
+    const cached = this.redactedLogs.get(name);
+    if (cached && cached.lines === lines.length) return cached.text;
+    const text = lines.length === 0 ? '' : `${this.redactor.text(lines.join('\n'))}\n`;
+    this.redactedLogs.set(name, { lines: lines.length, text });
+    return text;
   }
 
   imagesFor(cellId: string): Record<string, string> {
@@ -450,8 +482,8 @@ async function timed(env: SimEnvironment, phase: string, work: () => Promise<voi
  */
 export interface SimBackendOptions {
   /**
-   * `threads` (default): twins run in two worker threads (Chatwoots; Evolutions + S3), so they use
-   * another core than the proxies, the evidence hub and vitest. `in-process`: everything in this thread.
+   * `threads` (default): twins run in worker threads (see HOST_NAMES), so they use other cores than
+   * the proxies, the evidence hub and vitest. `in-process`: everything in this thread.
    */
   serviceHosts?: 'threads' | 'in-process';
 }
@@ -460,12 +492,15 @@ export function createSimBackend(backendOptions: SimBackendOptions = {}): Backen
   return {
     name: 'sim',
     async start(plan: RunPlan, options: BackendStartOptions): Promise<StartedEnvironment> {
+      // The AWS SDK (used by the S3 stand-in's clients) warns once per thread that its 2027 releases will
+      // need Node 22; on Node 20 that is noise in every run's output. An explicit setting wins.
+      process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
       const env = new SimEnvironment(plan, options);
       const progress = (phase: string, message: string) => options.onProgress?.({ phase, message });
       try {
         await mkdir(options.artifactsDir, { recursive: true });
         await timed(env, 'hosts', async () => {
-          const names = ['chatwoot', 'evolution'] as const;
+          const names = hostsNeeded(plan);
           const hosts =
             backendOptions.serviceHosts === 'in-process'
               ? names.map(() => createInProcessServiceHost())

@@ -122,6 +122,13 @@ export function proxySpecs(plan: RunPlan, context: SpecContext): Map<string, Ser
   return proxies;
 }
 
+/** The object store a Chatwoot on minio uses: its dependency, or the latency proxy's (slow-storage variant). */
+export function storeServiceOf(plan: RunPlan, service: PlannedService): PlannedService | undefined {
+  if (service.kind !== 'chatwoot' || service.storage !== 'minio') return undefined;
+  const direct = findService(plan, service.dependsOn[0] ?? '');
+  return direct.kind === 's3' ? direct : findService(plan, direct.dependsOn[0] ?? '');
+}
+
 /** Every proxy spec of stage 1, flat. */
 export function allProxySpecs(proxies: ReadonlyMap<string, ServiceProxies>): ContainerSpec[] {
   return [...proxies.values()].flatMap((entry) => [entry.front, entry.storage].filter((spec): spec is ContainerSpec => spec !== undefined));
@@ -204,8 +211,7 @@ export function serviceSpecs(plan: RunPlan, context: SpecContext, proxies: Reado
             accessKeyId: context.secrets.s3AccessKeyId,
             secretAccessKey: context.secrets.s3SecretAccessKey,
           };
-          const storeId = store.kind === 's3' ? store.id : (store.dependsOn[0] ?? '');
-          const storeMain = result.get(storeId)?.main?.name;
+          const storeMain = result.get(storeServiceOf(plan, service)?.id ?? '')?.main?.name;
           if (storeMain) dependsOn.push(storeMain);
         }
         const frontendUrl = proxyUrl(proxies.get(service.id)?.front, addresses);
