@@ -13,7 +13,7 @@ afterEach(async () => {
 
 describe('proxy twin role', () => {
   it('starts a recording proxy from env and serves its exchanges', async () => {
-    const upstream = http.createServer((req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}'));
+    const upstream = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}'));
     await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
     cleanups.push(() => new Promise((resolve) => upstream.close(() => resolve())));
     const log = createMemorySink();

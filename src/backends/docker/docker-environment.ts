@@ -43,7 +43,8 @@ export class DockerEnvironment implements StartedEnvironment {
   private closeHub: (() => Promise<void>) | undefined;
   readonly chatwoots = new Map<string, ChatwootRuntime>();
   readonly evolutions = new Map<string, EvolutionRuntime>();
-  latencyControlUrl: string | undefined;
+  /** Control URL of each latency proxy, by its service id (one per run; one per cell in a naive plan). */
+  readonly latencyControlUrls = new Map<string, string>();
   /** Effective image name → digest, per service id. */
   readonly imagesByService = new Map<string, Record<string, string>>();
   stopRequested = false;

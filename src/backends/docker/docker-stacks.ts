@@ -60,7 +60,7 @@ export function collectRuntimes(env: DockerEnvironment, run: DockerRun, proxies:
         break;
       }
       case 'storage-latency-proxy':
-        env.latencyControlUrl = `${proxyHandleUrl(run, serviceProxies?.front)}${CONTROL_PREFIX}latency`;
+        env.latencyControlUrls.set(service.id, `${proxyHandleUrl(run, serviceProxies?.front)}${CONTROL_PREFIX}latency`);
         break;
       case 's3':
         break;
@@ -80,7 +80,9 @@ export function buildStack(env: DockerEnvironment, cell: PlannedCell, evidenceUr
   if (!account) throw new InfrastructureError(ErrorCodes.bootstrap, `no Chatwoot account was created for cell ${cell.id}`);
   const slow = serviceFor(env.chatwoots, cell.id, (s) => s.variant === 'slow-storage' && s.version === cell.chatwoot);
   const slowAccount: ChatwootEndpoint | undefined = slow?.accounts?.accounts.get(cell.id);
-  const slowStorage = slow && slowAccount && slow.s3 && env.latencyControlUrl ? { chatwoot: slowAccount, s3: slow.s3, latencyControlUrl: env.latencyControlUrl } : undefined;
+  // The latency proxy this slow Chatwoot's storage goes through is its dependency.
+  const latencyControlUrl = slow ? env.latencyControlUrls.get(slow.service.dependsOn[0] ?? '') : undefined;
+  const slowStorage = slow && slowAccount && slow.s3 && latencyControlUrl ? { chatwoot: slowAccount, s3: slow.s3, latencyControlUrl } : undefined;
   const variant = (name: PlannedService['variant']) => serviceFor(env.evolutions, cell.id, (s) => s.variant === name && s.version === cell.evolution)?.endpoint;
 
   return {

@@ -1,0 +1,221 @@
+import { randomBytes } from 'node:crypto';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { ErrorCodes, InfrastructureError } from '../../errors/index.ts';
+import { signupChatwootAccount } from '../../clients/chatwoot-client.ts';
+import { createCellClassifier } from '../../evidence/cell-classifier.ts';
+import { createLatencyProxy } from '../../evidence/latency-proxy.ts';
+import { createRecordingProxy, type RecordingProxy } from '../../evidence/recording-proxy.ts';
+import type { ChatwootVersion, EvolutionVersion } from '../../matrix/axes.ts';
+import type { PlannedService } from '../../matrix/plan-types.ts';
+import { instancePrefixFor } from '../../stack/build-cell-stack.ts';
+import type { ChatwootEndpoint } from '../../stack/stack.ts';
+import { reserveClosedPort } from './closed-port.ts';
+import { DEFAULT_SETTINGS, secret, slug, type ChatwootRuntime, type SimEnvironment, type SimSettings } from './sim-environment.ts';
+
+/** Signups allowed per IP by Chatwoot's rack-attack: 5 per 30 min (chatwoot-3.7-3.9.md §6 D). */
+const SIGNUP_THROTTLE = 5;
+const S3_REGION = 'us-east-1';
+
+/** Starts one planned service (its twin and the proxies on its links). */
+export async function startService(env: SimEnvironment, service: PlannedService): Promise<void> {
+  const settings = env.plan.settings ?? DEFAULT_SETTINGS;
+  switch (service.kind) {
+    case 's3': {
+      const accessKeyId = secret('evochat');
+      const secretAccessKey = secret('s3secret-');
+      env.redactor.add(secretAccessKey);
+      const log = env.captureFor(service.id, service.cells);
+      const twin = await env.startTwin('s3', { MINIO_ROOT_USER: accessKeyId, MINIO_ROOT_PASSWORD: secretAccessKey }, log);
+      env.resources.add(service.id, () => twin.close());
+      env.s3 = { twin, accessKeyId, secretAccessKey };
+      env.servicesStarted += 1;
+      return;
+    }
+    case 'storage-latency-proxy': {
+      if (!env.s3) throw new InfrastructureError(ErrorCodes.serviceStart, `${service.id} needs the s3 service`);
+      const log = env.captureFor(service.id, service.cells);
+      const latency = await createLatencyProxy({ upstream: env.s3.twin.url, log });
+      env.resources.add(service.id, () => latency.close());
+      env.latency = latency;
+      env.servicesStarted += 1;
+      return;
+    }
+    case 'chatwoot':
+      return startChatwoot(env, service, settings);
+    case 'evolution':
+      return startEvolution(env, service, settings);
+  }
+}
+
+/**
+ * Account ids are per Chatwoot, so each Chatwoot's proxies classify with that Chatwoot's own account map
+ * (filled during bootstrap and read live); Evolution-side proxies go by instance names only.
+ */
+function proxyClassifier(env: SimEnvironment, fallback: readonly string[], accounts: ReadonlyMap<number, readonly string[]>) {
+  const prefixes = new Map(env.plan.cells.map((cell) => [instancePrefixFor(cell), cell.id]));
+  return createCellClassifier({ accounts, instancePrefixes: prefixes, fallback });
+}
+
+async function recordingProxy(
+  env: SimEnvironment,
+  link: string,
+  idPrefix: string,
+  cells: readonly string[],
+  accounts: ReadonlyMap<number, readonly string[]>,
+  upstream?: string,
+): Promise<RecordingProxy> {
+  const proxy = await createRecordingProxy({ upstream, link, redactor: env.redactor, classify: proxyClassifier(env, cells, accounts), idPrefix, log: env.proxyLog() });
+  env.resources.add(`proxy ${idPrefix}`, () => proxy.close());
+  env.proxies.push(proxy);
+  return proxy;
+}
+
+async function startChatwoot(env: SimEnvironment, service: PlannedService, settings: SimSettings): Promise<void> {
+  const version = service.version as ChatwootVersion;
+  const minio = service.storage === 'minio';
+  const id = slug(service.id);
+  const accountCells = new Map<number, string[]>();
+  const front = await recordingProxy(env, 'evolution->chatwoot', `${id}-front`, service.cells, accountCells);
+  const log = env.captureFor(service.id, service.cells);
+  const runtime: ChatwootRuntime = {
+    service,
+    version,
+    front,
+    storageProxy: undefined,
+    twin: undefined,
+    s3: undefined,
+    log,
+    accounts: new Map(),
+    accountCells,
+    ptBr: undefined,
+    defaultLocale: settings.chatwoot.defaultLocale,
+  };
+
+  const twinEnv: Record<string, string> = {
+    TWIN_VERSION: version,
+    RAILS_ENV: 'production',
+    FRONTEND_URL: front.url,
+    DEFAULT_LOCALE: settings.chatwoot.defaultLocale,
+    ENABLE_ACCOUNT_SIGNUP: 'true',
+    SECRET_KEY_BASE: secret('skb'),
+    ACTIVE_STORAGE_SERVICE: minio ? 's3_compatible' : 'local',
+  };
+  env.redactor.add(twinEnv.SECRET_KEY_BASE);
+  // One account per cell plus one shared pt_BR account: within rack-attack's signup throttle, so it stays on
+  // as upstream has it; only a Chatwoot shared by more cells than the throttle allows gets it switched off.
+  const signups = service.cells.length + (service.variant === 'standard' ? 1 : 0);
+  if (signups > SIGNUP_THROTTLE) twinEnv.ENABLE_RACK_ATTACK = 'false';
+
+  if (minio) {
+    if (!env.s3) throw new InfrastructureError(ErrorCodes.serviceStart, `${service.id} needs the s3 service`);
+    const bucket = `chatwoot-${id}`.slice(0, 63);
+    const s3Client = new S3Client({
+      endpoint: env.s3.twin.url,
+      region: S3_REGION,
+      forcePathStyle: true,
+      credentials: { accessKeyId: env.s3.accessKeyId, secretAccessKey: env.s3.secretAccessKey },
+    });
+    try {
+      // Chatwoot does not create its bucket (NoSuchBucket otherwise); the harness does, as with real MinIO.
+      await s3Client.send(new CreateBucketCommand({ Bucket: bucket }));
+    } finally {
+      s3Client.destroy();
+    }
+    const slow = service.variant === 'slow-storage';
+    if (slow && !env.latency) throw new InfrastructureError(ErrorCodes.serviceStart, `${service.id} needs the storage latency proxy`);
+    const storageUpstream = slow ? env.latency!.url : env.s3.twin.url;
+    const storageProxy = await recordingProxy(env, 'chatwoot->storage', `${id}-storage`, service.cells, accountCells, storageUpstream);
+    runtime.storageProxy = storageProxy;
+    runtime.s3 = {
+      endpoint: env.s3.twin.url,
+      endpointFromChatwoot: storageProxy.url,
+      bucket,
+      region: S3_REGION,
+      accessKeyId: env.s3.accessKeyId,
+      secretAccessKey: env.s3.secretAccessKey,
+      forcePathStyle: true,
+    };
+    Object.assign(twinEnv, {
+      STORAGE_BUCKET_NAME: bucket,
+      STORAGE_ACCESS_KEY_ID: env.s3.accessKeyId,
+      STORAGE_SECRET_ACCESS_KEY: env.s3.secretAccessKey,
+      STORAGE_REGION: S3_REGION,
+      STORAGE_ENDPOINT: storageProxy.url,
+      STORAGE_FORCE_PATH_STYLE: 'true',
+    });
+  }
+
+  const twin = await env.startTwin('chatwoot', twinEnv, log);
+  env.resources.add(service.id, () => twin.close());
+  front.setUpstream(twin.url);
+  runtime.twin = twin;
+  env.chatwoots.set(service.id, runtime);
+  env.servicesStarted += 1;
+}
+
+async function startEvolution(env: SimEnvironment, service: PlannedService, settings: SimSettings): Promise<void> {
+  const version = service.version as EvolutionVersion;
+  const id = slug(service.id);
+  const front = await recordingProxy(env, 'chatwoot->evolution', `${id}-front`, service.cells, new Map());
+  let serverUrl: string;
+  switch (service.variant) {
+    case 'trailing-slash-server-url':
+      serverUrl = `${front.url}/`;
+      break;
+    case 'unreachable-server-url':
+      // Nothing listens there, so Chatwoot's webhook fails to connect exactly as it would without a proxy.
+      serverUrl = `http://127.0.0.1:${await reserveClosedPort()}`;
+      break;
+    default:
+      serverUrl = front.url;
+  }
+  const apiKey = secret('evokey');
+  env.redactor.add(apiKey);
+  const log = env.captureFor(service.id, service.cells);
+  const twin = await env.startTwin(
+    'evolution',
+    {
+      TWIN_VERSION: version,
+      SERVER_URL: serverUrl,
+      AUTHENTICATION_TYPE: 'apikey',
+      AUTHENTICATION_API_KEY: apiKey,
+      LANGUAGE: settings.evolution.language,
+      LOG_COLOR: 'true',
+      TWIN_QR_REFRESH_MS: String(settings.evolution.qrRefreshMs),
+    },
+    log,
+  );
+  env.resources.add(service.id, () => twin.close());
+  front.setUpstream(twin.url);
+  env.evolutions.set(service.id, { service, version, front, twin, serverUrl, apiKey, log });
+  env.servicesStarted += 1;
+}
+
+/** Signs up each cell's account (and the shared pt_BR one) on a started Chatwoot. */
+export async function bootstrapChatwoot(env: SimEnvironment, runtime: ChatwootRuntime, runId: string): Promise<void> {
+  const url = runtime.front.url;
+  const signup = async (label: string, locale: 'en' | 'pt_BR'): Promise<ChatwootEndpoint> => {
+    const password = `Evo#${randomBytes(6).toString('hex')}a1`;
+    env.redactor.add(password);
+    const tag = slug(`${runId}-${runtime.service.id}-${label}`);
+    try {
+      const session = await signupChatwootAccount(
+        url,
+        { accountName: `evochat ${label}`, email: `${tag}@evochat.test`, password, userName: `evochat ${label}`, locale },
+        env.redactor,
+      );
+      return { url, urlFromEvolution: url, accountId: session.accountId, token: session.token, locale, defaultLocale: runtime.defaultLocale };
+    } catch (error) {
+      throw new InfrastructureError(ErrorCodes.bootstrap, `could not sign up a ${locale} account on ${runtime.service.id}: ${env.redactor.text(error instanceof Error ? error.message : String(error))}`, { cause: error });
+    }
+  };
+  for (const cellId of runtime.service.cells) {
+    const endpoint = await signup(cellId, 'en');
+    runtime.accounts.set(cellId, endpoint);
+    runtime.accountCells.set(endpoint.accountId, [cellId]);
+  }
+  if (runtime.service.variant === 'standard') {
+    runtime.ptBr = await signup('pt-br', 'pt_BR');
+    runtime.accountCells.set(runtime.ptBr.accountId, [...runtime.service.cells]);
+  }
+}
