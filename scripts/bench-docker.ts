@@ -88,6 +88,7 @@ export function dockerComparisonLines(planned: RunMatrixOutput, naive: NaiveMeas
   ];
   for (const [phase, ms] of Object.entries(naive.phases)) lines.push(`docker_naive_phase_${keyName(phase)}_s=${seconds(ms)}`);
   lines.push(`docker_naive_same_grid=${differences.length === 0}`);
+  lines.push(`docker_naive_grid_differences=${differences.length}`);
   for (const difference of differences.slice(0, 20)) lines.push(`# grid difference: ${difference}`);
   return lines;
 }

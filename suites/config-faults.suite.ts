@@ -25,9 +25,20 @@ function failedMessage(client: ChatwootClient, conversationId: number, messageId
   return async () => (await client.messages(conversationId)).find((m) => m.id === messageId && m.status === 'failed');
 }
 
+/**
+ * How this scenario's instance appears in its webhook URLs, in the inbox Evolution creates and in
+ * Chatwoot's "Invalid webhook URL …" log lines. The labels of one cell (slash, unreach, slow) are no
+ * prefixes of each other, so the marker names exactly one scenario.
+ */
+function webhookMarker(s: ScenarioContext, label: string): string {
+  return `/chatwoot/webhook/${s.instanceName(label)}`;
+}
+
 /** `status` in the bot conversation of an instance on a misconfigured Evolution: the reply must come, the command must not fail. */
 async function botRoundTrip(s: ScenarioContext, label: string, endpoint: EvolutionEndpoint): Promise<void> {
   const chatwoot = s.chatwoot();
+  // The three faults of a cell run at the same time: only evidence naming this instance is this scenario's.
+  s.scope({ markers: [webhookMarker(s, label)] });
   const bot = await bootstrapBotConversation(s, { label, evolution: s.evolutionFor(endpoint), chatwoot: s.stack.chatwoot, client: chatwoot });
   s.note(`inbox webhook_url ${bot.inbox.webhook_url}`);
   const sentAt = Date.now();
@@ -74,6 +85,7 @@ defineSuite('config-faults', (cell) => {
       // Cells sharing this slow Chatwoot may have switched the latency on already; then every upload here
       // (the QR image during setup, too) takes that long, and setup waits must allow for it.
       const setupMs = 2 * latencyMs + DEADLINES.bootstrapMs;
+      s.scope({ markers: [webhookMarker(s, 'slow'), REPLY_TEXT] });
       const bot = await bootstrapBotConversation(s, { label: 'slow', evolution: s.evolution(), chatwoot: slow!.chatwoot, client: chatwoot, timeoutMs: setupMs });
 
       // A customer conversation to reply in: through WhatsApp where there is one, else created directly.
@@ -95,11 +107,15 @@ defineSuite('config-faults', (cell) => {
       if (set.status !== 200) throw new Error(`could not set the storage latency: ${set.status} ${set.text}`);
 
       const image = fixtureImage();
+      const uploadStartedAt = Date.now();
       const started = performance.now();
       const reply = await chatwoot.createMessage(conversationId, { content: REPLY_TEXT, messageType: 'outgoing', attachments: [image] });
       const uploadMs = Math.round(performance.now() - started);
       s.note(`with ${latencyMs} ms storage latency the attachment upload POST took ${uploadMs} ms`);
       const repliedAt = Date.now();
+      // The slowed storage calls of this upload carry nothing that names the scenario: tie them by id.
+      const slowStorageCalls = await s.exchanges({ link: 'chatwoot->storage', since: uploadStartedAt });
+      s.scope({ exchangeIds: slowStorageCalls.filter((exchange) => exchange.startedAt <= new Date(repliedAt).toISOString()).map((exchange) => exchange.id) });
 
       const isFailed = failedMessage(chatwoot, conversationId, reply.id);
       const outcome = await s.waitFor(
@@ -114,7 +130,14 @@ defineSuite('config-faults', (cell) => {
         { timeoutMs: latencyMs * 2 + 10_000, intervalMs: 250 },
       );
       if ('failed' in outcome && outcome.failed) {
-        const webhook = (await s.exchanges({ link: 'chatwoot->evolution', since: repliedAt, contains: REPLY_TEXT }))[0];
+        // The proxy records the webhook when Chatwoot gives up on it, the moment it marks the message failed: allow a little.
+        const webhook = await s
+          .waitFor(
+            'the recorded webhook of the failed reply',
+            async () => (await s.exchanges({ link: 'chatwoot->evolution', since: repliedAt, contains: REPLY_TEXT }))[0],
+            { timeoutMs: 5_000, intervalMs: 100 },
+          )
+          .catch(() => undefined);
         s.fail(
           `Chatwoot marked the attachment reply failed: ${externalError(outcome.failed)}${webhook ? ` (webhook took ${webhook.durationMs} ms: ${webhook.error ?? webhook.response?.status})` : ''}; upload POST ${uploadMs} ms`,
           webhook ? { kind: 'exchange', exchangeId: webhook.id } : undefined,
@@ -123,4 +146,4 @@ defineSuite('config-faults', (cell) => {
     },
     { timeoutMs: 60_000 },
   );
-}, { scenarios: 'concurrent', priority: (stack) => (stack.storage === 'minio' ? 1 : 0) });
+}, { scenarios: 'concurrent', cellsAtOnce: 'all', priority: (stack) => (stack.storage === 'minio' ? 1 : 0) });

@@ -99,7 +99,12 @@ function assembleScenario(
 
   if (outcome.status === 'break' || outcome.status === 'error') {
     const finding = diagnose(
-      { exchanges: windowed, logs: evidence?.logs ?? [], ...(outcome.message !== undefined ? { message: outcome.message } : {}) },
+      {
+        exchanges: windowed,
+        logs: evidence?.logs ?? [],
+        ...(outcome.message !== undefined ? { message: outcome.message } : {}),
+        ...(outcome.evidenceScope ? { scope: outcome.evidenceScope } : {}),
+      },
       outcome.decisive,
       input.rules ?? DIAGNOSIS_RULES,
     );

@@ -36,6 +36,7 @@ export function outcomeOf(testCase: TestCase): ScenarioOutcome | undefined {
     durationMs: Math.round(testCase.diagnostic()?.duration ?? 0),
     ...(meta?.startedAt ? { startedAt: meta.startedAt } : {}),
     ...(meta?.decisive ? { decisive: meta.decisive } : {}),
+    ...(meta?.scope ? { evidenceScope: meta.scope } : {}),
   };
   const notes = meta?.notes?.length ? meta.notes.join('; ') : undefined;
   switch (result.state) {

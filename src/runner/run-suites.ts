@@ -41,6 +41,21 @@ class LongestFirstSequencer extends BaseSequencer {
     return [...files].sort((a, b) => rank(a) - rank(b));
   }
 }
+const INTERRUPT_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
+/**
+ * vitest's logger installs SIGINT/SIGTERM handlers that exit the process (cli-api: addCleanupListeners);
+ * inside the harness that would skip the `run` command's own handler, which stops every service first
+ * and exits 130. Removes whatever listeners were added to those signals since `before` was taken.
+ */
+function removeListenersAddedSince(before: ReadonlyMap<NodeJS.Signals, Function[]>): void {
+  for (const [signal, previous] of before) {
+    for (const listener of process.listeners(signal)) {
+      if (!previous.includes(listener)) process.off(signal, listener as (signal: NodeJS.Signals) => void);
+    }
+  }
+}
+
 const DEFAULT_SCENARIO_TIMEOUT_MS = 45_000;
 const MAX_CONCURRENT_SCENARIOS_PER_CELL = 5;
 const CELL_SLOT_WAIT_MS = 30 * 60_000;
@@ -78,6 +93,7 @@ export async function runSuites(options: RunSuitesOptions): Promise<ScenarioOutc
 
   // vitest marks failed runs through process.exitCode; scenario breaks are results here, not process failures.
   const exitCodeBefore = process.exitCode;
+  const signalListenersBefore = new Map(INTERRUPT_SIGNALS.map((signal) => [signal, process.listeners(signal)]));
   const vitest = await createVitest(
     'test',
     {
@@ -89,9 +105,9 @@ export async function runSuites(options: RunSuitesOptions): Promise<ScenarioOutc
       provide: { [SUITE_RUN_KEY]: input },
       pool: 'threads',
       maxWorkers: Math.max(1, Math.min(jobs, suitesToRun.length)),
-      // Cells per file are limited to `jobs` by the suites themselves (a semaphore around each cell);
-      // vitest's own limit counts tests, so it must leave room for a cell's concurrent scenarios.
-      maxConcurrency: jobs * MAX_CONCURRENT_SCENARIOS_PER_CELL,
+      // Cells per file are limited by the suites themselves (a semaphore around each cell: `jobs`, or every
+      // cell for a waiting-bound suite); vitest's own limit counts tests, so it must leave room for all of them.
+      maxConcurrency: Math.max(jobs, options.stacks.length) * MAX_CONCURRENT_SCENARIOS_PER_CELL,
       isolate: false,
       testTimeout: input.scenarioTimeoutMs,
       // A cell's beforeAll waits for a free cell slot, which may take as long as other cells run.
@@ -103,6 +119,7 @@ export async function runSuites(options: RunSuitesOptions): Promise<ScenarioOutc
     { logLevel: 'silent' },
     { stdout: vitestLog, stderr: vitestLog },
   );
+  removeListenersAddedSince(signalListenersBefore);
   try {
     await vitest.start();
   } finally {

@@ -1,6 +1,6 @@
 import type { ScenarioStatus } from '../result/result-schema.ts';
 import type { CellStack } from '../stack/stack.ts';
-import type { ScenarioOutcome } from './scenario-outcome.ts';
+import type { EvidenceScope, ScenarioOutcome } from './scenario-outcome.ts';
 
 /** What a scenario hands to the reporter through vitest's task meta (serialisable). */
 export interface ScenarioMeta {
@@ -12,6 +12,8 @@ export interface ScenarioMeta {
   decisive?: ScenarioOutcome['decisive'];
   /** Facts worth reporting even on pass (e.g. how long an upload took). */
   notes?: string[];
+  /** Set through ScenarioContext.scope(): the evidence that belongs to this scenario. */
+  scope?: EvidenceScope;
 }
 
 /** What runSuites provides to the suite files (vitest `provide`/`inject`): plain data only. */

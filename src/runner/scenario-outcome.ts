@@ -16,4 +16,15 @@ export interface ScenarioOutcome {
   skipReason?: string;
   /** The exchange or log line the scenario found decisive, if it pointed at one. */
   decisive?: { kind: 'exchange' | 'log'; exchangeId?: string; service?: string; line?: string };
+  /**
+   * What ties evidence to this scenario when others of the cell ran at the same time (their windows
+   * overlap): diagnosis then only looks at exchanges and log lines that mention a marker (an instance
+   * name, a message text) or whose id is listed.
+   */
+  evidenceScope?: EvidenceScope;
+}
+
+export interface EvidenceScope {
+  markers: string[];
+  exchangeIds: string[];
 }

@@ -54,6 +54,12 @@ export interface ScenarioContext {
   fail(message: string, decisive?: ScenarioOutcome['decisive']): never;
   /** Points the report at the exchange or log line that decided the outcome. */
   decisive(decisive: NonNullable<ScenarioOutcome['decisive']>): void;
+  /**
+   * Ties evidence to this scenario: exchanges and log lines mentioning a marker (e.g. its instance name),
+   * or with a listed exchange id. Diagnosis then ignores what scenarios running beside it left in the
+   * cell's evidence window. Calls add up.
+   */
+  scope(scope: { markers?: readonly string[]; exchangeIds?: readonly string[] }): void;
   note(text: string): void;
   /** `<instancePrefix><label>`: instance names never collide between cells sharing an Evolution. */
   instanceName(label: string): string;
@@ -164,6 +170,11 @@ function runScenario(
       decisive(decisive) {
         meta.decisive = decisive;
       },
+      scope({ markers = [], exchangeIds = [] }) {
+        const current = (meta.scope ??= { markers: [], exchangeIds: [] });
+        for (const marker of markers) if (marker !== '' && !current.markers.includes(marker)) current.markers.push(marker);
+        for (const id of exchangeIds) if (!current.exchangeIds.includes(id)) current.exchangeIds.push(id);
+      },
       note(text) {
         (meta.notes ??= []).push(redactor.text(text));
       },
@@ -245,6 +256,12 @@ export interface SuiteOptions {
    * they are independent (own instances, own services) and run at the same time, bounded by the run's jobs.
    */
   scenarios?: 'sequential' | 'concurrent';
+  /**
+   * `jobs` (default): at most the run's jobs cells of this suite at once. `all`: every cell at once, for
+   * a suite whose scenarios mostly wait on upstream timings (e.g. a 6 s storage latency plus Chatwoot's
+   * 5 s webhook timeout) rather than use the CPU: holding them to `jobs` would only queue sleeps.
+   */
+  cellsAtOnce?: 'jobs' | 'all';
 }
 
 export function defineSuite(suiteId: string, body: (cell: CellScenarios) => void, suiteOptions: SuiteOptions = {}): void {
@@ -257,7 +274,7 @@ export function defineSuite(suiteId: string, body: (cell: CellScenarios) => void
     .map((stack, index) => ({ stack, index }))
     .sort((a, b) => priority(b.stack) - priority(a.stack) || a.index - b.index)
     .map(({ stack }) => stack);
-  const cellSlots = createSemaphore(run.jobs);
+  const cellSlots = createSemaphore(suiteOptions.cellsAtOnce === 'all' ? Math.max(run.jobs, stacks.length) : run.jobs);
   for (const stack of stacks) {
     describe(stack.cellId, { concurrent: true }, () => {
       let release: (() => void) | undefined;

@@ -7,6 +7,12 @@ export interface DiagnosisEvidence {
   logs: readonly LogExcerpt[];
   /** The scenario's failure message. */
   message?: string;
+  /**
+   * What ties evidence to the scenario (ScenarioOutcome.evidenceScope). With a scope, only exchanges
+   * and log lines that mention one of its markers, or whose id it lists, or that the scenario pointed
+   * at, are considered: scenarios of one cell that ran at the same time share the evidence window.
+   */
+  scope?: { markers: readonly string[]; exchangeIds: readonly string[] };
 }
 
 /** What the scenario pointed at as decisive (ScenarioOutcome.decisive). */
@@ -133,6 +139,32 @@ function rank(finding: Omit<DiagnosisFinding, 'rule'>): number {
   return (finding.onDecisive ? 10_000 : 0) + (finding.exchangeIds.length > 0 ? 1_000 : 0) + finding.specificity;
 }
 
+function mentionsAny(text: string | undefined, markers: readonly string[]): boolean {
+  return text !== undefined && markers.some((marker) => text.includes(marker));
+}
+
+/** The evidence tied to the scenario by its scope (and its pointer); all of it without a scope. */
+export function scopedEvidence(evidence: DiagnosisEvidence, pointer?: DecisivePointer): DiagnosisEvidence {
+  const scope = evidence.scope;
+  if (!scope || (scope.markers.length === 0 && scope.exchangeIds.length === 0)) return evidence;
+  const exchanges = evidence.exchanges.filter(
+    (exchange) =>
+      scope.exchangeIds.includes(exchange.id) ||
+      (pointer?.kind === 'exchange' && pointer.exchangeId === exchange.id) ||
+      mentionsAny(exchange.request.url, scope.markers) ||
+      mentionsAny(exchange.request.body, scope.markers) ||
+      mentionsAny(exchange.response?.body, scope.markers) ||
+      mentionsAny(exchange.error, scope.markers),
+  );
+  const logs = evidence.logs
+    .map((excerpt) => ({
+      ...excerpt,
+      lines: excerpt.lines.filter((line) => (pointer?.kind === 'log' && pointer.line === line) || mentionsAny(line, scope.markers)),
+    }))
+    .filter((excerpt) => excerpt.lines.length > 0);
+  return { ...evidence, exchanges, logs };
+}
+
 /**
  * Picks the rule that best explains a broken or errored scenario: a match on the exchange or log
  * line the scenario pointed at (or on its own message) wins; then matches backed by an HTTP exchange
@@ -140,16 +172,18 @@ function rank(finding: Omit<DiagnosisFinding, 'rule'>): number {
  *
  * When the scenario pointed at something, only findings that involve it (or its message) count: a
  * cell's evidence window also holds what scenarios running at the same time did, and a diagnosis
- * borrowed from a neighbour is worse than none.
+ * borrowed from a neighbour is worse than none. For the same reason, a scope (evidence.scope) narrows
+ * the evidence to what mentions the scenario's own markers before any rule is tried.
  */
 export function diagnose(
   evidence: DiagnosisEvidence,
   pointer?: DecisivePointer,
   rules: readonly DiagnosisRule[] = DIAGNOSIS_RULES,
 ): DiagnosisFinding | undefined {
+  const own = scopedEvidence(evidence, pointer);
   let best: DiagnosisFinding | undefined;
   for (const rule of rules) {
-    const found = matchRule(rule, evidence, pointer);
+    const found = matchRule(rule, own, pointer);
     if (!found || (pointer !== undefined && !found.onDecisive)) continue;
     if (!best || rank(found) > rank(best)) best = found;
   }

@@ -100,6 +100,13 @@ export const DIAGNOSIS_RULES: readonly DiagnosisRule[] = [
     match: [
       { exchanges: [{ responseBody: 'Timed out reading data from server' }, { link: 'chatwoot->storage', minDurationMs: 2000 }] },
       { exchanges: [{ link: 'chatwoot->evolution', error: 'timeout|Timed out' }, { link: 'chatwoot->storage', minDurationMs: 2000 }] },
+      // What a recording proxy on the webhook link sees: Chatwoot hangs up after its 5 s (chatwoot-3.7-3.9.md §4).
+      {
+        exchanges: [
+          { link: 'chatwoot->evolution', error: 'client closed the connection before the response was complete', minDurationMs: 4500 },
+          { link: 'chatwoot->storage', minDurationMs: 2000 },
+        ],
+      },
       { message: 'Timed out reading data from server', exchanges: [{ link: 'chatwoot->storage', minDurationMs: 2000 }] },
     ],
   },

@@ -112,7 +112,7 @@ describe.runIf(gate.run)('docker backend with twin images (one minio cell)', () 
     expect(exchanges.some((e) => e.link === 'evolution->chatwoot' && /\/api\/v1\/accounts\/\d+\/inboxes/.test(e.request.url))).toBe(true);
     // Tokens are redacted in what the evidence returns.
     expect(JSON.stringify(exchanges)).not.toContain(stack.chatwoot.token);
-  });
+  }, 60_000);
 
   it('writes each container\'s log into the cell\'s artifacts, redacted', async () => {
     const evidence = await environment.collectEvidence(CELL);
@@ -139,5 +139,5 @@ describe.runIf(gate.run)('docker backend with twin images (one minio cell)', () 
     const client = await connectToEngine();
     expect(await listLabelledResources(client, { runId })).toEqual([]);
     await expect(access(logFile)).resolves.toBeUndefined();
-  });
+  }, 60_000);
 });

@@ -9,7 +9,8 @@
  *
  * Lifecycle and safety: every container and the network carry the run id; stop() (safe to call concurrently
  * and twice), a failed start, and an abort of options.signal (SIGINT/SIGTERM in the run command) all remove
- * everything of the run, by label. Ryuk is not used. Ports are published on 127.0.0.1 only.
+ * everything of the run, by label; a detached watchdog does it if the process dies first (run-reaper.ts).
+ * Ryuk is not used. Ports are published on 127.0.0.1 only.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
@@ -31,6 +32,7 @@ import { DockerEnvironment } from './docker-environment.ts';
 import { logSources } from './docker-evidence.ts';
 import { DockerRun } from './docker-run.ts';
 import { buildStack, collectRuntimes, proxyHandleUrl } from './docker-stacks.ts';
+import { startRunWatchdog } from './run-reaper.ts';
 import { connectToEngine, imageDigest, missingImages } from './engine.ts';
 import { createImageResolver, type ImagesKind } from './images.ts';
 import { runLabels } from './labels.ts';
@@ -218,8 +220,7 @@ async function startDockerEnvironment(plan: RunPlan, kind: ImagesKind, options: 
   applyTestcontainersDefaults();
   const createdAt = new Date();
   const env = new DockerEnvironment(kind, plan, newRunSecrets(), options);
-  const onAbort = () => void env.stop();
-  options.signal?.addEventListener('abort', onAbort, { once: true });
+  env.watchAbort();
   try {
     await mkdir(options.artifactsDir, { recursive: true });
     // Twin mode needs every twin image; upstream mode only the harness's proxy image, built by the same step.
@@ -244,6 +245,8 @@ async function startDockerEnvironment(plan: RunPlan, kind: ImagesKind, options: 
     }
     env.assertActive();
 
+    // Before the first resource exists: from here on, a dead process does not leave the run behind.
+    env.watchdog = startRunWatchdog(options.runId);
     const run = new DockerRun({ client, runId: options.runId, labels, artifactsDir: options.artifactsDir, redact: (line) => env.redactor.text(line) });
     env.run = run;
     const network = await env.timed('network', () => run.createNetwork());
@@ -261,7 +264,5 @@ async function startDockerEnvironment(plan: RunPlan, kind: ImagesKind, options: 
     }
     if (error instanceof HarnessError) throw error;
     throw new InfrastructureError(ErrorCodes.serviceStart, `the docker backend failed to start: ${env.redactor.text((error as Error).message)}`, { cause: error });
-  } finally {
-    options.signal?.removeEventListener('abort', onAbort);
   }
 }

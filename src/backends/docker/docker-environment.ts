@@ -9,6 +9,7 @@ import type { BackendStartOptions, CellEvidence, StartedEnvironment } from '../b
 import type { CellAccounts } from '../shared/cell-accounts.ts';
 import type { DockerRun } from './docker-run.ts';
 import type { ImagesKind } from './images.ts';
+import type { RunWatchdog } from './run-reaper.ts';
 import { secretValues, type RunSecrets } from './specs/spec-context.ts';
 
 /** Cap of log lines per service in a cell's evidence (the full log is on disk). */
@@ -106,8 +107,21 @@ export class DockerEnvironment implements StartedEnvironment {
    * keeps the log files. Concurrent and repeated calls share one teardown; a run created after an early stop
    * request is torn down by the next call.
    */
+  /** Removes the run's resources if this process ends before stop() finished (run-reaper.ts). */
+  watchdog: RunWatchdog | undefined;
+
+  /** An abort of options.signal (SIGINT/SIGTERM in the run command), during start or later: tear down. */
+  private readonly onAbort = () => {
+    void this.stop();
+  };
+
+  watchAbort(): void {
+    this.options.signal?.addEventListener('abort', this.onAbort, { once: true });
+  }
+
   stop(): Promise<void> {
     this.stopRequested = true;
+    this.options.signal?.removeEventListener('abort', this.onAbort);
     const run = this.run;
     if (this.stopping && run?.stopping) return this.stopping;
     this.stopping = (async () => {
@@ -115,9 +129,10 @@ export class DockerEnvironment implements StartedEnvironment {
       if (!run) return;
       const report = await run.teardown();
       if (report.failed.length > 0) {
+        // The watchdog stays: it retries once this process is gone.
         const names = report.failed.map((failure) => `${failure.resource.kind} ${failure.resource.name}: ${failure.error}`).join('; ');
         process.stderr.write(`docker backend: could not remove ${names}; run \`npm run clean\` to retry\n`);
-      }
+      } else this.watchdog?.stop();
     })();
     return this.stopping;
   }

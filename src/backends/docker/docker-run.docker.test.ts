@@ -16,7 +16,10 @@ import type { ContainerSpec } from './specs/container-spec.ts';
 import { planRun } from '../../matrix/plan.ts';
 import { proxySpecs } from './specs/plan-specs.ts';
 import { testSpecContext } from './specs/test-context.ts';
+import { spawn } from 'node:child_process';
+import { startRunWatchdog } from './run-reaper.ts';
 import { dockerGate, requireEngine } from './test-support/docker-gate.ts';
+import { waitFor } from '../../common/wait-for.ts';
 import { ensureTwinImages } from './twin-images/ensure-twin-images.ts';
 
 const gate = await dockerGate('docker run lifecycle tests');
@@ -120,4 +123,44 @@ describe.runIf(gate.run)('docker run lifecycle', () => {
       await fresh.teardown();
     }
   }, 120_000);
+
+  it('the run watchdog removes a run\'s containers and network once the process it watches is gone', async () => {
+    const client = await connectToEngine();
+    const runId = `reap-${Date.now().toString(36)}`;
+    const labels = runLabels(runId, new Date());
+    const orphaned = new DockerRun({ client, runId, labels, artifactsDir });
+    await orphaned.createNetwork();
+    const context = { ...testSpecContext('twin'), runId, runLabels: labels };
+    const proxy = proxySpecs(planRun([{ id: 'c', chatwoot: '3.7.0', evolution: '1.7.5', storage: 'local', suites: ['auth'] }]), context).get('evolution-1.7.5')!.front!;
+    await orphaned.start(proxy);
+    expect(await listLabelledResources(client, { runId })).toHaveLength(2);
+    // A stand-in for the harness process: the watchdog acts only once it is gone.
+    const owner = spawn('sleep', ['2'], { stdio: 'ignore' });
+    startRunWatchdog(runId, { watchPid: owner.pid! });
+    await new Promise((resolve) => owner.on('exit', resolve));
+    await waitFor(async () => (await listLabelledResources(client, { runId })).length === 0, { timeoutMs: 60_000, intervalMs: 500, description: `run ${runId} reaped` });
+  }, 120_000);
+
+  it('a watchdog whose run stopped normally does nothing', async () => {
+    const client = await connectToEngine();
+    const runId = `kept-${Date.now().toString(36)}`;
+    const run = new DockerRun({ client, runId, labels: runLabels(runId, new Date()), artifactsDir });
+    await run.createNetwork();
+    const owner = spawn('sleep', ['1'], { stdio: 'ignore' });
+    const watchdog = startRunWatchdog(runId, { watchPid: owner.pid! });
+    expect(watchdog.pid).toBeGreaterThan(0);
+    watchdog.stop();
+    const alive = (pid: number) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    await waitFor(() => !alive(watchdog.pid!), { timeoutMs: 10_000, description: 'the stopped watchdog to exit' });
+    await new Promise((resolve) => owner.on('exit', resolve));
+    expect(await listLabelledResources(client, { runId })).toHaveLength(1);
+    await run.teardown();
+  }, 60_000);
 });

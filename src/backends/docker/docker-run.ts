@@ -64,8 +64,12 @@ export class DockerRun {
   network: RunNetwork | undefined;
   readonly handles = new Map<string, StartedContainerHandle>();
   readonly logs = new Map<string, ContainerLog>();
-  /** Containers that exist (created), by id → spec name, including ones whose start has not returned. */
-  private readonly created = new Map<string, string>();
+  /**
+   * Containers that exist, by id: spec name and whether the engine has started them. One being started is left
+   * alone by the first teardown sweep: removing a container while the engine sets up its network endpoint can
+   * leave the network with a stale endpoint that no API call removes (seen with engine 20.10).
+   */
+  private readonly created = new Map<string, { name: string; started: boolean }>();
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly fanouts: { close(): Promise<void> }[] = [];
   private closing: Promise<RemovalReport> | undefined;
@@ -125,8 +129,12 @@ export class DockerRun {
       containerName: `${this.containerPrefix}-${spec.name}`,
       log: log.sink,
       signal: this.abort.signal,
+      onStarted: (id) => {
+        const entry = this.created.get(id);
+        if (entry) entry.started = true;
+      },
       onCreated: async (id) => {
-        this.created.set(id, spec.name);
+        this.created.set(id, { name: spec.name, started: false });
         if (this.stopping) {
           // Created after teardown listed the run's containers: remove it here, before it ever starts.
           await this.options.client.container.dockerode.getContainer(id).remove({ force: true }).catch(() => undefined);
@@ -193,16 +201,17 @@ export class DockerRun {
       report.removed.push(...part.removed);
       report.failed = part.failed;
     };
-    const sweep = async () => {
+    const sweep = async (options: { skipStarting: boolean }) => {
       const labelled = await listLabelledResources(client, { runId: this.runId });
-      const containers = labelled.filter((resource) => resource.kind === 'container');
+      let containers = labelled.filter((resource) => resource.kind === 'container');
       // Created but not yet visible under its labels? Also remove by id.
-      for (const [id, name] of this.created) {
-        if (!containers.some((resource) => resource.id === id)) containers.push({ kind: 'container', id, name, runId: this.runId, createdAt: undefined });
+      for (const [id, entry] of this.created) {
+        if (!containers.some((resource) => resource.id === id)) containers.push({ kind: 'container', id, name: entry.name, runId: this.runId, createdAt: undefined });
       }
+      if (options.skipStarting) containers = containers.filter((resource) => this.created.get(resource.id)?.started !== false);
       merge(await removeResources(client, containers));
     };
-    await sweep();
+    await sweep({ skipStarting: true });
     const settle = Promise.allSettled([...this.inFlight]);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<void>((resolve) => {
@@ -210,7 +219,7 @@ export class DockerRun {
     });
     await Promise.race([settle, timeout]);
     clearTimeout(timer);
-    await sweep();
+    await sweep({ skipStarting: false });
     const removeNetworks = async () => {
       const networks: LabelledResource[] = (await listLabelledResources(client, { runId: this.runId })).filter((resource) => resource.kind === 'network');
       return removeResources(client, networks);
@@ -219,7 +228,7 @@ export class DockerRun {
     let networkReport = await removeNetworks();
     for (let attempt = 0; networkReport.failed.length > 0 && attempt < 20; attempt += 1) {
       await new Promise((resolve) => setTimeout(resolve, 250));
-      await sweep();
+      await sweep({ skipStarting: false });
       const retry = await removeNetworks();
       networkReport = { removed: [...networkReport.removed, ...retry.removed], failed: retry.failed };
     }

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../../common/wait-for.ts';
 import { listLabelledResources } from './cleanup.ts';
 import { connectToEngine } from './engine.ts';
 import { dockerGate, requireEngine } from './test-support/docker-gate.ts';
@@ -24,6 +25,8 @@ interface RunningCli {
   /** Resolves with the first stderr match. */
   waitForStderr(pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray>;
   exited: Promise<number | null>;
+  /** The signal that ended the process, when one did. */
+  exitSignal: Promise<NodeJS.Signals | null>;
 }
 
 function startRun(outDir: string): RunningCli {
@@ -64,11 +67,13 @@ function startRun(outDir: string): RunningCli {
     }
   });
   child.stdout!.resume();
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const exited = exit.then((result) => result.code);
   return {
     child,
     stderr: () => stderr,
     exited,
+    exitSignal: exit.then((result) => result.signal),
     waitForStderr(pattern, timeoutMs) {
       const existing = pattern.exec(stderr);
       if (existing) return Promise.resolve(existing);
@@ -90,9 +95,13 @@ function startRun(outDir: string): RunningCli {
   };
 }
 
+/**
+ * Everything of the run is gone: removed by the run's own teardown, or, if the process was ended first, by the
+ * detached reaper it started on the signal (run-reaper.ts), within seconds of the exit.
+ */
 async function expectNothingLeft(runId: string): Promise<void> {
   const client = await connectToEngine();
-  expect(await listLabelledResources(client, { runId })).toEqual([]);
+  await waitFor(async () => (await listLabelledResources(client, { runId })).length === 0, { timeoutMs: 60_000, intervalMs: 250, description: `no resources of ${runId}` });
   // The same question as a user would ask it.
   const containers = await runDocker(['ps', '-a', '-q', '--filter', `label=evochat.run-id=${runId}`]);
   const networks = await runDocker(['network', 'ls', '-q', '--filter', `label=evochat.run-id=${runId}`]);
@@ -134,6 +143,19 @@ describe.runIf(gate.run)('SIGINT during `run --backend docker --images twin`', (
     cli.child.kill('SIGINT');
     const code = await cli.exited;
     expect(code, cli.stderr()).toBe(130);
+    await expectNothingLeft(runId!);
+  }, 300_000);
+
+  it('removes everything even when the process is killed right after the SIGINT, before its own teardown', async () => {
+    const cli = startRun(join(outDir, 'forced'));
+    children.push(cli.child);
+    const [, runId] = await cli.waitForStderr(/evochat\.run-id=(\S+)/, 180_000);
+    await cli.waitForStderr(/\[start\] \S+ ready/, 180_000);
+    cli.child.kill('SIGINT');
+    await cli.waitForStderr(/stopping every service/, 30_000);
+    // Nothing in the process can run after this: only the reaper it started on the SIGINT can clean up.
+    cli.child.kill('SIGKILL');
+    expect(await cli.exitSignal).toBe('SIGKILL');
     await expectNothingLeft(runId!);
   }, 300_000);
 });

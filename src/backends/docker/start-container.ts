@@ -29,6 +29,8 @@ export interface StartContainerOptions {
    * (after removing the container) to refuse a container created while the run was stopping.
    */
   onCreated?: (containerId: string) => Promise<void>;
+  /** Called once the engine has started the container (its network endpoint exists), before the wait. */
+  onStarted?: (containerId: string) => void;
   /** Aborted when the run stops: HTTP waits give up at once. */
   signal: AbortSignal;
 }
@@ -75,6 +77,7 @@ class RunContainer extends GenericContainer {
     private readonly network: RunNetwork,
     private readonly aliases: readonly string[],
     private readonly onCreated: ((containerId: string) => Promise<void>) | undefined,
+    private readonly onStarted: ((containerId: string) => void) | undefined,
   ) {
     super(image);
     this.withNetworkMode(network.name);
@@ -87,13 +90,20 @@ class RunContainer extends GenericContainer {
     this.createOpts.NetworkingConfig = { EndpointsConfig: { [this.network.name]: { Aliases: [...this.aliases] } } };
   }
 
+  private createdId: string | undefined;
+
   protected override async containerCreated(containerId: string): Promise<void> {
+    this.createdId = containerId;
     await this.onCreated?.(containerId);
+  }
+
+  protected override async containerStarting(): Promise<void> {
+    if (this.createdId) this.onStarted?.(this.createdId);
   }
 }
 
 export async function startContainer(spec: ContainerSpec, options: StartContainerOptions): Promise<StartedContainerHandle> {
-  const container = new RunContainer(spec.image, options.network, spec.networkAliases, options.onCreated)
+  const container = new RunContainer(spec.image, options.network, spec.networkAliases, options.onCreated, options.onStarted)
     .withName(options.containerName)
     .withLabels(spec.labels)
     .withEnvironment(spec.env)

@@ -28,7 +28,14 @@ describe('parseChatwootConfig', () => {
       contactSearchLimitPerMinute: 100,
       messageFloodLimitPerMinute: 200,
       storage: { kind: 'local', dir: '/tmp/unused-chatwoot-twin-dir', dirWasDefaulted: true },
+      sidekiqConcurrency: 10,
     });
+  });
+
+  it('reads SIDEKIQ_CONCURRENCY (webhook deliveries in flight) and refuses 0 or non-numbers', () => {
+    expect(parseChatwootConfig({ SIDEKIQ_CONCURRENCY: '3' }, noDir).sidekiqConcurrency).toBe(3);
+    expect(configError({ SIDEKIQ_CONCURRENCY: '0' }).message).toContain('SIDEKIQ_CONCURRENCY must be at least 1');
+    expect(configError({ SIDEKIQ_CONCURRENCY: 'many' }).issues[0]).toMatchObject({ path: 'SIDEKIQ_CONCURRENCY', value: 'many' });
   });
 
   it('applies the per-version search limit and flood guard (3.7/3.8: 5 and none; 3.9: env)', () => {

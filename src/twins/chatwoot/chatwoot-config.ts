@@ -40,6 +40,8 @@ export interface ChatwootTwinConfig {
   /** 3.9.0 only (§3.3): messages per conversation per minute; undefined = no flood guard. */
   messageFloodLimitPerMinute: number | undefined;
   storage: StorageConfig;
+  /** Webhook deliveries in flight at once: the Sidekiq worker's thread count (§5, default 10). */
+  sidekiqConcurrency: number;
   /** Signs blob ids; SECRET_KEY_BASE when given. */
   secretKeyBase: string;
   maxBodyBytes: number;
@@ -100,6 +102,9 @@ const envSchema = z.object({
   STORAGE_ENDPOINT: z.string().trim().optional(),
   STORAGE_FORCE_PATH_STYLE: booleanVar('STORAGE_FORCE_PATH_STYLE').optional(),
   SECRET_KEY_BASE: z.string().optional(),
+  SIDEKIQ_CONCURRENCY: positiveIntVar('SIDEKIQ_CONCURRENCY')
+    .refine((threads) => threads >= 1, 'SIDEKIQ_CONCURRENCY must be at least 1')
+    .optional(),
   TWIN_STORAGE_DIR: z.string().trim().min(1).optional(),
   TWIN_MAX_BODY_BYTES: positiveIntVar('TWIN_MAX_BODY_BYTES').optional(),
 });
@@ -178,6 +183,7 @@ export function parseChatwootConfig(rawEnv: Record<string, string | undefined>, 
     contactSearchLimitPerMinute: version === '3.9.0' ? (env.RATE_LIMIT_CONTACT_SEARCH ?? 100) : 5,
     messageFloodLimitPerMinute: version === '3.9.0' ? (env.CONVERSATION_MESSAGE_PER_MINUTE_LIMIT ?? 200) : undefined,
     storage,
+    sidekiqConcurrency: env.SIDEKIQ_CONCURRENCY ?? 10,
     secretKeyBase: env.SECRET_KEY_BASE ?? (options.randomSecret ?? defaultRandomSecret)(),
     maxBodyBytes: env.TWIN_MAX_BODY_BYTES ?? 64 * 1024 * 1024,
   };

@@ -50,7 +50,7 @@ export async function startChatwootTwin(options: TwinStartOptions): Promise<Star
   const state = new TwinState();
   const signer = new BlobSigner(config.secretKeyBase);
   const storage = createStore(config, signer, now);
-  const deliverer = new WebhookDeliverer();
+  const deliverer = new WebhookDeliverer({ concurrency: config.sidekiqConcurrency });
   const presentContext = { state, frontendUrl: config.frontendUrl, signer };
   const events = new EventBus(presentContext, deliverer, log, now);
   const deps: TwinDeps = { config, state, now, log, events, storage, signer, present: presentContext, random: defaultRandom };

@@ -168,12 +168,21 @@ export interface Recorder {
   requests: RecordedRequest[];
   events(): string[];
   waitForCount(count: number, timeoutMs?: number): Promise<RecordedRequest[]>;
+  /** With `hold`: requests received and not answered yet. */
+  held(): number;
+  /** With `hold`: answers every held request (and stops holding). */
+  release(): void;
   close(): Promise<void>;
 }
 
-/** A real HTTP receiver for webhooks: answers `status` after `delayMs` and records every request. */
-export async function startRecorder(options: { status?: number; delayMs?: number } = {}): Promise<Recorder> {
+/**
+ * A real HTTP receiver for webhooks: answers `status` after `delayMs` (or, with `hold`, only when
+ * release() is called) and records every request.
+ */
+export async function startRecorder(options: { status?: number; delayMs?: number; hold?: boolean } = {}): Promise<Recorder> {
   const requests: RecordedRequest[] = [];
+  const heldAnswers: (() => void)[] = [];
+  let holding = options.hold ?? false;
   const timers = new Set<NodeJS.Timeout>();
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -192,7 +201,8 @@ export async function startRecorder(options: { status?: number; delayMs?: number
         res.writeHead(options.status ?? 200, { 'content-type': 'application/json' });
         res.end('{}');
       };
-      if (options.delayMs) {
+      if (holding) heldAnswers.push(answer);
+      else if (options.delayMs) {
         const timer = setTimeout(() => {
           timers.delete(timer);
           answer();
@@ -212,7 +222,13 @@ export async function startRecorder(options: { status?: number; delayMs?: number
         timeoutMs,
         description: `${count} webhook request(s) at ${url}`,
       }),
+    held: () => heldAnswers.length,
+    release: () => {
+      holding = false;
+      for (const answer of heldAnswers.splice(0)) answer();
+    },
     close: async () => {
+      heldAnswers.length = 0;
       for (const timer of timers) clearTimeout(timer);
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,18 +1,23 @@
+/** An operation that close() can cut short: it gets its own signal, aborted when the twin closes. */
+export type Abortable = <T>(operation: (signal: AbortSignal) => Promise<T>) => Promise<T>;
+
 /**
  * Everything a twin does outside a request/response pair (the un-awaited Chatwoot bootstrap,
  * QR deliveries, the webhook route's 500 ms pause) runs through here, so close() can abort the
  * in-flight HTTP calls and sleeps and wait until nothing is left running.
+ *
+ * Each HTTP call gets its own AbortController and each sleep its own timer, kept in sets that
+ * close() walks: no listener is ever added to one shared AbortSignal, so dozens of concurrent
+ * webhooks (each paused 500 ms) do not pile listeners up on it (MaxListenersExceededWarning).
  */
 export class BackgroundWork {
-  private readonly controller = new AbortController();
   private readonly pending = new Set<Promise<unknown>>();
-
-  get signal(): AbortSignal {
-    return this.controller.signal;
-  }
+  private readonly calls = new Set<AbortController>();
+  private readonly sleeps = new Set<(reason: unknown) => void>();
+  private closeReason: DOMException | undefined;
 
   get closed(): boolean {
-    return this.controller.signal.aborted;
+    return this.closeReason !== undefined;
   }
 
   /** Awaited work that close() must also wait for (request handlers). */
@@ -33,28 +38,44 @@ export class BackgroundWork {
     return settled;
   }
 
+  /** Runs `operation` with a signal of its own that close() aborts (an HTTP call, its body read included). */
+  readonly abortable: Abortable = async (operation) => {
+    const controller = new AbortController();
+    if (this.closeReason) controller.abort(this.closeReason);
+    this.calls.add(controller);
+    try {
+      return await operation(controller.signal);
+    } finally {
+      this.calls.delete(controller);
+    }
+  };
+
   /** A sleep that ends early, with an AbortError, when the twin closes. */
   sleep(ms: number): Promise<void> {
-    const signal = this.controller.signal;
     return new Promise((resolve, reject) => {
-      if (signal.aborted) {
-        reject(signal.reason);
+      if (this.closeReason) {
+        reject(this.closeReason);
         return;
       }
-      const onAbort = () => {
+      const cancel = (reason: unknown) => {
         clearTimeout(timer);
-        reject(signal.reason);
+        reject(reason);
       };
       const timer = setTimeout(() => {
-        signal.removeEventListener('abort', onAbort);
+        this.sleeps.delete(cancel);
         resolve();
       }, ms);
-      signal.addEventListener('abort', onAbort, { once: true });
+      this.sleeps.add(cancel);
     });
   }
 
   async close(): Promise<void> {
-    if (!this.closed) this.controller.abort(new DOMException('the twin is closing', 'AbortError'));
+    if (!this.closeReason) {
+      this.closeReason = new DOMException('the twin is closing', 'AbortError');
+      for (const cancel of this.sleeps) cancel(this.closeReason);
+      this.sleeps.clear();
+      for (const controller of this.calls) controller.abort(this.closeReason);
+    }
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
   }
 }

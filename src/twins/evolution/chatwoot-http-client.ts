@@ -1,4 +1,5 @@
 import { request, type Dispatcher } from 'undici';
+import type { Abortable } from './background-work.ts';
 import { AxiosError, ApiError, reasonPhrase, sdkErrorMessage } from './chatwoot-errors.ts';
 import { encodeMultipart, makeBoundary, sdkFormParts, type FormPart } from './multipart-form.ts';
 
@@ -12,10 +13,10 @@ export interface ChatwootTarget {
   accountId: unknown;
 }
 
-/** Shared by every call of one twin: a timeout-free dispatcher and the twin's abort signal. */
+/** Shared by every call of one twin: a timeout-free dispatcher, and the twin's close() reaching each call. */
 export interface ChatwootTransport {
   dispatcher: Dispatcher;
-  signal: AbortSignal;
+  abortable: Abortable;
   random?: () => number;
 }
 
@@ -54,22 +55,24 @@ async function send(
   headers: Record<string, string>,
   body: string | Uint8Array | AsyncIterable<Uint8Array> | undefined,
 ): Promise<RawResponse> {
-  let response: Dispatcher.ResponseData;
-  try {
-    response = await request(url, {
-      method: method as Dispatcher.HttpMethod,
-      headers,
-      body: body as never,
-      dispatcher: transport.dispatcher,
-      signal: transport.signal,
-    });
-  } catch (error) {
-    const cause = error as { message?: string; code?: string; name?: string };
-    if (cause?.name === 'AbortError') throw error;
-    throw new AxiosError(cause?.message ?? String(error), { code: cause?.code, config: { method: method.toLowerCase(), url } });
-  }
-  const text = await response.body.text();
-  return { status: response.statusCode, statusText: reasonPhrase(response.statusCode), data: parseBody(text) };
+  return transport.abortable(async (signal) => {
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await request(url, {
+        method: method as Dispatcher.HttpMethod,
+        headers,
+        body: body as never,
+        dispatcher: transport.dispatcher,
+        signal,
+      });
+    } catch (error) {
+      const cause = error as { message?: string; code?: string; name?: string };
+      if (cause?.name === 'AbortError') throw error;
+      throw new AxiosError(cause?.message ?? String(error), { code: cause?.code, config: { method: method.toLowerCase(), url } });
+    }
+    const text = await response.body.text();
+    return { status: response.statusCode, statusText: reasonPhrase(response.statusCode), data: parseBody(text) };
+  });
 }
 
 interface SdkOperation {

@@ -721,9 +721,11 @@ export class ChatwootService {
       if (!mimeType) {
         // Like axios' GET: redirects followed (an S3-backed data_url answers 302).
         const dispatcher = this.deps.transport.dispatcher.compose(interceptors.redirect({ maxRedirections: 5 }));
-        const response = await request(media, { method: 'GET', dispatcher, signal: this.deps.transport.signal });
-        await response.body.arrayBuffer();
-        mimeType = String(response.headers['content-type'] ?? '');
+        mimeType = await this.deps.transport.abortable(async (signal) => {
+          const response = await request(media, { method: 'GET', dispatcher, signal });
+          await response.body.arrayBuffer();
+          return String(response.headers['content-type'] ?? '');
+        });
         fileName = lastSegment;
       }
       const family = mimeType.split('/')[0];

@@ -269,8 +269,10 @@ export class EvolutionInstance implements ChatwootBoundInstance {
     let mimetype: string | undefined;
     if (isUrl(input.media, { requireTld: true })) {
       const dispatcher = this.deps.dispatcher.compose(interceptors.redirect({ maxRedirections: 5 }));
-      const response = await request(input.media, { method: 'GET', dispatcher, signal: this.deps.work.signal });
-      const bytes = Buffer.from(await response.body.arrayBuffer());
+      const { response, bytes } = await this.deps.work.abortable(async (signal) => {
+        const answer = await request(input.media, { method: 'GET', dispatcher, signal });
+        return { response: answer, bytes: Buffer.from(await answer.body.arrayBuffer()) };
+      });
       if (response.statusCode >= 400) {
         throw new EvolutionHttpException(500, 'Internal Server Error', `Error: media download failed with status ${response.statusCode}`);
       }

@@ -70,7 +70,7 @@ export async function startEvolutionTwin(options: TwinStartOptions): Promise<Sta
     config,
     store,
     work,
-    transport: { dispatcher, signal: work.signal },
+    transport: { dispatcher, abortable: work.abortable },
     logger: baseLogger.forContext('ChatwootService'),
     t: createBotTranslator(config.language),
     instance: (name) => instances.get(name),

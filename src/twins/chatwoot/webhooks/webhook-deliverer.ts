@@ -55,58 +55,102 @@ export function restClientMessage(error: unknown, url: URL): string {
   }
 }
 
+/** Sidekiq's default thread count (`SIDEKIQ_CONCURRENCY`, chatwoot-3.7-3.9.md §5). */
+export const DEFAULT_SIDEKIQ_CONCURRENCY = 10;
+
 export interface WebhookDelivererOptions {
   timeoutMs?: number;
+  /** Deliveries in flight at once (the Sidekiq worker's threads); default DEFAULT_SIDEKIQ_CONCURRENCY. */
+  concurrency?: number;
 }
 
 /**
- * POSTs JSON payloads with upstream's headers and timeout. Deliveries to one URL run one after
- * another so a receiver sees events in the order they happened; different URLs run in parallel.
- * close() aborts what is in flight and waits for every queue to settle.
+ * POSTs JSON payloads with upstream's headers and timeout. Upstream delivers from Sidekiq jobs
+ * (EventDispatcherJob on `critical`, then WebhookJob on `medium`, chatwoot-3.7-3.9.md §4) run by
+ * `SIDEKIQ_CONCURRENCY` threads (§5): deliveries run concurrently, to one URL as to many, with no
+ * ordering guarantee; jobs beyond the thread count wait in enqueue order.
+ * close() aborts what is in flight and waits for every delivery to settle.
  */
 export class WebhookDeliverer {
   private readonly agent: Agent;
   private readonly timeoutMs: number;
-  private readonly queues = new Map<string, Promise<void>>();
-  private readonly abort = new AbortController();
+  private readonly concurrency: number;
+  private readonly waiting: (() => void)[] = [];
+  private readonly inFlight = new Set<Promise<void>>();
+  private running = 0;
   private closed = false;
 
   constructor(options: WebhookDelivererOptions = {}) {
     this.timeoutMs = options.timeoutMs ?? WEBHOOK_TIMEOUT_MS;
-    this.agent = new Agent({ connect: { timeout: this.timeoutMs }, headersTimeout: this.timeoutMs, bodyTimeout: this.timeoutMs, keepAliveTimeout: 1_000 });
+    this.concurrency = Math.max(1, Math.floor(options.concurrency ?? DEFAULT_SIDEKIQ_CONCURRENCY));
+    // One socket per concurrent delivery to a host, like each Sidekiq thread's own Net::HTTP connection.
+    this.agent = new Agent({
+      connect: { timeout: this.timeoutMs },
+      headersTimeout: this.timeoutMs,
+      bodyTimeout: this.timeoutMs,
+      keepAliveTimeout: 1_000,
+      connections: this.concurrency,
+    });
   }
 
   /**
    * Queues one delivery. `payload` is rendered when the delivery starts (upstream's job renders
-   * the DB state when it runs); `onResult` runs before the next delivery to the same URL starts.
+   * the DB state when it runs); `onResult` runs when that delivery finishes.
    */
   enqueue(url: string, payload: () => unknown, onResult: (result: DeliveryResult) => void): void {
     if (this.closed) return;
-    const previous = this.queues.get(url) ?? Promise.resolve();
-    const next = previous.then(async () => {
-      if (this.closed) return;
-      // After the HTTP response that caused the event (asynchronous, like the Sidekiq hop).
+    const job = (async () => {
+      // After the HTTP response that caused the event (asynchronous, like the Sidekiq hops).
       await new Promise((resolve) => setImmediate(resolve));
-      const result = await this.post(url, payload());
-      if (!this.closed) onResult(result);
-    });
-    const tracked = next.catch(() => undefined);
-    this.queues.set(url, tracked);
-    void tracked.then(() => {
-      if (this.queues.get(url) === tracked) this.queues.delete(url);
-    });
+      await this.acquireThread();
+      try {
+        if (this.closed) return;
+        const result = await this.post(url, payload());
+        if (!this.closed) onResult(result);
+      } finally {
+        this.releaseThread();
+      }
+    })().catch(() => undefined);
+    this.inFlight.add(job);
+    void job.then(() => this.inFlight.delete(job));
   }
 
-  /** Resolves when every queued delivery has finished (tests and close()). */
+  /** Deliveries waiting for a free thread (all SIDEKIQ_CONCURRENCY threads busy). */
+  waitingForThread(): number {
+    return this.waiting.length;
+  }
+
+  /** Resolves when every queued delivery has finished (tests and close()), including ones their results enqueued. */
   async idle(): Promise<void> {
-    while (this.queues.size > 0) await Promise.all([...this.queues.values()]);
+    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    this.abort.abort();
+    // Jobs still waiting for a thread see `closed` and end without a request.
+    for (const wake of this.waiting.splice(0)) wake();
+    // destroy() fails the requests in flight at once (no per-request abort listeners to pile up on a shared signal).
+    await this.agent.destroy().catch(() => undefined);
     await this.idle();
-    await this.agent.close().catch(() => undefined);
+  }
+
+  private acquireThread(): Promise<void> {
+    if (this.running < this.concurrency && this.waiting.length === 0) {
+      this.running += 1;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) =>
+      this.waiting.push(() => {
+        this.running += 1;
+        resolve();
+      }),
+    );
+  }
+
+  private releaseThread(): void {
+    this.running -= 1;
+    const next = this.waiting.shift();
+    if (next) next();
   }
 
   private async post(rawUrl: string, payload: unknown): Promise<DeliveryResult> {
@@ -121,7 +165,6 @@ export class WebhookDeliverer {
       const response = await request(url, {
         method: 'POST',
         dispatcher: this.agent,
-        signal: this.abort.signal,
         headers: { 'content-type': 'application/json', accept: 'application/json', 'user-agent': 'rest-client/2.1.0 (linux x86_64) ruby/3.2.2p53' },
         body: JSON.stringify(payload),
       });
