@@ -109,6 +109,22 @@ export async function startTestDeployment(options: TestDeploymentOptions): Promi
           },
           { timeoutMs: 10_000, intervalMs: 50, description: 'the bot conversation Evolution creates' },
         );
+        // Let Evolution's own start-up traffic finish before a test looks at what the doctor caused: `init` starts the
+        // simulated WhatsApp, whose first QR is posted to Chatwoot (image + text, or a 422 at conversations/filter on
+        // 1.7.4 × ≥3.8), and Chatwoot echoes every message to Evolution's webhook.
+        await waitFor(
+          () => {
+            const calls = chatwootFront.exchanges().map((entry) => entry.exchange);
+            const messagePosts = calls.filter((e) => e.request.method === 'POST' && /\/messages$/.test(e.request.url.split('?')[0]!)).length;
+            const qrSettled = messagePosts >= 3 || calls.some((e) => /\/conversations\/filter$/.test(e.request.url.split('?')[0]!) && (e.response?.status ?? 0) >= 400);
+            const webhookCalls = evolutionFront.exchanges().map((entry) => entry.exchange).filter((e) => e.request.url.includes('/chatwoot/webhook/'));
+            const answered = webhookCalls.filter((e) => e.response !== null || e.error !== undefined);
+            // A misrouted webhook (e.g. `//chatwoot/webhook`) means `init` never reaches Evolution, so no QR follows.
+            const initLost = answered.some((e) => e.error !== undefined || (e.response?.status ?? 200) >= 400);
+            return (qrSettled || initLost) && answered.length >= messagePosts && answered.length === webhookCalls.length;
+          },
+          { timeoutMs: 15_000, intervalMs: 50, description: 'Evolution’s start-up traffic (init, first QR, webhooks) to settle' },
+        );
       } else {
         // Evolution's first call (GET inboxes) comes back 401 through the dropping proxy.
         await waitFor(() => chatwootFront.exchanges().some((e) => e.exchange.response?.status === 401), { timeoutMs: 10_000, intervalMs: 50, description: 'Evolution’s first (refused) call' });
