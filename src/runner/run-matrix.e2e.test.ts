@@ -57,6 +57,16 @@ describe('full sim matrix through the run command', () => {
     expect(result.cells).toHaveLength(12);
   });
 
+  it('writes every report format beside result.json, rendered from the same run', async () => {
+    const junit = await readFile(join(out, 'junit.xml'), 'utf8');
+    expect(junit.match(/<testsuite /g)).toHaveLength(12);
+    expect(junit).toContain('chatwoot-rejects-contact-id');
+    const summary = await readFile(join(out, 'summary.md'), 'utf8');
+    expect(summary).toMatch(/sim/);
+    const html = await readFile(join(out, 'report.html'), 'utf8');
+    expect(html).toContain('Invalid attribute key - [contact_id]');
+  });
+
   it('reproduces the known-answer grid, from running the scenarios', () => {
     for (const cell of result.cells) {
       const broken = cell.evolution === '1.7.4' && cell.chatwoot !== '3.7.0';

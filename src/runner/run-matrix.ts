@@ -10,6 +10,7 @@ import { planRun } from '../matrix/plan.ts';
 import { selectCells, type CellFilters } from '../matrix/select-cells.ts';
 import { createProgressDisplay, type ProgressDisplay, type ProgressStream } from '../report/progress.ts';
 import { compareResults } from '../report/history.ts';
+import { writeReports } from '../report/write-reports.ts';
 import { loadResult } from '../report/load-result.ts';
 import { assembleResult, validateResult } from '../result/assemble-result.ts';
 import type { RunResult } from '../result/result-schema.ts';
@@ -289,5 +290,8 @@ export async function runMatrix(options: RunMatrixOptions): Promise<RunMatrixOut
   const result = previous && options.compareWith ? validateResult(compareResults(assembled, previous, { previousLabel: options.compareWith })) : assembled;
   const resultFile = join(options.outDir, 'result.json');
   await writeFile(resultFile, `${JSON.stringify(result, null, 2)}\n`);
+  // Every run leaves all formats beside result.json (junit.xml, summary.md, report.html; summary.md also goes to
+  // $GITHUB_STEP_SUMMARY when set), rendered from the same result.
+  await writeReports(result, options.outDir);
   return { result, exitCode: result.exitCode as ExitCode, resultFile, plan, choice, warnings };
 }
