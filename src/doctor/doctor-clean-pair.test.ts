@@ -108,7 +108,7 @@ describe('doctor on a clean Chatwoot 3.7.0 × Evolution 1.7.5', () => {
     const run = await runDoctor(ctx);
     await ctx.client.close();
     const result = doctorRunResult(run, { runId: 'r1', toolVersion: '0.0.0', command: 'doctor', targetDescription: 'test', storage: ctx.detectedStorage });
-    expect(RunResult.parse(result)).toBeTruthy();
+    expect(RunResult.safeParse(result).success).toBe(true);
     expect(result!.backend).toBe('attach');
     expect(result!.cells).toHaveLength(1);
     expect(result!.cells[0]).toMatchObject({ id: 'cw3.7.0-evo1.7.5-local', chatwoot: '3.7.0', evolution: '1.7.5', status: 'pass' });
