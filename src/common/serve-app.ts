@@ -1,4 +1,4 @@
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Server as NetServer } from 'node:net';
 import type { Server } from 'node:http';
 import { createAdaptorServer } from '@hono/node-server';
 
@@ -26,17 +26,9 @@ export interface ServedApp {
 export async function serveApp(app: FetchApp, options: ServeOptions = {}): Promise<ServedApp> {
   const host = options.host ?? '127.0.0.1';
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
-  const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  const { port, url } = await listenOn(server, { host, port: options.port });
   return {
-    url: `http://${urlHost}:${port}`,
+    url,
     host,
     port,
     server,
@@ -46,4 +38,22 @@ export async function serveApp(app: FetchApp, options: ServeOptions = {}): Promi
         server.closeAllConnections?.();
       }),
   };
+}
+
+/**
+ * Starts any node:net server listening (127.0.0.1 unless told otherwise) and resolves with its port and the URL a
+ * local client uses (a wildcard bind is reached through 127.0.0.1).
+ */
+export async function listenOn(server: NetServer, options: ServeOptions = {}): Promise<{ port: number; url: string }> {
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  return { port, url: `http://${urlHost}:${port}` };
 }

@@ -1,7 +1,8 @@
 import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { z } from 'zod';
 import type { LogSink } from '../common/log-sink.ts';
+import { listenOn } from '../common/serve-app.ts';
 import { UsageError } from '../errors/index.ts';
 import { CONTROL_PREFIX } from './evidence-types.ts';
 import { forwardHttp, parseUpstream } from './forward-http.ts';
@@ -74,16 +75,7 @@ export async function createLatencyProxy(options: LatencyProxyOptions): Promise<
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
-  const host = options.host === undefined || options.host === '0.0.0.0' ? '127.0.0.1' : options.host;
-  const url = `http://${host}:${port}`;
+  const { port, url } = await listenOn(server, { host: options.host, port: options.port });
   let closing: Promise<void> | undefined;
   return {
     url,

@@ -1,9 +1,9 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Socket } from 'node:net';
 import { z } from 'zod';
 import type { Redactor } from '../common/redact.ts';
 import type { LogSink } from '../common/log-sink.ts';
+import { listenOn } from '../common/serve-app.ts';
 import type { Exchange } from '../result/result-schema.ts';
 import { BodyCapture, DEFAULT_MAX_RECORDED_BODY_BYTES, renderBody } from './body-capture.ts';
 import { ExchangeStore } from './exchange-store.ts';
@@ -208,19 +208,11 @@ export async function createRecordingProxy(options: RecordingProxyOptions): Prom
     socket.on('close', () => sockets.delete(socket));
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
-  const host = options.host === undefined || options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
+  const { port, url } = await listenOn(server, { host: options.host, port: options.port });
 
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${host}:${port}`,
+    url,
     port,
     link: options.link,
     setUpstream(upstream) {

@@ -7,7 +7,7 @@ import type { ChatwootService } from './chatwoot-service.ts';
 import type { EvolutionInstance } from './evolution-instance.ts';
 import { ExpressPathRouter, type RouteDefinition } from './express-path-router.ts';
 import { badRequest, EvolutionHttpException, forbidden, notFound, unauthorized } from './evolution-http-errors.ts';
-import { chatwootSetSchema, instanceCreateSchema, schemaMessages, sendTextSchema, type FieldSchema } from './request-schemas.ts';
+import { WEBHOOK_EVENTS, chatwootSetSchema, instanceCreateSchema, schemaMessages, sendTextSchema, type FieldSchema } from './request-schemas.ts';
 import { isUrl } from './is-url.ts';
 
 export interface RouteContext {
@@ -41,34 +41,6 @@ export interface RouteDeps {
 }
 
 type GuardKind = 'create' | 'fetchInstances' | 'instance';
-
-const ALL_WEBHOOK_EVENTS = [
-  'APPLICATION_STARTUP',
-  'QRCODE_UPDATED',
-  'MESSAGES_SET',
-  'MESSAGES_UPSERT',
-  'MESSAGES_UPDATE',
-  'MESSAGES_DELETE',
-  'SEND_MESSAGE',
-  'CONTACTS_SET',
-  'CONTACTS_UPSERT',
-  'CONTACTS_UPDATE',
-  'PRESENCE_UPDATE',
-  'CHATS_SET',
-  'CHATS_UPSERT',
-  'CHATS_UPDATE',
-  'CHATS_DELETE',
-  'GROUPS_UPSERT',
-  'GROUP_UPDATE',
-  'GROUP_PARTICIPANTS_UPDATE',
-  'CONNECTION_UPDATE',
-  'LABELS_EDIT',
-  'LABELS_ASSOCIATION',
-  'CALL',
-  'NEW_JWT_TOKEN',
-  'TYPEBOT_START',
-  'TYPEBOT_CHANGE_STATUS',
-];
 
 function describeForTypeError(value: unknown): string {
   if (value === undefined || value === null) return String(value);
@@ -203,7 +175,7 @@ export function buildEvolutionRouter(deps: RouteDeps): ExpressPathRouter<RouteHa
       let webhookEvents: unknown;
       if (b.webhook) {
         if (!isUrl(b.webhook, { requireTld: false })) throw badRequest('Invalid "url" property in webhook');
-        webhookEvents = Array.isArray(b.events) && b.events.length > 0 ? b.events : ALL_WEBHOOK_EVENTS;
+        webhookEvents = Array.isArray(b.events) && b.events.length > 0 ? b.events : [...WEBHOOK_EVENTS];
       }
       const settings = {
         reject_call: b.reject_call || false,

@@ -79,7 +79,8 @@ export function schemaMessages(body: unknown, schema: FieldSchema): string[] {
   return errors.map((error) => error.description ?? error.stack.replace('instance.', ''));
 }
 
-const WEBHOOK_EVENTS = [
+/** The event names Evolution 1.7 accepts in `events[]`; also the default set a new instance subscribes to. */
+export const WEBHOOK_EVENTS = [
   'APPLICATION_STARTUP',
   'QRCODE_UPDATED',
   'MESSAGES_SET',
