@@ -1,12 +1,8 @@
 #!/usr/bin/env node
-// Thin bin: runs the TypeScript CLI through tsx so `npx evochat-matrix` and `npm run …` behave alike.
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
-import { createRequire } from 'node:module';
+// The package bin. It runs the TypeScript CLI in this same process, with tsx's loader registered here, rather
+// than in a child: with no child there is no signal to forward and nothing to orphan. SIGINT, SIGTERM and
+// SIGHUP reach the CLI's own handlers (src/cli/signals.ts), and the exit code is the CLI's.
+import { register } from 'tsx/esm/api';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const require = createRequire(import.meta.url);
-const tsxCli = require.resolve('tsx/cli');
-const result = spawnSync(process.execPath, [tsxCli, join(root, 'src/cli/bin.ts'), ...process.argv.slice(2)], { stdio: 'inherit' });
-process.exit(result.status ?? 1);
+register();
+await import('../src/cli/bin.ts');

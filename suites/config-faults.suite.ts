@@ -131,10 +131,11 @@ defineSuite('config-faults', (cell) => {
       );
       if ('failed' in outcome && outcome.failed) {
         // The proxy records the webhook when Chatwoot gives up on it, the moment it marks the message failed: allow a little.
+        // Only a failed one: the reply's other webhooks (conversation_updated, answered 200 at once) are not what timed out.
         const webhook = await s
           .waitFor(
             'the recorded webhook of the failed reply',
-            async () => (await s.exchanges({ link: 'chatwoot->evolution', since: repliedAt, contains: REPLY_TEXT }))[0],
+            async () => (await s.exchanges({ link: 'chatwoot->evolution', since: repliedAt, contains: REPLY_TEXT, failed: true }))[0],
             { timeoutMs: 5_000, intervalMs: 100 },
           )
           .catch(() => undefined);

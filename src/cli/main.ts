@@ -3,8 +3,11 @@
  * error ends here and is printed once, with its stable code, and mapped to an exit code.
  */
 import { cac } from 'cac';
-import { ExitCodes, UsageError, toHarnessError, ConfigError } from '../errors/index.ts';
+import { ExitCodes, UsageError, toHarnessError } from '../errors/index.ts';
+import { debugWanted, formatError } from '../errors/format-error.ts';
 import { createRedactor } from '../common/redact.ts';
+import { checkCommandLine, joinNegativeValues, type CommandLineRules } from './command-line.ts';
+import { BACKENDS, IMAGE_KINDS, parseChoice, parseJobs, parseMilliseconds, parsePort } from './option-values.ts';
 
 type CommandRunner = () => Promise<number>;
 
@@ -103,15 +106,34 @@ export function buildCli(onAction: (run: CommandRunner) => void) {
     );
 
   cli
-    .command('clean', 'Remove containers and networks left by earlier runs (by label)')
-    .option('--older-than <minutes>', 'Only resources older than this')
-    .option('--dry-run', 'Only list what would be removed')
+    .command('clean', 'Remove what runs whose process is gone left behind: containers, networks, temp folders')
+    .option('--older-than <minutes>', 'Only what is older than this; also the age from which leftovers of unknown owner go (default 24 h)')
+    .option('--dry-run', 'Only list what would be removed and what is kept, and why')
+    .option('--force', 'Also remove resources and temp folders of live or unknown owners')
     .action((options: Record<string, unknown>) =>
       onAction(async () => (await import('./commands/clean.ts')).cleanCommand(options)),
     );
 
+  cli.option('--debug', 'Print stack traces with errors (also EVOCHAT_DEBUG=1)');
   cli.help();
   return cli;
+}
+
+/** Checked for every command that has the option, before it starts (option-values.ts). */
+const COMMAND_LINE_RULES: CommandLineRules = {
+  repeatable: ['chatwoot', 'evolution', 'storage', 'suite', 'format'],
+  values: {
+    jobs: parseJobs,
+    port: (value) => parsePort(value),
+    timeout: (value) => parseMilliseconds(value, '--timeout', 1),
+    backend: (value) => parseChoice(value, '--backend', BACKENDS),
+    images: (value) => parseChoice(value, '--images', IMAGE_KINDS),
+  },
+};
+
+/** cac's own errors (it has a few checks of its own left) are usage errors. */
+function asUsageError(error: unknown): unknown {
+  return error instanceof Error && error.name === 'CACError' ? new UsageError(error.message.replace(/`/g, '')) : error;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -119,35 +141,39 @@ export async function main(argv: string[]): Promise<number> {
   const cli = buildCli((run) => {
     runner = run;
   });
-  cli.parse(['node', 'evochat-matrix', ...argv], { run: false });
+  const args = joinNegativeValues(cli, argv);
+  cli.parse(['node', 'evochat-matrix', ...args], { run: false });
   if (cli.options.help || cli.options.h) return ExitCodes.ok;
   if (!cli.matchedCommand) {
     const given = cli.args[0];
     cli.outputHelp();
-    throw new UsageError(given ? `unknown command "${given}"` : 'no command given');
+    throw new UsageError(given ? `unknown command ${JSON.stringify(String(given).slice(0, 40))}` : 'no command given');
   }
-  await cli.runMatchedCommand();
+  checkCommandLine(cli, args, COMMAND_LINE_RULES);
+  try {
+    await cli.runMatchedCommand();
+  } catch (error) {
+    throw asUsageError(error);
+  }
   if (!runner) throw new UsageError('command did not start');
   return runner();
 }
 
-export function printError(error: unknown): number {
-  const harnessError = toHarnessError(error);
-  // Secrets can reach error messages through URLs or echoed bodies; redact what looks like one.
-  const redact = createRedactor();
-  const lines = [`error ${harnessError.code}: ${redact.text(harnessError.message)}`];
-  if (harnessError instanceof ConfigError) {
-    for (const issue of harnessError.issues) {
-      const allowed = issue.allowed ? ` (allowed: ${issue.allowed.map((v) => JSON.stringify(v)).join(', ')})` : '';
-      const value = 'value' in issue ? ` got ${JSON.stringify(issue.value)}` : '';
-      lines.push(`  at ${issue.path || '(root)'}: ${issue.message}${value}${allowed}`);
-    }
+/**
+ * Prints an error once (`error CODE: message`, a hint, a stack trace only with --debug or
+ * EVOCHAT_DEBUG=1) and returns its exit code. Never throws: a printer that crashes would exit 1,
+ * which CI reads as "unexpected break".
+ */
+export function printError(error: unknown, options: { debug?: boolean } = {}): number {
+  let exitCode: number = ExitCodes.infrastructure;
+  try {
+    exitCode = toHarnessError(error).exitCode;
+    // Secrets can reach error messages through URLs or echoed bodies; redact what looks like one.
+    const redact = createRedactor();
+    const debug = options.debug ?? debugWanted(process.argv.slice(2), process.env);
+    process.stderr.write(formatError(error, { debug, redact: (text) => redact.text(text) }));
+  } catch {
+    process.stderr.write('error EVOCHAT_E_INTERNAL: the error could not be printed\n');
   }
-  if (harnessError.hint) lines.push(`hint: ${harnessError.hint}`);
-  if (harnessError.code === 'EVOCHAT_E_INTERNAL' && harnessError.cause instanceof Error && harnessError.cause.stack) {
-    lines.push(redact.text(harnessError.cause.stack));
-    lines.push('This is a bug in evochat-matrix; please report it with the lines above.');
-  }
-  process.stderr.write(`${lines.join('\n')}\n`);
-  return harnessError.exitCode;
+  return exitCode;
 }

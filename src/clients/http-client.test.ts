@@ -18,6 +18,8 @@ describe('http client', () => {
       seen.push(req.headers);
       if (req.url === '/ok') res.writeHead(200, { 'content-type': 'application/json' }).end('{"value":1}');
       else if (req.url === '/shape') res.writeHead(200, { 'content-type': 'application/json' }).end('{"value":"one"}');
+      else if (req.url === '/instance/create') res.writeHead(201, { 'content-type': 'application/json' }).end('{"hash":{"apikey":"C0FFEE00-1234-4ABC-9DEF-000000000001"}}');
+      else if (req.url?.startsWith('/instance/connect')) res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"no instance for key C0FFEE00-1234-4ABC-9DEF-000000000001"}');
       else res.writeHead(422, { 'content-type': 'application/json' }).end('{"error":"bad token secret-token-42"}');
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -54,5 +56,14 @@ describe('http client', () => {
     expect(error).toBeInstanceOf(ServiceUnreachableError);
     expect(error).toMatchObject({ code: ErrorCodes.serviceUnreachable });
     expect((error as Error).message).toMatch(/ECONNREFUSED/);
+  });
+
+  it('learns the credentials an answer carries (hash.apikey) and keeps them out of later error messages', async () => {
+    const client = createHttpClient({ baseUrl, service: 'evolution', redactor: createRedactor() });
+    await client.raw({ method: 'POST', path: '/instance/create', json: { instanceName: 'x' } });
+    const error = await client.json({ method: 'GET', path: '/instance/connect/x' }, Value).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiResponseError);
+    expect((error as Error).message).not.toContain('C0FFEE00');
+    expect((error as ApiResponseError).body).toBe(`{"error":"no instance for key ${REDACTED}"}`);
   });
 });

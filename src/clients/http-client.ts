@@ -1,6 +1,7 @@
 import { request, FormData } from 'undici';
 import type { z } from 'zod';
 import { createRedactor, type Redactor } from '../common/redact.ts';
+import { credentialValues, isLearnable } from '../common/redact-json.ts';
 import { ErrorCodes, HarnessError, ExitCodes, InfrastructureError } from '../errors/index.ts';
 import { HARNESS_LINK_HEADER, HARNESS_LINK_VALUE } from '../evidence/evidence-types.ts';
 
@@ -128,6 +129,10 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       for (const { field, file } of call.form.files ?? []) form.append(field, new Blob([Buffer.from(file.data)], { type: file.contentType }), file.name);
       body = form;
     }
+    // Whatever credential this call sends or gets back (an instance's hash.apikey, an inbox's hmac_token) is
+    // redacted from the messages this client builds, wherever it appears in them.
+    redactor.learnHeaders(headers);
+    if (typeof body === 'string') redactor.learn(body, 'application/json');
     const started = performance.now();
     let response;
     try {
@@ -147,6 +152,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     } catch {
       json = undefined;
     }
+    if (json !== undefined) for (const value of credentialValues(json)) if (isLearnable(value)) redactor.add(value);
     return { status: response.statusCode, headers: headerRecord(response.headers), text, json, durationMs: performance.now() - started };
   };
 

@@ -1,6 +1,7 @@
 import type { AddressInfo, Server as NetServer } from 'node:net';
 import type { Server } from 'node:http';
 import { createAdaptorServer } from '@hono/node-server';
+import { isListenFailure, listenError } from './listen-error.ts';
 
 /** Anything with a WHATWG fetch handler: a Hono app qualifies. */
 export interface FetchApp {
@@ -42,14 +43,16 @@ export async function serveApp(app: FetchApp, options: ServeOptions = {}): Promi
 
 /**
  * Starts any node:net server listening (127.0.0.1 unless told otherwise) and resolves with its port and the URL a
- * local client uses (a wildcard bind is reached through 127.0.0.1).
+ * local client uses (a wildcard bind is reached through 127.0.0.1). A busy port is EVOCHAT_E_PORT_IN_USE, an
+ * address it cannot bind EVOCHAT_E_LISTEN (both exit 3), naming the address.
  */
 export async function listenOn(server: NetServer, options: ServeOptions = {}): Promise<{ port: number; url: string }> {
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    const onError = (error: Error) => reject(isListenFailure(error) ? listenError(error, host, options.port ?? 0) : error);
+    server.once('error', onError);
     server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
+      server.off('error', onError);
       resolve();
     });
   });

@@ -24,6 +24,14 @@ export const ErrorCodes = {
   unsupportedTarget: 'EVOCHAT_E_UNSUPPORTED_TARGET',
   /** docker backend / clean: a labelled container or network could not be removed. */
   cleanup: 'EVOCHAT_E_CLEANUP',
+  /** A port the harness was told to listen on (e.g. `twin --port`) is taken by another process. */
+  portInUse: 'EVOCHAT_E_PORT_IN_USE',
+  /** The harness cannot listen on the address it was given (not an address of this machine, no permission). */
+  listen: 'EVOCHAT_E_LISTEN',
+  /** `--out` names a file, or a path under a file, instead of a folder. */
+  outNotDirectory: 'EVOCHAT_E_OUT_NOT_DIRECTORY',
+  /** `--out` is a folder this process cannot write (read-only or immutable file system, no permission). */
+  outNotWritable: 'EVOCHAT_E_OUT_NOT_WRITABLE',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

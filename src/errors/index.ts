@@ -8,3 +8,4 @@ export {
   type ConfigIssue,
   type HarnessErrorOptions,
 } from './harness-error.ts';
+export { displayValue, cutText, MAX_VALUE_CHARS } from './display-value.ts';

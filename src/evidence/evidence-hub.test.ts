@@ -66,4 +66,32 @@ describe('evidence hub', () => {
     const logs = (await (await request(`${served.cellUrl('b')}/logs?service=evolution`)).body.json()) as { logs: { entries: { line: string }[] }[] };
     expect(logs.logs[0]!.entries.map((e) => e.line)).toEqual(['[ib-bot] connecting', 'ERROR [ChatwootService] [object]']);
   });
+
+  it('applies a secret registered after an exchange was first read to its cached copy, and learns keys on record', async () => {
+    const upstream = http.createServer((req, res) => {
+      req.resume();
+      if (req.url === '/instance/create') res.writeHead(201, { 'content-type': 'application/json' }).end('{"hash":{"apikey":"9C8266D2-948A-400C-B9D6-66EA8A3549C4"}}');
+      else res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+    });
+    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise((resolve) => upstream.close(() => resolve())));
+    const origin = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+    const redactor = createRedactor();
+    const proxy = await createRecordingProxy({ upstream: origin, link: 'harness->evolution', redactor, idPrefix: 'h2e', classify: () => ['a'] });
+    cleanups.push(() => proxy.close());
+    const hub = new EvidenceHub({ exchangeSources: [{ name: 'h2e', list: (filter) => proxy.recorded(filter) }], logSources: [], redactor });
+
+    // Read (and cached) before anything reveals the late secret.
+    await (await request(`${proxy.url}/webhook/whatsapp/late-secret-77`)).body.dump();
+    expect((await hub.exchanges('a'))[0]!.request.url).toBe('/webhook/whatsapp/late-secret-77');
+    redactor.add('late-secret-77');
+    expect((await hub.exchanges('a'))[0]!.request.url).toBe(`/webhook/whatsapp/${REDACTED}`);
+
+    // hash.apikey is learned when the answer is recorded: a later URL that carries it is redacted by value.
+    await (await request(`${proxy.url}/instance/create`, { method: 'POST' })).body.dump();
+    await (await request(`${proxy.url}/webhook/whatsapp/9C8266D2-948A-400C-B9D6-66EA8A3549C4`)).body.dump();
+    const exchanges = await hub.exchanges('a');
+    expect(exchanges.map((exchange) => exchange.request.url)).toEqual([`/webhook/whatsapp/${REDACTED}`, '/instance/create', `/webhook/whatsapp/${REDACTED}`]);
+    expect(JSON.parse(exchanges[1]!.response!.body)).toEqual({ hash: { apikey: REDACTED } });
+  });
 });

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Redactor } from '../common/redact.ts';
+import { createRedactionCache } from '../common/redaction-cache.ts';
 import { serveApp, type ServedApp } from '../common/serve-app.ts';
 import type { Exchange, LogExcerpt } from '../result/result-schema.ts';
 import { redactExchange } from './exchange-store.ts';
@@ -38,31 +39,19 @@ export interface CellLogLines {
 
 /**
  * Reads a cell's evidence across every link and service: what scenarios poll and what collectEvidence
- * returns. Redaction happens here once per recorded item and is cached (scenarios poll often; the
- * secrets are all registered by the time they do).
+ * returns. Redaction happens once per recorded item and is cached (scenarios poll often); a secret
+ * registered later (a token in a later answer) is applied to the cached copy alone, by value only.
  */
 export class EvidenceHub {
-  private readonly redactedExchanges = new WeakMap<Exchange, Exchange>();
-  private readonly redactedLines = new WeakMap<LogEntry, string>();
+  private readonly redactedLine: (entry: LogEntry) => string;
 
-  constructor(private readonly options: EvidenceHubOptions) {}
-
-  private redacted(exchange: Exchange): Exchange {
-    let cached = this.redactedExchanges.get(exchange);
-    if (!cached) {
-      cached = redactExchange(exchange, this.options.redactor);
-      this.redactedExchanges.set(exchange, cached);
-    }
-    return cached;
+  constructor(private readonly options: EvidenceHubOptions) {
+    const redactor = options.redactor;
+    this.redactedLine = createRedactionCache(redactor, (entry: LogEntry) => redactor.text(entry.line), (line, version) => redactor.since(version, line));
   }
 
-  private redactedLine(entry: LogEntry): string {
-    let cached = this.redactedLines.get(entry);
-    if (cached === undefined) {
-      cached = this.options.redactor.text(entry.line);
-      this.redactedLines.set(entry, cached);
-    }
-    return cached;
+  private redacted(exchange: Exchange): Exchange {
+    return redactExchange(exchange, this.options.redactor);
   }
 
   async exchanges(cellId: string, filter: Omit<ExchangeFilter, 'cell'> = {}): Promise<Exchange[]> {

@@ -30,20 +30,39 @@ export interface ExchangeFilter {
   since?: number | string;
   cell?: string;
   link?: string;
-  /** Only exchanges without a 2xx/3xx answer (status >= 400, or a transport error). */
+  /**
+   * Only exchanges without a complete 2xx/3xx answer: status >= 400, or a transport error (no answer, or one
+   * cut off midway). `false` or absent: no condition.
+   */
   failed?: boolean;
-  /** Only exchanges whose request URL or request body contains this text. */
+  /** Only exchanges whose request URL or request body contains this text (as recorded; response bodies are not searched). */
   contains?: string;
 }
 
-export function matchesExchangeFilter(item: RecordedExchange, filter: ExchangeFilter, since: number | undefined): boolean {
+/** An exchange that got no complete 2xx/3xx answer. */
+export function isFailedExchange(exchange: Exchange): boolean {
+  return exchange.error !== undefined || exchange.response === null || exchange.response.status >= 400;
+}
+
+/**
+ * THE filter contract of every ExchangeSource (in-process store, proxy control API, the docker backend's cache):
+ * all of them filter through this one function, so they cannot drift apart. Every condition given must hold.
+ * `since` is passed parsed (parseSince), so a caller filtering many items parses it once.
+ */
+export function matchesExchangeFilter(item: RecordedExchange, filter: ExchangeFilter, since: number | undefined = parseSince(filter.since)): boolean {
   const { exchange } = item;
   if (since !== undefined && item.startedAtMs < since) return false;
   if (filter.cell !== undefined && !item.cells.includes(filter.cell)) return false;
   if (filter.link !== undefined && exchange.link !== filter.link) return false;
-  if (filter.failed && exchange.response !== null && exchange.response.status < 400) return false;
+  if (filter.failed === true && !isFailedExchange(exchange)) return false;
   if (filter.contains !== undefined && !exchange.request.url.includes(filter.contains) && !exchange.request.body.includes(filter.contains)) return false;
   return true;
+}
+
+/** The items that match a filter, in their order. */
+export function filterExchanges<T extends RecordedExchange>(items: readonly T[], filter: ExchangeFilter): T[] {
+  const since = parseSince(filter.since);
+  return items.filter((item) => matchesExchangeFilter(item, filter, since));
 }
 
 export interface LogEntry {

@@ -1,6 +1,7 @@
 import type { Redactor } from '../common/redact.ts';
+import { createRedactionCache } from '../common/redaction-cache.ts';
 import type { Exchange } from '../result/result-schema.ts';
-import { matchesExchangeFilter, parseSince, type ExchangeFilter, type RecordedExchange } from './evidence-types.ts';
+import { filterExchanges, type ExchangeFilter, type RecordedExchange } from './evidence-types.ts';
 
 export interface ExchangeStoreOptions {
   /** Oldest exchanges are dropped beyond this count. */
@@ -45,26 +46,70 @@ export class ExchangeStore {
   }
 
   list(filter: ExchangeFilter = {}, redactor?: Redactor): RecordedExchange[] {
-    const since = parseSince(filter.since);
     const candidates = filter.cell === undefined ? this.items : (this.byCell.get(filter.cell) ?? []);
-    return candidates
-      .filter((item) => matchesExchangeFilter(item, filter, since))
+    return filterExchanges(candidates, filter)
       .map((item) => (redactor ? { ...item, exchange: redactExchange(item.exchange, redactor) } : item));
   }
 }
 
-export function redactExchange(exchange: Exchange, redactor: Redactor): Exchange {
+function header(headers: Record<string, string>, name: string): string | undefined {
+  return headers[name] ?? Object.entries(headers).find(([key]) => key.toLowerCase() === name)?.[1];
+}
+
+/**
+ * Registers every credential an exchange carries (JSON/form bodies by key, secret headers), so each is also
+ * redacted by value wherever else it shows up: URLs, log lines, other exchanges, reports. Call it as soon as
+ * an exchange is recorded, so later reads of anything already know its secrets.
+ */
+export function learnExchangeSecrets(exchange: Exchange, redactor: Redactor): void {
+  redactor.learnHeaders(exchange.request.headers);
+  redactor.learn(exchange.request.body, header(exchange.request.headers, 'content-type'));
+  if (exchange.response) {
+    redactor.learnHeaders(exchange.response.headers);
+    redactor.learn(exchange.response.body, header(exchange.response.headers, 'content-type'));
+  }
+}
+
+/** Applies `fn` to every text of an exchange that can carry a secret (URL, header values, bodies, error). */
+export function mapExchangeText(exchange: Exchange, fn: (text: string) => string): Exchange {
+  const mapHeaders = (headers: Record<string, string>) => Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, fn(value)]));
   return {
     ...exchange,
-    request: {
-      ...exchange.request,
-      url: redactor.text(exchange.request.url),
-      headers: redactor.headers(exchange.request.headers),
-      body: redactor.text(exchange.request.body),
-    },
-    response: exchange.response
-      ? { ...exchange.response, headers: redactor.headers(exchange.response.headers), body: redactor.text(exchange.response.body) }
-      : null,
+    request: { ...exchange.request, url: fn(exchange.request.url), headers: mapHeaders(exchange.request.headers), body: fn(exchange.request.body) },
+    response: exchange.response ? { ...exchange.response, headers: mapHeaders(exchange.response.headers), body: fn(exchange.response.body) } : null,
+    ...(exchange.error === undefined ? {} : { error: fn(exchange.error) }),
+  };
+}
+
+function redactFully(exchange: Exchange, redactor: Redactor): Exchange {
+  learnExchangeSecrets(exchange, redactor);
+  // Bodies before the URL and headers: key redaction of a (truncated, unparsable) body can register more.
+  const requestBody = redactor.text(exchange.request.body);
+  const responseBody = exchange.response ? redactor.text(exchange.response.body) : '';
+  return {
+    ...exchange,
+    request: { ...exchange.request, url: redactor.text(exchange.request.url), headers: redactor.headers(exchange.request.headers), body: requestBody },
+    response: exchange.response ? { ...exchange.response, headers: redactor.headers(exchange.response.headers), body: responseBody } : null,
     ...(exchange.error === undefined ? {} : { error: redactor.text(exchange.error) }),
   };
+}
+
+const caches = new WeakMap<Redactor, (exchange: Exchange) => Exchange>();
+
+/**
+ * The exchange redacted by key, by value and by position. It learns the exchange's secrets first (a key in the
+ * response body may also sit in the request URL). Cached per redactor: a proxy's control API and the evidence
+ * hub list the same exchanges on every poll; the copy is brought up to date with secrets registered since.
+ */
+export function redactExchange(exchange: Exchange, redactor: Redactor): Exchange {
+  let cached = caches.get(redactor);
+  if (!cached) {
+    cached = createRedactionCache(
+      redactor,
+      (item: Exchange) => redactFully(item, redactor),
+      (value, version) => mapExchangeText(value, (text) => redactor.since(version, text)),
+    );
+    caches.set(redactor, cached);
+  }
+  return cached(exchange);
 }

@@ -52,6 +52,15 @@ describe('latency proxy', () => {
     expect(proxy.delayMs).toBe(0);
   });
 
+  it('refuses a control body over its cap with 413 and keeps the delay', async () => {
+    const proxy = await createLatencyProxy({ upstream: await echoServer() });
+    cleanups.push(() => proxy.close());
+    const huge = await request(proxy.controlUrl, { method: 'PUT', body: `{"delayMs":1,"pad":"${'x'.repeat(1024 * 1024)}"}` });
+    expect(huge.statusCode).toBe(413);
+    await huge.body.dump();
+    expect(proxy.delayMs).toBe(0);
+  });
+
   it('closes promptly even while a request is held', async () => {
     const proxy = await createLatencyProxy({ upstream: await echoServer(), delayMs: 20_000 });
     const pending = request(`${proxy.url}/x`, { method: 'PUT', body: 'x' }).catch((error: unknown) => error);

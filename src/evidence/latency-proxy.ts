@@ -9,6 +9,8 @@ import { forwardHttp, parseUpstream } from './forward-http.ts';
 
 /** Upper bound of an injected delay: a fault should be slow, never hang a run. */
 export const MAX_LATENCY_MS = 30_000;
+/** The control API takes `{"delayMs": n}`; a larger body is refused (413), not held. */
+const MAX_CONTROL_BODY_BYTES = 64 * 1024;
 
 export const LatencySetting = z.object({ delayMs: z.number().int().min(0).max(MAX_LATENCY_MS) });
 
@@ -55,9 +57,16 @@ export async function createLatencyProxy(options: LatencyProxyOptions): Promise<
       };
       if (req.method === 'GET') return reply(200, { delayMs });
       if (req.method !== 'PUT' && req.method !== 'POST') return reply(405, { error: 'use GET or PUT' });
+      // The control body is a few bytes of JSON: anything past the cap is read off and dropped, never held.
       const chunks: Buffer[] = [];
-      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      let size = 0;
+      req.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size <= MAX_CONTROL_BODY_BYTES) chunks.push(chunk);
+        else chunks.length = 0;
+      });
       req.on('end', () => {
+        if (size > MAX_CONTROL_BODY_BYTES) return reply(413, { error: `control body over ${MAX_CONTROL_BODY_BYTES} bytes` });
         try {
           const parsed = LatencySetting.safeParse(JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}'));
           if (!parsed.success) return reply(400, { error: `body must be {"delayMs": 0-${MAX_LATENCY_MS}}` });

@@ -1,6 +1,8 @@
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { LogSink } from '../common/log-sink.ts';
+import type { Redactor } from '../common/redact.ts';
 import { parseSince, type LogEntry } from './evidence-types.ts';
 
 const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
@@ -16,6 +18,8 @@ export interface LogCaptureOptions {
   file?: string;
   /** Lines kept in memory; older ones are dropped (the file keeps everything). */
   maxLines?: number;
+  /** Applied to what goes to the file (memory keeps raw lines; readers redact). */
+  redactor?: Redactor;
   now?: () => number;
 }
 
@@ -48,13 +52,28 @@ export function createLogCapture(options: LogCaptureOptions): LogCapture {
   let pending: string[] = [];
   let pendingBytes = 0;
   let timer: NodeJS.Timeout | undefined;
+  const redactor = options.redactor;
+  /** Redactor version of the oldest text written: secrets registered later are applied to the file on close. */
+  let writtenAtVersion: number | undefined;
   const flush = () => {
     if (timer) clearTimeout(timer);
     timer = undefined;
     if (pending.length === 0 || !stream) return;
-    stream.write(pending.join(''));
+    const text = pending.join('');
+    if (redactor) {
+      writtenAtVersion ??= redactor.version;
+      stream.write(redactor.text(text));
+    } else {
+      stream.write(text);
+    }
     pending = [];
     pendingBytes = 0;
+  };
+  const redactFileAgain = async () => {
+    if (!redactor || !options.file || writtenAtVersion === undefined || writtenAtVersion === redactor.version) return;
+    const text = await readFile(options.file, 'utf8');
+    const again = redactor.since(writtenAtVersion, text);
+    if (again !== text) await writeFile(options.file, again);
   };
   let closing: Promise<void> | undefined;
 
@@ -105,7 +124,7 @@ export function createLogCapture(options: LogCaptureOptions): LogCapture {
         if (!stream) return resolve();
         const current = stream;
         stream = undefined;
-        current.end((error?: Error | null) => (error ? reject(error) : resolve()));
+        current.end((error?: Error | null) => (error ? reject(error) : redactFileAgain().then(resolve, reject)));
       });
       return closing;
     },

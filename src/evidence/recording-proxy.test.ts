@@ -205,4 +205,23 @@ describe('recording proxy', () => {
     expect(result.bytes).toBe(3);
     expect(result.hops.map((h) => h.status)).toEqual([302, 200]);
   });
+
+  it('redacts credentials by JSON key in what it serves, and by value once one was seen', async () => {
+    const upstream = await startUpstream((req, res) => {
+      req.resume();
+      res.writeHead(200, { 'content-type': 'application/json' });
+      if (req.url === '/api/v1/accounts/1/inboxes') res.end(JSON.stringify({ payload: [{ id: 1, hmac_token: 'Xo9pL2mN3bV4cX5zA6sD7fG8', inbox_identifier: 'Qw1Er2Ty3Ui4Op5As6Df7Gh8' }] }));
+      else res.end('{}');
+    });
+    cleanups.push(() => upstream.close());
+    const proxy = await proxyTo(upstream.url);
+    await request(`${proxy.url}/api/v1/accounts/1/inboxes`).then((r) => r.body.dump());
+    await request(`${proxy.url}/public/api/v1/inboxes/Qw1Er2Ty3Ui4Op5As6Df7Gh8/contacts`).then((r) => r.body.dump());
+    const served = (await (await request(`${proxy.url}/__evochat/exchanges`)).body.text());
+    expect(served).not.toContain('Xo9pL2mN3bV4cX5zA6sD7fG8');
+    expect(served).not.toContain('Qw1Er2Ty3Ui4Op5As6Df7Gh8');
+    const [inboxes, publicApi] = proxy.exchanges().map((r) => r.exchange);
+    expect(JSON.parse(inboxes!.response!.body)).toEqual({ payload: [{ id: 1, hmac_token: REDACTED, inbox_identifier: REDACTED }] });
+    expect(publicApi!.request.url).toBe(`/public/api/v1/inboxes/${REDACTED}/contacts`);
+  });
 });

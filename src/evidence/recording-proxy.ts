@@ -6,7 +6,7 @@ import type { LogSink } from '../common/log-sink.ts';
 import { listenOn } from '../common/serve-app.ts';
 import type { Exchange } from '../result/result-schema.ts';
 import { BodyCapture, DEFAULT_MAX_RECORDED_BODY_BYTES, renderBody } from './body-capture.ts';
-import { ExchangeStore } from './exchange-store.ts';
+import { ExchangeStore, learnExchangeSecrets } from './exchange-store.ts';
 import { forwardHttp, parseUpstream, resetClientConnection, type UpstreamTarget } from './forward-http.ts';
 import { probeUrl, ProbeRequest } from './probe.ts';
 import {
@@ -179,6 +179,8 @@ export async function createRecordingProxy(options: RecordingProxyOptions): Prom
           : null,
         ...(error ? { error: describeTransportError(error, target) } : {}),
       };
+      // Learned now, not on read: a log line or another exchange written before anyone reads this one may carry them.
+      learnExchangeSecrets(exchange, options.redactor);
       store.add({ cells, exchange, startedAtMs });
     };
 

@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors/index.ts';
+import { toDottedPath } from './dotted-path.ts';
 
 export interface TextPosition {
   line: number;
@@ -7,9 +8,46 @@ export interface TextPosition {
 
 /** 1-based line and column of a character offset. */
 export function positionOf(text: string, offset: number): TextPosition {
-  const before = text.slice(0, Math.max(0, Math.min(offset, text.length)));
-  const lines = before.split('\n');
-  return { line: lines.length, column: (lines.at(-1)?.length ?? 0) + 1 };
+  const end = Math.max(0, Math.min(offset, text.length));
+  let line = 1;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < end; i = text.indexOf('\n', i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { line, column: end - lineStart + 1 };
+}
+
+/**
+ * Deepest nesting of arrays and objects a configuration or result file may have. Ours need about ten;
+ * the limit keeps recursive code (our syntax scan, zod, printers) far from the stack limit.
+ */
+export const MAX_JSON_DEPTH = 100;
+
+/** The path to the first value nested deeper than `maxDepth`, or undefined. Iterative: any depth is safe. */
+export function pathTooDeep(value: unknown, maxDepth: number = MAX_JSON_DEPTH): PropertyKey[] | undefined {
+  interface Frame {
+    value: unknown;
+    depth: number;
+    key: PropertyKey | undefined;
+    parent: Frame | undefined;
+  }
+  const stack: Frame[] = [{ value, depth: 0, key: undefined, parent: undefined }];
+  const seen = new Set<object>();
+  while (stack.length > 0) {
+    const frame = stack.pop()!;
+    if (frame.value === null || typeof frame.value !== 'object' || seen.has(frame.value)) continue;
+    seen.add(frame.value);
+    if (frame.depth >= maxDepth) {
+      const path: PropertyKey[] = [];
+      for (let at: Frame | undefined = frame; at?.key !== undefined; at = at.parent) path.unshift(at.key);
+      return path;
+    }
+    for (const [key, child] of Object.entries(frame.value)) {
+      stack.push({ value: child, depth: frame.depth + 1, key: Array.isArray(frame.value) ? Number(key) : key, parent: frame });
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -17,7 +55,27 @@ export function positionOf(text: string, offset: number): TextPosition {
  * Node 20's JSON.parse often reports no position at all ("Unexpected token ']', …"), so we find it.
  */
 export function findJsonErrorOffset(text: string): number | undefined {
+  return findJsonProblem(text)?.offset;
+}
+
+export interface JsonProblem {
+  offset: number;
+  /** Nesting passed MAX_JSON_DEPTH at `offset` (the scan stops there rather than recurse on). */
+  tooDeep: boolean;
+}
+
+/** Where `text` stops being JSON, and whether because it nests deeper than MAX_JSON_DEPTH. */
+export function findJsonProblem(text: string): JsonProblem | undefined {
   let i = 0;
+  let depth = 0;
+  let tooDeep = false;
+  const enter = () => {
+    depth++;
+    if (depth > MAX_JSON_DEPTH) {
+      tooDeep = true;
+      fail();
+    }
+  };
   const ws = () => {
     while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
   };
@@ -63,10 +121,12 @@ export function findJsonErrorOffset(text: string): number | undefined {
     ws();
     const char = text[i];
     if (char === '{') {
+      enter();
       i++;
       ws();
       if (text[i] === '}') {
         i++;
+        depth--;
         return;
       }
       for (;;) {
@@ -84,16 +144,19 @@ export function findJsonErrorOffset(text: string): number | undefined {
         }
         if (text[i] === '}') {
           i++;
+          depth--;
           return;
         }
         fail();
       }
     }
     if (char === '[') {
+      enter();
       i++;
       ws();
       if (text[i] === ']') {
         i++;
+        depth--;
         return;
       }
       for (;;) {
@@ -105,6 +168,7 @@ export function findJsonErrorOffset(text: string): number | undefined {
         }
         if (text[i] === ']') {
           i++;
+          depth--;
           return;
         }
         fail();
@@ -119,9 +183,9 @@ export function findJsonErrorOffset(text: string): number | undefined {
   try {
     value();
     ws();
-    return i < text.length ? i : undefined;
+    return i < text.length ? { offset: i, tooDeep } : undefined;
   } catch (offset) {
-    if (typeof offset === 'number') return offset;
+    if (typeof offset === 'number') return { offset, tooDeep };
     throw offset;
   }
 }
@@ -131,14 +195,29 @@ function describeAt(text: string, offset: number): string {
   return char === undefined ? 'unexpected end of input' : `unexpected ${JSON.stringify(char)}`;
 }
 
+/**
+ * Why `text` is not acceptable JSON, in words with line and column, or undefined with the parsed value.
+ * Nesting deeper than MAX_JSON_DEPTH is refused as well, valid or not.
+ */
+export function checkJsonText(text: string): { ok: true; value: unknown } | { ok: false; reason: string; line: number; column: number } {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    const problem = findJsonProblem(text) ?? { offset: text.length, tooDeep: false };
+    const { line, column } = positionOf(text, problem.offset);
+    const what = problem.tooDeep ? `nested deeper than ${MAX_JSON_DEPTH} levels` : describeAt(text, problem.offset);
+    return { ok: false, reason: `invalid JSON at line ${line}, column ${column}: ${what}`, line, column };
+  }
+  const deep = pathTooDeep(value);
+  if (deep) return { ok: false, reason: `nested deeper than ${MAX_JSON_DEPTH} levels (at ${toDottedPath(deep.slice(0, 4))}…)`, line: 0, column: 0 };
+  return { ok: true, value };
+}
+
 /** JSON.parse with an error (exit 2) that names the file, line and column. */
 export function parseJsonText(text: string, file: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    const offset = findJsonErrorOffset(text) ?? text.length;
-    const { line, column } = positionOf(text, offset);
-    const reason = `invalid JSON at line ${line}, column ${column}: ${describeAt(text, offset)}`;
-    throw new ConfigError(`${file}: ${reason}`, [{ path: '', message: reason }], { details: { file, line, column } });
-  }
+  const checked = checkJsonText(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  if (checked.ok) return checked.value;
+  const { reason, line, column } = checked;
+  throw new ConfigError(`${file}: ${reason}`, [{ path: '', message: reason }], { details: { file, line, column } });
 }

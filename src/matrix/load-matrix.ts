@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { MAX_CONFIG_FILE_BYTES, readTextFile } from '../common/read-text-file.ts';
 import { ConfigError, type ConfigIssue } from '../errors/index.ts';
 import type { SuiteCatalog } from '../runner/suite-catalog-types.ts';
 import { CHATWOOT_VERSIONS, EVOLUTION_VERSIONS, STORAGES, type ChatwootVersion, type EvolutionVersion, type Storage } from './axes.ts';
@@ -69,16 +69,14 @@ export interface LoadedMatrix {
 
 /** Reads and checks a matrix file; throws ConfigError (exit 2) naming every problem. */
 export async function loadMatrixFile(file: string, catalog: SuiteCatalog): Promise<LoadedMatrix> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new ConfigError(`cannot read matrix file ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, [], {
+  const read = await readTextFile(file, MAX_CONFIG_FILE_BYTES);
+  if (!read.ok) {
+    throw new ConfigError(`cannot read matrix file ${file}: ${read.reason}`, [], {
       details: { file },
-      hint: 'pass --matrix <file>, or run from the project root where matrix.json lives',
+      ...(read.errno === 'ENOENT' ? { hint: 'pass --matrix <file>, or run from the project root where matrix.json lives' } : {}),
     });
   }
-  const check = checkMatrix(parseJsonText(text, file), catalog, file);
+  const check = checkMatrix(parseJsonText(read.text, file), catalog, file);
   if (check.errors) {
     const count = check.errors.length;
     throw new ConfigError(`${file} is invalid (${count} problem${count === 1 ? '' : 's'})`, check.errors, { details: { file } });

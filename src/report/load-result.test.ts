@@ -72,7 +72,7 @@ describe('loadResult', () => {
     await writeFile(file, JSON.stringify(broken));
     const error = await loadError(file);
     expect(error.code).toBe('EVOCHAT_E_RESULT_SCHEMA');
-    expect(error.message).toContain(`${file} does not match the result schema (version 1): 1 problem(s), first at cells[3].verdict`);
+    expect(error.message).toContain(`${file} does not match the result schema (version 1): 1 problem(s)`);
     expect(error.issues[0]).toMatchObject({ path: 'cells[3].verdict', value: 'kaputt' });
     expect(error.issues[0]?.allowed).toContain('unexpected-break');
   });

@@ -3,9 +3,10 @@
  * be wrong (unreadable, not JSON, another schema version, a field that does not match) is a ConfigError
  * with code EVOCHAT_E_RESULT_SCHEMA naming the file, the field and what was expected: exit 2.
  */
-import { readFile } from 'node:fs/promises';
+import { MAX_RESULT_FILE_BYTES, readTextFile } from '../common/read-text-file.ts';
 import { ConfigError, ErrorCodes, type ConfigIssue } from '../errors/index.ts';
-import { findJsonErrorOffset, positionOf } from '../matrix/json-syntax.ts';
+import { toDottedPath } from '../matrix/dotted-path.ts';
+import { findJsonProblem, MAX_JSON_DEPTH, pathTooDeep, positionOf } from '../matrix/json-syntax.ts';
 import { toConfigIssues } from '../matrix/zod-config-issues.ts';
 import { RESULT_SCHEMA_VERSION, RunResult } from '../result/result-schema.ts';
 
@@ -29,20 +30,24 @@ function displayValue(value: unknown): unknown {
 
 /** Validates the text of a result file; `source` names it in errors. */
 export function parseResult(text: string, source: string): RunResult {
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch {
-    const offset = findJsonErrorOffset(text) ?? text.length;
-    const { line, column } = positionOf(text, offset);
-    const found = text[offset] === undefined ? 'the text ends early' : `unexpected ${JSON.stringify(text[offset])}`;
+    const problem = findJsonProblem(text) ?? { offset: text.length, tooDeep: false };
+    const { line, column } = positionOf(text, problem.offset);
+    const char = text[problem.offset];
+    const found = problem.tooDeep ? `nested deeper than ${MAX_JSON_DEPTH} levels` : char === undefined ? 'the text ends early' : `unexpected ${JSON.stringify(char)}`;
     throw resultError(
       `${source} is not valid JSON: ${found} at line ${line}, column ${column}`,
-      [{ path: '(file)', message: `invalid JSON at line ${line}, column ${column}: ${found}` }],
+      [],
       'The file is corrupt or was cut short (an interrupted run or upload?). Run the matrix again to get a new result.json.',
       { file: source, line, column },
     );
   }
+  const deep = pathTooDeep(data);
+  if (deep) throw resultError(`${source} is not an evochat-matrix result: nested deeper than ${MAX_JSON_DEPTH} levels (at ${toDottedPath(deep.slice(0, 4))}…)`, []);
 
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw resultError(`${source} is not an evochat-matrix result: expected a JSON object`, [
@@ -73,26 +78,15 @@ export function parseResult(text: string, source: string): RunResult {
     );
     const issues = all.slice(0, MAX_ISSUES);
     if (all.length > MAX_ISSUES) issues.push({ path: '(more)', message: `${all.length - MAX_ISSUES} more problems not listed` });
-    const first = issues[0];
-    throw resultError(
-      `${source} does not match the result schema (version ${RESULT_SCHEMA_VERSION}): ${all.length} problem(s)` +
-        (first ? `, first at ${first.path || '(root)'}: ${first.message}` : ''),
-      issues,
-    );
+    // The printer joins the first problem (path, value, allowed values) to this line.
+    throw resultError(`${source} does not match the result schema (version ${RESULT_SCHEMA_VERSION}): ${all.length} problem(s)`, issues);
   }
   return parsed.data;
 }
 
 /** Reads and validates a result.json; see {@link parseResult} for the errors. */
 export async function loadResult(path: string): Promise<RunResult> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
-    throw resultError(`cannot read the result file ${path}: ${code === 'ENOENT' ? 'no such file' : code}`, [
-      { path: '(file)', message: code },
-    ]);
-  }
-  return parseResult(text, path);
+  const read = await readTextFile(path, MAX_RESULT_FILE_BYTES);
+  if (!read.ok) throw resultError(`cannot read the result file ${path}: ${read.reason}`, []);
+  return parseResult(read.text, path);
 }

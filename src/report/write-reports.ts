@@ -3,7 +3,8 @@
  * junit.xml, summary.md, report.html — these names are part of the interface (CI steps refer to them).
  * summary.md is also appended to `$GITHUB_STEP_SUMMARY` when that is set.
  */
-import { appendFile, mkdir, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { appendFile, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunResult } from '../result/result-schema.ts';
 import { renderHtml } from './html.ts';
@@ -43,6 +44,8 @@ export interface WrittenReports {
   files: string[];
   /** The step-summary file appended to, if any. */
   stepSummary?: string;
+  /** summary.md's text, when it was written (for a later appendStepSummary). */
+  markdown?: string;
 }
 
 /** The run page, where a workflow's uploaded artifacts are listed. */
@@ -76,15 +79,32 @@ export async function writeReports(result: RunResult, outDir: string, options: W
         break;
     }
     const file = join(outDir, REPORT_FILE_NAMES[format]);
-    await writeFile(file, content, 'utf8');
+    await writeWhole(file, content);
     written.files.push(file);
   }
+  if (markdown !== undefined) written.markdown = markdown;
 
   const stepSummary = options.githubStepSummary ?? env.GITHUB_STEP_SUMMARY ?? '';
   if (markdown !== undefined && stepSummary !== '') {
-    // Steps' summaries are concatenated on the run page: keep ours a separate block.
-    await appendFile(stepSummary, `${markdown}\n`, 'utf8');
+    await appendStepSummary(stepSummary, markdown);
     written.stepSummary = stepSummary;
   }
   return written;
+}
+
+/** Appends a summary to a step-summary file: steps' summaries are concatenated on the run page, so ours is a separate block. */
+export async function appendStepSummary(file: string, markdown: string): Promise<void> {
+  await appendFile(file, `${markdown}\n`, 'utf8');
+}
+
+/** Writes a file so that it is either the old one or the whole new one, never half written (an interrupted `report --out`). */
+async function writeWhole(file: string, content: string): Promise<void> {
+  const temporary = `${file}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    await writeFile(temporary, content, 'utf8');
+    await rename(temporary, file);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
 }

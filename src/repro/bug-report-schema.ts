@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CHATWOOT_VERSIONS, EVOLUTION_VERSIONS, STORAGES } from '../matrix/axes.ts';
+import { evidencePatternProblem, MAX_EVIDENCE_PATTERN_CHARS, MAX_EVIDENCE_PROGRAM_SIZE } from './evidence-pattern.ts';
 
 /**
  * A bug report as a file (YAML or JSON): the versions, the settings that matter, the symptom in
@@ -59,8 +60,20 @@ export const ScenarioExpectation = z
     diagnosis: z.string().optional().meta({ description: 'Id of the diagnosis rule (src/verdict/diagnosis-rules.ts) the evidence must match.' }),
     evidence: z
       .string()
+      .min(1)
+      .max(MAX_EVIDENCE_PATTERN_CHARS, `longer than ${MAX_EVIDENCE_PATTERN_CHARS} characters`)
+      .superRefine((pattern, ctx) => {
+        const problem = evidencePatternProblem(pattern);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      })
       .optional()
-      .meta({ description: "A regular expression one of the scenario's recorded response bodies must match (e.g. the 401 or 422 text)." }),
+      .meta({
+        description:
+          "A regular expression one of the scenario's recorded response bodies, errors, log lines or its message must contain (e.g. the 401 or 422 text). " +
+          'RE2 syntax (https://github.com/google/re2/wiki/Syntax): as in JavaScript, without look-around and back-references; `.` also matches a newline; ' +
+          `matched in linear time, at most ${MAX_EVIDENCE_PATTERN_CHARS} characters and RE2 program size ${MAX_EVIDENCE_PROGRAM_SIZE}.`,
+        examples: ['Invalid attribute key - \\[contact_id\\]'],
+      }),
   })
   .meta({ description: 'One observation that, together with the others, means the symptom was reproduced.' });
 export type ScenarioExpectation = z.output<typeof ScenarioExpectation>;

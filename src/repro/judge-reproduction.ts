@@ -2,6 +2,7 @@ import type { CellResult, Exchange, RunResult, ScenarioResult } from '../result/
 import { matchRule } from '../verdict/diagnose.ts';
 import { DIAGNOSIS_RULES } from '../verdict/diagnosis-rules.ts';
 import type { ScenarioExpectation } from './bug-report-schema.ts';
+import { compileEvidencePattern } from './evidence-pattern.ts';
 import type { ReproSetup } from './derive-repro-setup.ts';
 
 export interface Observation {
@@ -27,7 +28,8 @@ export interface ReproVerdict {
 }
 
 function evidenceMatches(scenario: ScenarioResult, pattern: string): { where: string; exchange?: Exchange } | undefined {
-  const regex = new RegExp(pattern, 's');
+  // Linear-time RE2 matching: a report's pattern cannot hang the process (evidence-pattern.ts).
+  const regex = compileEvidencePattern(pattern);
   for (const exchange of scenario.evidence.exchanges) {
     if (exchange.response && regex.test(exchange.response.body)) return { where: `${exchange.request.method} ${exchange.request.url} → ${exchange.response.status}`, exchange };
     if (exchange.error && regex.test(exchange.error)) return { where: `${exchange.request.method} ${exchange.request.url} → ${exchange.error}`, exchange };

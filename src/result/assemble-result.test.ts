@@ -96,6 +96,35 @@ describe('assembleResult', () => {
     expect(errored.exitCode).toBe(3);
   });
 
+  it('never diagnoses a scenario with evidence a scoped neighbour of the same cell claimed', () => {
+    const cellId = 'cw3.7.0-evo1.7.5-local';
+    let faultStartedAt = '';
+    const result = assemble((outcome) => {
+      if (outcome.cellId !== cellId) return outcome;
+      if (outcome.id === 'config-faults/webhook-double-slash') {
+        faultStartedAt = outcome.startedAt!;
+        return { ...outcome, evidenceScope: { markers: ['//chatwoot/webhook/x'], exchangeIds: [] } };
+      }
+      return outcome;
+    });
+    // The agent reply timed out while the double-slash scenario ran beside it: same window, no scope of its own.
+    const overlapping = assemble((outcome) => {
+      if (outcome.cellId !== cellId) return outcome;
+      if (outcome.id === 'config-faults/webhook-double-slash') return { ...outcome, evidenceScope: { markers: ['//chatwoot/webhook/x'], exchangeIds: [] } };
+      if (outcome.id === 'agent-reply/text-reaches-whatsapp') {
+        return { ...outcome, status: 'break', message: 'the reply did not reach WhatsApp within 10000 ms', startedAt: faultStartedAt, durationMs: 500 };
+      }
+      return outcome;
+    });
+    expect(scenario(result, cellId, 'config-faults/webhook-double-slash').diagnosis?.rule).toBe('webhook-double-slash');
+    const reply = scenario(overlapping, cellId, 'agent-reply/text-reaches-whatsapp');
+    expect(reply.status).toBe('break');
+    expect(reply.diagnosis).toBeUndefined();
+    expect(reply.evidence.exchanges.map((exchange) => exchange.id)).not.toContain(`${cellId}-double-slash`);
+    // The scoped scenario keeps its own diagnosis and evidence.
+    expect(scenario(overlapping, cellId, 'config-faults/webhook-double-slash').diagnosis?.rule).toBe('webhook-double-slash');
+  });
+
   it('turns a scenario the runner never reported into an error', () => {
     const result = assemble((o) => (o.cellId === 'cw3.7.0-evo1.7.4-local' && o.id === 'auth/chatwoot-wrong-token' ? { ...o, cellId: 'elsewhere' } : o));
     expect(scenario(result, 'cw3.7.0-evo1.7.4-local', 'auth/chatwoot-wrong-token')).toMatchObject({ status: 'error', errorCode: 'EVOCHAT_E_INTERNAL' });

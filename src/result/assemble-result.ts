@@ -6,7 +6,7 @@ import type { CellEvidence } from '../backends/backend.ts';
 import type { ScenarioOutcome } from '../runner/scenario-outcome.ts';
 import type { SuiteCatalog, SuiteKind } from '../runner/suite-catalog-types.ts';
 import { aggregateCell, classifyScenario, exitCodeFor } from '../verdict/classify.ts';
-import { diagnose, type DecisivePointer } from '../verdict/diagnose.ts';
+import { diagnose, scopedEvidence, type DecisivePointer } from '../verdict/diagnose.ts';
 import type { DiagnosisRule } from '../verdict/diagnosis-rule.ts';
 import { DIAGNOSIS_RULES } from '../verdict/diagnosis-rules.ts';
 import { cellExpectation, expectedBreakFor } from '../verdict/expectations.ts';
@@ -84,11 +84,17 @@ function assembleScenario(
   kind: SuiteKind,
   evidence: CellEvidence | undefined,
   input: AssembleInput,
+  claimedByOthers: ClaimedEvidence,
 ): ScenarioResult {
   const caps = input.caps ?? DEFAULT_EVIDENCE_CAPS;
   const expectation = expectedBreakFor(input.expectations, cell, outcome.id);
   const verdict = classifyScenario(outcome.status, expectation !== undefined);
-  const windowed = exchangesInWindow(evidence?.exchanges ?? [], outcome.startedAt, outcome.durationMs);
+  const windowed = exchangesInWindow(evidence?.exchanges ?? [], outcome.startedAt, outcome.durationMs).filter(
+    (exchange) => !claimedByOthers.exchangeIds.has(exchange.id),
+  );
+  const logs = (evidence?.logs ?? [])
+    .map((excerpt) => ({ ...excerpt, lines: excerpt.lines.filter((line) => !claimedByOthers.logLines.has(line)) }))
+    .filter((excerpt) => excerpt.lines.length > 0);
 
   let diagnosis: ScenarioResult['diagnosis'];
   let decisive: DecisivePointer | undefined = outcome.decisive;
@@ -101,7 +107,7 @@ function assembleScenario(
     const finding = diagnose(
       {
         exchanges: windowed,
-        logs: evidence?.logs ?? [],
+        logs,
         ...(outcome.message !== undefined ? { message: outcome.message } : {}),
         ...(outcome.evidenceScope ? { scope: outcome.evidenceScope } : {}),
       },
@@ -137,6 +143,44 @@ function assembleScenario(
   };
 }
 
+/** Evidence that scoped scenarios of a cell tied to themselves (their markers, ids and pointers). */
+interface ClaimedEvidence {
+  exchangeIds: ReadonlySet<string>;
+  logLines: ReadonlySet<string>;
+}
+
+/** The evidence a scoped scenario tied to itself (scopedEvidence); undefined for an unscoped one. */
+function claimOf(outcome: ScenarioOutcome, evidence: CellEvidence): ClaimedEvidence | undefined {
+  if (!outcome.evidenceScope) return undefined;
+  const claimed = scopedEvidence({ exchanges: evidence.exchanges, logs: evidence.logs, scope: outcome.evidenceScope }, outcome.decisive);
+  if (claimed.exchanges === evidence.exchanges) return undefined; // an empty scope claims nothing
+  return {
+    exchangeIds: new Set(claimed.exchanges.map((exchange) => exchange.id)),
+    logLines: new Set(claimed.logs.flatMap((excerpt) => excerpt.lines)),
+  };
+}
+
+/**
+ * What the other scoped scenarios of the cell claimed, minus what this one claims or pointed at itself: no
+ * scenario is diagnosed, or shown, with a neighbour's fault (e.g. an agent reply that timed out under load next
+ * to the injected `//` webhook of config-faults).
+ */
+function claimsOfOthers(outcome: ScenarioOutcome, claims: ReadonlyMap<ScenarioOutcome, ClaimedEvidence>): ClaimedEvidence {
+  const exchangeIds = new Set<string>();
+  const logLines = new Set<string>();
+  for (const [other, claim] of claims) {
+    if (other === outcome) continue;
+    for (const id of claim.exchangeIds) exchangeIds.add(id);
+    for (const line of claim.logLines) logLines.add(line);
+  }
+  const mine = claims.get(outcome);
+  for (const id of mine?.exchangeIds ?? []) exchangeIds.delete(id);
+  for (const line of mine?.logLines ?? []) logLines.delete(line);
+  if (outcome.decisive?.exchangeId) exchangeIds.delete(outcome.decisive.exchangeId);
+  if (outcome.decisive?.line) logLines.delete(outcome.decisive.line);
+  return { exchangeIds, logLines };
+}
+
 function assembleCell(cell: PlannedCell, outcomes: readonly ScenarioOutcome[], input: AssembleInput): CellResult {
   const planned = catalogScenarios(input.catalog, cell.suites);
   const kindOf = (outcome: ScenarioOutcome): SuiteKind =>
@@ -147,7 +191,12 @@ function assembleCell(cell: PlannedCell, outcomes: readonly ScenarioOutcome[], i
   ordered.push(...own.filter((outcome) => !planned.some((scenario) => scenario.id === outcome.id)));
 
   const evidence = input.evidence.get(cell.id);
-  const scenarios = ordered.map((outcome) => assembleScenario(cell, outcome, kindOf(outcome), evidence, input));
+  const claims = new Map<ScenarioOutcome, ClaimedEvidence>();
+  for (const outcome of evidence ? ordered : []) {
+    const claim = claimOf(outcome, evidence!);
+    if (claim) claims.set(outcome, claim);
+  }
+  const scenarios = ordered.map((outcome) => assembleScenario(cell, outcome, kindOf(outcome), evidence, input, claimsOfOthers(outcome, claims)));
   const { status, verdict } = aggregateCell(scenarios.map((s) => ({ kind: s.kind ?? 'compatibility', status: s.status, verdict: s.verdict })));
   const expectation = cellExpectation(input.expectations, cell);
   return {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, sep } from 'node:path';
 import type { CellEvidence, StartedEnvironment } from '../backends/backend.ts';
 import { ErrorCodes, ExitCodes, HarnessError, toHarnessError, type ConfigIssue, type ExitCode } from '../errors/index.ts';
 import { loadMatrixFile } from '../matrix/load-matrix.ts';
@@ -10,7 +10,7 @@ import { planRun } from '../matrix/plan.ts';
 import { selectCells, type CellFilters } from '../matrix/select-cells.ts';
 import { createProgressDisplay, type ProgressDisplay, type ProgressStream } from '../report/progress.ts';
 import { compareResults } from '../report/history.ts';
-import { writeReports } from '../report/write-reports.ts';
+import { appendStepSummary, writeReports } from '../report/write-reports.ts';
 import { loadResult } from '../report/load-result.ts';
 import { assembleResult, validateResult } from '../result/assemble-result.ts';
 import type { RunResult } from '../result/result-schema.ts';
@@ -18,9 +18,12 @@ import type { CellStack } from '../stack/stack.ts';
 import { createBackendFromRegistry, type BackendFactory } from './backend-registry.ts';
 import { chooseBackend, type BackendChoice, type BackendProbes } from './choose-backend.ts';
 import { createDockerProbes } from './docker-probes.ts';
+import { InterruptedError } from './interrupted-error.ts';
+import { prepareOutDir } from './out-dir.ts';
 import type { ScenarioOutcome } from './scenario-outcome.ts';
 import { SUITE_CATALOG } from './suite-catalog.ts';
 import type { SuiteCatalog } from './suite-catalog-types.ts';
+import { holdForTest, holdWarning, requestedHoldPoints } from './test-hold.ts';
 
 /** The contract of src/runner/run-suites.ts (SCENARIOS.md). */
 export type RunSuitesFn = (options: {
@@ -59,6 +62,10 @@ export interface RunMatrixOptions {
   compareWith?: string;
   /** Where the live progress goes (stderr in the CLI); none when absent (--no-progress, bench, tests). */
   progressStream?: ProgressStream;
+  /** Told, in one line, what happened to --out: replaced, or left as it was (and where this run's logs went). */
+  onOutDir?: (line: string, what: 'replaced' | 'kept') => void;
+  /** Where $GITHUB_STEP_SUMMARY is read from (tests); default process.env. */
+  env?: NodeJS.ProcessEnv;
   deps?: Partial<RunMatrixDeps>;
 }
 
@@ -91,13 +98,7 @@ function defaultRunId(now: Date): string {
   return `run-${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
 }
 
-export class InterruptedError extends HarnessError {
-  readonly signalName: string;
-  constructor(signalName: string) {
-    super(ErrorCodes.interrupted, ExitCodes.infrastructure, `interrupted by ${signalName}`);
-    this.signalName = signalName;
-  }
-}
+export { InterruptedError };
 
 /** Resolves like `work`, unless the signal fires first: then rejects with the abort reason. */
 function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
@@ -150,6 +151,8 @@ function infrastructureOutcomes(plan: RunPlan, catalog: SuiteCatalog, error: Har
  * matrix.json → plan → backend → suites → evidence → diagnosis and verdicts → out/result.json.
  * The backend is always stopped (also on errors and on abort). Config and usage problems throw
  * (exit 2); a backend that fails to start gives a result whose scenarios are all `error` (exit 3).
+ * --out changes only when the result and every report are complete (out-dir.ts): an interrupted or failed
+ * run leaves the previous result as it was.
  */
 export async function runMatrix(options: RunMatrixOptions): Promise<RunMatrixOutput> {
   const deps: RunMatrixDeps = {
@@ -171,6 +174,9 @@ export async function runMatrix(options: RunMatrixOptions): Promise<RunMatrixOut
     }
   };
 
+  const env = options.env ?? process.env;
+  const holds = requestedHoldPoints(env);
+  if (holds.length > 0) process.stderr.write(holdWarning(holds));
   const { config, warnings } = await timed('load', () => loadMatrixFile(options.matrixFile, deps.catalog));
   // Read the previous result before any service starts: a bad file is a usage problem (exit 2), found early.
   const previous = options.compareWith ? await loadResult(options.compareWith) : undefined;
@@ -186,16 +192,52 @@ export async function runMatrix(options: RunMatrixOptions): Promise<RunMatrixOut
   });
   progress.phase('plan', `${plan.cells.length} cells, ${suites.length} suites, ${plan.services.length} services (naive: ${plan.naiveServiceCount})`);
 
+  const runId = deps.newRunId();
+  // A bad --out is a usage error before any service starts. Until the run is complete, everything goes into a
+  // staging folder inside it; the previous result stays as it is (out-dir.ts).
+  const staged = await prepareOutDir(options.outDir, runId);
+  let output: RunMatrixOutput & { markdown?: string };
+  try {
+    output = await runStaged(options, deps, { config, warnings, previous, plan, jobs, suites, runId, artifactsDir: staged.dir, phases, timed, progress, startedAt });
+    // A signal that came while the last phases ran still stops the run: no result then, as for any interrupt.
+    if (options.signal?.aborted) throw abortReason(options.signal);
+  } catch (error) {
+    const failure = toHarnessError(error);
+    const reason = failure instanceof InterruptedError ? `interrupted by ${failure.signalName}` : `failed: ${failure.code}: ${failure.message.slice(0, 300)}`;
+    const line = await staged.abandon(reason).catch((abandonError: unknown) => `--out ${options.outDir}: could not tidy up ${staged.dir}: ${(abandonError as Error).message}`);
+    options.onOutDir?.(line, 'kept');
+    throw error;
+  }
+  const line = await staged.publish();
+  options.onOutDir?.(line, 'replaced');
+  const stepSummary = env.GITHUB_STEP_SUMMARY ?? '';
+  const { markdown, ...run } = output;
+  if (stepSummary !== '' && markdown !== undefined) await appendStepSummary(stepSummary, markdown);
+  return { ...run, resultFile: join(options.outDir, 'result.json') };
+}
+
+interface StagedRunInput {
+  config: Awaited<ReturnType<typeof loadMatrixFile>>['config'];
+  warnings: ConfigIssue[];
+  previous: RunResult | undefined;
+  plan: RunPlan;
+  jobs: number;
+  suites: string[];
+  runId: string;
+  /** The staging folder: backends, the suite runner and the reports write here; paths in result.json are relative to it. */
+  artifactsDir: string;
+  phases: Record<string, number>;
+  timed: <T>(phase: string, work: () => Promise<T> | T) => Promise<T>;
+  progress: ProgressDisplay;
+  startedAt: Date;
+}
+
+async function runStaged(options: RunMatrixOptions, deps: RunMatrixDeps, input: StagedRunInput): Promise<RunMatrixOutput & { markdown?: string }> {
+  const { config, warnings, previous, plan, jobs, suites, runId, artifactsDir, phases, timed, progress, startedAt } = input;
   const choice = await timed('choose-backend', () => chooseBackend({ backend: options.backend, images: options.images }, plan, deps.probes));
   progress.phase('backend', `${choice.name}${choice.images ? ` (${choice.images} images)` : ''}: ${choice.reason}`);
 
-  const runId = deps.newRunId();
-  // Backends and the suite runner write their artifacts (service logs, vitest.log) under the output
-  // directory; logFiles come back relative to it, i.e. relative to result.json.
-  const artifactsDir = options.outDir;
-  const cellsDir = join(options.outDir, 'cells');
-  await rm(cellsDir, { recursive: true, force: true });
-  await rm(join(options.outDir, 'result.json'), { force: true });
+  const cellsDir = join(artifactsDir, 'cells');
   await mkdir(cellsDir, { recursive: true });
 
   const backend = await deps.createBackend(choice);
@@ -237,17 +279,21 @@ export async function runMatrix(options: RunMatrixOptions): Promise<RunMatrixOut
       );
       progress.phase('evidence', 'collecting exchanges and logs');
       await timed('evidence', () =>
-        Promise.all(
-          plan.cells
-            .filter((cell) => started.stacks.has(cell.id))
-            .map(async (cell) => {
-              evidence.set(cell.id, await started.collectEvidence(cell.id));
-              images.set(cell.id, started.imagesFor(cell.id));
-            }),
+        untilAborted(
+          Promise.all(
+            plan.cells
+              .filter((cell) => started.stacks.has(cell.id))
+              .map(async (cell) => {
+                evidence.set(cell.id, await started.collectEvidence(cell.id));
+                images.set(cell.id, started.imagesFor(cell.id));
+              }),
+          ),
+          options.signal,
         ),
       );
     }
   } finally {
+    if (options.signal?.aborted) await holdForTest('stop', options.env ? { env: options.env } : {});
     if (environment) {
       progress.phase('stop', 'stopping services');
       await timed('stop', () => environment!.stop());
@@ -261,8 +307,9 @@ export async function runMatrix(options: RunMatrixOptions): Promise<RunMatrixOut
       const cellDir = join(cellsDir, cellId);
       await mkdir(cellDir, { recursive: true });
       await writeFile(join(cellDir, 'exchanges.json'), `${JSON.stringify(cellEvidence.exchanges, null, 2)}\n`);
-      const files: Record<string, string> = { exchanges: toPosix(relative(options.outDir, join(cellDir, 'exchanges.json'))) };
-      for (const [service, path] of Object.entries(cellEvidence.logFiles)) files[`log:${service}`] = toPosix(relative(options.outDir, join(artifactsDir, path)));
+      const files: Record<string, string> = { exchanges: toPosix(join('cells', cellId, 'exchanges.json')) };
+      // Relative to the staging folder, which becomes --out: the same paths are right beside result.json.
+      for (const [service, path] of Object.entries(cellEvidence.logFiles)) files[`log:${service}`] = toPosix(path);
       artifacts.set(cellId, files);
     }
   });
@@ -288,10 +335,10 @@ export async function runMatrix(options: RunMatrixOptions): Promise<RunMatrixOut
     warnings: warnings.map((warning) => `${warning.path}: ${warning.message}`),
   });
   const result = previous && options.compareWith ? validateResult(compareResults(assembled, previous, { previousLabel: options.compareWith })) : assembled;
-  const resultFile = join(options.outDir, 'result.json');
+  const resultFile = join(artifactsDir, 'result.json');
   await writeFile(resultFile, `${JSON.stringify(result, null, 2)}\n`);
-  // Every run leaves all formats beside result.json (junit.xml, summary.md, report.html; summary.md also goes to
-  // $GITHUB_STEP_SUMMARY when set), rendered from the same result.
-  await writeReports(result, options.outDir);
-  return { result, exitCode: result.exitCode as ExitCode, resultFile, plan, choice, warnings };
+  // Every run leaves all formats beside result.json (junit.xml, summary.md, report.html), rendered from the same
+  // result; summary.md goes to $GITHUB_STEP_SUMMARY only once the run's files are in place.
+  const written = await writeReports(result, artifactsDir, { githubStepSummary: '', ...(options.env ? { env: options.env } : {}) });
+  return { result, exitCode: result.exitCode as ExitCode, resultFile, plan, choice, warnings, ...(written.markdown !== undefined ? { markdown: written.markdown } : {}) };
 }

@@ -1,9 +1,9 @@
-import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BaseSequencer, createVitest, type TestSpecification } from 'vitest/node';
 import { createRedactor } from '../common/redact.ts';
+import { createRedactedFileStream } from '../common/redacting-stream.ts';
 import { ErrorCodes, UsageError } from '../errors/index.ts';
 import type { CellStack } from '../stack/stack.ts';
 import { OutcomeReporter, outcomeKey } from './outcome-reporter.ts';
@@ -81,7 +81,11 @@ export async function runSuites(options: RunSuitesOptions): Promise<ScenarioOutc
   if (suitesToRun.length === 0) return [];
 
   await mkdir(options.artifactsDir, { recursive: true });
-  const vitestLog = createWriteStream(join(options.artifactsDir, 'vitest.log'), { flags: 'a' });
+  const redactor = createRedactor(
+    options.stacks.flatMap((stack) => [stack.chatwoot.token, stack.chatwootPtBr?.token, stack.evolution.apiKey, stack.s3?.accessKeyId, stack.s3?.secretAccessKey]),
+  );
+  // What scenarios and vitest print (a failed assertion may show a whole body) goes through the redactor.
+  const vitestLog = createRedactedFileStream(join(options.artifactsDir, 'vitest.log'), redactor);
   const reporter = new OutcomeReporter(options.onScenario);
   const jobs = Math.max(1, Math.floor(options.jobs));
   const input: SuiteRunInput = {
@@ -125,10 +129,9 @@ export async function runSuites(options: RunSuitesOptions): Promise<ScenarioOutc
   } finally {
     await vitest.close();
     process.exitCode = exitCodeBefore;
-    await new Promise<void>((resolve) => vitestLog.end(() => resolve()));
+    await vitestLog.close();
   }
 
-  const redactor = createRedactor(options.stacks.flatMap((stack) => [stack.chatwoot.token, stack.chatwootPtBr?.token, stack.evolution.apiKey]));
   const outcomes: ScenarioOutcome[] = [];
   for (const stack of options.stacks) {
     for (const suite of suitesToRun) {

@@ -12,6 +12,7 @@ import { classifyScenarioError, ScenarioBreak } from './classify-scenario-error.
 import type { ScenarioOutcome } from './scenario-outcome.ts';
 import { SUITE_RUN_KEY, type ScenarioMeta } from './scenario-meta.ts';
 import { suiteInfo } from './suite-catalog.ts';
+import { holdForTest } from './test-hold.ts';
 import type { SuiteInfo } from './suite-catalog-types.ts';
 
 /** Why a missing capability skips a scenario, worded for the report. */
@@ -125,10 +126,12 @@ function secretsOf(stack: CellStack): string[] {
     stack.chatwoot.token,
     stack.chatwootPtBr?.token,
     stack.evolution.apiKey,
+    stack.s3?.accessKeyId,
     stack.s3?.secretAccessKey,
     stack.faults.trailingSlashEvolution?.apiKey,
     stack.faults.unreachableEvolution?.apiKey,
     stack.faults.slowStorage?.chatwoot.token,
+    stack.faults.slowStorage?.s3.accessKeyId,
     stack.faults.slowStorage?.s3.secretAccessKey,
   ].filter((secret): secret is string => typeof secret === 'string');
 }
@@ -210,6 +213,7 @@ function runScenario(
     };
 
     try {
+      await holdForTest('scenario', { signal: ctx.signal });
       for (const capability of suite.requires) s.require(capability);
       await body(s);
     } catch (error) {

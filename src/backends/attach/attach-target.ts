@@ -1,8 +1,8 @@
-import { readFile } from 'node:fs/promises';
-import { parse as parseYaml } from 'yaml';
+import { MAX_CONFIG_FILE_BYTES, readTextFile } from '../../common/read-text-file.ts';
 import { z } from 'zod';
 import { ConfigError, UsageError } from '../../errors/index.ts';
-import { parseJsonText } from '../../matrix/json-syntax.ts';
+import { checkJsonText } from '../../matrix/json-syntax.ts';
+import { checkYamlText } from '../../matrix/yaml-syntax.ts';
 import { toConfigIssues } from '../../matrix/zod-config-issues.ts';
 
 /**
@@ -140,21 +140,12 @@ export function resolveAttachTarget(sources: AttachTargetSources): AttachTarget 
 
 /** Reads a `--config` file (JSON or YAML by content: JSON is valid YAML, but JSON errors are clearer). */
 export async function loadAttachConfigFile(file: string): Promise<z.infer<typeof AttachConfigFile>> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new ConfigError(`cannot read config file ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, [], { details: { file } });
-  }
-  let raw: unknown;
-  if (/^\s*[{[]/.test(text)) raw = parseJsonText(text, file);
-  else {
-    try {
-      raw = parseYaml(text);
-    } catch (error) {
-      throw new ConfigError(`${file}: invalid YAML: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`, [], { details: { file } });
-    }
-  }
+  const read = await readTextFile(file, MAX_CONFIG_FILE_BYTES);
+  if (!read.ok) throw new ConfigError(`cannot read config file ${file}: ${read.reason}`, [], { details: { file } });
+  const text = read.text;
+  const checked = /^\s*[{[]/.test(text) ? checkJsonText(text) : checkYamlText(text);
+  if (!checked.ok) throw new ConfigError(`${file}: ${checked.reason}`, [], { details: { file } });
+  const raw = checked.value;
   const parsed = AttachConfigFile.safeParse(raw ?? {});
   if (!parsed.success) {
     // Values are omitted: a config file is where secrets live.

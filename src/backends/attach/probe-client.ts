@@ -70,19 +70,6 @@ export interface ProbeClient {
   close(): Promise<void>;
 }
 
-const SECRET_KEY = /^(token|apikey|api_key|access_token|api_access_token|hmac_token|pubsub_token|secret|secret_key|password|chatwoot_token|jwt)$/i;
-
-/** String values under secret-looking keys anywhere in a JSON document. */
-export function secretValuesIn(json: unknown, depth = 0): string[] {
-  if (depth > 12 || json === null || typeof json !== 'object') return [];
-  const found: string[] = [];
-  for (const [key, value] of Object.entries(json as Record<string, unknown>)) {
-    if (typeof value === 'string' && SECRET_KEY.test(key)) found.push(value);
-    else if (value && typeof value === 'object') found.push(...secretValuesIn(value, depth + 1));
-  }
-  return found;
-}
-
 const READ_METHODS: readonly ProbeMethod[] = ['GET', 'HEAD'];
 
 function describeTransportError(error: unknown, timeoutMs: number): string {
@@ -162,7 +149,8 @@ export function createProbeClient(options: ProbeClientOptions): ProbeClient {
       }
       // Tokens Evolution or Chatwoot echo (fetchInstances, /chatwoot/find, profile) are secrets too:
       // register them before the body is recorded.
-      for (const secret of secretValuesIn(json)) redact.add(secret);
+      // One list of credential keys for every path (src/common/credential-keys.ts).
+      redact.learn(text, response.headers['content-type']?.toString());
       const responseHeaders: Record<string, string> = {};
       for (const [name, value] of Object.entries(response.headers)) {
         if (value !== undefined) responseHeaders[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;

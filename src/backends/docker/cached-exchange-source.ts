@@ -6,7 +6,7 @@
  * results are merged by id. Concurrent readers share one fetch.
  */
 import type { ExchangeSource } from '../../evidence/evidence-hub.ts';
-import { parseSince, type CellClassifier, type ExchangeFilter, type RecordedExchange } from '../../evidence/evidence-types.ts';
+import { filterExchanges, type CellClassifier, type ExchangeFilter, type RecordedExchange } from '../../evidence/evidence-types.ts';
 
 export interface CachedSourceOptions {
   /** Exchanges lasting longer than this may be missed by incremental fetches (default 120 s). */
@@ -62,13 +62,8 @@ export function cachedProxySource(remote: ExchangeSource, options: { cells: read
     async list(filter: ExchangeFilter) {
       if (filter.cell !== undefined && !options.cells.includes(filter.cell)) return [];
       await refresh();
-      const since = parseSince(filter.since);
-      return [...cache.values()].filter(
-        (item) =>
-          (since === undefined || item.startedAtMs >= since) &&
-          (filter.cell === undefined || item.cells.includes(filter.cell)) &&
-          (filter.link === undefined || item.exchange.link === filter.link),
-      );
+      // The same matcher as every other source: the cache holds everything, so every condition applies here.
+      return filterExchanges([...cache.values()], filter);
     },
   };
 }

@@ -1,4 +1,6 @@
 import type { ContainerRuntimeClient } from 'testcontainers';
+import { decideLeftover, type LeftoverDecision, type LeftoverPolicy } from '../../common/leftover-decision.ts';
+import { ownerState } from '../../common/process-identity.ts';
 import { LABELS, labelFilter } from './labels.ts';
 
 export interface LabelledResource {
@@ -9,6 +11,14 @@ export interface LabelledResource {
   createdAt: string | undefined;
   /** Container state (running, exited, created…); networks have none. */
   state?: string;
+  /** The owner labels, where the run recorded them (labels.ts runLabels). */
+  owner?: { host?: string; pid?: number; start?: string };
+}
+
+function ownerFromLabels(labels: Record<string, string>): LabelledResource['owner'] {
+  const pid = labels[LABELS.ownerPid];
+  if (pid === undefined) return undefined;
+  return { host: labels[LABELS.ownerHost], pid: /^\d+$/.test(pid) ? Number(pid) : undefined, start: labels[LABELS.ownerStart] };
 }
 
 export interface ListOptions {
@@ -39,11 +49,12 @@ export async function listLabelledResources(client: ContainerRuntimeClient, opti
       runId: labels[LABELS.runId] ?? '',
       createdAt: labels[LABELS.createdAt],
       state: container.State,
+      owner: ownerFromLabels(labels),
     });
   }
   for (const network of networks) {
     const labels = network.Labels ?? {};
-    resources.push({ kind: 'network', id: network.Id, name: network.Name, runId: labels[LABELS.runId] ?? '', createdAt: labels[LABELS.createdAt] });
+    resources.push({ kind: 'network', id: network.Id, name: network.Name, runId: labels[LABELS.runId] ?? '', createdAt: labels[LABELS.createdAt], owner: ownerFromLabels(labels) });
   }
   return resources.filter((resource) => isOlder(resource.createdAt, options.createdBefore));
 }
@@ -81,4 +92,28 @@ export async function removeResources(client: ContainerRuntimeClient, resources:
 /** Everything of one run, gone. Returns what it removed; safe to call again (finds nothing). */
 export async function removeRun(client: ContainerRuntimeClient, runId: string): Promise<RemovalReport> {
   return removeResources(client, await listLabelledResources(client, { runId }));
+}
+
+export interface RunJudgement extends LeftoverDecision {
+  runId: string;
+  resources: LabelledResource[];
+}
+
+/**
+ * `clean`'s decision, per run: every resource of a run shares its fate (the owner labels of any of them
+ * count; the oldest creation time is the run's age).
+ */
+export function judgeRuns(resources: readonly LabelledResource[], policy: LeftoverPolicy, now: Date): RunJudgement[] {
+  const runs = new Map<string, LabelledResource[]>();
+  for (const resource of resources) {
+    const list = runs.get(resource.runId) ?? [];
+    list.push(resource);
+    runs.set(resource.runId, list);
+  }
+  return [...runs].map(([runId, list]) => {
+    const owner = list.find((resource) => resource.owner !== undefined)?.owner ?? {};
+    const times = list.map((resource) => (resource.createdAt === undefined ? Number.NaN : Date.parse(resource.createdAt))).filter((at) => !Number.isNaN(at));
+    const ageMs = times.length === 0 ? undefined : now.getTime() - Math.min(...times);
+    return { runId, resources: list, ...decideLeftover(ownerState(owner), ageMs, policy) };
+  });
 }

@@ -133,7 +133,7 @@ describe.runIf(gate.run)('docker backend with twin images (one minio cell)', () 
   });
 
   it('removes every container and the network on stop, also when stop is called twice at once', async () => {
-    const logFile = join(artifactsDir, CELL, 'logs', 'evolution-1-7-4-app.log');
+    const logFile = join(artifactsDir, 'cells', CELL, 'logs', 'evolution-1-7-4-app.log');
     await Promise.all([environment.stop(), environment.stop()]);
     await environment.stop();
     const client = await connectToEngine();

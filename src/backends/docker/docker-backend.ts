@@ -36,6 +36,7 @@ import { startRunWatchdog } from './run-reaper.ts';
 import { connectToEngine, imageDigest, missingImages } from './engine.ts';
 import { createImageResolver, type ImagesKind } from './images.ts';
 import { runLabels } from './labels.ts';
+import { currentOwner } from '../../common/process-identity.ts';
 import type { ContainerSpec } from './specs/container-spec.ts';
 import { MINIO_PORT } from './specs/minio-spec.ts';
 import { allProxySpecs, proxySpecs, S3_REGION, serviceSpecs, storeServiceOf, type ServiceContainers, type ServiceProxies } from './specs/plan-specs.ts';
@@ -227,7 +228,8 @@ async function startDockerEnvironment(plan: RunPlan, kind: ImagesKind, options: 
     await env.timed('build', () => ensureTwinImages({ log: (line) => env.progress('build', line) }));
     env.assertActive();
     const client = await connectToEngine();
-    const labels = runLabels(options.runId, createdAt);
+    // Owned by this process: `clean` keeps the run's resources while it lives.
+    const labels = runLabels(options.runId, createdAt, currentOwner());
     const context: SpecContext = {
       runId: options.runId,
       createdAt,

@@ -6,7 +6,7 @@ import type { DockerRun } from './docker-run.ts';
 
 /** Log sources named like the sim backend's: a product service by its plan id, a proxy by `proxy-<name>`. */
 export function logSources(env: DockerEnvironment, run: DockerRun): LogSource[] {
-  const groups = new Map<string, { cells: readonly string[]; captures: (() => LogEntry[])[] }>();
+  const groups = new Map<string, { cells: readonly string[]; captures: ((filter: { since?: number | string }) => LogEntry[])[] }>();
   for (const log of run.logs.values()) {
     const spec = log.spec;
     const service = env.plan.services.find((candidate) => candidate.id === spec.serviceId);
@@ -18,19 +18,15 @@ export function logSources(env: DockerEnvironment, run: DockerRun): LogSource[] 
           ? `${spec.serviceId}-${spec.role}`
           : spec.serviceId;
     const group = groups.get(name) ?? { cells, captures: [] };
-    group.captures.push(() => log.capture.entries());
+    group.captures.push((filter) => log.capture.entries(filter));
     groups.set(name, group);
   }
   return [...groups].map(([service, group]) => ({
     service,
     cells: group.cells,
-    entries: (filter) => {
-      const since = typeof filter.since === 'number' ? filter.since : filter.since === undefined ? undefined : Date.parse(filter.since);
-      return group.captures
-        .flatMap((entries) => entries())
-        .filter((entry) => since === undefined || Number.isNaN(since) || entry.at >= since)
-        .sort((a, b) => a.at - b.at);
-    },
+    // Each capture filters as the sim backend's single capture does (LogCapture.entries); several containers
+    // of one service (rails + sidekiq) merge in time order.
+    entries: (filter) => group.captures.flatMap((entries) => entries({ since: filter.since })).sort((a, b) => a.at - b.at),
   }));
 }
 

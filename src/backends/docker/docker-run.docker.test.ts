@@ -67,7 +67,7 @@ describe.runIf(gate.run)('docker run lifecycle', () => {
     expect((failure as HarnessError).message).toContain('broken-evolution');
     expect((failure as HarnessError).details.lastLines).toEqual(expect.arrayContaining([expect.stringContaining('LOG_LEVEL')]));
     for (const cell of ['cell-a', 'cell-b']) {
-      const log = await readFile(join(artifactsDir, cell, 'logs', 'broken-evolution.log'), 'utf8');
+      const log = await readFile(join(artifactsDir, 'cells', cell, 'logs', 'broken-evolution.log'), 'utf8');
       expect(log).toContain('LOG_LEVEL');
     }
     const report = await run.teardown();
@@ -108,13 +108,16 @@ describe.runIf(gate.run)('docker run lifecycle', () => {
     await fresh.createNetwork();
     try {
       const lines: string[] = [];
-      expect(await cleanCommand({ olderThan: '60', dryRun: true, out: (line) => lines.push(line) })).toBe(0);
+      // Only these two runs and no real temp folders: what other tests left is not this test's to remove.
+      const onlyRunIds = [oldRun, freshRun];
+      const tempRoot = artifactsDir;
+      expect(await cleanCommand({ olderThan: '60', dryRun: true, onlyRunIds, tempRoot, out: (line) => lines.push(line) })).toBe(0);
       expect(lines.filter((line) => line.includes(oldRun))).toHaveLength(2);
-      expect(lines.some((line) => line.includes(freshRun))).toBe(false);
+      expect(lines.filter((line) => line.includes(freshRun))).toEqual([expect.stringMatching(/^kept .*--older-than 60 min/)]);
       expect(await listLabelledResources(client, { runId: oldRun })).toHaveLength(2);
 
       lines.length = 0;
-      expect(await cleanCommand({ olderThan: '60', out: (line) => lines.push(line) })).toBe(0);
+      expect(await cleanCommand({ olderThan: '60', onlyRunIds, tempRoot, out: (line) => lines.push(line) })).toBe(0);
       expect(lines.filter((line) => line.startsWith('removed') && line.includes(oldRun))).toHaveLength(2);
       expect(await listLabelledResources(client, { runId: oldRun })).toEqual([]);
       expect(await listLabelledResources(client, { runId: freshRun })).toHaveLength(1);

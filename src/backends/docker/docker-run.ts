@@ -14,13 +14,14 @@ import { LABELS } from './labels.ts';
 import { createRunNetwork, type RunNetwork } from './network.ts';
 import type { ContainerSpec } from './specs/container-spec.ts';
 import { startContainer, type StartedContainerHandle } from './start-container.ts';
+import { holdForTest } from '../../runner/test-hold.ts';
 
 export interface DockerRunOptions {
   client: ContainerRuntimeClient;
   runId: string;
   /** Labels every resource carries (labels.ts runLabels). */
   labels: Record<string, string>;
-  /** Logs go to <artifactsDir>/<cellId>/logs/<container>.log, once per cell the container serves. */
+  /** Logs go to <artifactsDir>/cells/<cellId>/logs/<container>.log (the README's place), once per cell the container serves. */
   artifactsDir: string;
   /** Applied to every line written to the log files (the in-memory capture keeps raw lines; the evidence hub redacts on read). */
   redact?: (line: string) => string;
@@ -107,7 +108,7 @@ export class DockerRun {
   private logFor(spec: ContainerSpec): ContainerLog {
     const existing = this.logs.get(spec.name);
     if (existing) return existing;
-    const files = new Map(this.cellsOf(spec).map((cell) => [cell, join(cell, 'logs', `${spec.name}.log`)]));
+    const files = new Map(this.cellsOf(spec).map((cell) => [cell, join('cells', cell, 'logs', `${spec.name}.log`)]));
     const capture = createLogCapture({ service: spec.name });
     const fanout = fileFanout(
       [...files.values()].map((path) => join(this.options.artifactsDir, path)),
@@ -151,6 +152,8 @@ export class DockerRun {
         throw this.stoppedError(spec.name);
       }
       this.handles.set(spec.name, handle);
+      // Test-only (EVOCHAT_TEST_HOLD_AT=service-started): one container is up, others are still starting.
+      if (this.containersStarted === 1) await holdForTest('service-started', { signal: this.abort.signal });
       return handle;
     } catch (error) {
       if (this.stopping) throw this.stoppedError(spec.name);
@@ -159,7 +162,8 @@ export class DockerRun {
       throw new InfrastructureError(ErrorCodes.serviceStart, `container ${spec.name} (${spec.image}) did not become ready: ${(error as Error).message}`, {
         cause: error,
         details: { container: spec.name, image: spec.image, role: spec.role, logFile: file, lastLines },
-        hint: file ? `its log is in ${join(this.options.artifactsDir, file)}` : undefined,
+        // Relative: the run's staging folder becomes --out once the run completes (src/runner/out-dir.ts).
+        hint: file ? `its log is ${file} in the run's --out folder` : undefined,
       });
     } finally {
       this.inFlight.delete(work);

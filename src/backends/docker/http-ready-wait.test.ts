@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { BoundPorts } from 'testcontainers';
 import { serveApp, type ServedApp } from '../../common/serve-app.ts';
+import { waitFor } from '../../common/wait-for.ts';
 import { HttpReadyWait } from './http-ready-wait.ts';
 
 let served: ServedApp | undefined;
@@ -59,8 +60,10 @@ describe('HttpReadyWait', () => {
     const controller = new AbortController();
     const wait = new HttpReadyWait(check, { host: '127.0.0.1', signal: controller.signal, pollMs: 60_000 }).withStartupTimeout(120_000);
     const waiting = wait.waitUntilReady(running, server.ports);
-    setTimeout(() => controller.abort(), 50);
+    // Abort once the wait is parked between polls (its first probe was answered), not after a guessed delay.
+    await waitFor(() => server.requests() === 1, { timeoutMs: 10_000, intervalMs: 5, description: 'the first probe' });
     const started = Date.now();
+    controller.abort();
     await expect(waiting).rejects.toThrow(/stopping/);
     expect(Date.now() - started).toBeLessThan(5_000);
   });

@@ -1,103 +1,27 @@
 /**
- * SIGINT midway through a real `run --backend docker --images twin` in a child process: once it exits,
- * nothing labelled with its run id may remain (containers or network). Interrupted during the start of the
- * services and during the scenarios. Skips without an engine, except under CI.
+ * Signals to a real `run --backend docker --images twin` in a child process (the package bin): once it exits,
+ * nothing labelled with its run id may remain (containers or network). Each run is held at a known point
+ * (EVOCHAT_TEST_HOLD_AT, src/runner/test-hold.ts) before the signal: while the services start (one container is
+ * up, the others are being started) and while a scenario runs. Skips without an engine, except under CI.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../common/wait-for.ts';
+import { killLeftover, startCli, type CliProcess } from '../../cli/test-support/cli-process.ts';
 import { listLabelledResources } from './cleanup.ts';
 import { connectToEngine } from './engine.ts';
 import { dockerGate, requireEngine } from './test-support/docker-gate.ts';
 import { ensureTwinImages } from './twin-images/ensure-twin-images.ts';
 import { runDocker } from './twin-images/docker-cli.ts';
 
-const gate = await dockerGate('docker SIGINT tests');
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-
-interface RunningCli {
-  child: ChildProcess;
-  stderr: () => string;
-  /** Resolves with the first stderr match. */
-  waitForStderr(pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray>;
-  exited: Promise<number | null>;
-  /** The signal that ended the process, when one did. */
-  exitSignal: Promise<NodeJS.Signals | null>;
-}
-
-function startRun(outDir: string): RunningCli {
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'src/cli/bin.ts',
-      'run',
-      '--backend',
-      'docker',
-      '--images',
-      'twin',
-      '--chatwoot',
-      '3.7.0,3.8.0',
-      '--evolution',
-      '1.7.5',
-      '--storage',
-      'local',
-      '--suite',
-      'bot-command',
-      '--out',
-      outDir,
-    ],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } },
-  );
-  let stderr = '';
-  const waiters: { pattern: RegExp; resolve: (match: RegExpMatchArray) => void }[] = [];
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
-    for (const waiter of [...waiters]) {
-      const match = waiter.pattern.exec(stderr);
-      if (match) {
-        waiters.splice(waiters.indexOf(waiter), 1);
-        waiter.resolve(match);
-      }
-    }
-  });
-  child.stdout!.resume();
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  const exited = exit.then((result) => result.code);
-  return {
-    child,
-    stderr: () => stderr,
-    exited,
-    exitSignal: exit.then((result) => result.signal),
-    waitForStderr(pattern, timeoutMs) {
-      const existing = pattern.exec(stderr);
-      if (existing) return Promise.resolve(existing);
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no ${pattern} on stderr within ${timeoutMs} ms; stderr so far:\n${stderr}`)), timeoutMs);
-        const waiter = {
-          pattern,
-          resolve: (match: RegExpMatchArray) => {
-            clearTimeout(timer);
-            resolve(match);
-          },
-        };
-        waiters.push(waiter);
-        void exited.then(() => {
-          if (waiters.includes(waiter)) reject(new Error(`the run exited before ${pattern}; stderr:\n${stderr}`));
-        });
-      });
-    },
-  };
-}
+const gate = await dockerGate('docker signal tests');
+const RUN = ['run', '--backend', 'docker', '--images', 'twin', '--chatwoot', '3.7.0,3.8.0', '--evolution', '1.7.5', '--storage', 'local', '--suite', 'bot-command'];
 
 /**
  * Everything of the run is gone: removed by the run's own teardown, or, if the process was ended first, by the
- * detached reaper it started on the signal (run-reaper.ts), within seconds of the exit.
+ * detached watchdog it started (run-reaper.ts), within seconds of the exit.
  */
 async function expectNothingLeft(runId: string): Promise<void> {
   const client = await connectToEngine();
@@ -109,53 +33,63 @@ async function expectNothingLeft(runId: string): Promise<void> {
   expect(networks.stdout.trim()).toBe('');
 }
 
-describe.runIf(gate.run)('SIGINT during `run --backend docker --images twin`', () => {
+describe.runIf(gate.run)('signals during `run --backend docker --images twin`', () => {
   let outDir: string;
-  const children: ChildProcess[] = [];
+  let cli: CliProcess | undefined;
 
   beforeAll(async () => {
     requireEngine(gate);
     await ensureTwinImages();
-    outDir = await mkdtemp(join(tmpdir(), 'evochat-sigint-'));
+    outDir = await mkdtemp(join(tmpdir(), 'evochat-docker-signals-'));
   }, 600_000);
-
+  afterEach(() => killLeftover(cli));
   afterAll(async () => {
-    for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
     if (outDir) await rm(outDir, { recursive: true, force: true });
   });
 
-  it('removes everything when interrupted while the services start', async () => {
-    const cli = startRun(join(outDir, 'during-start'));
-    children.push(cli.child);
-    const [, runId] = await cli.waitForStderr(/evochat\.run-id=(\S+)/, 180_000);
-    await cli.waitForStderr(/\[start\] \S+ ready/, 180_000);
-    cli.child.kill('SIGINT');
-    const code = await cli.exited;
-    expect(code, cli.stderr()).toBe(130);
-    await expectNothingLeft(runId!);
-  }, 300_000);
+  /** Starts the run and returns its run id once it holds at `point`. */
+  async function heldRun(name: string, point: 'service-started' | 'scenario'): Promise<{ cli: CliProcess; runId: string; out: string }> {
+    const out = join(outDir, name);
+    cli = startCli('bin', [...RUN, '--out', out], { EVOCHAT_TEST_HOLD_AT: point });
+    const [, runId] = await cli.waitForStderr(/evochat\.run-id=(\S+)/, 300_000);
+    await cli.waitForStderr(new RegExp(`evochat test hold: ${point} reached`), 300_000);
+    return { cli, runId: runId!, out };
+  }
 
-  it('removes everything when interrupted while the scenarios run', async () => {
-    const cli = startRun(join(outDir, 'during-scenarios'));
-    children.push(cli.child);
-    const [, runId] = await cli.waitForStderr(/evochat\.run-id=(\S+)/, 180_000);
-    await cli.waitForStderr(/\[scenarios\]/, 240_000);
-    cli.child.kill('SIGINT');
-    const code = await cli.exited;
-    expect(code, cli.stderr()).toBe(130);
-    await expectNothingLeft(runId!);
-  }, 300_000);
+  it('SIGINT while the services start (one container up, the rest starting) removes everything, exit 130', async () => {
+    const run = await heldRun('during-start', 'service-started');
+    run.cli.signal('SIGINT');
+    expect((await run.cli.exit).code, run.cli.stderr()).toBe(130);
+    expect(run.cli.stderr()).toContain('interrupted by SIGINT: services stopped');
+    await expectNothingLeft(run.runId);
+  }, 400_000);
+
+  it('SIGINT while a scenario runs removes everything, exit 130; per-cell logs are under cells/<cell>/logs', async () => {
+    const run = await heldRun('during-scenarios', 'scenario');
+    run.cli.signal('SIGINT');
+    expect((await run.cli.exit).code, run.cli.stderr()).toBe(130);
+    await expectNothingLeft(run.runId);
+    // The interrupted run's logs are kept beside the (absent) previous result, where the README says.
+    const incomplete = join(run.out, `incomplete-${run.runId}`);
+    expect(await readdir(join(incomplete, 'cells'))).toEqual(expect.arrayContaining(['cw3.7.0-evo1.7.5-local', 'cw3.8.0-evo1.7.5-local']));
+    expect((await readdir(join(incomplete, 'cells', 'cw3.7.0-evo1.7.5-local', 'logs'))).length).toBeGreaterThan(0);
+  }, 400_000);
+
+  it('SIGTERM through the package bin removes everything, exit 3', async () => {
+    const run = await heldRun('sigterm', 'scenario');
+    run.cli.signal('SIGTERM');
+    expect((await run.cli.exit).code, run.cli.stderr()).toBe(3);
+    expect(run.cli.stderr()).toContain('interrupted by SIGTERM: services stopped');
+    await expectNothingLeft(run.runId);
+  }, 400_000);
 
   it('removes everything even when the process is killed right after the SIGINT, before its own teardown', async () => {
-    const cli = startRun(join(outDir, 'forced'));
-    children.push(cli.child);
-    const [, runId] = await cli.waitForStderr(/evochat\.run-id=(\S+)/, 180_000);
-    await cli.waitForStderr(/\[start\] \S+ ready/, 180_000);
-    cli.child.kill('SIGINT');
-    await cli.waitForStderr(/stopping every service/, 30_000);
-    // Nothing in the process can run after this: only the reaper it started on the SIGINT can clean up.
-    cli.child.kill('SIGKILL');
-    expect(await cli.exitSignal).toBe('SIGKILL');
-    await expectNothingLeft(runId!);
-  }, 300_000);
+    const run = await heldRun('forced', 'service-started');
+    run.cli.signal('SIGINT');
+    await run.cli.waitForStderr(/stopping every service/, 30_000);
+    // Nothing in the process can run after this: only the watchdog it started can clean up.
+    run.cli.signal('SIGKILL');
+    expect((await run.cli.exit).signal).toBe('SIGKILL');
+    await expectNothingLeft(run.runId);
+  }, 400_000);
 });

@@ -86,7 +86,7 @@ describe.runIf(gate.run)('upstream topology on local images (overrides)', () => 
     const client = await connectToEngine();
     const containers = await client.container.dockerode.listContainers({ all: true, filters: JSON.stringify({ label: [`evochat.run-id=${runId}`] }) });
     expect(containers.map((c) => c.Labels['evochat.role']).sort()).toEqual(['chatwoot-rails', 'chatwoot-sidekiq', 'evolution', 'postgres', 'recording-proxy', 'recording-proxy', 'redis']);
-    const log = await readFile(join(artifactsDir, CELL, 'logs', 'chatwoot-3-7-0-local-prepare.log'), 'utf8');
+    const log = await readFile(join(artifactsDir, 'cells', CELL, 'logs', 'chatwoot-3-7-0-local-prepare.log'), 'utf8');
     expect(log).toContain('db:chatwoot_prepare');
   });
 

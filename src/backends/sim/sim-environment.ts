@@ -144,7 +144,7 @@ export class SimEnvironment implements StartedEnvironment {
   }
 
   captureFor(name: string, cells: readonly string[]): LogCapture {
-    const capture = createLogCapture({ service: name, file: join(this.options.artifactsDir, 'services', `${name}.log`) });
+    const capture = createLogCapture({ service: name, file: join(this.options.artifactsDir, 'services', `${name}.log`), redactor: this.redactor });
     this.captures.set(name, { capture, cells });
     this.resources.add(`log ${name}`, () => capture.close());
     return capture;
@@ -166,15 +166,23 @@ export class SimEnvironment implements StartedEnvironment {
     return { exchanges, logs, logFiles };
   }
 
-  private readonly redactedLogs = new Map<string, { lines: number; text: string }>();
+  private readonly redactedLogs = new Map<string, { lines: number; version: number; text: string }>();
 
   /** A service's whole log, redacted; computed once per service however many cells share it. */
   private redactedLog(name: string, capture: LogCapture): string {
     const lines = capture.lines();
     const cached = this.redactedLogs.get(name);
-    if (cached && cached.lines === lines.length) return cached.text;
+    if (cached && cached.lines === lines.length) {
+      if (cached.version !== this.redactor.version) {
+        const version = this.redactor.version;
+        cached.text = this.redactor.since(cached.version, cached.text);
+        cached.version = version;
+      }
+      return cached.text;
+    }
+    const version = this.redactor.version;
     const text = lines.length === 0 ? '' : `${this.redactor.text(lines.join('\n'))}\n`;
-    this.redactedLogs.set(name, { lines: lines.length, text });
+    this.redactedLogs.set(name, { lines: lines.length, version, text });
     return text;
   }
 

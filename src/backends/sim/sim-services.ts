@@ -23,6 +23,8 @@ export async function startService(env: SimEnvironment, service: PlannedService)
     case 's3': {
       const accessKeyId = secret('evochat');
       const secretAccessKey = secret('s3secret-');
+      // The access key id too: with the secret it signs S3 requests, and it names the key in every signed URL.
+      env.redactor.add(accessKeyId);
       env.redactor.add(secretAccessKey);
       const log = env.captureFor(service.id, service.cells);
       const twin = await env.startTwin('s3', { MINIO_ROOT_USER: accessKeyId, MINIO_ROOT_PASSWORD: secretAccessKey }, log);

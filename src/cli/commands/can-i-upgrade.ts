@@ -1,7 +1,9 @@
 import { canIUpgrade } from '../../upgrade/can-i-upgrade.ts';
 import { renderUpgradeAnswer } from '../../upgrade/render-answer.ts';
 import { parseUpgradeQuestion } from '../../upgrade/upgrade-question.ts';
-import { ExitCodes, UsageError } from '../../errors/index.ts';
+import { ExitCodes } from '../../errors/index.ts';
+import { parseJobs } from '../option-values.ts';
+import { runInterruptible, SERVICES_FORCE_NOTE } from '../signals.ts';
 
 export interface CanIUpgradeCommandOptions extends Record<string, unknown> {
   chatwoot?: unknown;
@@ -24,23 +26,30 @@ export interface CanIUpgradeCommandOptions extends Record<string, unknown> {
  */
 export async function canIUpgradeCommand(options: CanIUpgradeCommandOptions): Promise<number> {
   const question = parseUpgradeQuestion(options);
-  let jobs: number | undefined;
-  if (options.jobs !== undefined) {
-    jobs = Number(options.jobs);
-    if (!Number.isInteger(jobs) || jobs <= 0) throw new UsageError(`--jobs must be a positive integer, got "${String(options.jobs)}"`);
-  }
-  const output = await canIUpgrade({
-    question,
-    ...(typeof options.fromResult === 'string' ? { fromResult: options.fromResult } : {}),
-    ...(typeof options.matrix === 'string' ? { matrixFile: options.matrix } : {}),
-    backend: typeof options.backend === 'string' ? options.backend : 'auto',
-    images: typeof options.images === 'string' ? options.images : 'upstream',
-    ...(typeof options.out === 'string' ? { outDir: options.out } : {}),
-    ...(jobs ? { jobs } : {}),
-    ...(options.progress !== false && process.stderr.isTTY ? { progressStream: process.stderr } : {}),
-    command: `evochat-matrix can-i-upgrade --chatwoot ${question.current.chatwoot} --evolution ${question.current.evolution} --to ${String(options.to)} --storage ${question.storage}`,
-  });
-  if (options.json) process.stdout.write(`${JSON.stringify({ ...output.answer, source: output.source }, null, 2)}\n`);
-  else process.stdout.write(renderUpgradeAnswer(output));
-  return output.answer.answer === 'yes' ? ExitCodes.ok : ExitCodes.unexpected;
+  const jobs = parseJobs(options.jobs);
+  return runInterruptible(
+    {
+      action: 'stopping every service, then exiting',
+      stderr: process.stderr,
+      forceNote: SERVICES_FORCE_NOTE,
+      interrupted: (signal) => `interrupted by ${signal}: services stopped, no answer`,
+    },
+    async (stop) => {
+      const output = await canIUpgrade({
+        question,
+        ...(typeof options.fromResult === 'string' ? { fromResult: options.fromResult } : {}),
+        ...(typeof options.matrix === 'string' ? { matrixFile: options.matrix } : {}),
+        backend: typeof options.backend === 'string' ? options.backend : 'auto',
+        images: typeof options.images === 'string' ? options.images : 'upstream',
+        ...(typeof options.out === 'string' ? { outDir: options.out } : {}),
+        ...(jobs ? { jobs } : {}),
+        ...(options.progress !== false && process.stderr.isTTY ? { progressStream: process.stderr } : {}),
+        ...(stop ? { signal: stop.signal } : {}),
+        command: `evochat-matrix can-i-upgrade --chatwoot ${question.current.chatwoot} --evolution ${question.current.evolution} --to ${String(options.to)} --storage ${question.storage}`,
+      });
+      if (options.json) process.stdout.write(`${JSON.stringify({ ...output.answer, source: output.source }, null, 2)}\n`);
+      else process.stdout.write(renderUpgradeAnswer(output));
+      return output.answer.answer === 'yes' ? ExitCodes.ok : ExitCodes.unexpected;
+    },
+  );
 }

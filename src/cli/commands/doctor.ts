@@ -11,8 +11,10 @@ import { loadKnownResult } from '../../doctor/known-result.ts';
 import { renderDoctor, wantsColour } from '../../doctor/render-doctor.ts';
 import { runDoctor } from '../../doctor/run-doctor.ts';
 import { toolVersion } from '../../doctor/tool-version.ts';
-import { ErrorCodes, ExitCodes, HarnessError, UsageError } from '../../errors/index.ts';
+import { ErrorCodes, ExitCodes, HarnessError } from '../../errors/index.ts';
 import { SUITE_CATALOG } from '../../runner/suite-catalog.ts';
+import { parseMilliseconds } from '../option-values.ts';
+import { rejectOnAbort, runInterruptible } from '../signals.ts';
 
 export interface DoctorCommandOptions extends Record<string, unknown> {
   chatwootUrl?: unknown;
@@ -36,28 +38,30 @@ export interface DoctorIo {
   env: NodeJS.ProcessEnv;
 }
 
-function positiveInt(value: unknown, flag: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  const number = Number(value);
-  if (!Number.isInteger(number) || number <= 0) throw new UsageError(`${flag} must be a positive integer (milliseconds), got "${String(value)}"`);
-  return number;
-}
-
 /**
  * `doctor`: read-only checks of a running Chatwoot + Evolution (writes only with --allow-writes).
  * Exit 0 all pass (warnings allowed), 1 a failing check, 2 usage error or an unsupported target,
  * 3 a service could not be reached.
  */
 export async function doctorCommand(options: DoctorCommandOptions, io: DoctorIo = { stdout: process.stdout, stderr: process.stderr, env: process.env }): Promise<number> {
+  // Nothing runs on this side to stop: a signal ends the checks in flight (their connections closed), writes nothing.
+  return runInterruptible(
+    { action: 'stopping the checks, then exiting', stderr: io.stderr, interrupted: (signal) => `interrupted by ${signal}: checks stopped, nothing written` },
+    (stop) => doctorChecks(options, io, stop?.signal),
+  );
+}
+
+async function doctorChecks(options: DoctorCommandOptions, io: DoctorIo, signal: AbortSignal | undefined): Promise<number> {
+  const timeoutMs = parseMilliseconds(options.timeout, '--timeout', 5_000);
   const configFile = typeof options.config === 'string' ? options.config : undefined;
   const file = configFile ? await loadAttachConfigFile(configFile) : undefined;
   const target = resolveAttachTarget({ flags: options, env: io.env, ...(file ? { file, fileName: configFile } : {}) });
-  const timeoutMs = positiveInt(options.timeout, '--timeout', 5_000);
   const redactor = createRedactor(attachSecrets(target));
   const known = await loadKnownResult(typeof options.result === 'string' ? options.result : undefined);
   const client = createProbeClient({ redactor, timeoutMs, allowWrites: options.allowWrites === true });
   const ctx = createDoctorContext({ target, client, redactor, known, catalog: SUITE_CATALOG, consumerExpectations: loadConsumerExpectations() });
-  const run = await runDoctor(ctx).finally(() => client.close());
+  // Interrupted: do not wait for close(), which lets the probe in flight finish first (up to --timeout).
+  const run = await rejectOnAbort(runDoctor(ctx), signal).finally(() => (signal?.aborted ? void client.close() : client.close()));
 
   const targetDescription = redactor.text(
     `Chatwoot ${target.chatwootUrl} (account ${target.accountId}) × Evolution ${target.evolutionUrl}${target.instance ? `, instance "${target.instance}"` : ''}, ${ctx.allowWrites ? 'writes allowed' : 'read-only'}`,

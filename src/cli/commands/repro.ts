@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { UsageError } from '../../errors/index.ts';
 import { renderKeptStacks, renderReproSummary, runRepro } from '../../repro/run-repro.ts';
-import { waitForSignal } from '../wait-for-signal.ts';
+import { runInterruptible, SERVICES_FORCE_NOTE, untilStopped } from '../signals.ts';
 
 export interface ReproCommandOptions extends Record<string, unknown> {
   file: string;
@@ -19,25 +19,36 @@ export interface ReproCommandOptions extends Record<string, unknown> {
 export async function reproCommand(options: ReproCommandOptions): Promise<number> {
   if (!options.file) throw new UsageError('repro needs a bug report file: evochat-matrix repro FILE --out DIR');
   const outDir = resolve(typeof options.out === 'string' ? options.out : 'repro-bundle');
-  const run = await runRepro({
-    file: options.file,
-    outDir,
-    backend: typeof options.backend === 'string' ? options.backend : 'auto',
-    images: typeof options.images === 'string' ? options.images : 'upstream',
-    progress: options.progress !== false && process.stderr.isTTY === true,
-    command: ['evochat-matrix', 'repro', options.file, '--out', String(options.out ?? 'repro-bundle')].join(' '),
-    ...(options.keep
-      ? {
-          keep: {
-            hold: async (stacks) => {
-              process.stdout.write(renderKeptStacks(stacks));
-              const signal = await waitForSignal();
-              process.stderr.write(`${signal}: stopping the stack\n`);
-            },
-          },
-        }
-      : {}),
-  });
-  process.stdout.write(renderReproSummary(run, outDir));
-  return run.exitCode;
+  return runInterruptible(
+    {
+      action: options.keep ? 'stopping every service (a kept stack too), then exiting' : 'stopping every service, then exiting',
+      stderr: process.stderr,
+      forceNote: SERVICES_FORCE_NOTE,
+      interrupted: (signal) => `interrupted by ${signal}: services stopped, no verdict`,
+    },
+    async (stop) => {
+      const run = await runRepro({
+        file: options.file,
+        outDir,
+        backend: typeof options.backend === 'string' ? options.backend : 'auto',
+        images: typeof options.images === 'string' ? options.images : 'upstream',
+        progress: options.progress !== false && process.stderr.isTTY === true,
+        command: ['evochat-matrix', 'repro', options.file, '--out', String(options.out ?? 'repro-bundle')].join(' '),
+        ...(stop ? { signal: stop.signal } : {}),
+        ...(options.keep && stop
+          ? {
+              keep: {
+                // The stack stays up until the first signal; the bundle is complete by then, so the exit code is the verdict's.
+                hold: async (stacks) => {
+                  process.stdout.write(renderKeptStacks(stacks));
+                  await untilStopped(stop);
+                },
+              },
+            }
+          : {}),
+      });
+      process.stdout.write(renderReproSummary(run, outDir));
+      return run.exitCode;
+    },
+  );
 }

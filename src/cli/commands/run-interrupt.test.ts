@@ -1,97 +1,122 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+/**
+ * Signals to a real `run --backend sim` in a child process, started as a user starts it. Each run is held at a
+ * known point (EVOCHAT_TEST_HOLD_AT, src/runner/test-hold.ts) before the signal is sent, so the run cannot
+ * finish first however loaded the machine is. Afterwards: the documented exit code, every service stopped
+ * (ports closed, the twins' temp folders removed), the process gone, --out left as described in out-dir.ts.
+ */
 import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../common/wait-for.ts';
+import { INCOMPLETE_MARKER } from '../../runner/out-dir.ts';
+import { isListening, isPidAlive, killLeftover, onlyFolder, servicePorts, startCli, type CliProcess, type Launcher } from '../test-support/cli-process.ts';
 
-const root = join(import.meta.dirname, '../../..');
-const tsx = join(root, 'node_modules/.bin/tsx');
+/** The twins' temp folders (owned scheme and the older names): left behind only when their cleanup was skipped. */
+const TWIN_TEMP_DIRS = /^(evochat-tmp-|chatwoot-twin-storage-|evolution-twin-|evochat-s3-)/;
+const RUN = ['run', '--backend', 'sim', '--suite', 'bot-command', '--chatwoot', '3.8.0', '--evolution', '1.7.4', '--storage', 'local'];
 
-/** Temp folders the twins create for themselves and remove in close(): left behind only when cleanup was skipped. */
-const TWIN_TEMP_DIRS = /^(chatwoot-twin-storage-|evolution-twin-|evochat-s3-)/;
+let dir: string;
+let cli: CliProcess | undefined;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'run-interrupt-'));
+});
+afterEach(() => killLeftover(cli));
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
 
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
+async function twinTempDirs(tmp: string): Promise<string[]> {
+  return (await readdir(tmp)).filter((name) => TWIN_TEMP_DIRS.test(name));
 }
 
-/** Ports the twins said they listen on, from their logs under <out>/services (Puma's and Evolution's startup lines). */
-async function servicePorts(outDir: string): Promise<number[]> {
-  const dir = join(outDir, 'services');
-  const ports = new Set<number>();
-  for (const file of await readdir(dir).catch(() => [] as string[])) {
-    const text = await readFile(join(dir, file), 'utf8').catch(() => '');
-    for (const match of text.matchAll(/\* Listening on http:\/\/127\.0\.0\.1:(\d+)|HTTP - ON: (\d+)/g)) ports.add(Number(match[1] ?? match[2]));
-  }
-  return [...ports];
+interface HeldRun {
+  cli: CliProcess;
+  pid: number;
+  ports: number[];
+  outDir: string;
+  tmp: string;
 }
 
-async function serviceLog(outDir: string, prefix: string): Promise<string> {
-  const dir = join(outDir, 'services');
-  const files = (await readdir(dir).catch(() => [] as string[])).filter((file) => file.startsWith(prefix));
-  return (await Promise.all(files.map((file) => readFile(join(dir, file), 'utf8').catch(() => '')))).join('\n');
+/** Starts the run and returns once a scenario is running inside vitest and the twins answer. */
+async function heldRun(name: string, launcher: Launcher, holds = 'scenario'): Promise<HeldRun> {
+  const outDir = join(dir, name, 'out');
+  // A private TMPDIR: the twins' own temp folders must be gone after the interrupted run.
+  const tmp = join(dir, name, 'tmp');
+  await mkdir(tmp, { recursive: true });
+  const started = startCli(launcher, [...RUN, '--out', outDir], { TMPDIR: tmp, EVOCHAT_TEST_HOLD_AT: holds });
+  cli = started;
+  const [, pid] = await started.waitForStderr(/evochat test hold: scenario reached \(pid (\d+)\)/, 150_000);
+  const staging = await onlyFolder(outDir, '.partial-');
+  expect(staging, 'the run writes into its staging folder').toBeDefined();
+  // Service logs reach the disk in batches: wait for the twins' start-up lines.
+  await waitFor(async () => (await servicePorts(staging!)).length >= 2, { timeoutMs: 30_000, intervalMs: 100, description: 'the twins\' listening lines' });
+  const ports = await servicePorts(staging!);
+  for (const port of ports) expect(await isListening(port), `port ${port} listens while the run is held`).toBe(true);
+  expect((await twinTempDirs(tmp)).length).toBeGreaterThan(0);
+  return { cli: started, pid: Number(pid), ports, outDir, tmp };
 }
 
-describe('run: Ctrl-C while the suites run', () => {
-  let dir: string;
-  let child: ChildProcess | undefined;
+/** The graceful stop ran to its end: services stopped, their temp folders removed, the process gone, --out tidy. */
+async function expectEverythingStopped(run: HeldRun, signal: string): Promise<void> {
+  const stderr = run.cli.stderr();
+  // Printed only by the run command's own handler, after the backend's stop() returned.
+  expect(stderr).toContain('[stop] stopping services');
+  expect(stderr).toContain(`interrupted by ${signal}: services stopped, no result written`);
+  expect(stderr).not.toContain('forcing the exit');
+  expect(await twinTempDirs(run.tmp)).toEqual([]);
+  for (const port of run.ports) expect(await isListening(port), `port ${port} after the interrupted run`).toBe(false);
+  expect(isPidAlive(run.pid), `CLI process ${run.pid}`).toBe(false);
+  // --out: no result (there was none before), this run's logs kept and marked, nothing half-written.
+  const names = await readdir(run.outDir);
+  expect(names.filter((name) => !name.startsWith('incomplete-'))).toEqual([]);
+  expect(await readFile(join(run.outDir, names[0]!, INCOMPLETE_MARKER), 'utf8')).toContain(`did not finish: interrupted by ${signal}`);
+  expect(stderr).toContain(`--out ${run.outDir}: no result written (there was none before); this run's logs are in ${join(run.outDir, names[0]!)}`);
+}
 
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'run-interrupt-'));
-  });
-  afterAll(async () => {
-    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    await rm(dir, { recursive: true, force: true });
-  });
+describe('run: signals while the suites run', () => {
+  it('tsx CLI: one Ctrl-C to the process group (tsx relays a copy) stops every service and exits 130', async () => {
+    const run = await heldRun('tsx-ctrl-c', 'tsx');
+    run.cli.signal('SIGINT', { group: true });
+    expect(await run.cli.exit).toEqual({ code: 130, signal: null });
+    await expectEverythingStopped(run, 'SIGINT');
+  }, 240_000);
 
-  it('stops every service (vitest does not exit first) and exits 130', async () => {
-    const outDir = join(dir, 'out');
-    // A private TMPDIR: the twins' own temp folders must be gone after the interrupted run.
-    const childTmp = join(dir, 'tmp');
-    await rm(childTmp, { recursive: true, force: true });
-    await mkdir(childTmp, { recursive: true });
-    const args = ['src/cli/bin.ts', 'run', '--backend', 'sim', '--suite', 'bot-command', '--chatwoot', '3.8.0', '--evolution', '1.7.4', '--storage', 'local', '--out', outDir];
-    const started = spawn(tsx, args, { cwd: root, env: { ...process.env, TMPDIR: childTmp, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    child = started;
-    let stderr = '';
-    started.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    started.stdout!.resume();
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-      started.once('exit', (code, signal) => resolve({ code, signal })),
-    );
+  it('package bin: two SIGINTs back to back (npm and the terminal both send one) are one graceful stop, exit 130', async () => {
+    const run = await heldRun('bin-double', 'bin');
+    run.cli.signal('SIGINT');
+    // The copy arrives once the first was handled, as npm's relayed one does (two signals sent at once merge into one).
+    await run.cli.waitForStderr(/SIGINT: stopping every service/);
+    run.cli.signal('SIGINT');
+    expect(await run.cli.exit).toEqual({ code: 130, signal: null });
+    await expectEverythingStopped(run, 'SIGINT');
+  }, 240_000);
 
-    // The suites run once the progress says so and the scenario has reached Evolution (its instance creates an inbox):
-    // vitest is running its workers then, with whatever signal handlers it installs.
-    await waitFor(() => stderr.includes('[scenarios]'), { timeoutMs: 90_000, intervalMs: 100, description: 'the scenarios phase' });
-    await waitFor(async () => (await serviceLog(outDir, 'evolution-1.7.4')).includes('create inbox in chatwoot'), {
-      timeoutMs: 60_000,
-      intervalMs: 100,
-      description: 'the bot-command scenario creating its instance',
-    });
-    const ports = await servicePorts(outDir);
-    expect(ports.length).toBeGreaterThanOrEqual(2);
-    for (const port of ports) expect(await listening(port), `port ${port} listens while the run is going`).toBe(true);
-    expect((await readdir(childTmp)).filter((name) => TWIN_TEMP_DIRS.test(name)).length).toBeGreaterThan(0);
+  it('package bin: SIGTERM stops every service and exits 3', async () => {
+    const run = await heldRun('bin-term', 'bin');
+    run.cli.signal('SIGTERM');
+    expect(await run.cli.exit).toEqual({ code: 3, signal: null });
+    await expectEverythingStopped(run, 'SIGTERM');
+  }, 240_000);
 
-    started.kill('SIGINT');
-    const deadline = setTimeout(() => started.kill('SIGKILL'), 60_000);
-    const exit = await exited;
-    clearTimeout(deadline);
+  it('package bin: SIGHUP (the terminal closed) stops every service and exits 3', async () => {
+    const run = await heldRun('bin-hup', 'bin');
+    run.cli.signal('SIGHUP');
+    expect(await run.cli.exit).toEqual({ code: 3, signal: null });
+    await expectEverythingStopped(run, 'SIGHUP');
+  }, 240_000);
 
-    expect(exit).toEqual({ code: 130, signal: null });
-    // Printed only by the run command's own handler, after the backend's stop() returned.
-    expect(stderr).toContain('[stop] stopping services');
-    expect(stderr).toContain('interrupted by SIGINT: services stopped');
-    // The twins' close() removes their temp folders: none is left when cleanup ran.
-    expect((await readdir(childTmp)).filter((name) => TWIN_TEMP_DIRS.test(name))).toEqual([]);
-    for (const port of ports) expect(await listening(port), `port ${port} after the interrupted run`).toBe(false);
-  }, 180_000);
+  it('a second Ctrl-C once the grace period is over forces the exit (130) without waiting for the cleanup', async () => {
+    const run = await heldRun('bin-force', 'bin', 'scenario,stop');
+    run.cli.signal('SIGINT');
+    expect(await run.cli.waitForStderr(/press Ctrl-C again after 2 s to force/)).toBeTruthy();
+    await run.cli.waitForStderr(/evochat test hold: stop reached/);
+    // Said by the handler once the grace period is over: from now on a signal forces.
+    await run.cli.waitForStderr(/still stopping; press Ctrl-C again to force the exit/);
+    run.cli.signal('SIGINT');
+    expect(await run.cli.exit).toEqual({ code: 130, signal: null });
+    expect(run.cli.stderr()).toContain('SIGINT again: forcing the exit without waiting for the cleanup');
+    expect(run.cli.stderr()).not.toContain('[stop] stopping services');
+    expect(isPidAlive(run.pid)).toBe(false);
+  }, 240_000);
 });

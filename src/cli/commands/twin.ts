@@ -1,6 +1,8 @@
+import { isListenFailure, listenError } from '../../common/listen-error.ts';
 import { UsageError } from '../../errors/index.ts';
 import { startTwin, TWIN_ROLES } from '../../twins/start-twin.ts';
-import { waitForSignal } from '../wait-for-signal.ts';
+import { parsePort } from '../option-values.ts';
+import { installStopSignals, untilStopped } from '../signals.ts';
 
 export interface TwinCommandOptions {
   role: string;
@@ -19,16 +21,19 @@ export async function twinCommand(options: TwinCommandOptions): Promise<number> 
   }
   const env: Record<string, string | undefined> = { ...process.env };
   if (options.version !== undefined) env.TWIN_VERSION = String(options.version);
-  let port: number | undefined;
-  if (options.port !== undefined) {
-    port = Number(options.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be an integer 0-65535, got "${options.port}"`);
-  }
-  const twin = await startTwin(options.role, { env, port, host: options.host === undefined ? '127.0.0.1' : String(options.host) });
+  const port = parsePort(options.port);
+  const host = options.host === undefined ? '127.0.0.1' : String(options.host);
+  // Listening before the URL is printed: whoever waits for that line may stop the twin at once. A copy of the
+  // signal (npm relays it) is not taken as "force" (signals.ts).
+  const stop = installStopSignals({ action: `stopping the ${options.role} twin`, stderr: process.stderr });
+  // Twins that bind through listenOn already say which port is busy; this catches any that listen themselves.
+  const twin = await startTwin(options.role, { env, port, host }).catch((error: unknown) => {
+    stop.dispose();
+    throw isListenFailure(error) ? listenError(error, host, port) : error;
+  });
   process.stderr.write(`${options.role} twin${twin.version ? ` ${twin.version}` : ''} listening on ${twin.url}\n`);
   process.stdout.write(`${twin.url}\n`);
-  const signal = await waitForSignal();
-  process.stderr.write(`${signal}: stopping ${options.role} twin\n`);
+  await untilStopped(stop);
   await twin.close();
   return 0;
 }

@@ -1,7 +1,5 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { z } from 'zod';
+import { makeOwnedTempDir } from '../../common/owned-temp-dir.ts';
 import { ConfigError, type ConfigIssue } from '../../errors/index.ts';
 import { CHATWOOT_VERSIONS, type ChatwootVersion } from '../../matrix/axes.ts';
 import { isAvailableLocale } from './locales.ts';
@@ -167,7 +165,7 @@ export function parseChatwootConfig(rawEnv: Record<string, string | undefined>, 
       forcePathStyle: env.STORAGE_FORCE_PATH_STYLE ?? false,
     };
   } else {
-    const dir = env.TWIN_STORAGE_DIR ?? (options.makeStorageDir ?? (() => mkdtempSync(join(tmpdir(), 'chatwoot-twin-storage-'))))();
+    const dir = env.TWIN_STORAGE_DIR ?? (options.makeStorageDir ?? (() => makeOwnedTempDir('chatwoot-storage')))();
     storage = { kind: 'local', dir, dirWasDefaulted: env.TWIN_STORAGE_DIR === undefined };
   }
 

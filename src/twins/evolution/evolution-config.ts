@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigError, type ConfigIssue } from '../../errors/index.ts';
+import { UPSTREAM_BODY_LIMIT_BYTES } from './read-limited-body.ts';
 
 /** Profiles the Evolution twin can play (evolution-api-1.7.md §5). */
 export const EVOLUTION_VERSIONS = ['1.7.4', '1.7.5'] as const;
@@ -37,6 +38,8 @@ export interface EvolutionConfig {
   /** Parent of `store/` and `instances/`; undefined means "make a temp dir". */
   storeDir: string | undefined;
   qrRefreshMs: number;
+  /** JSON / urlencoded body limit (upstream 136mb); a smaller one only for tests (TWIN_BODY_LIMIT_BYTES). */
+  bodyLimitBytes: number;
 }
 
 const positiveInt = (name: string) =>
@@ -75,6 +78,9 @@ const envSchema = z.object({
   TWIN_QR_REFRESH_MS: positiveInt('TWIN_QR_REFRESH_MS')
     .pipe(z.number().min(10, 'TWIN_QR_REFRESH_MS must be at least 10'))
     .default(UPSTREAM_QR_REFRESH_MS),
+  TWIN_BODY_LIMIT_BYTES: positiveInt('TWIN_BODY_LIMIT_BYTES')
+    .pipe(z.number().min(1, 'TWIN_BODY_LIMIT_BYTES must be at least 1'))
+    .default(UPSTREAM_BODY_LIMIT_BYTES),
 });
 
 /** Blank values count as unset, like an env file line `NAME=`. */
@@ -117,5 +123,6 @@ export function parseEvolutionConfig(env: Record<string, string | undefined>, po
     chatwootMessageRead: e.CHATWOOT_MESSAGE_READ === 'false',
     storeDir: e.TWIN_STORE_DIR,
     qrRefreshMs: e.TWIN_QR_REFRESH_MS,
+    bodyLimitBytes: e.TWIN_BODY_LIMIT_BYTES,
   };
 }

@@ -1,7 +1,7 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { makeOwnedTempDir } from '../../common/owned-temp-dir.ts';
 
 /**
  * The twin's on-disk state, laid out like the image's `/evolution` (evolution-api-1.7.md §1.5):
@@ -41,7 +41,7 @@ export class InstanceStore {
 
   constructor(root: string | undefined) {
     this.ownsRoot = root === undefined;
-    this.root = root ?? mkdtempSync(join(tmpdir(), 'evolution-twin-'));
+    this.root = root ?? makeOwnedTempDir('evolution');
     mkdirSync(this.instancesDir, { recursive: true });
     for (const folder of STORE_FOLDERS) mkdirSync(join(this.storeDir, folder), { recursive: true });
   }

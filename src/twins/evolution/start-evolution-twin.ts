@@ -11,6 +11,7 @@ import { ChatwootService } from './chatwoot-service.ts';
 import { EvolutionInstance } from './evolution-instance.ts';
 import { buildEvolutionRouter, newUuid, type RouteContext } from './evolution-routes.ts';
 import { renderHttpError } from './evolution-http-errors.ts';
+import { readLimitedText } from './read-limited-body.ts';
 import { SimulatedWhatsapp } from '../whatsapp/simulated-whatsapp.ts';
 import { createWhatsappControlApi, WHATSAPP_CONTROL_PREFIX } from '../whatsapp/whatsapp-control-api.ts';
 
@@ -22,14 +23,17 @@ function json(status: number, body: unknown): Response {
 }
 
 /**
- * Express' json + urlencoded body parsers: an invalid JSON body is a 400 before routing,
- * a missing or non-JSON body is `{}`.
+ * Express' json + urlencoded body parsers: an invalid JSON body is a 400 before routing, a body over the limit a
+ * 413, a missing or non-JSON body is `{}`. Bodies of other types are never read (Express leaves them; Node
+ * discards them once the answer is sent).
  */
-async function readRequestBody(request: Request): Promise<Record<string, unknown>> {
+async function readRequestBody(request: Request, limit: number): Promise<Record<string, unknown>> {
   if (request.method === 'GET' || request.method === 'HEAD') return {};
   const type = (request.headers.get('content-type') ?? '').toLowerCase();
-  const text = await request.text();
-  if (type.includes('application/json')) {
+  const json = type.includes('application/json');
+  if (!json && !type.includes('application/x-www-form-urlencoded')) return {};
+  const text = await readLimitedText(request, limit);
+  if (json) {
     if (text.trim() === '') return {};
     let parsed: unknown;
     try {
@@ -39,8 +43,7 @@ async function readRequestBody(request: Request): Promise<Record<string, unknown
     }
     return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};
   }
-  if (type.includes('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(text));
-  return {};
+  return Object.fromEntries(new URLSearchParams(text));
 }
 
 /**
@@ -117,7 +120,7 @@ export async function startEvolutionTwin(options: TwinStartOptions): Promise<Sta
   const handleEvolution = async (request: Request, url: URL): Promise<Response> => {
     let body: Record<string, unknown>;
     try {
-      body = await readRequestBody(request);
+      body = await readRequestBody(request, config.bodyLimitBytes);
     } catch (error) {
       const rendered = renderHttpError(error);
       return json(rendered.status, rendered.body);

@@ -1,12 +1,11 @@
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import S3rver from 's3rver';
 import AWSAccount from 's3rver/lib/models/account.js';
 import { z } from 'zod';
 import { stdoutSink } from '../../common/log-sink.ts';
+import { makeOwnedTempDir } from '../../common/owned-temp-dir.ts';
 import { ConfigError } from '../../errors/index.ts';
 import type { StartedTwin, TwinStartOptions } from '../twin-types.ts';
 
@@ -45,7 +44,7 @@ export async function startS3Twin(options: TwinStartOptions): Promise<StartedTwi
   const env = parsed.data;
   const log = options.log ?? stdoutSink;
   const ownDir = env.TWIN_S3_DIR === undefined;
-  const directory = env.TWIN_S3_DIR ?? (await mkdtemp(join(tmpdir(), 'evochat-s3-')));
+  const directory = env.TWIN_S3_DIR ?? makeOwnedTempDir('s3');
 
   AWSAccount.DUMMY_ACCOUNT.createKeyPair(env.MINIO_ROOT_USER, env.MINIO_ROOT_PASSWORD);
   const buckets = (env.TWIN_S3_BUCKETS ?? '')

@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { execFile, spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +18,7 @@ import { PLACEHOLDER_IMAGES, TWIN_IMAGE_REPOSITORY, TWIN_IMAGES } from '../image
 import { bundleTwins } from './bundle-twins.ts';
 import { parseLddOutput } from './ldd.ts';
 import { assembleRootfs, NODE_PATH } from './rootfs.ts';
+import { makeOwnedTempDir } from '../../../common/owned-temp-dir.ts';
 import { runDocker, runDockerChecked } from './docker-cli.ts';
 
 /** Bump when the way images are assembled changes, so old images count as stale. */
@@ -155,7 +156,7 @@ async function ensureTwinImagesLocked(options: EnsureTwinImagesOptions): Promise
     return { hash, built: false, baseImage, images, timings };
   }
 
-  const workDir = await mkdtemp(join(tmpdir(), 'evochat-twin-rootfs-'));
+  const workDir = makeOwnedTempDir('twin-rootfs');
   try {
     const root = join(workDir, 'rootfs');
     await step('rootfs', () => assembleRootfs(root, { nodeBinary, libraries, bundle: bundle.code, launcher }));
