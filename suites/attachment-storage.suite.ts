@@ -32,7 +32,7 @@ defineSuite('attachment-storage', (cell) => {
     const { image, attachment, uploadMs } = await uploaded(s);
     s.note(`upload POST took ${uploadMs} ms`);
     if (s.stack.storage === 'local') {
-      const fetched = await fetchFollowing(attachment.data_url);
+      const fetched = await fetchFollowing(attachment.data_url, { cell: s.stack.cellId, id: s.scenarioId });
       expect(fetched.status).toBe(200);
       expect(fetched.sha256, 'local storage serves the uploaded bytes').toBe(image.sha256);
       s.note('local storage: checked that the stored file is served with the uploaded bytes (no bucket to inspect)');
@@ -71,7 +71,7 @@ defineSuite('attachment-storage', (cell) => {
 
   cell.scenario('data-url-from-host', async (s) => {
     const { image, attachment } = await uploaded(s);
-    const fetched = await fetchFollowing(attachment.data_url);
+    const fetched = await fetchFollowing(attachment.data_url, { cell: s.stack.cellId, id: s.scenarioId });
     expect(fetched.hops[0]?.status, `data_url ${attachment.data_url} first answer`).toBe(302);
     expect(fetched.status, `after redirects ${JSON.stringify(fetched.hops)}`).toBe(200);
     expect(fetched.sha256).toBe(image.sha256);

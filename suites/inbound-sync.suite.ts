@@ -50,7 +50,7 @@ defineSuite('inbound-sync', (cell) => {
     );
     const attachment = received.attachments![0]!;
     expect(attachment.file_type).toBe('image');
-    const fetched = await fetchFollowing(attachment.data_url);
+    const fetched = await fetchFollowing(attachment.data_url, { cell: s.stack.cellId, id: s.scenarioId });
     expect(fetched.status, `GET data_url ${attachment.data_url}: hops ${JSON.stringify(fetched.hops.map((h) => h.status))}`).toBe(200);
     expect(fetched.sha256, 'the stored image has the bytes sent from WhatsApp').toBe(image.sha256);
   });

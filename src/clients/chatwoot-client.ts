@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Redactor } from '../common/redact.ts';
+import type { ExchangeScenario } from '../result/result-schema.ts';
 import { createHttpClient, type FilePart, type HttpCall, type HttpClient, type RawResponse } from './http-client.ts';
 
 /** REST `message_type` integers (chatwoot-3.7-3.9.md §3.2); webhooks use the names. */
@@ -118,10 +119,16 @@ export class ChatwootClient {
   readonly http: HttpClient;
   readonly accountId: number;
 
-  constructor(options: { baseUrl: string; accountId: number; token: string; redactor?: Redactor }) {
+  constructor(options: { baseUrl: string; accountId: number; token: string; redactor?: Redactor; scenario?: ExchangeScenario }) {
     this.accountId = options.accountId;
     options.redactor?.add(options.token);
-    this.http = createHttpClient({ baseUrl: options.baseUrl, service: 'chatwoot', defaultHeaders: { api_access_token: options.token }, redactor: options.redactor });
+    this.http = createHttpClient({
+      baseUrl: options.baseUrl,
+      service: 'chatwoot',
+      defaultHeaders: { api_access_token: options.token },
+      redactor: options.redactor,
+      scenario: options.scenario,
+    });
   }
 
   /** Path below `/api/v1/accounts/{id}`. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Redactor } from '../common/redact.ts';
+import type { ExchangeScenario } from '../result/result-schema.ts';
 import { createHttpClient, type HttpCall, type HttpClient, type RawResponse } from './http-client.ts';
 
 export const EvolutionRoot = z.object({ status: z.number(), message: z.string(), version: z.string() });
@@ -49,9 +50,15 @@ export function instanceCreateBody(instanceName: string, chatwoot?: ChatwootLink
 export class EvolutionClient {
   readonly http: HttpClient;
 
-  constructor(options: { baseUrl: string; apiKey: string; redactor?: Redactor }) {
+  constructor(options: { baseUrl: string; apiKey: string; redactor?: Redactor; scenario?: ExchangeScenario }) {
     options.redactor?.add(options.apiKey);
-    this.http = createHttpClient({ baseUrl: options.baseUrl, service: 'evolution', defaultHeaders: { apikey: options.apiKey }, redactor: options.redactor });
+    this.http = createHttpClient({
+      baseUrl: options.baseUrl,
+      service: 'evolution',
+      defaultHeaders: { apikey: options.apiKey },
+      redactor: options.redactor,
+      scenario: options.scenario,
+    });
   }
 
   raw(call: HttpCall): Promise<RawResponse> {

@@ -5,13 +5,14 @@ import { z } from 'zod';
 import { createRedactor, REDACTED } from '../common/redact.ts';
 import { ErrorCodes } from '../errors/index.ts';
 import { reserveClosedPort } from '../backends/sim/closed-port.ts';
-import { HARNESS_LINK_HEADER } from '../evidence/evidence-types.ts';
+import { HARNESS_LINK_HEADER, HARNESS_SCENARIO_HEADER } from '../evidence/evidence-types.ts';
 import { ApiResponseError, createHttpClient, ServiceUnreachableError } from './http-client.ts';
 
 describe('http client', () => {
   let server: http.Server;
   let baseUrl: string;
   const seen: http.IncomingHttpHeaders[] = [];
+  let connections = 0;
 
   beforeAll(async () => {
     server = http.createServer((req, res) => {
@@ -22,6 +23,7 @@ describe('http client', () => {
       else if (req.url?.startsWith('/instance/connect')) res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"no instance for key C0FFEE00-1234-4ABC-9DEF-000000000001"}');
       else res.writeHead(422, { 'content-type': 'application/json' }).end('{"error":"bad token secret-token-42"}');
     });
+    server.on('connection', () => (connections += 1));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
@@ -34,6 +36,22 @@ describe('http client', () => {
     expect(await client.json({ method: 'GET', path: '/ok' }, Value)).toEqual({ value: 1 });
     expect(seen.at(-1)?.[HARNESS_LINK_HEADER]).toBe('harness');
     expect(seen.at(-1)?.api_access_token).toBe('t');
+  });
+
+  it("names the scenario it works for on every request, and sends none without one", async () => {
+    const client = createHttpClient({ baseUrl, service: 'thing', scenario: { cell: 'cw3.7.0-evo1.7.5-local', id: 'qr-delivery/qr-image-posted' } });
+    await client.raw({ method: 'GET', path: '/ok' });
+    expect(seen.at(-1)?.[HARNESS_SCENARIO_HEADER]).toBe('cw3.7.0-evo1.7.5-local qr-delivery%2Fqr-image-posted');
+    await createHttpClient({ baseUrl, service: 'thing' }).raw({ method: 'GET', path: '/ok' });
+    expect(seen.at(-1)?.[HARNESS_SCENARIO_HEADER]).toBeUndefined();
+  });
+
+  it('sends every call on a connection of its own, never on an idle one a busy server may be closing', async () => {
+    const client = createHttpClient({ baseUrl, service: 'thing' });
+    const before = connections;
+    for (let i = 0; i < 3; i++) await client.raw({ method: 'GET', path: '/ok' });
+    expect(connections - before).toBe(3);
+    expect(seen.at(-1)?.connection).toBe('close');
   });
 
   it('turns a non-2xx answer into ApiResponseError with a redacted body', async () => {

@@ -3,7 +3,9 @@ import type { z } from 'zod';
 import { createRedactor, type Redactor } from '../common/redact.ts';
 import { credentialValues, isLearnable } from '../common/redact-json.ts';
 import { ErrorCodes, HarnessError, ExitCodes, InfrastructureError } from '../errors/index.ts';
-import { HARNESS_LINK_HEADER, HARNESS_LINK_VALUE } from '../evidence/evidence-types.ts';
+import { HARNESS_LINK_HEADER, HARNESS_LINK_VALUE, HARNESS_SCENARIO_HEADER } from '../evidence/evidence-types.ts';
+import { formatScenarioTag } from '../evidence/scenario-tag.ts';
+import type { ExchangeScenario } from '../result/result-schema.ts';
 
 const MAX_ERROR_BODY_CHARS = 2000;
 
@@ -83,6 +85,8 @@ export interface HttpClientOptions {
   defaultHeaders?: Record<string, string>;
   redactor?: Redactor;
   timeoutMs?: number;
+  /** The scenario this client works for: every request names it, so its recorded exchanges are its evidence alone. */
+  scenario?: ExchangeScenario;
 }
 
 export interface HttpClient {
@@ -101,7 +105,7 @@ function headerRecord(headers: Record<string, string | string[] | undefined>): R
 
 /**
  * undici-based JSON client every typed client builds on: tags its traffic as the harness's
- * (the recording proxies label it `harness->…`), maps transport failures to ServiceUnreachableError
+ * (the recording proxies label it `harness->…`) and as its scenario's, maps transport failures to ServiceUnreachableError
  * and unexpected answers to ApiResponseError, with secrets redacted from both.
  */
 export function createHttpClient(options: HttpClientOptions): HttpClient {
@@ -115,6 +119,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     const path = `${call.path}${query.size > 0 ? `?${query}` : ''}`;
     const headers: Record<string, string> = {
       [HARNESS_LINK_HEADER]: HARNESS_LINK_VALUE,
+      ...(options.scenario ? { [HARNESS_SCENARIO_HEADER]: formatScenarioTag(options.scenario) } : {}),
       accept: 'application/json',
       ...(call.omitDefaultHeaders ? {} : options.defaultHeaders),
       ...call.headers,
@@ -136,7 +141,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     const started = performance.now();
     let response;
     try {
-      response = await request(`${baseUrl}${path}`, { method: call.method, headers, body, signal: AbortSignal.timeout(timeoutMs) });
+      // `reset`: one connection per call. A server that closes an idle keep-alive connection while its event loop
+      // is busy resets a request already sent on it (proxy-connections.ts); the harness must not flake on that.
+      response = await request(`${baseUrl}${path}`, { method: call.method, headers, body, reset: true, signal: AbortSignal.timeout(timeoutMs) });
     } catch (error) {
       throw new ServiceUnreachableError(options.service, call.method, redactor.text(path), error);
     }

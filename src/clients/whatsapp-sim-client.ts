@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ExchangeScenario } from '../result/result-schema.ts';
 import { createHttpClient, type HttpClient, type RawResponse } from './http-client.ts';
 
 export const WhatsappInstanceState = z.object({ instanceName: z.string(), state: z.string(), qrCount: z.number() });
@@ -25,8 +26,8 @@ export type InboundMessage =
 export class WhatsappSimClient {
   private readonly http: HttpClient;
 
-  constructor(controlUrl: string) {
-    this.http = createHttpClient({ baseUrl: controlUrl, service: 'whatsapp-sim' });
+  constructor(controlUrl: string, options: { scenario?: ExchangeScenario } = {}) {
+    this.http = createHttpClient({ baseUrl: controlUrl, service: 'whatsapp-sim', scenario: options.scenario });
   }
 
   private path(instanceName: string, rest = ''): string {

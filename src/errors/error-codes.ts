@@ -32,6 +32,12 @@ export const ErrorCodes = {
   outNotDirectory: 'EVOCHAT_E_OUT_NOT_DIRECTORY',
   /** `--out` is a folder this process cannot write (read-only or immutable file system, no permission). */
   outNotWritable: 'EVOCHAT_E_OUT_NOT_WRITABLE',
+  /** Chatwoot's signup answered 429: rack-attack's `accounts/ip` throttle (5 per 30 minutes per IP). */
+  signupThrottled: 'EVOCHAT_E_SIGNUP_THROTTLED',
+  /** Chatwoot's signup answered 403 (CustomExceptions::Account: invalid params or email, already signed up). */
+  signupRefused: 'EVOCHAT_E_SIGNUP_REFUSED',
+  /** Chatwoot's signup route is a 404: ENABLE_ACCOUNT_SIGNUP is false. */
+  signupDisabled: 'EVOCHAT_E_SIGNUP_DISABLED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -4,6 +4,11 @@ import type { Exchange } from '../result/result-schema.ts';
 export const HARNESS_LINK_HEADER = 'x-evochat-link';
 /** Value the harness sends in HARNESS_LINK_HEADER. */
 export const HARNESS_LINK_VALUE = 'harness';
+/**
+ * A scenario's clients also name the scenario that sends (scenario-tag.ts); the proxy records it on the exchange
+ * (`Exchange.scenario`) and strips the header, like HARNESS_LINK_HEADER.
+ */
+export const HARNESS_SCENARIO_HEADER = 'x-evochat-scenario';
 /** Reserved path prefix for the proxies' control API; neither product serves anything below it. */
 export const CONTROL_PREFIX = '/__evochat/';
 

@@ -1,4 +1,3 @@
-import http from 'node:http';
 import type { Socket } from 'node:net';
 import { z } from 'zod';
 import type { LogSink } from '../common/log-sink.ts';
@@ -6,6 +5,7 @@ import { listenOn } from '../common/serve-app.ts';
 import { UsageError } from '../errors/index.ts';
 import { CONTROL_PREFIX } from './evidence-types.ts';
 import { forwardHttp, parseUpstream } from './forward-http.ts';
+import { createProxyServer, createUpstreamAgent } from './proxy-connections.ts';
 
 /** Upper bound of an injected delay: a fault should be slow, never hang a run. */
 export const MAX_LATENCY_MS = 30_000;
@@ -38,7 +38,7 @@ export interface LatencyProxy {
  */
 export async function createLatencyProxy(options: LatencyProxyOptions): Promise<LatencyProxy> {
   const target = parseUpstream(options.upstream);
-  const agent = new http.Agent({ keepAlive: true, timeout: 60_000 });
+  const agent = createUpstreamAgent();
   const timers = new Set<NodeJS.Timeout>();
   const sockets = new Set<Socket>();
   let delayMs = 0;
@@ -50,7 +50,7 @@ export async function createLatencyProxy(options: LatencyProxyOptions): Promise<
   };
   if (options.delayMs !== undefined) setDelay(options.delayMs);
 
-  const server = http.createServer((req, res) => {
+  const server = createProxyServer((req, res) => {
     if ((req.url ?? '').startsWith(`${CONTROL_PREFIX}latency`)) {
       const reply = (status: number, body: unknown) => {
         res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));

@@ -6,7 +6,8 @@ import { createRedactor, REDACTED } from '../common/redact.ts';
 import { waitFor } from '../common/wait-for.ts';
 import { reserveClosedPort } from '../backends/sim/closed-port.ts';
 import { createRecordingProxy, type RecordingProxy } from './recording-proxy.ts';
-import { HARNESS_LINK_HEADER } from './evidence-types.ts';
+import { HARNESS_LINK_HEADER, HARNESS_SCENARIO_HEADER } from './evidence-types.ts';
+import { formatScenarioTag } from './scenario-tag.ts';
 
 interface Upstream {
   url: string;
@@ -98,6 +99,29 @@ describe('recording proxy', () => {
       ['chatwoot->evolution', '//chatwoot/webhook/abc'],
       ['harness->evolution', '/instance/fetchInstances'],
     ]);
+  });
+
+  it('records the scenario a harness request names, and forwards neither tag', async () => {
+    const upstream = await startUpstream((req, res) => req.resume().on('end', () => res.end('{}')));
+    cleanups.push(() => upstream.close());
+    const proxy = await proxyTo(upstream.url);
+    const tag = formatScenarioTag({ cell: 'cw3.7.0-evo1.7.5-local', id: 'config-faults/server-url-unreachable' });
+    const send = (path: string, headers: Record<string, string>) => request(`${proxy.url}${path}`, { headers }).then((r) => r.body.dump());
+    await send('/api/v1/accounts/2/conversations/1/messages', { [HARNESS_LINK_HEADER]: 'harness', [HARNESS_SCENARIO_HEADER]: tag });
+    // Only the harness names scenarios: a product request carrying the header gets no scenario.
+    await send('/api/v1/accounts/2/contacts/filter', { [HARNESS_SCENARIO_HEADER]: tag });
+    await send('/api/v1/accounts/2/inboxes', { [HARNESS_LINK_HEADER]: 'harness', [HARNESS_SCENARIO_HEADER]: 'not a tag at all' });
+    for (const received of upstream.received) {
+      expect(received.headers[HARNESS_LINK_HEADER]).toBeUndefined();
+      expect(received.headers[HARNESS_SCENARIO_HEADER]).toBeUndefined();
+    }
+    const exchanges = proxy.exchanges().map((item) => item.exchange);
+    expect(exchanges.map((exchange) => [exchange.link, exchange.scenario])).toEqual([
+      ['harness->chatwoot', { cell: 'cw3.7.0-evo1.7.5-local', id: 'config-faults/server-url-unreachable' }],
+      ['evolution->chatwoot', undefined],
+      ['harness->chatwoot', undefined],
+    ]);
+    for (const exchange of exchanges) expect(exchange.request.headers[HARNESS_SCENARIO_HEADER]).toBeUndefined();
   });
 
   it('streams a chunked upload without buffering it and caps the recorded copy', async () => {

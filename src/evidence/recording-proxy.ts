@@ -9,10 +9,13 @@ import { BodyCapture, DEFAULT_MAX_RECORDED_BODY_BYTES, renderBody } from './body
 import { ExchangeStore, learnExchangeSecrets } from './exchange-store.ts';
 import { forwardHttp, parseUpstream, resetClientConnection, type UpstreamTarget } from './forward-http.ts';
 import { probeUrl, ProbeRequest } from './probe.ts';
+import { createProxyServer, createUpstreamAgent } from './proxy-connections.ts';
+import { parseScenarioTag } from './scenario-tag.ts';
 import {
   CONTROL_PREFIX,
   HARNESS_LINK_HEADER,
   HARNESS_LINK_VALUE,
+  HARNESS_SCENARIO_HEADER,
   type CellClassifier,
   type ExchangeFilter,
   type RecordedExchange,
@@ -21,7 +24,10 @@ import {
 export interface RecordingProxyOptions {
   /** Origin to forward to (`http://host:port`); may be set later with setUpstream (the proxy URL is often needed first). */
   upstream: string | undefined;
-  /** Label of the link, e.g. `evolution->chatwoot`. Requests tagged by the harness become `harness-><target>`. */
+  /**
+   * Label of the link, e.g. `evolution->chatwoot`. Requests tagged by the harness become `harness-><target>`,
+   * with the scenario their HARNESS_SCENARIO_HEADER names.
+   */
   link: string;
   redactor: Redactor;
   classify?: CellClassifier;
@@ -102,10 +108,7 @@ export async function createRecordingProxy(options: RecordingProxyOptions): Prom
   const store = new ExchangeStore({ maxExchanges: options.maxExchanges });
   const maxBody = options.maxRecordedBodyBytes ?? DEFAULT_MAX_RECORDED_BODY_BYTES;
   const idPrefix = options.idPrefix ?? options.link.replace(/[^a-z0-9]+/gi, '-');
-  // Idle upstream sockets are dropped before the upstream's announced keep-alive timeout (Node applies the
-  // `Keep-Alive: timeout=` hint only when the agent has a timeout): a reset on a stale socket would reach the
-  // client as a failure the products never caused.
-  const agent = new http.Agent({ keepAlive: true, timeout: 60_000 });
+  const agent = createUpstreamAgent();
   const sockets = new Set<Socket>();
   let target = options.upstream === undefined ? undefined : parseUpstream(options.upstream);
   let sequence = 0;
@@ -133,7 +136,7 @@ export async function createRecordingProxy(options: RecordingProxyOptions): Prom
     }
   };
 
-  const server = http.createServer((req, res) => {
+  const server = createProxyServer((req, res) => {
     const rawUrl = req.url ?? '/';
     if (rawUrl.startsWith(CONTROL_PREFIX)) {
       const parsed = new URL(rawUrl, 'http://control');
@@ -147,8 +150,10 @@ export async function createRecordingProxy(options: RecordingProxyOptions): Prom
     const startedAtMs = now();
     const harnessTagged = String(req.headers[HARNESS_LINK_HEADER] ?? '').toLowerCase() === HARNESS_LINK_VALUE;
     const link = harnessTagged ? `harness->${targetOfLink(options.link)}` : options.link;
+    const sentBy = harnessTagged ? parseScenarioTag(req.headers[HARNESS_SCENARIO_HEADER]) : undefined;
     const requestHeaders = headerRecord(req.rawHeaders);
     delete requestHeaders[HARNESS_LINK_HEADER];
+    delete requestHeaders[HARNESS_SCENARIO_HEADER];
     const requestBody = new BodyCapture(maxBody);
     const responseBody = new BodyCapture(maxBody);
     let response: http.IncomingMessage | undefined;
@@ -178,6 +183,7 @@ export async function createRecordingProxy(options: RecordingProxyOptions): Prom
             }
           : null,
         ...(error ? { error: describeTransportError(error, target) } : {}),
+        ...(sentBy ? { scenario: sentBy } : {}),
       };
       // Learned now, not on read: a log line or another exchange written before anyone reads this one may carry them.
       learnExchangeSecrets(exchange, options.redactor);

@@ -6,6 +6,7 @@ import { selectCells } from '../matrix/select-cells.ts';
 import type { ScenarioOutcome } from '../runner/scenario-outcome.ts';
 import { assembleResult, type AssembleInput } from './assemble-result.ts';
 import { fakeRun } from './fake-run-fixture.ts';
+import { makeExchange } from '../verdict/exchange-fixture.ts';
 import { RunResult } from './result-schema.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -123,6 +124,59 @@ describe('assembleResult', () => {
     expect(reply.evidence.exchanges.map((exchange) => exchange.id)).not.toContain(`${cellId}-double-slash`);
     // The scoped scenario keeps its own diagnosis and evidence.
     expect(scenario(overlapping, cellId, 'config-faults/webhook-double-slash').diagnosis?.rule).toBe('webhook-double-slash');
+  });
+
+  it('keeps a harness exchange a scenario sent itself out of every other scenario (qr-delivery and server-url-unreachable)', () => {
+    // The docker run of issue 10's follow-up: qr-delivery broke on a reset (no pointer of its own) while
+    // config-faults/server-url-unreachable read its failed message back; that read, a harness exchange whose answer
+    // says "Failed to open TCP connection", was the only match of any rule in qr-delivery's window.
+    const cellId = 'cw3.7.0-evo1.7.5-local';
+    const unreachable = 'config-faults/server-url-unreachable';
+    const qr = 'qr-delivery/qr-image-posted';
+    const run = fakeRun(planRun(selectCells(matrix), matrix.settings).cells, TEST_CATALOG);
+    const faultStartedAt = run.outcomes.find((o) => o.cellId === cellId && o.id === unreachable)!.startedAt!;
+    const messagesRead = {
+      ...makeExchange({
+        id: `${cellId}-messages-read`,
+        startedAt: new Date(Date.parse(faultStartedAt) + 20).toISOString(),
+        link: 'harness->chatwoot',
+        url: 'http://127.0.0.1:3000/api/v1/accounts/2/conversations/1/messages',
+        responseBody: '{"payload":[{"id":4,"status":"failed","content_attributes":{"external_error":"Failed to open TCP connection to localhost:8080"}}]}',
+      }),
+      scenario: { cell: cellId, id: unreachable },
+    };
+    // Chatwoot's failed webhook names the fault's instance, so the fault's scope claims it.
+    const refused = makeExchange({
+      id: `${cellId}-webhook-refused`,
+      startedAt: messagesRead.startedAt,
+      link: 'chatwoot->evolution',
+      method: 'POST',
+      url: 'http://localhost:8080/chatwoot/webhook/c370e175local-unreach',
+      error: 'connect ECONNREFUSED 127.0.0.1:8080',
+    });
+    const evidence = new Map(run.evidence);
+    const cellEvidence = evidence.get(cellId)!;
+    const others = cellEvidence.exchanges.filter((exchange) => exchange.id !== `${cellId}-unreachable`);
+    evidence.set(cellId, { ...cellEvidence, exchanges: [...others, refused, messagesRead] });
+    const result = assemble(
+      (outcome) => {
+        if (outcome.cellId !== cellId) return outcome;
+        if (outcome.id === unreachable) return { ...outcome, evidenceScope: { markers: ['c370e175local-unreach'], exchangeIds: [] } };
+        if (outcome.id === qr) {
+          return { ...outcome, status: 'break', message: 'deadline of 15000 ms passed waiting for a conversation with contact 1 in inbox 9', startedAt: faultStartedAt, durationMs: 500 };
+        }
+        return outcome;
+      },
+      { evidence },
+    );
+    const broken = scenario(result, cellId, qr);
+    expect(broken.status).toBe('break');
+    expect(broken.diagnosis).toBeUndefined();
+    expect(broken.evidence.exchanges.map((exchange) => exchange.id)).not.toContain(messagesRead.id);
+    // The scenario that sent it keeps it: its diagnosis and its evidence.
+    const fault = scenario(result, cellId, unreachable);
+    expect(fault.diagnosis?.rule).toBe('server-url-unreachable');
+    expect(fault.evidence.exchanges.find((exchange) => exchange.id === messagesRead.id)?.scenario).toEqual({ cell: cellId, id: unreachable });
   });
 
   it('turns a scenario the runner never reported into an error', () => {

@@ -12,7 +12,7 @@ import { DIAGNOSIS_RULES } from '../verdict/diagnosis-rules.ts';
 import { cellExpectation, expectedBreakFor } from '../verdict/expectations.ts';
 import { findSeedContradictions, SEED_CLAIMS, type SeedClaim } from '../verdict/seed-claims.ts';
 import { RESULT_SCHEMA_VERSION, RunResult, type CellResult, type ScenarioResult } from './result-schema.ts';
-import { DEFAULT_EVIDENCE_CAPS, exchangesInWindow, logExcerpts, selectScenarioExchanges, type EvidenceCaps } from './scenario-evidence.ts';
+import { DEFAULT_EVIDENCE_CAPS, logExcerpts, scenarioExchanges, selectScenarioExchanges, sentByAnother, type EvidenceCaps } from './scenario-evidence.ts';
 
 export interface BackendInfo {
   name: BackendName;
@@ -89,7 +89,7 @@ function assembleScenario(
   const caps = input.caps ?? DEFAULT_EVIDENCE_CAPS;
   const expectation = expectedBreakFor(input.expectations, cell, outcome.id);
   const verdict = classifyScenario(outcome.status, expectation !== undefined);
-  const windowed = exchangesInWindow(evidence?.exchanges ?? [], outcome.startedAt, outcome.durationMs).filter(
+  const windowed = scenarioExchanges(evidence?.exchanges ?? [], outcome, decisiveExchangeId(outcome)).filter(
     (exchange) => !claimedByOthers.exchangeIds.has(exchange.id),
   );
   const logs = (evidence?.logs ?? [])
@@ -149,11 +149,17 @@ interface ClaimedEvidence {
   logLines: ReadonlySet<string>;
 }
 
+function decisiveExchangeId(outcome: ScenarioOutcome): string | undefined {
+  return outcome.decisive?.kind === 'exchange' ? outcome.decisive.exchangeId : undefined;
+}
+
 /** The evidence a scoped scenario tied to itself (scopedEvidence); undefined for an unscoped one. */
 function claimOf(outcome: ScenarioOutcome, evidence: CellEvidence): ClaimedEvidence | undefined {
   if (!outcome.evidenceScope) return undefined;
-  const claimed = scopedEvidence({ exchanges: evidence.exchanges, logs: evidence.logs, scope: outcome.evidenceScope }, outcome.decisive);
-  if (claimed.exchanges === evidence.exchanges) return undefined; // an empty scope claims nothing
+  // What other scenarios' clients sent is theirs, whatever markers it mentions: never claimed away from them.
+  const eligible = evidence.exchanges.filter((exchange) => exchange.id === decisiveExchangeId(outcome) || !sentByAnother(exchange, outcome));
+  const claimed = scopedEvidence({ exchanges: eligible, logs: evidence.logs, scope: outcome.evidenceScope }, outcome.decisive);
+  if (claimed.exchanges === eligible) return undefined; // an empty scope claims nothing
   return {
     exchangeIds: new Set(claimed.exchanges.map((exchange) => exchange.id)),
     logLines: new Set(claimed.logs.flatMap((excerpt) => excerpt.lines)),

@@ -15,6 +15,10 @@ export type ScenarioStatus = z.infer<typeof ScenarioStatus>;
 export const Verdict = z.enum(['pass', 'expected-break', 'unexpected-break', 'unexpected-pass', 'error', 'skipped']);
 export type Verdict = z.infer<typeof Verdict>;
 
+/** The scenario of a cell that sent a harness request (the proxies record it from HARNESS_SCENARIO_HEADER). */
+export const ExchangeScenario = z.object({ cell: z.string(), id: z.string() });
+export type ExchangeScenario = z.infer<typeof ExchangeScenario>;
+
 export const Exchange = z.object({
   id: z.string(),
   /** e.g. "evolution->chatwoot", "chatwoot->evolution", "chatwoot->storage", "harness->chatwoot". */
@@ -38,6 +42,11 @@ export const Exchange = z.object({
     .nullable(),
   /** Transport error (connection refused, timeout) when there is no response. */
   error: z.string().optional(),
+  /**
+   * Harness requests only: the scenario that sent it. Such an exchange is evidence of that scenario alone,
+   * never of another one that ran in the same window.
+   */
+  scenario: ExchangeScenario.optional(),
 });
 export type Exchange = z.infer<typeof Exchange>;
 

@@ -19,6 +19,29 @@ export const DEFAULT_EVIDENCE_CAPS: EvidenceCaps = {
 /** Exchanges recorded slightly after the scenario's clock stopped (async webhooks) still count. */
 const WINDOW_SLACK_MS = 250;
 
+/** Whether a harness exchange was sent by another scenario (of this cell or another): then it is never this one's evidence. */
+export function sentByAnother(exchange: Exchange, scenario: { cellId: string; id: string }): boolean {
+  return exchange.scenario !== undefined && (exchange.scenario.cell !== scenario.cellId || exchange.scenario.id !== scenario.id);
+}
+
+/**
+ * The exchanges that are a scenario's evidence: the harness requests it sent itself, and the untagged ones (the
+ * products' own traffic) that started inside its time window; never what another scenario's clients sent,
+ * unless the scenario pointed at it itself (`pointedAt`). In the cell's order.
+ */
+export function scenarioExchanges(
+  exchanges: readonly Exchange[],
+  scenario: { cellId: string; id: string; startedAt?: string; durationMs: number },
+  pointedAt?: string,
+): Exchange[] {
+  const inWindow = new Set(exchangesInWindow(exchanges, scenario.startedAt, scenario.durationMs));
+  return exchanges.filter((exchange) => {
+    if (exchange.id === pointedAt) return true;
+    if (exchange.scenario !== undefined) return !sentByAnother(exchange, scenario);
+    return inWindow.has(exchange);
+  });
+}
+
 /**
  * The exchanges that belong to one scenario: those that started inside its time window. Without a
  * start time every exchange of the cell is a candidate.

@@ -6,7 +6,7 @@ import { EvolutionClient } from '../clients/evolution-client.ts';
 import { EvidenceClient, type LogLine } from '../clients/evidence-client.ts';
 import { WhatsappSimClient } from '../clients/whatsapp-sim-client.ts';
 import { UsageError } from '../errors/index.ts';
-import type { Exchange } from '../result/result-schema.ts';
+import type { Exchange, ExchangeScenario } from '../result/result-schema.ts';
 import type { Capability, CellStack, ChatwootEndpoint, EvolutionEndpoint } from '../stack/stack.ts';
 import { classifyScenarioError, ScenarioBreak } from './classify-scenario-error.ts';
 import type { ScenarioOutcome } from './scenario-outcome.ts';
@@ -117,8 +117,8 @@ async function waitWithFailFast<T>(
   }
 }
 
-function chatwootClientFor(endpoint: ChatwootEndpoint, redactor: Redactor): ChatwootClient {
-  return new ChatwootClient({ baseUrl: endpoint.url, accountId: endpoint.accountId, token: endpoint.token, redactor });
+function chatwootClientFor(endpoint: ChatwootEndpoint, redactor: Redactor, scenario: ExchangeScenario): ChatwootClient {
+  return new ChatwootClient({ baseUrl: endpoint.url, accountId: endpoint.accountId, token: endpoint.token, redactor, scenario });
 }
 
 function secretsOf(stack: CellStack): string[] {
@@ -154,6 +154,8 @@ function runScenario(
       return clients.get(key) as T;
     };
     const evidence = () => (stack.evidenceUrl ? lazy('evidence', () => new EvidenceClient(stack.evidenceUrl!)) : undefined);
+    // Every request of this scenario's clients names it: what they record is this scenario's evidence alone.
+    const sender: ExchangeScenario = { cell: stack.cellId, id: scenarioId };
 
     const s: ScenarioContext = {
       stack,
@@ -183,17 +185,17 @@ function runScenario(
       },
       instanceName: (label) => `${stack.instancePrefix}${label}`,
       chatwoot(account = 'en') {
-        if (account === 'en') return lazy('chatwoot', () => chatwootClientFor(stack.chatwoot, redactor));
+        if (account === 'en') return lazy('chatwoot', () => chatwootClientFor(stack.chatwoot, redactor, sender));
         const endpoint = stack.chatwootPtBr;
         if (!endpoint) ctx.skip('needs a pt_BR Chatwoot account: this stack has none');
-        return lazy('chatwoot-pt', () => chatwootClientFor(endpoint!, redactor));
+        return lazy('chatwoot-pt', () => chatwootClientFor(endpoint!, redactor, sender));
       },
-      evolution: () => lazy('evolution', () => new EvolutionClient({ baseUrl: stack.evolution.url, apiKey: stack.evolution.apiKey, redactor })),
-      chatwootFor: (endpoint) => lazy(`chatwoot ${endpoint.url} ${endpoint.accountId}`, () => chatwootClientFor(endpoint, redactor)),
-      evolutionFor: (endpoint) => lazy(`evolution ${endpoint.url}`, () => new EvolutionClient({ baseUrl: endpoint.url, apiKey: endpoint.apiKey, redactor })),
+      evolution: () => lazy('evolution', () => new EvolutionClient({ baseUrl: stack.evolution.url, apiKey: stack.evolution.apiKey, redactor, scenario: sender })),
+      chatwootFor: (endpoint) => lazy(`chatwoot ${endpoint.url} ${endpoint.accountId}`, () => chatwootClientFor(endpoint, redactor, sender)),
+      evolutionFor: (endpoint) => lazy(`evolution ${endpoint.url}`, () => new EvolutionClient({ baseUrl: endpoint.url, apiKey: endpoint.apiKey, redactor, scenario: sender })),
       whatsapp() {
         if (!stack.whatsappControlUrl || !stack.capabilities.includes('whatsappPeer')) ctx.skip(capabilitySkipReason('whatsappPeer'));
-        return lazy('whatsapp', () => new WhatsappSimClient(stack.whatsappControlUrl!));
+        return lazy('whatsapp', () => new WhatsappSimClient(stack.whatsappControlUrl!, { scenario: sender }));
       },
       async exchanges(filter = {}) {
         const client = evidence();

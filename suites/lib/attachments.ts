@@ -4,7 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
 import { ServiceUnreachableError } from '../../src/clients/http-client.ts';
 import type { FilePart } from '../../src/clients/http-client.ts';
-import { HARNESS_LINK_HEADER, HARNESS_LINK_VALUE } from '../../src/evidence/evidence-types.ts';
+import { HARNESS_LINK_HEADER, HARNESS_LINK_VALUE, HARNESS_SCENARIO_HEADER } from '../../src/evidence/evidence-types.ts';
+import { formatScenarioTag } from '../../src/evidence/scenario-tag.ts';
+import type { ExchangeScenario } from '../../src/result/result-schema.ts';
 
 const IMAGE_PATH = fileURLToPath(new URL('../../fixtures/images/evochat-attachment.png', import.meta.url));
 
@@ -27,15 +29,16 @@ export interface FetchedUrl {
 
 /**
  * GETs a URL from the test process as a browser would, following redirects by hand so each hop is
- * visible; every hop is tagged as harness traffic for the recording proxies.
+ * visible; every hop is tagged as harness traffic of `scenario` for the recording proxies.
  */
-export async function fetchFollowing(url: string, maxRedirects = 5): Promise<FetchedUrl> {
+export async function fetchFollowing(url: string, scenario: ExchangeScenario, maxRedirects = 5): Promise<FetchedUrl> {
   const hops: FetchedUrl['hops'] = [];
+  const headers = { [HARNESS_LINK_HEADER]: HARNESS_LINK_VALUE, [HARNESS_SCENARIO_HEADER]: formatScenarioTag(scenario) };
   let current = url;
   for (let hop = 0; ; hop += 1) {
     let response;
     try {
-      response = await request(current, { method: 'GET', headers: { [HARNESS_LINK_HEADER]: HARNESS_LINK_VALUE }, signal: AbortSignal.timeout(15_000) });
+      response = await request(current, { method: 'GET', headers, signal: AbortSignal.timeout(15_000) });
     } catch (error) {
       throw new ServiceUnreachableError(new URL(current).host, 'GET', new URL(current).pathname, error);
     }

@@ -6,8 +6,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Redactor } from '../../common/redact.ts';
-import { ErrorCodes, InfrastructureError } from '../../errors/index.ts';
 import { signupChatwootAccount } from '../../clients/chatwoot-client.ts';
+import { signupFailure } from './signup-failure.ts';
 import type { PlannedCell } from '../../matrix/plan-types.ts';
 import { instancePrefixFor } from '../../stack/build-cell-stack.ts';
 import type { ChatwootEndpoint } from '../../stack/stack.ts';
@@ -49,11 +49,7 @@ export async function signupCellAccounts(input: CellAccountsInput): Promise<Cell
       );
       return { url: input.url, urlFromEvolution: input.urlFromEvolution, accountId: session.accountId, token: session.token, locale };
     } catch (error) {
-      throw new InfrastructureError(
-        ErrorCodes.bootstrap,
-        `could not sign up a ${locale} account on ${input.serviceId}: ${input.redactor.text(error instanceof Error ? error.message : String(error))}`,
-        { cause: error },
-      );
+      throw signupFailure(error, { serviceId: input.serviceId, locale, redactor: input.redactor });
     }
   };
   const accounts = new Map<string, ChatwootEndpoint>();

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { ErrorCodes, InfrastructureError } from '../../errors/index.ts';
 import { signupChatwootAccount } from '../../clients/chatwoot-client.ts';
+import { signupFailure } from '../shared/signup-failure.ts';
 import { createCellClassifier } from '../../evidence/cell-classifier.ts';
 import { createLatencyProxy } from '../../evidence/latency-proxy.ts';
 import { createRecordingProxy, type RecordingProxy } from '../../evidence/recording-proxy.ts';
@@ -208,7 +209,7 @@ export async function bootstrapChatwoot(env: SimEnvironment, runtime: ChatwootRu
       );
       return { url, urlFromEvolution: url, accountId: session.accountId, token: session.token, locale, defaultLocale: runtime.defaultLocale };
     } catch (error) {
-      throw new InfrastructureError(ErrorCodes.bootstrap, `could not sign up a ${locale} account on ${runtime.service.id}: ${env.redactor.text(error instanceof Error ? error.message : String(error))}`, { cause: error });
+      throw signupFailure(error, { serviceId: runtime.service.id, locale, redactor: env.redactor });
     }
   };
   for (const cellId of runtime.service.cells) {

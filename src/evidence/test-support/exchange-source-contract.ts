@@ -10,7 +10,8 @@ import { createRedactor } from '../../common/redact.ts';
 import { waitFor } from '../../common/wait-for.ts';
 import { createCellClassifier } from '../cell-classifier.ts';
 import { EvidenceHub, type ExchangeSource } from '../evidence-hub.ts';
-import { HARNESS_LINK_HEADER, HARNESS_LINK_VALUE, type CellClassifier, type ExchangeFilter } from '../evidence-types.ts';
+import { HARNESS_LINK_HEADER, HARNESS_LINK_VALUE, HARNESS_SCENARIO_HEADER, type CellClassifier, type ExchangeFilter } from '../evidence-types.ts';
+import { formatScenarioTag } from '../scenario-tag.ts';
 
 /** Account 1 is cell-a's, account 2 cell-b's; anything else (the webhook paths) belongs to both. */
 export const CONTRACT_CLASSIFIER: CellClassifier = createCellClassifier({
@@ -22,6 +23,8 @@ export const CONTRACT_CLASSIFIER: CellClassifier = createCellClassifier({
   fallback: ['cell-a', 'cell-b'],
 });
 export const CONTRACT_CELLS = ['cell-a', 'cell-b'] as const;
+/** The scenario the harness-tagged traffic names (HARNESS_SCENARIO_HEADER); every source must keep it. */
+export const CONTRACT_SCENARIO = { cell: 'cell-a', id: 'contract/harness-read' } as const;
 /** The link label the proxy under test records; harness-tagged requests become `harness->chatwoot`. */
 export const CONTRACT_LINK = 'evolution->chatwoot';
 
@@ -57,7 +60,10 @@ const ALL = [...BEFORE, ...AFTER].map((traffic) => traffic.path);
 
 async function send(proxyUrl: string, traffic: Traffic): Promise<void> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (traffic.harness) headers[HARNESS_LINK_HEADER] = HARNESS_LINK_VALUE;
+  if (traffic.harness) {
+    headers[HARNESS_LINK_HEADER] = HARNESS_LINK_VALUE;
+    headers[HARNESS_SCENARIO_HEADER] = formatScenarioTag(CONTRACT_SCENARIO);
+  }
   try {
     const response = await request(`${proxyUrl}${traffic.path}`, { method: traffic.method, headers, body: traffic.body });
     await response.body.text();
@@ -129,6 +135,13 @@ export function describeExchangeSourceContract(name: string, setup: () => Promis
       expect(await paths(subject.source, { link: 'harness->chatwoot' })).toEqual(['/chatwoot/webhook/needle-url/r201']);
       expect(await paths(subject.source, { link: CONTRACT_LINK })).toEqual(sorted(ALL.filter((path) => path !== '/chatwoot/webhook/needle-url/r201')));
       expect(await paths(subject.source, { link: 'nobody->nowhere' })).toEqual([]);
+    });
+
+    it("scenario: a harness request keeps the scenario it named, without the header; nothing else has one", async () => {
+      const tagged = (await subject.source.list({})).filter((item) => item.exchange.scenario !== undefined);
+      expect(tagged.map((item) => item.exchange.request.url)).toEqual(['/chatwoot/webhook/needle-url/r201']);
+      expect(tagged[0]!.exchange.scenario).toEqual(CONTRACT_SCENARIO);
+      expect(tagged[0]!.exchange.request.headers[HARNESS_SCENARIO_HEADER]).toBeUndefined();
     });
 
     it('failed: a 4xx/5xx answer or a transport error (before or during the answer), never a 2xx/3xx', async () => {

@@ -3,6 +3,7 @@ import { makeOwnedTempDir } from '../../common/owned-temp-dir.ts';
 import { ConfigError, type ConfigIssue } from '../../errors/index.ts';
 import { CHATWOOT_VERSIONS, type ChatwootVersion } from '../../matrix/axes.ts';
 import { isAvailableLocale } from './locales.ts';
+import { profileFor, type ChatwootProfile } from './version-profile.ts';
 
 export const DEFAULT_TWIN_VERSION: ChatwootVersion = '3.9.0';
 
@@ -23,6 +24,8 @@ export type StorageConfig =
 /** Everything the Chatwoot twin reads from its environment, normalised. */
 export interface ChatwootTwinConfig {
   version: ChatwootVersion;
+  /** What this version does differently (version-profile.ts). */
+  profile: ChatwootProfile;
   /** True when TWIN_VERSION was not set and the default was used (said in the startup log). */
   versionWasDefaulted: boolean;
   port: number;
@@ -33,7 +36,7 @@ export interface ChatwootTwinConfig {
   /** rack-attack is active only in production with ENABLE_RACK_ATTACK not false. */
   rackAttack: boolean;
   rackAttackLimitPerMinute: number;
-  /** Per account per minute (chatwoot-3.7-3.9.md §3.1): 5 on 3.7.0/3.8.0, RATE_LIMIT_CONTACT_SEARCH on 3.9.0. */
+  /** Per account per minute (chatwoot-3.7-3.9.md §3.1): profile.contactSearchLimit. */
   contactSearchLimitPerMinute: number;
   /** 3.9.0 only (§3.3): messages per conversation per minute; undefined = no flood guard. */
   messageFloodLimitPerMinute: number | undefined;
@@ -139,6 +142,7 @@ export function parseChatwootConfig(rawEnv: Record<string, string | undefined>, 
   }
   const env = parsed.data;
   const version = env.TWIN_VERSION ?? DEFAULT_TWIN_VERSION;
+  const profile = profileFor(version);
   const production = (env.RAILS_ENV ?? 'production') === 'production';
 
   let storage: StorageConfig;
@@ -171,6 +175,7 @@ export function parseChatwootConfig(rawEnv: Record<string, string | undefined>, 
 
   return {
     version,
+    profile,
     versionWasDefaulted: env.TWIN_VERSION === undefined,
     port: env.PORT ?? 3000,
     frontendUrl: (env.FRONTEND_URL ?? 'http://0.0.0.0:3000').replace(/\/+$/, ''),
@@ -178,8 +183,12 @@ export function parseChatwootConfig(rawEnv: Record<string, string | undefined>, 
     accountSignup: env.ENABLE_ACCOUNT_SIGNUP ?? 'false',
     rackAttack: production && (env.ENABLE_RACK_ATTACK ?? true),
     rackAttackLimitPerMinute: env.RACK_ATTACK_LIMIT ?? 3000,
-    contactSearchLimitPerMinute: version === '3.9.0' ? (env.RATE_LIMIT_CONTACT_SEARCH ?? 100) : 5,
-    messageFloodLimitPerMinute: version === '3.9.0' ? (env.CONVERSATION_MESSAGE_PER_MINUTE_LIMIT ?? 200) : undefined,
+    contactSearchLimitPerMinute:
+      profile.contactSearchLimit.kind === 'env'
+        ? (env.RATE_LIMIT_CONTACT_SEARCH ?? profile.contactSearchLimit.defaultPerMinute)
+        : profile.contactSearchLimit.perMinute,
+    messageFloodLimitPerMinute:
+      profile.messageFloodDefaultLimit === undefined ? undefined : (env.CONVERSATION_MESSAGE_PER_MINUTE_LIMIT ?? profile.messageFloodDefaultLimit),
     storage,
     sidekiqConcurrency: env.SIDEKIQ_CONCURRENCY ?? 10,
     secretKeyBase: env.SECRET_KEY_BASE ?? (options.randomSecret ?? defaultRandomSecret)(),

@@ -6,6 +6,7 @@ import type { TwinDeps, TwinEnv } from './twin-context.ts';
 import { HttpProblem, STATUS_PHRASES, railsPublicError } from './http/http-problem.ts';
 import { chatwootThrottleRules, RackAttack } from './http/rack-attack.ts';
 import { railsRequestTime } from './http/rails-log.ts';
+import { rackClientIp } from './http/rack-ip.ts';
 import { parseQuery, readBodyParams, stringParam, type Params } from './http/request-params.ts';
 import { registerHealthRoutes } from './routes/health-routes.ts';
 import { registerAuthRoutes } from './routes/auth-routes.ts';
@@ -19,6 +20,7 @@ import { registerActiveStorageRoutes } from './routes/active-storage-routes.ts';
 import { registerTwinControlRoutes } from './routes/twin-control-routes.ts';
 import { registerCustomAttributeRoutes } from './routes/custom-attribute-routes.ts';
 import { registerAccountRoutes } from './routes/account-routes.ts';
+import { registerAgentBotRoutes } from './routes/agent-bot-routes.ts';
 
 /**
  * Rails' router squeezes repeated slashes and ignores a trailing one (chatwoot-3.7-3.9.md §3: the
@@ -55,18 +57,23 @@ export function createChatwootApp(deps: TwinDeps): Hono<TwinEnv> {
   app.use('*', async (c, next) => {
     const started = deps.now();
     const requestId = randomUUID();
-    let ip = '127.0.0.1';
+    let peer = '127.0.0.1';
     try {
-      ip = getConnInfo(c).remote.address ?? ip;
+      peer = getConnInfo(c).remote.address ?? peer;
     } catch {
       // not served by @hono/node-server (app.request in unit tests)
     }
+    const ip = rackClientIp(peer, c.req.header('x-forwarded-for'));
     c.set('requestId', requestId);
     c.set('ip', ip);
     c.set('params', parseQuery(new URL(c.req.url).searchParams));
     const url = new URL(c.req.url);
     deps.log.info(`Started ${c.req.method} "${url.pathname}${url.search}" for ${ip} at ${railsRequestTime(started)}`, requestId);
     await next();
+    // Rails renders JSON as `application/json; charset=utf-8`; only `head` answers (no body) keep the bare type.
+    if (c.res.headers.get('content-type') === 'application/json' && c.res.body !== null) {
+      c.res.headers.set('content-type', 'application/json; charset=utf-8');
+    }
     if (c.get('throttled')) return;
     const status = c.res.status;
     deps.log.info(`Completed ${status} ${STATUS_PHRASES[status] ?? ''} in ${Math.max(0, deps.now() - started)}ms`, requestId);
@@ -110,6 +117,7 @@ export function createChatwootApp(deps: TwinDeps): Hono<TwinEnv> {
   registerProfileRoutes(app, deps);
   registerAccountRoutes(app, deps);
   registerInboxRoutes(app, deps);
+  registerAgentBotRoutes(app, deps);
   registerContactRoutes(app, deps);
   registerConversationRoutes(app, deps);
   registerMessageRoutes(app, deps);

@@ -22,6 +22,18 @@ interface LocaleTexts {
   invalidValue: (attributeName: string) => string;
   /** conversations.messages.deleted (Corrections). */
   messageDeleted: string;
+  /** messages.inbox_deletetion_response (inboxes#destroy). */
+  inboxDeletionRequested: string;
+  /** conversations.activity.* (activity messages; rendered in the account locale when the change is saved). */
+  activity: {
+    status: Record<'open' | 'resolved' | 'pending' | 'snoozed', (user: string) => string>;
+    priorityAdded: (user: string, priority: string) => string;
+    priorityUpdated: (user: string, from: string, to: string) => string;
+    priorityRemoved: (user: string) => string;
+    selfAssigned: (user: string) => string;
+    assigned: (assignee: string, user: string) => string;
+    unassigned: (user: string) => string;
+  };
 }
 
 const EN: LocaleTexts = {
@@ -31,6 +43,21 @@ const EN: LocaleTexts = {
   invalidOperator: (name, allowed) => `Invalid operator. The allowed operators for ${name} are [${allowed}].`,
   invalidValue: (name) => `Invalid value. The values provided for ${name} are invalid`,
   messageDeleted: 'This message was deleted',
+  inboxDeletionRequested: 'Your inbox deletion request will be processed in some time.',
+  activity: {
+    status: {
+      resolved: (user) => `Conversation was marked resolved by ${user}`,
+      open: (user) => `Conversation was reopened by ${user}`,
+      pending: (user) => `Conversation was marked as pending by ${user}`,
+      snoozed: (user) => `Conversation was snoozed by ${user}`,
+    },
+    priorityAdded: (user, priority) => `${user} set the priority to ${priority}`,
+    priorityUpdated: (user, from, to) => `${user} changed the priority from ${from} to ${to}`,
+    priorityRemoved: (user) => `${user} removed the priority`,
+    selfAssigned: (user) => `${user} self-assigned this conversation`,
+    assigned: (assignee, user) => `Assigned to ${assignee} by ${user}`,
+    unassigned: (user) => `Conversation unassigned by ${user}`,
+  },
 };
 
 const PT_BR: LocaleTexts = {
@@ -40,6 +67,22 @@ const PT_BR: LocaleTexts = {
   invalidOperator: (name, allowed) => `Operador inválido. Os operadores permitidos para ${name} são [${allowed}].`,
   invalidValue: (name) => `Valor inválido. Os valores fornecidos para ${name} são inválidos`,
   messageDeleted: 'Esta mensagem foi apagada',
+  inboxDeletionRequested: 'Seu pedido de exclusão da caixa de entrada será processado dentro de algum tempo.',
+  activity: {
+    status: {
+      resolved: (user) => `Conversa foi marcada como resolvida por ${user}`,
+      open: (user) => `Conversa foi reaberta por ${user}`,
+      pending: (user) => `Conversa foi marcada como pendente por ${user}`,
+      // Upstream's pt_BR text for snoozed really says "unassigned" (config/locales/pt_BR.yml).
+      snoozed: (user) => `Conversa não atribuída por ${user}`,
+    },
+    priorityAdded: (user, priority) => `${user} definiu a prioridade para ${priority}`,
+    priorityUpdated: (user, from, to) => `${user} mudou a prioridade de ${from} para ${to}`,
+    priorityRemoved: (user) => `${user} removeu a prioridade`,
+    selfAssigned: (user) => `${user} atribuiu a si mesmo essa conversa`,
+    assigned: (assignee, user) => `Atribuído a ${assignee} por ${user}`,
+    unassigned: (user) => `Conversa não atribuída por ${user}`,
+  },
 };
 
 export function textsFor(locale: string): LocaleTexts {

@@ -13,7 +13,8 @@ export type MessageTypeName = keyof typeof MESSAGE_TYPES;
 export const MESSAGE_TYPE_NAMES: readonly MessageTypeName[] = ['incoming', 'outgoing', 'activity', 'template'];
 
 export const CONVERSATION_STATUSES: Record<ConversationStatus, number> = { open: 0, resolved: 1, pending: 2, snoozed: 3 };
-export const CONVERSATION_PRIORITIES: Record<string, number> = { low: 1, medium: 2, high: 3, urgent: 4 };
+/** `enum priority: { low: 0, medium: 1, high: 2, urgent: 3 }` (app/models/conversation.rb). */
+export const CONVERSATION_PRIORITIES: Record<string, number> = { low: 0, medium: 1, high: 2, urgent: 3 };
 
 export interface Account {
   id: number;
@@ -22,6 +23,11 @@ export interface Account {
   status: 'active' | 'suspended';
   createdAt: number;
   nextDisplayId: number;
+  autoResolveDuration: number | null;
+  domain: string | null;
+  supportEmail: string | null;
+  /** industry, company_size, timezone… (accounts#update merges them in). */
+  customAttributes: Record<string, unknown>;
 }
 
 export interface User {
@@ -47,9 +53,14 @@ export interface AccountUser {
 
 export interface AgentBot {
   id: number;
-  name: string;
+  name: string | null;
+  description: string | null;
+  outgoingUrl: string | null;
   accountId: number;
   accessToken: string;
+  /** The AccessToken row's id and time (GET inboxes/{id}/agent_bot renders the raw row). */
+  accessTokenId: number;
+  createdAt: number;
 }
 
 export interface Inbox {
@@ -57,7 +68,10 @@ export interface Inbox {
   accountId: number;
   name: string;
   channelId: number;
-  webhookUrl: string;
+  /** The two channels the twin models (inboxes_controller.rb#create_channel). */
+  channelType: InboxChannelType;
+  /** Channel::Api only; null when none was given. */
+  webhookUrl: string | null;
   hmacToken: string;
   hmacMandatory: boolean;
   /** Channel::Api identifier, used by the public API. */
@@ -70,9 +84,24 @@ export interface Inbox {
   greetingMessage: string | null;
   /** Users assigned to the inbox (agents see only these inboxes). */
   memberIds: Set<number>;
+  /** Channel::WebWidget only (null for API inboxes). */
+  widget: WebWidgetSettings | null;
   /** Agent bot connected to the inbox (conversations then start pending). */
   agentBotId: number | null;
   createdAt: number;
+}
+
+export type InboxChannelType = 'Channel::Api' | 'Channel::WebWidget';
+
+export interface WebWidgetSettings {
+  websiteUrl: string;
+  widgetColor: string;
+  websiteToken: string;
+  welcomeTitle: string | null;
+  welcomeTagline: string | null;
+  replyTime: string;
+  preChatFormEnabled: boolean;
+  continuityViaEmail: boolean;
 }
 
 export interface Contact {
@@ -186,7 +215,7 @@ export interface CustomAttributeDefinition {
   createdAt: number;
 }
 
-type IdKind = 'account' | 'user' | 'agentBot' | 'inbox' | 'channel' | 'contact' | 'contactInbox' | 'conversation' | 'message' | 'attachment' | 'blob' | 'customAttribute';
+type IdKind = 'account' | 'user' | 'agentBot' | 'accessToken' | 'inbox' | 'channel' | 'contact' | 'contactInbox' | 'conversation' | 'message' | 'attachment' | 'blob' | 'customAttribute';
 
 /** Plain tables plus id sequences. Callers validate fully before they insert (no half-written state). */
 export class TwinState {

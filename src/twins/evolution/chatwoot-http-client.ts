@@ -20,6 +20,10 @@ export interface ChatwootTransport {
   random?: () => number;
 }
 
+/** Per-endpoint error texts of the SDK's services (v1.1.16-17): they name the ApiError and appear in its dump. */
+const INBOX_ERRORS = { 403: 'Access denied', 404: 'Inbox not found' } as const;
+const CONTACT_ERRORS = { 403: 'Access denied', 404: 'Contact not found' } as const;
+
 /** User-Agent of the SDK's bundled axios 0.27.2 ([replayed]). */
 export const SDK_USER_AGENT = 'axios/0.27.2';
 /**
@@ -77,9 +81,10 @@ async function send(
 
 interface SdkOperation {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
-  /** Path template as the SDK declares it, e.g. `/api/v1/accounts/{accountId}/inboxes/`. */
+  /** Path template as the SDK declares it, e.g. `/api/v1/accounts/{account_id}/inboxes/`. */
   template: string;
-  path: Record<string, string | number>;
+  /** Absent for Evolution's direct `chatwootRequest` calls, whose url is already literal. */
+  path?: Record<string, string | number>;
   query?: Record<string, string | number | undefined>;
   json?: unknown;
   form?: Record<string, unknown>;
@@ -100,9 +105,8 @@ export class ChatwootSdkClient {
   ) {}
 
   private async call(operation: SdkOperation): Promise<unknown> {
-    const path = operation.template.replace(/\{(\w+)\}/g, (whole, name: string) =>
-      name in operation.path ? encodeURI(String(operation.path[name])) : whole,
-    );
+    const params = operation.path ?? {};
+    const path = operation.template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? encodeURI(String(params[name])) : whole));
     const query = Object.entries(operation.query ?? {}).filter(([, value]) => value !== undefined);
     const queryString = query.length
       ? `?${query.map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(String(value))}`).join('&')}`
@@ -132,77 +136,94 @@ export class ChatwootSdkClient {
       body: response.data,
       request: {
         method: operation.method,
+        // The SDK's request options as its service writes them (@figuro/chatwoot-sdk v1.1.16-17), in that order.
         url: operation.template,
-        path: operation.path,
+        ...(operation.path ? { path: operation.path } : {}),
         ...(operation.query ? { query: operation.query } : {}),
         ...(operation.json !== undefined ? { body: operation.json } : {}),
         ...(operation.form !== undefined ? { formData: operation.form } : {}),
+        ...(operation.errors ? { errors: operation.errors } : {}),
       },
     });
   }
 
   private get account() {
-    return { accountId: String(this.target.accountId) };
+    return { account_id: String(this.target.accountId) };
+  }
+
+  /** The account path filled in, for Evolution's direct `chatwootRequest` urls (contacts/filter, contact_merge). */
+  private get accountPath() {
+    return `/api/v1/accounts/${String(this.target.accountId)}`;
   }
 
   listInboxes(): Promise<unknown> {
-    return this.call({ method: 'GET', template: '/api/v1/accounts/{accountId}/inboxes', path: this.account });
+    return this.call({ method: 'GET', template: '/api/v1/accounts/{account_id}/inboxes', path: this.account, errors: INBOX_ERRORS });
   }
 
   /** The SDK's inboxes.create posts with a trailing slash (§3a step 2). */
   createInbox(data: unknown): Promise<unknown> {
-    return this.call({ method: 'POST', template: '/api/v1/accounts/{accountId}/inboxes/', path: this.account, json: data });
+    return this.call({ method: 'POST', template: '/api/v1/accounts/{account_id}/inboxes/', path: this.account, json: data, errors: INBOX_ERRORS });
   }
 
   /** Sent through the SDK's internal request(), same headers (§3.0 "Contact filter"). */
   filterContacts(body: unknown): Promise<unknown> {
-    return this.call({ method: 'POST', template: `/api/v1/accounts/{accountId}/contacts/filter`, path: this.account, json: body });
+    return this.call({ method: 'POST', template: `${this.accountPath}/contacts/filter`, json: body });
   }
 
   createContact(data: unknown): Promise<unknown> {
-    return this.call({ method: 'POST', template: '/api/v1/accounts/{accountId}/contacts', path: this.account, json: data });
+    return this.call({ method: 'POST', template: '/api/v1/accounts/{account_id}/contacts', path: this.account, json: data, errors: { 400: 'Bad Request Error' } });
   }
 
   updateContact(id: string | number, data: unknown): Promise<unknown> {
-    return this.call({ method: 'PUT', template: '/api/v1/accounts/{accountId}/contacts/{id}', path: { ...this.account, id }, json: data });
+    return this.call({ method: 'PUT', template: '/api/v1/accounts/{account_id}/contacts/{id}', path: { ...this.account, id }, json: data, errors: CONTACT_ERRORS });
   }
 
   listContactConversations(id: string | number): Promise<unknown> {
-    return this.call({ method: 'GET', template: '/api/v1/accounts/{accountId}/contacts/{id}/conversations', path: { ...this.account, id } });
+    return this.call({ method: 'GET', template: '/api/v1/accounts/{account_id}/contacts/{id}/conversations', path: { ...this.account, id }, errors: CONTACT_ERRORS });
   }
 
   createConversation(data: unknown): Promise<unknown> {
-    return this.call({ method: 'POST', template: '/api/v1/accounts/{accountId}/conversations', path: this.account, json: data });
+    return this.call({ method: 'POST', template: '/api/v1/accounts/{account_id}/conversations', path: this.account, json: data, errors: { 403: 'Access denied' } });
   }
 
   /** 1.7.0-1.7.4 only (§3b B3). No query string: `page` is undefined. */
   filterConversations(body: unknown): Promise<unknown> {
-    return this.call({ method: 'POST', template: '/api/v1/accounts/{accountId}/conversations/filter', path: this.account, json: body });
+    return this.call({
+      method: 'POST',
+      template: '/api/v1/accounts/{account_id}/conversations/filter',
+      path: this.account,
+      query: { page: undefined },
+      json: body,
+      errors: { 400: 'Bad Request Error' },
+    });
   }
 
   toggleConversationStatus(conversationId: string | number, data: unknown): Promise<unknown> {
     return this.call({
       method: 'POST',
-      template: '/api/v1/accounts/{accountId}/conversations/{conversationId}/toggle_status',
-      path: { ...this.account, conversationId },
+      template: '/api/v1/accounts/{account_id}/conversations/{conversation_id}/toggle_status',
+      path: { ...this.account, conversation_id: conversationId },
       json: data,
+      errors: { 401: 'Unauthorized', 404: 'Conversation not found' },
     });
   }
 
   createMessage(conversationId: string | number, fields: Record<string, unknown>): Promise<unknown> {
     return this.call({
       method: 'POST',
-      template: '/api/v1/accounts/{accountId}/conversations/{conversationId}/messages',
-      path: { ...this.account, conversationId },
+      template: '/api/v1/accounts/{account_id}/conversations/{conversation_id}/messages',
+      path: { ...this.account, conversation_id: conversationId },
       form: fields,
+      errors: { 403: 'Access denied', 404: 'Conversation not found' },
     });
   }
 
   deleteMessage(conversationId: string | number, messageId: string | number): Promise<unknown> {
     return this.call({
       method: 'DELETE',
-      template: '/api/v1/accounts/{accountId}/conversations/{conversationId}/messages/{messageId}',
-      path: { ...this.account, conversationId, messageId },
+      template: '/api/v1/accounts/{account_id}/conversations/{conversation_id}/messages/{message_id}',
+      path: { ...this.account, conversation_id: conversationId, message_id: messageId },
+      errors: { 401: 'Unauthorized', 404: 'The message or conversation does not exist in the account' },
     });
   }
 
@@ -210,8 +231,7 @@ export class ChatwootSdkClient {
   mergeContacts(baseContactId: string | number, mergeeContactId: string | number): Promise<unknown> {
     return this.call({
       method: 'POST',
-      template: '/api/v1/accounts/{accountId}/actions/contact_merge',
-      path: this.account,
+      template: `${this.accountPath}/actions/contact_merge`,
       json: { base_contact_id: baseContactId, mergee_contact_id: mergeeContactId },
     });
   }

@@ -165,6 +165,12 @@ describe('Evolution twin × Chatwoot twin', () => {
     expect(log).toContain('status: 422');
     expect(log).toContain("statusText: 'Unprocessable Entity'");
     expect(log).toContain('Invalid attribute key - [contact_id]');
+    // The SDK request as conversations.filter declares it (recorded from the real 1.7.4, util.inspect depth 2).
+    expect(log).toContain("url: '/api/v1/accounts/{account_id}/conversations/filter'");
+    expect(log).toContain("path: { account_id: '1' }");
+    expect(log).toContain('query: { page: undefined }');
+    expect(log).toContain('body: { payload: [Array] }');
+    expect(log).toContain("errors: { '400': 'Bad Request Error' }");
     expect((await messages()).map((message) => message.content)).toEqual(['init']);
 
     const cw = chatwoot(cell);

@@ -23,6 +23,8 @@ export interface RouteResult {
   status: number;
   /** Serialised as JSON; `undefined` means an empty body. */
   body: unknown;
+  /** Started once the answer has been handed to the socket (Express sends before the un-awaited work's first I/O). */
+  afterSent?: () => void;
 }
 
 export type RouteHandler = (context: RouteContext) => Promise<RouteResult>;
@@ -252,12 +254,16 @@ export function buildEvolutionRouter(deps: RouteDeps): ExpressPathRouter<RouteHa
         days_limit_import_messages: b.chatwoot_days_limit_import_messages ?? 60,
         auto_create: true,
       };
-      // Fired without await (§0.3): a failure becomes a logged unhandledRejection, the 201 stands.
-      deps.work.run(
-        () => chatwoot.create(name, data),
-        (error, origin) => unhandledLogger.error({ origin, stderr: process.stderr.fd, error }),
-      );
+      // Fired without await (§0.3): a failure becomes a logged unhandledRejection, the 201 stands. Upstream's
+      // create() starts with storage I/O, so its first Chatwoot call always follows the 201: start it after sending.
+      const bootstrapChatwoot = () => {
+        deps.work.run(
+          () => chatwoot.create(name, data),
+          (error, origin) => unhandledLogger.error({ origin, stderr: process.stderr.fd, error }),
+        );
+      };
       return {
+        afterSent: bootstrapChatwoot,
         status: 201,
         body: {
           ...head,

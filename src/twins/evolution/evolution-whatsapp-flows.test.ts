@@ -24,11 +24,16 @@ async function kit(options: Parameters<typeof startKit>[0]): Promise<Kit> {
 const globalKey = { apikey: KIT_API_KEY };
 const DEADLINE = { timeoutMs: 10_000, intervalMs: 20 };
 
+/**
+ * The instance's own init and QR messages: an earlier instance's messages (its QR refreshes too) must not count,
+ * so the QR is looked for in the conversation the new init message went to.
+ */
 async function createAndConnect(k: Kit, name = 'shop'): Promise<void> {
+  const initsBefore = k.messagePosts().filter((call) => contentOf(call) === 'init').length;
   expect((await k.createWithChatwoot(name)).status).toBe(201);
-  await k.waitForMessage((content) => content === 'init', 'the init message');
+  const init = await waitFor(() => k.messagePosts().filter((call) => contentOf(call) === 'init')[initsBefore], { ...DEADLINE, description: `the init message of ${name}` });
   await k.webhook(name, botWebhook('init', name));
-  await k.waitForMessage((content) => content.startsWith('⚡️'), 'the QR text');
+  await waitFor(() => k.messagePosts().find((call) => call.path === init.path && contentOf(call)?.startsWith('⚡️')), { ...DEADLINE, description: `the QR text of ${name}` });
 }
 
 async function pair(k: Kit, name = 'shop'): Promise<void> {

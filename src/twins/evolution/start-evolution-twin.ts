@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import { Agent } from 'undici';
 import type { StartedTwin, TwinStartOptions } from '../twin-types.ts';
 import { serveApp } from '../../common/serve-app.ts';
@@ -14,6 +15,22 @@ import { renderHttpError } from './evolution-http-errors.ts';
 import { readLimitedText } from './read-limited-body.ts';
 import { SimulatedWhatsapp } from '../whatsapp/simulated-whatsapp.ts';
 import { createWhatsappControlApi, WHATSAPP_CONTROL_PREFIX } from '../whatsapp/whatsapp-control-api.ts';
+
+/** Runs `task` once the answer has been written out ('finish'), or the client went away ('close'). */
+function runAfterSent(outgoing: ServerResponse | undefined, task: () => void): void {
+  if (!outgoing) {
+    setImmediate(task);
+    return;
+  }
+  let ran = false;
+  const once = () => {
+    if (ran) return;
+    ran = true;
+    task();
+  };
+  outgoing.once('finish', once);
+  outgoing.once('close', once);
+}
 
 function json(status: number, body: unknown): Response {
   return new Response(body === undefined ? '' : JSON.stringify(body), {
@@ -117,7 +134,7 @@ export async function startEvolutionTwin(options: TwinStartOptions): Promise<Sta
     instanceState: (name) => instances.get(name)?.connectionState(),
   });
 
-  const handleEvolution = async (request: Request, url: URL): Promise<Response> => {
+  const handleEvolution = async (request: Request, url: URL, outgoing: ServerResponse | undefined): Promise<Response> => {
     let body: Record<string, unknown>;
     try {
       body = await readRequestBody(request, config.bodyLimitBytes);
@@ -136,6 +153,7 @@ export async function startEvolutionTwin(options: TwinStartOptions): Promise<Sta
     const context: RouteContext = { params: lookup.params, query: url.searchParams, headers: request.headers, body, origin: url.origin };
     try {
       const result = await lookup.handler(context);
+      if (result.afterSent) runAfterSent(outgoing, result.afterSent);
       return json(result.status, result.body);
     } catch (error) {
       const rendered = renderHttpError(error);
@@ -145,10 +163,10 @@ export async function startEvolutionTwin(options: TwinStartOptions): Promise<Sta
 
   const served = await serveApp(
     {
-      fetch: (request: Request) => {
+      fetch: (request: Request, env?: { outgoing?: ServerResponse }) => {
         const url = new URL(request.url);
         if (url.pathname === WHATSAPP_CONTROL_PREFIX || url.pathname.startsWith(`${WHATSAPP_CONTROL_PREFIX}/`)) return control.fetch(request);
-        return work.track(handleEvolution(request, url));
+        return work.track(handleEvolution(request, url, env?.outgoing));
       },
     },
     { host: options.host ?? '127.0.0.1', port: config.port },

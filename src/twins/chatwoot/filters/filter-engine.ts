@@ -1,8 +1,8 @@
-import type { ChatwootVersion } from '../../../matrix/axes.ts';
+import type { ChatwootProfile } from '../version-profile.ts';
 import { HttpProblem, railsPublicError } from '../http/http-problem.ts';
 import { isPlainObject, type ParamValue } from '../http/request-params.ts';
 import { textsFor } from '../locales.ts';
-import { filterKeysFor, validatesFilters, type FilterKey, type FilterModel } from './filter-keys.ts';
+import { filterKeysFor, type FilterKey, type FilterModel } from './filter-keys.ts';
 
 /** How the filter reads one row; `undefined`/`null` behave like SQL NULL. */
 export interface FilterRowAccess<T> {
@@ -10,12 +10,20 @@ export interface FilterRowAccess<T> {
   additionalAttribute(row: T, key: string): unknown;
   customAttribute(row: T, key: string): unknown;
   labels(row: T): string[];
-  /** Maps raw values to what the SQL compares (status names → enum ints, `+` for phone numbers…). */
+  /**
+   * 3.7.0 only: what computing a condition's values raises before the key is looked up (contacts'
+   * `country_code` with no values calls `nil.downcase`, §M). Throw the given error to answer 500.
+   */
+  beforeLookup?(key: string, operator: string, values: unknown, fail: (message: string) => Error): void;
+  /**
+   * Maps raw values to what the SQL compares (status names → enum ints, `+` for phone numbers…).
+   * `operator` is one the string builder knows, or `unknown` for its `else` branch (`filter_values(...).to_s`).
+   */
   filterValues(key: string, operator: string, values: unknown[]): unknown[];
 }
 
 export interface FilterRequest {
-  version: ChatwootVersion;
+  profile: ChatwootProfile;
   model: FilterModel;
   payload: ParamValue | undefined;
   /** The account's locale: the language of 3.8+ 422 messages (chatwoot-3.7-3.9.md §2.4). */
@@ -37,8 +45,19 @@ interface Condition {
 }
 
 const PRESENCE_OPERATORS = new Set(['is_present', 'is_not_present']);
-/** Columns Postgres stores as integers: a non-numeric value is an SQL error (500), not a mismatch. */
-const INTEGER_COLUMNS = new Set(['assignee_id', 'inbox_id', 'team_id', 'display_id', 'campaign_id', 'contact_id']);
+/**
+ * Operators filter_service.rb#filter_operation has a branch for; any other takes its `else` branch
+ * (`= :value`), `starts_with` included although the 3.8+ YAML allows it for phone_number.
+ */
+const KNOWN_OPERATORS = new Set([
+  'equal_to', 'not_equal_to', 'contains', 'does_not_contain', 'is_present', 'is_not_present', 'is_greater_than', 'is_less_than', 'days_before',
+]);
+/**
+ * Columns Postgres stores as integers: a non-numeric value is an SQL error (500), not a mismatch.
+ * `priority` is an integer enum whose filter values are passed raw (filter_service.rb#filter_values maps
+ * only status): `high` → 500, `2` → high (measured on 3.8.0).
+ */
+const INTEGER_COLUMNS = new Set(['assignee_id', 'inbox_id', 'team_id', 'display_id', 'campaign_id', 'contact_id', 'status', 'priority']);
 
 /** Rails' `.blank?`. */
 function blank(value: unknown): boolean {
@@ -74,10 +93,8 @@ function readConditions(request: FilterRequest): Condition[] {
 const isNull = (value: unknown) => value === undefined || value === null;
 const text = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
 
-function likeMatch(haystack: string, needle: string, mode: 'contains' | 'starts_with'): boolean {
-  const h = haystack.toLowerCase();
-  const n = needle.toLowerCase();
-  return mode === 'contains' ? h.includes(n) : h.startsWith(n);
+function likeMatch(haystack: string, needle: string): boolean {
+  return haystack.toLowerCase().includes(needle.toLowerCase());
 }
 
 function dateValue(request: FilterRequest, raw: unknown): number {
@@ -107,13 +124,18 @@ function buildPredicate<T>(
   if (rawValues === undefined && !PRESENCE_OPERATORS.has(condition.operator)) {
     throw sqlError(request, `NoMethodError (undefined method \`map' for ${JSON.stringify(condition.values)})`);
   }
-  const values = access.filterValues(condition.attributeKey, condition.operator, rawValues ?? []);
-  if (options.integerColumn && ['equal_to', 'not_equal_to'].includes(condition.operator)) {
+  const knownOperator = KNOWN_OPERATORS.has(condition.operator);
+  const values = access.filterValues(condition.attributeKey, knownOperator ? condition.operator : 'unknown', rawValues ?? []);
+  if (options.integerColumn && (['equal_to', 'not_equal_to'].includes(condition.operator) || !knownOperator)) {
     for (const value of values) {
       if (!isNull(value) && !/^\s*-?\d+\s*$/.test(String(value))) {
         throw new PgError(`PG::InvalidTextRepresentation: ERROR:  invalid input syntax for type integer: "${String(value)}"`);
       }
     }
+  }
+  // `integer ILIKE ANY (ARRAY[…])` does not exist in Postgres (display_id `contains`, or 3.7.0's status; measured 500).
+  if (options.integerColumn && (condition.operator === 'contains' || condition.operator === 'does_not_contain')) {
+    throw new PgError('PG::UndefinedFunction: ERROR:  operator does not exist: integer ~~* text');
   }
   const hasNullValue = values.some(isNull);
 
@@ -131,7 +153,7 @@ function buildPredicate<T>(
     }
   }
 
-  switch (condition.operator) {
+  switch (knownOperator ? condition.operator : 'unknown') {
     case 'not_equal_to':
       // `x NOT IN (…, NULL)` is never true; NULL columns never match either.
       return (row) => {
@@ -141,17 +163,12 @@ function buildPredicate<T>(
     case 'contains':
       return (row) => {
         const value = read(row);
-        return !isNull(value) && values.some((v) => !isNull(v) && likeMatch(text(value), String(v), 'contains'));
+        return !isNull(value) && values.some((v) => !isNull(v) && likeMatch(text(value), String(v)));
       };
     case 'does_not_contain':
       return (row) => {
         const value = read(row);
-        return !isNull(value) && values.every((v) => !isNull(v) && !likeMatch(text(value), String(v), 'contains'));
-      };
-    case 'starts_with':
-      return (row) => {
-        const value = read(row);
-        return !isNull(value) && values.some((v) => !isNull(v) && likeMatch(text(value), String(v), 'starts_with'));
+        return !isNull(value) && values.every((v) => !isNull(v) && !likeMatch(text(value), String(v)));
       };
     case 'is_present':
       return (row) => !isNull(read(row)) && read(row) !== '';
@@ -172,7 +189,7 @@ function buildPredicate<T>(
       return (row) => typeof read(row) === 'number' && (read(row) as number) < limit;
     }
     default:
-      // equal_to, and in 3.7 any unknown operator (the string builder falls back to equality).
+      // equal_to, and any unknown operator: the string builder's `else` is `= :value` with the mapped values.
       return (row) => {
         const value = read(row);
         return values.some((v) => sameValue(value, v, options.caseInsensitive));
@@ -201,9 +218,9 @@ function validateCondition(request: FilterRequest, condition: Condition, known: 
  * custom attribute is dropped together with its query_operator.
  */
 export function runFilter<T>(request: FilterRequest, access: FilterRowAccess<T>, rows: readonly T[]): T[] {
-  const keys = filterKeysFor(request.version, request.model);
+  const keys = filterKeysFor(request.profile, request.model);
   const allowedKeys = keys.map((k) => k.key).join(',');
-  const validating = validatesFilters(request.version);
+  const validating = request.profile.validatesFilters;
   const built: { predicate: Predicate<T>; joiner: unknown }[] = [];
   let deferred: PgError | undefined;
   const attempt = (build: () => Predicate<T>): Predicate<T> => {
@@ -216,9 +233,12 @@ export function runFilter<T>(request: FilterRequest, access: FilterRowAccess<T>,
     }
   };
 
-  for (const condition of readConditions(request)) {
+  const conditions = readConditions(request);
+  for (const condition of conditions) {
     const known = keys.find((k) => k.key === condition.attributeKey);
     if (validating) validateCondition(request, condition, known, allowedKeys);
+    // 3.7.0 computes every condition's values before it looks the key up (filter_operation first).
+    else access.beforeLookup?.(condition.attributeKey, condition.operator, condition.values, (message) => sqlError(request, message));
     if (known) {
       const read =
         known.attributeType === 'additional_attributes'
@@ -260,6 +280,8 @@ export function runFilter<T>(request: FilterRequest, access: FilterRowAccess<T>,
     if (joiner === 'OR') groups.push([]);
     else if (joiner !== 'AND') throw sqlError(request, `PG::SyntaxError: ERROR:  syntax error at or near "${String(entry.joiner ?? '')}"`);
   });
+  // 3.7.0: every condition dropped leaves `AND ( )` in the query (§M); an empty payload adds nothing.
+  if (built.length === 0 && conditions.length > 0) throw sqlError(request, 'PG::SyntaxError: ERROR:  syntax error at or near ")"');
   // Postgres parses before it casts values: a syntax error wins over a bad value.
   if (deferred) throw sqlError(request, deferred.message);
   if (built.length === 0) return [...rows];

@@ -1,4 +1,4 @@
-import type { ChatwootVersion } from '../../../matrix/axes.ts';
+import type { ChatwootProfile } from '../version-profile.ts';
 
 export type FilterModel = 'conversations' | 'contacts';
 export type AttributeType = 'standard' | 'additional_attributes';
@@ -98,11 +98,6 @@ const JSON_3_7: Record<FilterModel, FilterKey[]> = {
   ],
 };
 
-export function filterKeysFor(version: ChatwootVersion, model: FilterModel): FilterKey[] {
-  return version === '3.7.0' ? JSON_3_7[model] : YAML_3_8[model];
-}
-
-/** Whether the version validates filters (PR #8239, in 3.8.0 and 3.9.0 only; §0). */
-export function validatesFilters(version: ChatwootVersion): boolean {
-  return version !== '3.7.0';
+export function filterKeysFor(profile: ChatwootProfile, model: FilterModel): FilterKey[] {
+  return profile.filterKeyList === 'json-3.7' ? JSON_3_7[model] : YAML_3_8[model];
 }

@@ -54,9 +54,14 @@ export function recordInvalid(errors: ValidationErrors): HttpProblem {
   return new HttpProblem(422, { message: errors.fullMessages().join(', '), attributes: errors.attributeNames() });
 }
 
-/** Rails' public exception page for JSON requests (production). */
+/** Rails' public exception page for JSON requests (production): note the upper-case charset (measured). */
 export function railsPublicError(status: number): HttpProblem {
-  return new HttpProblem(status, { status, error: STATUS_PHRASES[status] ?? 'Error' });
+  return new HttpProblem(status, { status, error: STATUS_PHRASES[status] ?? 'Error' }, 'application/json; charset=UTF-8');
+}
+
+/** `head :ok` in a JSON action: an empty body typed `application/json` without a charset (measured). */
+export function headOk(): Response {
+  return new Response(null, { status: 200, headers: { 'content-type': 'application/json' } });
 }
 
 /** Collects ActiveModel-style errors in validation order. */

@@ -15,14 +15,15 @@ export function contactJson(contact: Contact) {
     identifier: contact.identifier,
     thumbnail: '',
     custom_attributes: contact.customAttributes,
-    last_activity_at: unixSeconds(contact.lastActivityAt),
+    // Both only `if resource[:…].present?` (_contact.json.jbuilder).
+    ...(contact.lastActivityAt !== null ? { last_activity_at: unixSeconds(contact.lastActivityAt) } : {}),
     created_at: unixSeconds(contact.createdAt),
   };
 }
 
 export function contactInboxJson(ctx: PresentContext, row: ContactInbox, administrator: boolean) {
   const inbox = ctx.state.inboxes.get(row.inboxId);
-  return { source_id: row.sourceId, inbox: inbox ? inboxJson(inbox, { administrator }) : null };
+  return { source_id: row.sourceId, inbox: inbox ? inboxJson(inbox, { administrator, frontendUrl: ctx.frontendUrl }) : null };
 }
 
 /** The contact partial plus `contact_inboxes`, as contact endpoints render it. */

@@ -1,6 +1,6 @@
 import type { Conversation, Message } from '../twin-state.ts';
 import type { PresentContext } from './present-context.ts';
-import { contactInboxRowJson, contactPushData } from './contact-json.ts';
+import { contactInboxRowJson, contactJson, contactPushData } from './contact-json.ts';
 import { messagePushData, messageWebhookData, unreadCount } from './message-json.ts';
 import { userPushData } from './user-json.ts';
 import { isoTime, unixSeconds } from './time-format.ts';
@@ -27,10 +27,12 @@ export function conversationJson(ctx: PresentContext, conversation: Conversation
   const last = messages.at(-1);
   const lastNonActivity = messages.filter((m) => m.messageType !== ACTIVITY).at(-1);
   const assignee = assigneePushData(ctx, conversation);
+  const channel = ctx.state.inboxes.get(conversation.inboxId)?.channelType ?? null;
   return {
     meta: {
-      sender: contact ? contactPushData(contact) : null,
-      channel: 'Channel::Api',
+      // The contact partial, not its push data: no `type`, with availability_status and times (measured).
+      sender: contact ? contactJson(contact) : null,
+      channel,
       ...(assignee ? { assignee } : {}),
       hmac_verified: contactInbox?.hmacVerified ?? false,
     },
@@ -72,7 +74,7 @@ export function conversationWebhookData(ctx: PresentContext, conversation: Conve
   return {
     additional_attributes: conversation.additionalAttributes,
     can_reply: true,
-    channel: 'Channel::Api',
+    channel: ctx.state.inboxes.get(conversation.inboxId)?.channelType ?? null,
     contact_inbox: contactInbox ? contactInboxRowJson(contactInbox) : null,
     id: conversation.displayId,
     inbox_id: conversation.inboxId,

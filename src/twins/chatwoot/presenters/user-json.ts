@@ -32,9 +32,38 @@ export function userJson(state: TwinState, user: User, activeAccountId?: number)
         active_at: isoTime(row.createdAt),
         role: row.role,
         availability: user.availability,
-        availability_status: user.availability,
+        // OnlineStatusTracker: no dashboard socket is ever connected to the twin (measured 'offline').
+        availability_status: 'offline',
         auto_offline: true,
       };
+    }),
+  };
+}
+
+/**
+ * `accounts/create.json.jbuilder` (signup): a smaller user than the profile's, and its `accounts[]`
+ * carry `locale` (measured on 3.7.0–3.9.0). `active_at` is null until the dashboard is opened.
+ */
+export function signupUserJson(state: TwinState, user: User, accountId: number) {
+  const membership = state.membership(accountId, user.id);
+  return {
+    id: user.id,
+    provider: 'email',
+    uid: user.email,
+    name: user.name,
+    display_name: user.displayName,
+    email: user.email,
+    account_id: accountId,
+    created_at: isoTime(user.createdAt),
+    pubsub_token: user.pubsubToken,
+    role: membership?.role ?? null,
+    inviter_id: null,
+    confirmed: user.confirmed,
+    avatar_url: '',
+    access_token: user.accessToken,
+    accounts: state.accountsOf(user.id).map((row) => {
+      const account = state.accounts.get(row.accountId);
+      return { id: row.accountId, name: account?.name ?? '', active_at: null, role: row.role, locale: account?.locale ?? 'en' };
     }),
   };
 }
@@ -47,7 +76,7 @@ export function userPushData(user: User) {
     available_name: user.displayName ?? user.name,
     avatar_url: '',
     type: 'user',
-    availability_status: user.availability,
+    availability_status: 'offline',
     thumbnail: '',
   };
 }

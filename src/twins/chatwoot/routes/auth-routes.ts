@@ -2,9 +2,9 @@ import type { Hono } from 'hono';
 import type { TwinContext, TwinDeps, TwinEnv } from '../twin-context.ts';
 import { HttpProblem } from '../http/http-problem.ts';
 import { requestLocale } from '../http/auth.ts';
-import { isPlainObject, stringParam } from '../http/request-params.ts';
-import { buildAccount } from '../services/account-builder.ts';
-import { userJson } from '../presenters/user-json.ts';
+import { isBlank, isPlainObject, stringParam } from '../http/request-params.ts';
+import { accountException, buildAccount } from '../services/account-builder.ts';
+import { signupUserJson, userJson } from '../presenters/user-json.ts';
 import type { User } from '../twin-state.ts';
 
 function redirect(c: TwinContext, location: string): Response {
@@ -41,10 +41,10 @@ export function registerAuthRoutes(app: Hono<TwinEnv>, deps: TwinDeps): void {
     const user = isPlainObject(params.user) ? params.user : {};
     try {
       buildAccount(deps, {
-        accountName: stringParam(user, 'company') ?? '',
-        userFullName: stringParam(user, 'name') ?? '',
-        email: stringParam(user, 'email') ?? '',
-        password: stringParam(user, 'password') ?? '',
+        accountName: stringParam(user, 'company'),
+        userFullName: stringParam(user, 'name'),
+        email: stringParam(user, 'email'),
+        password: stringParam(user, 'password'),
         locale: requestLocale(c, deps),
         superAdmin: true,
         confirmed: true,
@@ -79,35 +79,40 @@ export function registerAuthRoutes(app: Hono<TwinEnv>, deps: TwinDeps): void {
     return c.json({ data: userJson(deps.state, user) }, 200, deviseAuthHeaders(deps, user));
   });
 
-  // 3.7.0: devise_token_auth's 405 (body: its render_new_error, Inference); 3.8.0+: redirect to the
-  // login page (Corrections, PR #9022) — on the FRONTEND_URL host (Inference).
+  // profile.getSignIn — 3.7.0: devise_token_auth's 405 (body: its render_new_error, Inference); 3.8.0+:
+  // redirect to the login page (Corrections, PR #9022) — on the FRONTEND_URL host (Inference).
   app.get('/auth/sign_in', (c) => {
-    if (deps.config.version === '3.7.0') {
+    if (deps.config.profile.getSignIn === 'method-not-allowed') {
       return c.json({ success: false, errors: ['Use POST /sign_in to sign in. GET is not supported.'] }, 405);
     }
     return redirect(c, `${deps.config.frontendUrl}/app/login?error=access-denied`);
   });
 
   /**
-   * Signup (§6 D): 404 (RoutingError) when ENABLE_ACCOUNT_SIGNUP is false. The account locale is
-   * the request locale (`?locale`, else DEFAULT_LOCALE; §2.4). Response shape Unverified: the
-   * user partial under `data`, carrying `access_token` and `account_id` of the new account.
+   * Signup (§6 D, accounts_controller.rb#create): 404 (RoutingError) when ENABLE_ACCOUNT_SIGNUP is
+   * false; 403 `{"message"}` when both names are missing (ensure_account_name: one of them is enough)
+   * or for AccountBuilder's email checks; 422 for record validations. The account locale is the
+   * request locale (`?locale` or a `locale` param, else DEFAULT_LOCALE; §2.4). The answer is
+   * `accounts/create.json.jbuilder` with the devise-token-auth headers (measured on 3.7.0–3.9.0).
    */
   app.post('/api/v1/accounts', (c) => {
     if (deps.config.accountSignup === 'false') {
       deps.log.fatal('ActionController::RoutingError (Not Found):', c.get('requestId'));
-      throw new HttpProblem(404, { status: 404, error: 'Not Found' });
+      throw new HttpProblem(404, { status: 404, error: 'Not Found' }, 'application/json; charset=UTF-8');
     }
     const params = c.get('params');
+    if (isBlank(params.account_name) && isBlank(params.user_full_name)) {
+      throw accountException('Invalid, please check the signup paramters and try again');
+    }
     const { user, account } = buildAccount(deps, {
-      accountName: stringParam(params, 'account_name') ?? '',
-      userFullName: stringParam(params, 'user_full_name') ?? '',
-      email: stringParam(params, 'email') ?? '',
-      password: stringParam(params, 'password') ?? '',
+      accountName: stringParam(params, 'account_name'),
+      userFullName: stringParam(params, 'user_full_name'),
+      email: stringParam(params, 'email'),
+      password: stringParam(params, 'password'),
       locale: requestLocale(c, deps),
       superAdmin: false,
       confirmed: false,
     });
-    return c.json({ data: userJson(deps.state, user, account.id) }, 200, deviseAuthHeaders(deps, user));
+    return c.json({ data: signupUserJson(deps.state, user, account.id) }, 200, deviseAuthHeaders(deps, user));
   });
 }

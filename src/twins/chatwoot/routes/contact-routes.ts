@@ -1,8 +1,8 @@
 import type { Hono } from 'hono';
 import type { TwinContext, TwinDeps, TwinEnv } from '../twin-context.ts';
 import type { Contact } from '../twin-state.ts';
-import { authenticateAccount, visibleInboxIds, type AccountAccess } from '../http/auth.ts';
-import { HttpProblem } from '../http/http-problem.ts';
+import { authenticateAccount, requireAdministrator, visibleInboxIds, type AccountAccess } from '../http/auth.ts';
+import { headOk, HttpProblem } from '../http/http-problem.ts';
 import { idParam, isBlank, stringParam, type ParamValue, type Params } from '../http/request-params.ts';
 import { contactJson, contactWithInboxesJson } from '../presenters/contact-json.ts';
 import { conversationJson } from '../presenters/conversation-json.ts';
@@ -78,8 +78,16 @@ function contactFilterAccess(): FilterRowAccess<Contact> {
         if (key === 'created_at' || key === 'last_activity_at') return value;
         return String(value).toLowerCase();
       };
-      const used = operator === 'equal_to' || operator === 'not_equal_to' ? values.slice(0, 1) : values;
+      // The `else` branch (unknown operators) goes through the same filter_values: values[0], an equality.
+      const used = operator === 'equal_to' || operator === 'not_equal_to' || operator === 'unknown' ? values.slice(0, 1) : values;
       return used.map(transform);
+    },
+    // 3.7.0 (§M): `current_val.downcase` for country_code runs even without values → NoMethodError (500).
+    beforeLookup(key, operator, values, fail) {
+      if (['contains', 'does_not_contain', 'is_present', 'is_not_present', 'is_greater_than', 'is_less_than', 'days_before'].includes(operator)) return;
+      const first = Array.isArray(values) ? values[0] : undefined;
+      if (values === null || values === undefined) throw fail("NoMethodError (undefined method `[]' for nil:NilClass)");
+      if (key === 'country_code' && (first === null || first === undefined)) throw fail("NoMethodError (undefined method `downcase' for nil)");
     },
   };
 }
@@ -119,13 +127,21 @@ export function registerContactRoutes(app: Hono<TwinEnv>, deps: TwinDeps): void 
     return renderContactList(c, deps, access, found, found.length);
   });
 
+  // contacts#export (profile.contactsExportMethod): Account::ContactsExportJob mails the CSV; head :ok.
+  // The other method is no route: GET on 3.9.0 falls through to contacts#show (404), POST on 3.7/3.8 is a routing 404.
+  app.on(deps.config.profile.contactsExportMethod, `${base}/export`, (c) => {
+    const access = authenticateAccount(c, deps, 'contacts#export');
+    requireAdministrator(access);
+    return headOk();
+  });
+
   app.post(`${base}/filter`, (c) => {
     const access = authenticateAccount(c, deps, 'contacts#filter');
     const params = c.get('params');
     const rows = deps.state.contactsOf(access.account.id).sort((a, b) => a.id - b.id);
     const found = runFilter(
       {
-        version: deps.config.version,
+        profile: deps.config.profile,
         model: 'contacts',
         payload: params.payload,
         accountLocale: access.account.locale,
@@ -154,7 +170,8 @@ export function registerContactRoutes(app: Hono<TwinEnv>, deps: TwinDeps): void 
     return c.json({
       payload: {
         contact: contactWithInboxesJson(deps.present, contact, access.role === 'administrator'),
-        contact_inbox: contactInbox ? { inbox: inbox ? inboxRowJson(inbox) : null, source_id: contactInbox.sourceId } : null,
+        // `json.inbox @contact_inbox&.inbox` renders nulls without an inbox_id (measured).
+        contact_inbox: { inbox: contactInbox && inbox ? inboxRowJson(inbox) : null, source_id: contactInbox?.sourceId ?? null },
       },
     });
   });
@@ -168,7 +185,9 @@ export function registerContactRoutes(app: Hono<TwinEnv>, deps: TwinDeps): void 
   const update = (c: TwinContext) => {
     const access = authenticateAccount(c, deps, 'contacts#update');
     const contact = findContact(deps, access.account, idParam(c.req.param('contactId')));
-    const fields = contactFieldsFrom(c.get('params'), contact);
+    const fields = contactFieldsFrom(c.get('params'), contact, {
+      mergeAdditionalAttributes: deps.config.profile.contactUpdateMergesAdditionalAttributes,
+    });
     validateContact(deps, access.account.id, fields, contact.id).throwIfAny();
     Object.assign(contact, {
       name: fields.name,
@@ -210,7 +229,7 @@ export function registerContactRoutes(app: Hono<TwinEnv>, deps: TwinDeps): void 
           .contactInboxesOf(contact.id)
           .filter((row) => row.inboxId === inbox.id)
           .at(-1);
-        return { source_id: latest?.sourceId ?? deps.random.uuid(), inbox: inboxJson(inbox, { administrator: access.role === 'administrator' }) };
+        return { source_id: latest?.sourceId ?? deps.random.uuid(), inbox: inboxJson(inbox, { administrator: access.role === 'administrator', frontendUrl: deps.config.frontendUrl }) };
       });
     return c.json({ payload });
   });

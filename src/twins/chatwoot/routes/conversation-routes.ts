@@ -1,13 +1,25 @@
 import type { Hono } from 'hono';
-import type { TwinDeps, TwinEnv } from '../twin-context.ts';
+import type { TwinContext, TwinDeps, TwinEnv } from '../twin-context.ts';
 import { CONVERSATION_PRIORITIES, CONVERSATION_STATUSES, type Conversation } from '../twin-state.ts';
 import { actingUserId, authenticateAccount, visibleInboxIds } from '../http/auth.ts';
-import { railsPublicError } from '../http/http-problem.ts';
+import { headOk, railsPublicError } from '../http/http-problem.ts';
 import { isPlainObject, stringParam, type ParamValue } from '../http/request-params.ts';
 import { conversationJson } from '../presenters/conversation-json.ts';
 import { runFilter, type FilterRowAccess } from '../filters/filter-engine.ts';
+import { rubyInspect } from '../filters/ruby-inspect.ts';
 import { createMessage } from '../services/message-service.ts';
-import { changeAssignee, changeStatus, createConversation, findConversation, isConversationStatus } from '../services/conversation-service.ts';
+import {
+  actorOf,
+  changeAssignee,
+  changePriority,
+  changeStatus,
+  createConversation,
+  findConversation,
+  isConversationStatus,
+  priorityParam,
+  snoozedUntilParam,
+} from '../services/conversation-service.ts';
+import { registerDraftMessageRoutes } from './draft-message-routes.ts';
 
 /** Kaminari's default page size for conversations (chatwoot-3.7-3.9.md §1.1). */
 const CONVERSATIONS_PER_PAGE = 25;
@@ -48,14 +60,15 @@ function conversationFilterAccess(): FilterRowAccess<Conversation> {
     additionalAttribute: (conversation, key) => conversation.additionalAttributes[key],
     customAttribute: (conversation, key) => conversation.customAttributes[key],
     labels: (conversation) => conversation.labels,
-    filterValues(key, _operator, values) {
+    filterValues(key, operator, values) {
+      let mapped: unknown[] = values;
       if (key === 'status') {
-        // Statuses go through Conversation.statuses; "all" means every status.
-        if (values.includes('all')) return Object.values(CONVERSATION_STATUSES);
-        return values.map((value) => (isConversationStatus(value) ? CONVERSATION_STATUSES[value] : null));
+        // Statuses go through Conversation.statuses; "all" means every status. Priorities are not mapped.
+        mapped = values.includes('all')
+          ? Object.values(CONVERSATION_STATUSES)
+          : values.map((value) => (isConversationStatus(value) ? CONVERSATION_STATUSES[value] : null));
       }
-      if (key === 'priority') return values.map((value) => CONVERSATION_PRIORITIES[String(value)] ?? null);
-      return values;
+      return operator === 'unknown' ? [rubyInspect(mapped)] : mapped;
     },
   };
 }
@@ -94,7 +107,7 @@ export function registerConversationRoutes(app: Hono<TwinEnv>, deps: TwinDeps): 
     const params = c.get('params');
     const rows = runFilter(
       {
-        version: deps.config.version,
+        profile: deps.config.profile,
         model: 'conversations',
         payload: params.payload,
         accountLocale: access.account.locale,
@@ -139,24 +152,27 @@ export function registerConversationRoutes(app: Hono<TwinEnv>, deps: TwinDeps): 
     const conversation = findConversation(deps, access, c.req.param('displayId'));
     const params = c.get('params');
     const requested = stringParam(params, 'status');
+    const actor = actorOf(deps, access);
     let success: boolean | null = true;
     if (access.principal.kind === 'bot' && conversation.status === 'pending' && requested === 'open') {
       // bot_handoff!: @status is never set, so payload.success is null (Corrections).
-      changeStatus(deps, conversation, 'open');
+      changeStatus(deps, conversation, 'open', null, actor);
       success = null;
     } else if (requested !== undefined && requested !== '') {
       if (!isConversationStatus(requested)) throw railsPublicError(500);
-      changeStatus(deps, conversation, requested, requested === 'snoozed' ? (stringParam(params, 'snoozed_until') ?? null) : null);
+      // set_conversation_status: snoozed_until only when given; before_save drops it unless snoozed.
+      const snoozedUntil = params.snoozed_until === undefined || params.snoozed_until === null ? conversation.snoozedUntil : snoozedUntilParam(params.snoozed_until);
+      changeStatus(deps, conversation, requested, snoozedUntil, actor);
     } else {
       // No status: open ↔ resolved; pending and snoozed open.
-      changeStatus(deps, conversation, conversation.status === 'open' ? 'resolved' : 'open');
+      changeStatus(deps, conversation, conversation.status === 'open' ? 'resolved' : 'open', conversation.snoozedUntil, actor);
     }
     // A plain agent opening a conversation gets it assigned (§3.1).
     if (conversation.status === 'open' && access.principal.kind === 'user' && access.role === 'agent') {
-      changeAssignee(deps, conversation, access.principal.user.id);
+      changeAssignee(deps, conversation, access.principal.user.id, actor);
     }
+    // toggle_status.json.jbuilder's empty `json.meta do end` renders nothing: no `meta` key (§M).
     return c.json({
-      meta: {},
       payload: {
         success,
         conversation_id: conversation.displayId,
@@ -165,4 +181,27 @@ export function registerConversationRoutes(app: Hono<TwinEnv>, deps: TwinDeps): 
       },
     });
   });
+
+  // conversations#toggle_priority: `priority.presence`, head :ok.
+  app.post(`${base}/:displayId/toggle_priority`, (c) => {
+    const access = authenticateAccount(c, deps, 'conversations#toggle_priority');
+    const conversation = findConversation(deps, access, c.req.param('displayId'));
+    changePriority(deps, conversation, priorityParam(c.get('params').priority), actorOf(deps, access));
+    return headOk();
+  });
+
+  // conversations#update: `params.permit(:priority)` only; answers the conversation.
+  const update = (c: TwinContext) => {
+    const access = authenticateAccount(c, deps, 'conversations#update');
+    const conversation = findConversation(deps, access, c.req.param('displayId'));
+    const params = c.get('params');
+    if (Object.prototype.hasOwnProperty.call(params, 'priority')) {
+      changePriority(deps, conversation, priorityParam(params.priority), actorOf(deps, access));
+    }
+    return c.json(conversationJson(deps.present, conversation));
+  };
+  app.patch(`${base}/:displayId`, update);
+  app.put(`${base}/:displayId`, update);
+
+  registerDraftMessageRoutes(app, deps);
 }

@@ -7,6 +7,7 @@ import { castBoolean, idParam } from '../http/request-params.ts';
 import { messageJson } from '../presenters/message-json.ts';
 import { isoTime } from '../presenters/time-format.ts';
 import { userPushData } from '../presenters/user-json.ts';
+import { contactPushData } from '../presenters/contact-json.ts';
 import { findConversation } from '../services/conversation-service.ts';
 import { createMessage, deleteMessage, StorageFailure } from '../services/message-service.ts';
 
@@ -47,22 +48,8 @@ export function registerMessageRoutes(app: Hono<TwinEnv>, deps: TwinDeps): void 
       meta: {
         labels: conversation.labels,
         additional_attributes: conversation.additionalAttributes,
-        contact: contact
-          ? {
-              id: contact.id,
-              name: contact.name,
-              email: contact.email,
-              phone_number: contact.phoneNumber,
-              account_id: contact.accountId,
-              created_at: isoTime(contact.createdAt),
-              updated_at: isoTime(contact.updatedAt),
-              additional_attributes: contact.additionalAttributes,
-              identifier: contact.identifier,
-              custom_attributes: contact.customAttributes,
-              last_activity_at: isoTime(contact.lastActivityAt),
-              blocked: contact.blocked,
-            }
-          : null,
+        // `@conversation.contact.push_event_data` (messages/index.json.jbuilder): carries `type: "contact"`.
+        contact: contact ? contactPushData(contact) : null,
         ...(assignee ? { assignee: userPushData(assignee) } : {}),
         agent_last_seen_at: isoTime(conversation.agentLastSeenAt),
         assignee_last_seen_at: isoTime(conversation.assigneeLastSeenAt),

@@ -1,11 +1,12 @@
 import type { Hono } from 'hono';
 import type { TwinDeps, TwinEnv } from '../twin-context.ts';
-import type { AgentBot, Role, User } from '../twin-state.ts';
+import type { Role, User } from '../twin-state.ts';
 import { authenticateAccount, requireAdministrator } from '../http/auth.ts';
 import { HttpProblem, ValidationErrors } from '../http/http-problem.ts';
 import { idParam, stringParam } from '../http/request-params.ts';
 import { isValidEmail } from '../services/account-builder.ts';
 import { findInbox } from '../services/inbox-lookup.ts';
+import { createAgentBot } from '../services/agent-bot-service.ts';
 
 /**
  * Twin-only routes under /__twin/ (no upstream counterpart; documented in README). They need an
@@ -50,13 +51,7 @@ export function registerTwinControlRoutes(app: Hono<TwinEnv>, deps: TwinDeps): v
     requireAdministrator(access);
     const params = c.get('params');
     const inboxes = (Array.isArray(params.inbox_ids) ? params.inbox_ids : []).map((id) => findInbox(deps, access, id));
-    const bot: AgentBot = {
-      id: deps.state.nextId('agentBot'),
-      name: stringParam(params, 'name') ?? 'Bot',
-      accountId: access.account.id,
-      accessToken: deps.random.token(),
-    };
-    deps.state.agentBots.set(bot.id, bot);
+    const bot = createAgentBot(deps, access.account.id, { name: stringParam(params, 'name') ?? 'Bot', description: null, outgoingUrl: null });
     for (const inbox of inboxes) inbox.agentBotId = bot.id;
     return c.json({ id: bot.id, name: bot.name, access_token: bot.accessToken, inbox_ids: inboxes.map((inbox) => inbox.id) });
   });

@@ -2,6 +2,7 @@ import type { TwinDeps } from '../twin-context.ts';
 import type { Account, Contact, ContactInbox, Inbox } from '../twin-state.ts';
 import { HttpProblem, ValidationErrors } from '../http/http-problem.ts';
 import { castBoolean, isPlainObject, stringParam, type Params } from '../http/request-params.ts';
+import { stringColumnErrors } from './column-length.ts';
 
 /** Contact#phone_number format: no start anchor (Corrections: `/\+[1-9]\d{1,14}\z/`), so `00+5511…` passes. */
 export const PHONE_PATTERN = /\+[1-9]\d{1,14}$/;
@@ -20,10 +21,12 @@ export interface ContactFields {
 const blankToNull = (value: string | undefined | null) => (value === undefined || value === null || value.trim() === '' ? null : value);
 
 /**
- * The contact after assigning params (create, or update over `current`): email downcased,
- * blank unique fields stored as NULL, attribute hashes merged on update (chatwoot-3.7-3.9.md §3.1).
+ * The contact after assigning params (create, or update over `current`): email downcased, blank
+ * unique fields stored as NULL; on update custom_attributes are merged (contacts_controller.rb
+ * #contact_custom_attributes) while additional_attributes are assigned as sent unless the profile
+ * merges them (`contactUpdateMergesAdditionalAttributes`: 4.2.0+; 3.x replaces, measured §M).
  */
-export function contactFieldsFrom(params: Params, current?: Contact): ContactFields {
+export function contactFieldsFrom(params: Params, current?: Contact, options: { mergeAdditionalAttributes?: boolean } = {}): ContactFields {
   const has = (key: string) => Object.prototype.hasOwnProperty.call(params, key);
   const email = has('email') ? blankToNull(stringParam(params, 'email'))?.trim().toLowerCase() ?? null : (current?.email ?? null);
   const additional = isPlainObject(params.additional_attributes) ? params.additional_attributes : undefined;
@@ -33,15 +36,31 @@ export function contactFieldsFrom(params: Params, current?: Contact): ContactFie
     email,
     phoneNumber: has('phone_number') ? blankToNull(stringParam(params, 'phone_number')) : (current?.phoneNumber ?? null),
     identifier: has('identifier') ? blankToNull(stringParam(params, 'identifier')) : (current?.identifier ?? null),
-    additionalAttributes: current ? { ...current.additionalAttributes, ...additional } : { ...additional },
+    additionalAttributes: !current
+      ? { ...additional }
+      : additional === undefined
+        ? current.additionalAttributes
+        : options.mergeAdditionalAttributes
+          ? { ...current.additionalAttributes, ...additional }
+          : { ...additional },
     customAttributes: current ? { ...current.customAttributes, ...custom } : { ...custom },
     blocked: castBoolean(params.blocked) ?? current?.blocked ?? false,
   };
 }
 
-/** Contact model validations in declaration order: email, identifier, phone_number (§3.1). */
+/**
+ * Contact validations: first ApplicationRecord's length check of every string column in table order
+ * (name, email, phone_number, identifier; measured: "Name is too long (maximum is 255 characters)"),
+ * then the model's in declaration order: email, identifier, phone_number (§3.1).
+ */
 export function validateContact(deps: TwinDeps, accountId: number, fields: ContactFields, selfId?: number): ValidationErrors {
   const errors = new ValidationErrors();
+  stringColumnErrors(errors, [
+    ['name', 'Name', fields.name],
+    ['email', 'Email', fields.email],
+    ['phone_number', 'Phone number', fields.phoneNumber],
+    ['identifier', 'Identifier', fields.identifier],
+  ]);
   const others = deps.state.contactsOf(accountId).filter((contact) => contact.id !== selfId);
   if (fields.email !== null) {
     if (others.some((contact) => contact.email !== null && contact.email.toLowerCase() === fields.email!.toLowerCase())) {

@@ -6,6 +6,14 @@ import { idParam, isBlank, isPlainObject, stringParam, type Params } from '../ht
 import { findContact, insertContactInbox, planContactInbox } from './contact-service.ts';
 import { findInbox } from './inbox-lookup.ts';
 import type { ConversationChange } from '../webhooks/event-bus.ts';
+import { assigneeActivity, priorityActivity, statusActivity, type Actor } from './activity-messages.ts';
+
+/** The acting principal as activity messages name it (Current.user: a user or an agent bot). */
+export function actorOf(deps: TwinDeps, access: AccountAccess): Actor & { userId?: number } {
+  return access.principal.kind === 'user'
+    ? { name: access.principal.user.name, userId: access.principal.user.id }
+    : { name: access.principal.bot.name };
+}
 
 export function isConversationStatus(value: unknown): value is ConversationStatus {
   return typeof value === 'string' && Object.prototype.hasOwnProperty.call(CONVERSATION_STATUSES, value);
@@ -70,7 +78,6 @@ export function createConversation(deps: TwinDeps, access: AccountAccess, params
   else if (inbox.agentBotId !== null && requestedStatus === undefined) status = 'pending';
   const now = deps.now();
   const account = access.account;
-  const priority = stringParam(params, 'priority');
   const conversation: Conversation = {
     id: deps.state.nextId('conversation'),
     displayId: account.nextDisplayId++,
@@ -83,11 +90,12 @@ export function createConversation(deps: TwinDeps, access: AccountAccess, params
     assigneeId: idParam(params.assignee_id) ?? null,
     teamId: idParam(params.team_id) ?? null,
     campaignId: null,
-    priority: priority !== undefined && priority in CONVERSATION_PRIORITIES ? priority : null,
+    // ConversationBuilder takes no priority.
+    priority: null,
     labels: [],
     additionalAttributes: isPlainObject(params.additional_attributes) ? { ...params.additional_attributes } : {},
     customAttributes: isPlainObject(params.custom_attributes) ? { ...params.custom_attributes } : {},
-    snoozedUntil: status === 'snoozed' ? (stringParam(params, 'snoozed_until') ?? null) : null,
+    snoozedUntil: status === 'snoozed' ? castTime(params.snoozed_until) : null,
     muted: false,
     agentLastSeenAt: null,
     assigneeLastSeenAt: null,
@@ -104,8 +112,18 @@ export function createConversation(deps: TwinDeps, access: AccountAccess, params
   return { conversation, isNew: true };
 }
 
-/** Sets a status and fires conversation_status_changed + conversation_updated when it changed (§4). */
-export function changeStatus(deps: TwinDeps, conversation: Conversation, status: ConversationStatus, snoozedUntil: string | null = null): boolean {
+/**
+ * Sets a status and fires conversation_status_changed + conversation_updated when it changed (§4),
+ * plus the activity message naming `actor`. `snoozed_until` is kept only while snoozed
+ * (ensure_snooze_until_reset); pass the current value to keep it.
+ */
+export function changeStatus(
+  deps: TwinDeps,
+  conversation: Conversation,
+  status: ConversationStatus,
+  snoozedUntil: string | null = null,
+  actor?: Actor,
+): boolean {
   const previous = conversation.status;
   const previousSnooze = conversation.snoozedUntil;
   conversation.status = status;
@@ -116,12 +134,52 @@ export function changeStatus(deps: TwinDeps, conversation: Conversation, status:
   if (previousSnooze !== conversation.snoozedUntil) extra.snoozed_until = { previous_value: previousSnooze, current_value: conversation.snoozedUntil };
   if (previous !== status) deps.events.conversationStatusChanged(conversation, previous, extra);
   else deps.events.conversationUpdated(conversation, extra);
+  if (previous !== status) statusActivity(deps, conversation, status, actor);
   return true;
 }
 
-export function changeAssignee(deps: TwinDeps, conversation: Conversation, assigneeId: number | null): void {
+export function changeAssignee(deps: TwinDeps, conversation: Conversation, assigneeId: number | null, actor?: Actor & { userId?: number }): void {
   if (conversation.assigneeId === assigneeId) return;
   const previous = conversation.assigneeId;
   conversation.assigneeId = assigneeId;
   deps.events.conversationUpdated(conversation, { assignee_id: { previous_value: previous, current_value: assigneeId } });
+  if (actor) assigneeActivity(deps, conversation, actor, assigneeId === null ? null : (deps.state.users.get(assigneeId)?.name ?? null));
+}
+
+/** A datetime column assigned a param: Rails parses the string (rendered back as ISO with ms), nil when it cannot. */
+function castTime(raw: unknown): string | null {
+  if (typeof raw !== 'string' || raw.trim() === '') return null;
+  const parsed = Date.parse(raw);
+  return Number.isNaN(parsed) ? null : new Date(parsed).toISOString();
+}
+
+/** Rails enum assignment of `priority`: blank is nil, an unknown name raises ArgumentError (500, measured). */
+export function priorityParam(raw: unknown): string | null {
+  if (raw === undefined || raw === null || raw === '') return null;
+  const value = String(raw);
+  if (!(value in CONVERSATION_PRIORITIES)) throw railsPublicError(500);
+  return value;
+}
+
+/** toggle_priority / update: stores the priority, fires conversation_updated and the priority activity message. */
+export function changePriority(deps: TwinDeps, conversation: Conversation, priority: string | null, actor?: Actor): void {
+  const previous = conversation.priority;
+  if (previous === priority) return;
+  conversation.priority = priority;
+  conversation.updatedAt = deps.now();
+  deps.events.conversationUpdated(conversation, { priority: { previous_value: previous, current_value: priority } });
+  priorityActivity(deps, conversation, previous, priority, actor);
+}
+
+/**
+ * `parse_date_time(params[:snoozed_until].to_s)`: `DateTime.strptime(value, '%s')` reads the leading
+ * integer as unix seconds (an ISO date's year becomes seconds after 1970, measured), and the column
+ * renders as an ISO string with milliseconds; no leading digits is ArgumentError (500).
+ */
+export function snoozedUntilParam(raw: unknown): string {
+  const match = /^\s*([+-]?\d+)/.exec(String(raw));
+  if (!match) throw railsPublicError(500);
+  const date = new Date(Number(match[1]) * 1000);
+  if (Number.isNaN(date.getTime())) throw railsPublicError(500);
+  return date.toISOString();
 }

@@ -15,7 +15,8 @@ import { castBoolean, isPlainObject, stringParam, UploadedFile, type ParamValue,
 import { BLOB_ID_PURPOSE } from '../presenters/attachment-json.ts';
 import { detectContentType, fileTypeFor } from '../storage/file-type.ts';
 import { textsFor } from '../locales.ts';
-import { changeStatus } from './conversation-service.ts';
+import { actorOf, changeStatus } from './conversation-service.ts';
+import type { Actor } from './activity-messages.ts';
 
 /** Message::NUMBER_OF_PERMITTED_ATTACHMENTS (chatwoot-3.7-3.9.md §7). */
 export const MAX_ATTACHMENTS = 15;
@@ -35,7 +36,7 @@ function parseMessageType(raw: ParamValue | undefined): number {
 }
 
 /** content_attributes may arrive as a JSON string (multipart): unparsable → {} (§3.1). */
-function parseContentAttributes(raw: ParamValue | undefined): Record<string, unknown> {
+function parseContentAttributesParam(raw: ParamValue | undefined): Record<string, unknown> {
   if (isPlainObject(raw)) return { ...raw };
   if (typeof raw === 'string') {
     try {
@@ -46,6 +47,30 @@ function parseContentAttributes(raw: ParamValue | undefined): Record<string, unk
     }
   }
   return {};
+}
+
+const present = (value: unknown) => value !== undefined && value !== null && value !== '' && !(Array.isArray(value) && value.length === 0);
+
+/**
+ * The message's content_attributes as Messages::MessageBuilder builds them (measured on 3.8.0): of
+ * the param only `in_reply_to` and `items` are taken (anything else, `in_reply_to_external_id`
+ * included, is dropped); `external_created_at` comes from the top-level param; then
+ * InReplyToMessageBuilder looks `in_reply_to` up in the conversation and adds its `source_id` as
+ * `in_reply_to_external_id`.
+ */
+function buildContentAttributes(deps: TwinDeps, conversation: Conversation, params: Params): Record<string, unknown> {
+  const given = parseContentAttributesParam(params.content_attributes);
+  const attributes: Record<string, unknown> = {};
+  if (present(given.items)) attributes.items = given.items;
+  if (present(given.in_reply_to)) attributes.in_reply_to = given.in_reply_to;
+  if (present(params.external_created_at)) attributes.external_created_at = params.external_created_at;
+  if (present(given.in_reply_to)) {
+    const id = Number(given.in_reply_to);
+    const replied = deps.state.messagesOf(conversation.id).find((message) => message.id === id);
+    attributes.in_reply_to_external_id = replied?.sourceId ?? null;
+    attributes.in_reply_to = replied?.id ?? null;
+  }
+  return attributes;
 }
 
 function storageKey(): string {
@@ -108,6 +133,11 @@ function senderFor(access: AccountAccess, conversation: Conversation, messageTyp
  */
 export async function createMessage(deps: TwinDeps, access: AccountAccess, conversation: Conversation, params: Params): Promise<Message> {
   const messageType = parseMessageType(params.message_type);
+  // MessageBuilder#message_type (message_builder.rb): the builder raises, the action renders 422.
+  const inbox = deps.state.inboxes.get(conversation.inboxId);
+  if (messageType === MESSAGE_TYPES.incoming && inbox?.channelType !== 'Channel::Api') {
+    throw messageError('Incoming messages are only allowed in Api inboxes');
+  }
   const contentType = stringParam(params, 'content_type') ?? 'text';
   if (!CONTENT_TYPES.has(contentType)) throw messageError(`'${contentType}' is not a valid content_type`);
   const content = stringParam(params, 'content') ?? null;
@@ -154,7 +184,7 @@ export async function createMessage(deps: TwinDeps, access: AccountAccess, conve
     content,
     messageType,
     contentType,
-    contentAttributes: parseContentAttributes(params.content_attributes),
+    contentAttributes: buildContentAttributes(deps, conversation, params),
     private: castBoolean(params.private) ?? false,
     status: 'sent',
     sourceId: stringParam(params, 'source_id') ?? null,
@@ -167,12 +197,12 @@ export async function createMessage(deps: TwinDeps, access: AccountAccess, conve
     updatedAt: now,
   };
   deps.state.messages.set(message.id, message);
-  afterMessageCreated(deps, conversation, message);
+  afterMessageCreated(deps, conversation, message, actorOf(deps, access));
   return message;
 }
 
 /** Message after_create callbacks that an API client can observe. */
-function afterMessageCreated(deps: TwinDeps, conversation: Conversation, message: Message): void {
+function afterMessageCreated(deps: TwinDeps, conversation: Conversation, message: Message, actor: Actor): void {
   deps.events.messageCreated(message);
   if (message.messageType === MESSAGE_TYPES.activity) return;
   conversation.lastActivityAt = message.createdAt;
@@ -187,7 +217,7 @@ function afterMessageCreated(deps: TwinDeps, conversation: Conversation, message
     }
     // reopen_conversation: an incoming message reopens a resolved or snoozed, unmuted conversation (Inference).
     if (!conversation.muted && (conversation.status === 'resolved' || conversation.status === 'snoozed')) {
-      changeStatus(deps, conversation, 'open');
+      changeStatus(deps, conversation, 'open', null, actor);
     }
   } else if (message.messageType === MESSAGE_TYPES.outgoing && !message.private && message.sender?.type === 'User') {
     if (conversation.firstReplyCreatedAt === null) {

@@ -62,9 +62,11 @@ export class EventBus {
     return this.deliverer.idle();
   }
 
+  /** deliver_api_inbox_webhooks: only Channel::Api inboxes with a webhook_url. */
   private webhookUrlOf(inboxId: number): string | undefined {
-    const url = this.ctx.state.inboxes.get(inboxId)?.webhookUrl;
-    return url === undefined || url.trim() === '' ? undefined : url;
+    const inbox = this.ctx.state.inboxes.get(inboxId);
+    const url = inbox?.channelType === 'Channel::Api' ? inbox.webhookUrl : null;
+    return url === null || url === undefined || url.trim() === '' ? undefined : url;
   }
 
   private conversationEvent(conversation: Conversation, payload: () => unknown): void {

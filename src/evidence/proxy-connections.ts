@@ -1,0 +1,30 @@
+import http from 'node:http';
+
+/*
+ * How the harness's proxies hold connections, so that they never reset a request the products did not lose.
+ * A Node server whose event loop is busy when an idle connection's keep-alive deadline passes runs that timer
+ * before it reads the socket: a request the client had already sent on the connection is reset unread (the
+ * client sees `ECONNRESET`, nothing is recorded). No margin between the client's and the server's idle timers
+ * rules that out under load, so each side of a proxy avoids the idle close instead. Chatwoot behind the proxy
+ * is Puma (20 s persistent timeout): a 5 s idle close by the proxy in front of it was a harness artefact.
+ */
+
+/**
+ * The server facing the proxy's clients: it announces no keep-alive deadline and enforces none, so an idle
+ * connection is closed by the client that owns it (undici, Node's agent, Net::HTTP all time out their idle
+ * sockets), never under it. Connections still open are destroyed when the proxy closes.
+ */
+export function createProxyServer(listener: http.RequestListener): http.Server {
+  const server = http.createServer(listener);
+  server.keepAliveTimeout = 0;
+  return server;
+}
+
+/**
+ * The agent toward the upstream: a fresh connection per request (as nginx proxies by default), so no request
+ * is ever written on a pooled connection the upstream is closing for idleness. Loopback or a container
+ * network, so the extra connect costs well under a millisecond.
+ */
+export function createUpstreamAgent(): http.Agent {
+  return new http.Agent({ keepAlive: false });
+}
