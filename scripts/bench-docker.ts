@@ -60,7 +60,11 @@ export async function measureDockerNaive(images: ImagesKind, matrixFile: string,
 }
 
 const seconds = (ms: number) => (ms / 1000).toFixed(2);
-const keyName = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
+const keyName = (text: string) =>
+  text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_|_$/g, '');
 
 /** Cells × scenarios whose status differs between the planned and the naive run (should be none). */
 export function gridDifferences(planned: RunMatrixOutput, naive: readonly ScenarioOutcome[]): string[] {

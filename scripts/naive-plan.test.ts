@@ -19,14 +19,14 @@ describe('naivePlan', () => {
     expect(new Set(plan.services.map((s) => s.id)).size).toBe(plan.services.length);
   });
 
-  it('keeps each cell\'s dependencies inside its own stack', () => {
+  it("keeps each cell's dependencies inside its own stack", () => {
     const plan = naivePlan(cells);
     const slow = plan.services.find((s) => s.id === 'chatwoot-3.8.0-slow-storage-c2')!;
     expect(slow.dependsOn).toEqual(['storage-latency-proxy-c2']);
     expect(plan.services.find((s) => s.id === 'storage-latency-proxy-c2')!.dependsOn).toEqual(['s3-c2']);
   });
 
-  it('resolves every Chatwoot on minio to its own cell\'s object store (buckets and STORAGE_ENDPOINT follow it)', () => {
+  it("resolves every Chatwoot on minio to its own cell's object store (buckets and STORAGE_ENDPOINT follow it)", () => {
     const plan = naivePlan(cells);
     const minioChatwoots = plan.services.filter((s) => s.kind === 'chatwoot' && s.storage === 'minio');
     expect(minioChatwoots.map((s) => [s.id, storeServiceOf(plan, s)?.id])).toEqual([
@@ -35,6 +35,11 @@ describe('naivePlan', () => {
       ['chatwoot-3.8.0-minio-c2', 's3-c2'],
       ['chatwoot-3.8.0-slow-storage-c2', 's3-c2'],
     ]);
-    expect(storeServiceOf(plan, plan.services.find((s) => s.id === 'chatwoot-3.7.0-local-c3')!)).toBeUndefined();
+    expect(
+      storeServiceOf(
+        plan,
+        plan.services.find((s) => s.id === 'chatwoot-3.7.0-local-c3')!,
+      ),
+    ).toBeUndefined();
   });
 });

@@ -14,5 +14,10 @@ export function naivePlan(cells: readonly PlannedCell[], settings?: PlanSettings
       services.push({ ...service, id: `${service.id}-${tag}`, dependsOn: service.dependsOn.map((id) => `${id}-${tag}`), cells: [cell.id] });
     }
   });
-  return { cells: cells.map((cell) => ({ ...cell, suites: [...cell.suites] })), services, naiveServiceCount: services.length, ...(settings ? { settings } : {}) };
+  return {
+    cells: cells.map((cell) => ({ ...cell, suites: [...cell.suites] })),
+    services,
+    naiveServiceCount: services.length,
+    ...(settings ? { settings } : {}),
+  };
 }

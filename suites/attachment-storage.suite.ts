@@ -21,7 +21,11 @@ defineSuite('attachment-storage', (cell) => {
       const conversation = await chatwoot.createConversation({ inboxId: inbox.id, contactId: contact.id });
       const image = fixtureImage();
       const started = performance.now();
-      const message: ChatwootMessage = await chatwoot.createMessage(conversation.id, { content: 'evochat attachment', messageType: 'outgoing', attachments: [image] });
+      const message: ChatwootMessage = await chatwoot.createMessage(conversation.id, {
+        content: 'evochat attachment',
+        messageType: 'outgoing',
+        attachments: [image],
+      });
       const uploadMs = Math.round(performance.now() - started);
       const attachment = message.attachments?.[0];
       if (!attachment) s.fail(`the message was created without its attachment: ${JSON.stringify(message).slice(0, 300)}`);

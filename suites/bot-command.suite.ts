@@ -25,7 +25,11 @@ defineSuite('bot-command', (cell) => {
     );
     const path = `/conversations/${bot.conversation.id}/messages`;
     const posted = (await s.exchanges({ link: 'evolution->chatwoot', since: sentAt, contains: path })).find(
-      (exchange) => exchange.request.method === 'POST' && exchange.request.url.endsWith(path) && exchange.response?.status === 200 && exchange.request.body.includes(bot.inbox.name),
+      (exchange) =>
+        exchange.request.method === 'POST' &&
+        exchange.request.url.endsWith(path) &&
+        exchange.response?.status === 200 &&
+        exchange.request.body.includes(bot.inbox.name),
     );
     if (posted) s.decisive({ kind: 'exchange', exchangeId: posted.id });
     s.note(`reply ${reply.message_type === MESSAGE_TYPE.incoming ? 'incoming' : reply.message_type}: ${reply.content}`);

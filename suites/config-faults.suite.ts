@@ -61,90 +61,100 @@ async function botRoundTrip(s: ScenarioContext, label: string, endpoint: Evoluti
   expect(failed, `the command is not marked failed (${failed ? externalError(failed) : ''})`).toBeUndefined();
 }
 
-defineSuite('config-faults', (cell) => {
-  cell.scenario('webhook-double-slash', async (s) => {
-    const fault = s.stack.faults.trailingSlashEvolution;
-    if (!fault) s.skip('this backend provides no Evolution with a trailing-slash SERVER_URL');
-    await botRoundTrip(s, 'slash', fault!);
-  });
+defineSuite(
+  'config-faults',
+  (cell) => {
+    cell.scenario('webhook-double-slash', async (s) => {
+      const fault = s.stack.faults.trailingSlashEvolution;
+      if (!fault) s.skip('this backend provides no Evolution with a trailing-slash SERVER_URL');
+      await botRoundTrip(s, 'slash', fault!);
+    });
 
-  cell.scenario('server-url-unreachable', async (s) => {
-    const fault = s.stack.faults.unreachableEvolution;
-    if (!fault) s.skip('this backend provides no Evolution with an unreachable SERVER_URL');
-    await botRoundTrip(s, 'unreach', fault!);
-  });
+    cell.scenario('server-url-unreachable', async (s) => {
+      const fault = s.stack.faults.unreachableEvolution;
+      if (!fault) s.skip('this backend provides no Evolution with an unreachable SERVER_URL');
+      await botRoundTrip(s, 'unreach', fault!);
+    });
 
-  cell.scenario(
-    'slow-storage',
-    async (s) => {
-      if (s.stack.storage !== 'minio') s.skip('no S3 link to slow down: this cell stores attachments on local disk');
-      const slow = s.stack.faults.slowStorage;
-      if (!slow || !s.has('storageLatency')) s.skip(capabilitySkipReason('storageLatency'));
-      const chatwoot = s.chatwootFor(slow!.chatwoot);
-      const latencyMs = slow!.latencyMs ?? 6000;
-      // Cells sharing this slow Chatwoot may have switched the latency on already; then every upload here
-      // (the QR image during setup, too) takes that long, and setup waits must allow for it.
-      const setupMs = 2 * latencyMs + DEADLINES.bootstrapMs;
-      s.scope({ markers: [webhookMarker(s, 'slow'), REPLY_TEXT] });
-      const bot = await bootstrapBotConversation(s, { label: 'slow', evolution: s.evolution(), chatwoot: slow!.chatwoot, client: chatwoot, timeoutMs: setupMs });
+    cell.scenario(
+      'slow-storage',
+      async (s) => {
+        if (s.stack.storage !== 'minio') s.skip('no S3 link to slow down: this cell stores attachments on local disk');
+        const slow = s.stack.faults.slowStorage;
+        if (!slow || !s.has('storageLatency')) s.skip(capabilitySkipReason('storageLatency'));
+        const chatwoot = s.chatwootFor(slow!.chatwoot);
+        const latencyMs = slow!.latencyMs ?? 6000;
+        // Cells sharing this slow Chatwoot may have switched the latency on already; then every upload here
+        // (the QR image during setup, too) takes that long, and setup waits must allow for it.
+        const setupMs = 2 * latencyMs + DEADLINES.bootstrapMs;
+        s.scope({ markers: [webhookMarker(s, 'slow'), REPLY_TEXT] });
+        const bot = await bootstrapBotConversation(s, {
+          label: 'slow',
+          evolution: s.evolution(),
+          chatwoot: slow!.chatwoot,
+          client: chatwoot,
+          timeoutMs: setupMs,
+        });
 
-      // A customer conversation to reply in: through WhatsApp where there is one, else created directly.
-      const phone = phoneFor(s.stack.cellId, 'slow-storage');
-      let conversationId: number;
-      if (s.has('whatsappPeer')) {
-        await connectWhatsapp(s, bot.instanceName, {}, setupMs);
-        const hello = `hello slow ${Date.now()}`;
-        await s.whatsapp().inbound(bot.instanceName, { from: phone, pushName: 'Slow Tester', text: hello });
-        const contact = await s.waitFor(`contact +${phone}`, () => chatwoot.findContactByPhone(phone), { timeoutMs: setupMs });
-        conversationId = (await waitForConversationWith(s, chatwoot, contact.id, bot.inbox.id, setupMs)).id;
-      } else {
-        const contact = await chatwoot.createContact({ inboxId: bot.inbox.id, name: 'Slow Tester', phoneNumber: `+${phone}` });
-        conversationId = (await chatwoot.createConversation({ inboxId: bot.inbox.id, contactId: contact.id })).id;
-      }
+        // A customer conversation to reply in: through WhatsApp where there is one, else created directly.
+        const phone = phoneFor(s.stack.cellId, 'slow-storage');
+        let conversationId: number;
+        if (s.has('whatsappPeer')) {
+          await connectWhatsapp(s, bot.instanceName, {}, setupMs);
+          const hello = `hello slow ${Date.now()}`;
+          await s.whatsapp().inbound(bot.instanceName, { from: phone, pushName: 'Slow Tester', text: hello });
+          const contact = await s.waitFor(`contact +${phone}`, () => chatwoot.findContactByPhone(phone), { timeoutMs: setupMs });
+          conversationId = (await waitForConversationWith(s, chatwoot, contact.id, bot.inbox.id, setupMs)).id;
+        } else {
+          const contact = await chatwoot.createContact({ inboxId: bot.inbox.id, name: 'Slow Tester', phoneNumber: `+${phone}` });
+          conversationId = (await chatwoot.createConversation({ inboxId: bot.inbox.id, contactId: contact.id })).id;
+        }
 
-      const control = createHttpClient({ baseUrl: slow!.latencyControlUrl, service: 'latency-proxy' });
-      const set = await control.raw({ method: 'PUT', path: '', json: { delayMs: latencyMs } });
-      if (set.status !== 200) throw new Error(`could not set the storage latency: ${set.status} ${set.text}`);
+        const control = createHttpClient({ baseUrl: slow!.latencyControlUrl, service: 'latency-proxy' });
+        const set = await control.raw({ method: 'PUT', path: '', json: { delayMs: latencyMs } });
+        if (set.status !== 200) throw new Error(`could not set the storage latency: ${set.status} ${set.text}`);
 
-      const image = fixtureImage();
-      const uploadStartedAt = Date.now();
-      const started = performance.now();
-      const reply = await chatwoot.createMessage(conversationId, { content: REPLY_TEXT, messageType: 'outgoing', attachments: [image] });
-      const uploadMs = Math.round(performance.now() - started);
-      s.note(`with ${latencyMs} ms storage latency the attachment upload POST took ${uploadMs} ms`);
-      const repliedAt = Date.now();
-      // The slowed storage calls of this upload carry nothing that names the scenario: tie them by id.
-      const slowStorageCalls = await s.exchanges({ link: 'chatwoot->storage', since: uploadStartedAt });
-      s.scope({ exchangeIds: slowStorageCalls.filter((exchange) => exchange.startedAt <= new Date(repliedAt).toISOString()).map((exchange) => exchange.id) });
+        const image = fixtureImage();
+        const uploadStartedAt = Date.now();
+        const started = performance.now();
+        const reply = await chatwoot.createMessage(conversationId, { content: REPLY_TEXT, messageType: 'outgoing', attachments: [image] });
+        const uploadMs = Math.round(performance.now() - started);
+        s.note(`with ${latencyMs} ms storage latency the attachment upload POST took ${uploadMs} ms`);
+        const repliedAt = Date.now();
+        // The slowed storage calls of this upload carry nothing that names the scenario: tie them by id.
+        const slowStorageCalls = await s.exchanges({ link: 'chatwoot->storage', since: uploadStartedAt });
+        s.scope({ exchangeIds: slowStorageCalls.filter((exchange) => exchange.startedAt <= new Date(repliedAt).toISOString()).map((exchange) => exchange.id) });
 
-      const isFailed = failedMessage(chatwoot, conversationId, reply.id);
-      const outcome = await s.waitFor(
-        'the attachment reply to be delivered or marked failed',
-        async () => {
-          const failed = await isFailed();
-          if (failed) return { failed };
-          const delivered = s.has('whatsappPeer') ? (await s.whatsapp().sent(bot.instanceName)).find((m) => m.to === phone && m.kind === 'media') : undefined;
-          const webhook = (await s.exchanges({ link: 'chatwoot->evolution', since: repliedAt, contains: REPLY_TEXT })).find((e) => e.response !== null);
-          return delivered && webhook && webhook.response!.status < 300 ? { delivered } : undefined;
-        },
-        { timeoutMs: latencyMs * 2 + 10_000, intervalMs: 250 },
-      );
-      if ('failed' in outcome && outcome.failed) {
-        // The proxy records the webhook when Chatwoot gives up on it, the moment it marks the message failed: allow a little.
-        // Only a failed one: the reply's other webhooks (conversation_updated, answered 200 at once) are not what timed out.
-        const webhook = await s
-          .waitFor(
-            'the recorded webhook of the failed reply',
-            async () => (await s.exchanges({ link: 'chatwoot->evolution', since: repliedAt, contains: REPLY_TEXT, failed: true }))[0],
-            { timeoutMs: 5_000, intervalMs: 100 },
-          )
-          .catch(() => undefined);
-        s.fail(
-          `Chatwoot marked the attachment reply failed: ${externalError(outcome.failed)}${webhook ? ` (webhook took ${webhook.durationMs} ms: ${webhook.error ?? webhook.response?.status})` : ''}; upload POST ${uploadMs} ms`,
-          webhook ? { kind: 'exchange', exchangeId: webhook.id } : undefined,
+        const isFailed = failedMessage(chatwoot, conversationId, reply.id);
+        const outcome = await s.waitFor(
+          'the attachment reply to be delivered or marked failed',
+          async () => {
+            const failed = await isFailed();
+            if (failed) return { failed };
+            const delivered = s.has('whatsappPeer') ? (await s.whatsapp().sent(bot.instanceName)).find((m) => m.to === phone && m.kind === 'media') : undefined;
+            const webhook = (await s.exchanges({ link: 'chatwoot->evolution', since: repliedAt, contains: REPLY_TEXT })).find((e) => e.response !== null);
+            return delivered && webhook && webhook.response!.status < 300 ? { delivered } : undefined;
+          },
+          { timeoutMs: latencyMs * 2 + 10_000, intervalMs: 250 },
         );
-      }
-    },
-    { timeoutMs: 60_000 },
-  );
-}, { scenarios: 'concurrent', cellsAtOnce: 'all', priority: (stack) => (stack.storage === 'minio' ? 1 : 0) });
+        if ('failed' in outcome && outcome.failed) {
+          // The proxy records the webhook when Chatwoot gives up on it, the moment it marks the message failed: allow a little.
+          // Only a failed one: the reply's other webhooks (conversation_updated, answered 200 at once) are not what timed out.
+          const webhook = await s
+            .waitFor(
+              'the recorded webhook of the failed reply',
+              async () => (await s.exchanges({ link: 'chatwoot->evolution', since: repliedAt, contains: REPLY_TEXT, failed: true }))[0],
+              { timeoutMs: 5_000, intervalMs: 100 },
+            )
+            .catch(() => undefined);
+          s.fail(
+            `Chatwoot marked the attachment reply failed: ${externalError(outcome.failed)}${webhook ? ` (webhook took ${webhook.durationMs} ms: ${webhook.error ?? webhook.response?.status})` : ''}; upload POST ${uploadMs} ms`,
+            webhook ? { kind: 'exchange', exchangeId: webhook.id } : undefined,
+          );
+        }
+      },
+      { timeoutMs: 60_000 },
+    );
+  },
+  { scenarios: 'concurrent', cellsAtOnce: 'all', priority: (stack) => (stack.storage === 'minio' ? 1 : 0) },
+);

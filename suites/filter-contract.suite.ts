@@ -26,10 +26,13 @@ async function checkBotLookup(s: ScenarioContext, client: ChatwootClient, label:
   const call = retarget(botConversationLookup(sequence), { accountId: client.accountId, inboxId: target.inbox.id, contactId: target.contact.id });
   const sentAt = Date.now();
   const response = await client.raw({ method: call.method as 'GET' | 'POST', path: call.path, ...(call.json === undefined ? {} : { json: call.json }) });
-  const exchange = (await s.exchanges({ link: 'harness->chatwoot', since: sentAt })).find((e) => e.request.url === call.path && e.request.method === call.method);
+  const exchange = (await s.exchanges({ link: 'harness->chatwoot', since: sentAt })).find(
+    (e) => e.request.url === call.path && e.request.method === call.method,
+  );
   if (exchange) s.decisive({ kind: 'exchange', exchangeId: exchange.id });
   s.note(`Evolution ${s.stack.evolutionVersion} looks the bot conversation up with ${call.method} ${call.path}`);
-  if (response.status !== 200) s.fail(`${call.method} ${call.path} (as Evolution ${s.stack.evolutionVersion} sends it) answered ${response.status}: ${response.text.slice(0, 600)}`);
+  if (response.status !== 200)
+    s.fail(`${call.method} ${call.path} (as Evolution ${s.stack.evolutionVersion} sends it) answered ${response.status}: ${response.text.slice(0, 600)}`);
   const payload = (response.json as { payload?: { id: number; inbox_id: number; status: string }[] } | undefined)?.payload ?? [];
   const found = payload.find((conversation) => conversation.inbox_id === target.inbox.id && conversation.status === 'open');
   expect(found?.id, `the open conversation ${target.conversation.id} of inbox ${target.inbox.id} in the answer`).toBe(target.conversation.id);

@@ -19,7 +19,12 @@ defineSuite('inbound-sync', (cell) => {
     });
 
   /** Sends one inbound message from `phone` and waits for it to appear in Chatwoot. */
-  const receive = async (s: ScenarioContext, phone: string, message: Parameters<ReturnType<ScenarioContext['whatsapp']>['inbound']>[1], match: (m: ChatwootMessage) => boolean) => {
+  const receive = async (
+    s: ScenarioContext,
+    phone: string,
+    message: Parameters<ReturnType<ScenarioContext['whatsapp']>['inbound']>[1],
+    match: (m: ChatwootMessage) => boolean,
+  ) => {
     const bot = await connected(s);
     const chatwoot = s.chatwoot();
     const sent = await s.whatsapp().inbound(bot.instanceName, message);
@@ -45,7 +50,11 @@ defineSuite('inbound-sync', (cell) => {
     const { received } = await receive(
       s,
       phone,
-      { from: phone, pushName: 'Media Tester', media: { base64: Buffer.from(image.data).toString('base64'), mimetype: image.contentType, fileName: image.name } },
+      {
+        from: phone,
+        pushName: 'Media Tester',
+        media: { base64: Buffer.from(image.data).toString('base64'), mimetype: image.contentType, fileName: image.name },
+      },
       (m) => (m.attachments ?? []).length > 0,
     );
     const attachment = received.attachments![0]!;

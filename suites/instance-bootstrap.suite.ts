@@ -11,8 +11,7 @@ import { BOT_PHONE, createBotInstance, ensureBotContact, waitForConversationWith
 defineSuite('instance-bootstrap', (cell) => {
   const created = (s: ScenarioContext) =>
     s.shared('instance', () => createBotInstance(s, { label: 'boot', evolution: s.evolution(), chatwoot: s.stack.chatwoot, client: s.chatwoot() }));
-  const inbox = (s: ScenarioContext) =>
-    s.shared('inbox', async () => waitForInbox(s, s.chatwoot(), (await created(s)).instanceName));
+  const inbox = (s: ScenarioContext) => s.shared('inbox', async () => waitForInbox(s, s.chatwoot(), (await created(s)).instanceName));
   const conversation = (s: ScenarioContext) =>
     s.shared('conversation', async () => {
       const botContact = await ensureBotContact(s, s.chatwoot());

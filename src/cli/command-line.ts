@@ -32,7 +32,12 @@ function flagsOfOptions(command: Command): Flag[] {
 
 /** Every spelling that takes a value, in any command: `--jobs -1` must not become the flag `-1`. */
 function valueSpellings(cli: CAC): Set<string> {
-  return new Set([...cli.commands, cli.globalCommand].flatMap(flagsOfOptions).filter((flag) => flag.takesValue).map((flag) => flag.spelling));
+  return new Set(
+    [...cli.commands, cli.globalCommand]
+      .flatMap(flagsOfOptions)
+      .filter((flag) => flag.takesValue)
+      .map((flag) => flag.spelling),
+  );
 }
 
 /** `--jobs -1` → `--jobs=-1`, so a negative number reaches the value check instead of reading as a flag. */
@@ -62,7 +67,9 @@ function unknownOption(spelling: string, command: Command, flags: readonly Flag[
   const known = [...new Set(flags.map((flag) => flag.spelling).filter((candidate) => candidate.startsWith('--')))];
   const nearest = known.length > 0 ? closest(spelling, known) : undefined;
   const close = nearest !== undefined && distance(spelling, nearest) <= Math.max(2, Math.floor(spelling.length / 4));
-  const elsewhere = cli.commands.filter((other) => other !== command && flagsOfOptions(other).some((flag) => flag.spelling === spelling)).map((other) => other.name);
+  const elsewhere = cli.commands
+    .filter((other) => other !== command && flagsOfOptions(other).some((flag) => flag.spelling === spelling))
+    .map((other) => other.name);
   const because = close ? `; did you mean ${nearest}?` : elsewhere.length > 0 ? ` (${elsewhere.join(', ')} take${elsewhere.length === 1 ? 's' : ''} it)` : '';
   return new UsageError(`unknown option ${echoValue(spelling)} for ${command.name}${because}`, {
     details: { option: spelling, ...(close ? { suggestion: nearest } : {}) },
@@ -130,7 +137,10 @@ export function checkCommandLine(cli: CAC, argv: readonly string[], rules: Comma
   const declared = command.args;
   const required = declared.filter((arg) => arg.required);
   if (cli.args.length < required.length) {
-    const missing = required.slice(cli.args.length).map((arg) => `<${arg.value}>`).join(' ');
+    const missing = required
+      .slice(cli.args.length)
+      .map((arg) => `<${arg.value}>`)
+      .join(' ');
     throw new UsageError(`${command.name} needs ${missing}: ${usageLine(command)}`);
   }
   if (!declared.some((arg) => arg.variadic) && cli.args.length > declared.length) {

@@ -19,9 +19,7 @@ export function buildCli(onAction: (run: CommandRunner) => void) {
     .option('--version <version>', 'Version profile: chatwoot 3.7.0|3.8.0|3.9.0, evolution 1.7.4|1.7.5')
     .option('--port <port>', 'Port to listen on (default: the upstream default, 3000 / 8080)')
     .option('--host <host>', 'Interface to bind', { default: '127.0.0.1' })
-    .action((role: string, options: Record<string, unknown>) =>
-      onAction(async () => (await import('./commands/twin.ts')).twinCommand({ role, ...options })),
-    );
+    .action((role: string, options: Record<string, unknown>) => onAction(async () => (await import('./commands/twin.ts')).twinCommand({ role, ...options })));
 
   cli
     .command('run', 'Run the matrix (all cells of matrix.json, or a filtered subset)')
@@ -36,17 +34,13 @@ export function buildCli(onAction: (run: CommandRunner) => void) {
     .option('--out <dir>', 'Where result.json and the reports go', { default: 'out' })
     .option('--compare <file>', 'A previous result.json: mark cells whose verdict changed')
     .option('--no-progress', 'No live progress display')
-    .action((options: Record<string, unknown>) =>
-      onAction(async () => (await import('./commands/run.ts')).runCommand(options)),
-    );
+    .action((options: Record<string, unknown>) => onAction(async () => (await import('./commands/run.ts')).runCommand(options)));
 
   cli
     .command('list', 'List the cells and suites matrix.json selects')
     .option('--matrix <file>', 'Matrix file', { default: 'matrix.json' })
     .option('--json', 'Machine-readable output')
-    .action((options: Record<string, unknown>) =>
-      onAction(async () => (await import('./commands/list.ts')).listCommand(options)),
-    );
+    .action((options: Record<string, unknown>) => onAction(async () => (await import('./commands/list.ts')).listCommand(options)));
 
   cli
     .command('report <result>', 'Render an earlier result.json again')
@@ -71,9 +65,7 @@ export function buildCli(onAction: (run: CommandRunner) => void) {
     .option('--out <dir>', 'Where the result of the runs goes (default out/can-i-upgrade)')
     .option('--json', 'Machine-readable answer')
     .option('--no-progress', 'No live progress display')
-    .action((options: Record<string, unknown>) =>
-      onAction(async () => (await import('./commands/can-i-upgrade.ts')).canIUpgradeCommand(options)),
-    );
+    .action((options: Record<string, unknown>) => onAction(async () => (await import('./commands/can-i-upgrade.ts')).canIUpgradeCommand(options)));
 
   cli
     .command('doctor', 'Read-only checks of a running Chatwoot + Evolution deployment')
@@ -90,9 +82,7 @@ export function buildCli(onAction: (run: CommandRunner) => void) {
     .option('--out <dir>', 'Write result.json and reports there')
     .option('--json', 'Print the JSON result')
     .option('--verbose', 'Show the evidence of passing checks too')
-    .action((options: Record<string, unknown>) =>
-      onAction(async () => (await import('./commands/doctor.ts')).doctorCommand(options)),
-    );
+    .action((options: Record<string, unknown>) => onAction(async () => (await import('./commands/doctor.ts')).doctorCommand(options)));
 
   cli
     .command('repro <file>', 'Reproduce a bug report (YAML/JSON) and write a bundle')
@@ -101,18 +91,14 @@ export function buildCli(onAction: (run: CommandRunner) => void) {
     .option('--images <kind>', 'docker backend: upstream | twin', { default: 'upstream' })
     .option('--keep', 'Leave the stack running and print its URLs until interrupted')
     .option('--no-progress', 'No live progress display')
-    .action((file: string, options: Record<string, unknown>) =>
-      onAction(async () => (await import('./commands/repro.ts')).reproCommand({ file, ...options })),
-    );
+    .action((file: string, options: Record<string, unknown>) => onAction(async () => (await import('./commands/repro.ts')).reproCommand({ file, ...options })));
 
   cli
     .command('clean', 'Remove what runs whose process is gone left behind: containers, networks, temp folders')
     .option('--older-than <minutes>', 'Only what is older than this; also the age from which leftovers of unknown owner go (default 24 h)')
     .option('--dry-run', 'Only list what would be removed and what is kept, and why')
     .option('--force', 'Also remove resources and temp folders of live or unknown owners')
-    .action((options: Record<string, unknown>) =>
-      onAction(async () => (await import('./commands/clean.ts')).cleanCommand(options)),
-    );
+    .action((options: Record<string, unknown>) => onAction(async () => (await import('./commands/clean.ts')).cleanCommand(options)));
 
   cli.option('--debug', 'Print stack traces with errors (also EVOCHAT_DEBUG=1)');
   cli.help();

@@ -53,7 +53,7 @@ describe('stop signals', () => {
     t.stop.dispose();
   });
 
-  it('forces the exit on a signal after the grace period, with the first signal\'s code', () => {
+  it("forces the exit on a signal after the grace period, with the first signal's code", () => {
     const t = setup();
     t.source.emit('SIGINT', 'SIGINT');
     t.advance(FORCE_GRACE_MS);

@@ -14,8 +14,16 @@ describe('Chatwoot client against the Chatwoot twin 3.8.0', () => {
   const redactor = createRedactor();
 
   beforeAll(async () => {
-    twin = await startTwin('chatwoot', { env: { TWIN_VERSION: '3.8.0', ENABLE_ACCOUNT_SIGNUP: 'true', FRONTEND_URL: 'http://127.0.0.1:1' }, port: 0, log: createMemorySink() });
-    const session = await signupChatwootAccount(twin.url, { accountName: 'acme', email: 'admin@client.test', password: 'Secret#2024', userName: 'Admin', locale: 'pt_BR' }, redactor);
+    twin = await startTwin('chatwoot', {
+      env: { TWIN_VERSION: '3.8.0', ENABLE_ACCOUNT_SIGNUP: 'true', FRONTEND_URL: 'http://127.0.0.1:1' },
+      port: 0,
+      log: createMemorySink(),
+    });
+    const session = await signupChatwootAccount(
+      twin.url,
+      { accountName: 'acme', email: 'admin@client.test', password: 'Secret#2024', userName: 'Admin', locale: 'pt_BR' },
+      redactor,
+    );
     client = new ChatwootClient({ baseUrl: twin.url, accountId: session.accountId, token: session.token, redactor });
   });
   afterAll(() => twin?.close());
@@ -30,7 +38,11 @@ describe('Chatwoot client against the Chatwoot twin 3.8.0', () => {
 
     const text = await client.createMessage(conversation.id, { content: 'hello', messageType: 'outgoing' });
     expect(text.message_type).toBe(MESSAGE_TYPE.outgoing);
-    const file = await client.createMessage(conversation.id, { content: 'file', messageType: 'outgoing', attachments: [{ name: 'a.png', contentType: 'image/png', data: PNG }] });
+    const file = await client.createMessage(conversation.id, {
+      content: 'file',
+      messageType: 'outgoing',
+      attachments: [{ name: 'a.png', contentType: 'image/png', data: PNG }],
+    });
     expect(file.attachments?.[0]).toMatchObject({ file_type: 'image' });
     expect((await client.messages(conversation.id)).map((m) => m.content)).toEqual(expect.arrayContaining(['hello', 'file']));
   });

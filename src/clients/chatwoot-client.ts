@@ -150,7 +150,10 @@ export class ChatwootClient {
 
   /** An API-channel inbox (admin only); an empty webhook_url means Chatwoot posts no webhooks for it. */
   async createInbox(name: string, webhookUrl = ''): Promise<ChatwootInbox> {
-    return this.http.json({ method: 'POST', path: this.accountPath('/inboxes'), json: { name, channel: { type: 'api', webhook_url: webhookUrl } } }, ChatwootInbox);
+    return this.http.json(
+      { method: 'POST', path: this.accountPath('/inboxes'), json: { name, channel: { type: 'api', webhook_url: webhookUrl } } },
+      ChatwootInbox,
+    );
   }
 
   async createContact(input: { inboxId?: number; name: string; phoneNumber?: string; identifier?: string }): Promise<ChatwootContact> {

@@ -5,7 +5,9 @@ import { ProbeResult } from '../evidence/probe.ts';
 import { CONTROL_PREFIX } from '../evidence/evidence-types.ts';
 
 const ExchangeList = z.object({ exchanges: z.array(Exchange) });
-const LogList = z.object({ logs: z.array(z.object({ service: z.string(), entries: z.array(z.object({ at: z.number(), line: z.string() })), truncated: z.boolean() })) });
+const LogList = z.object({
+  logs: z.array(z.object({ service: z.string(), entries: z.array(z.object({ at: z.number(), line: z.string() })), truncated: z.boolean() })),
+});
 
 export interface LogLine {
   service: string;
@@ -28,7 +30,10 @@ export class EvidenceClient {
   }
 
   async logs(filter: { since?: number; service?: string; contains?: string } = {}): Promise<LogLine[]> {
-    const response = await this.http.json({ method: 'GET', path: '/logs', query: { since: filter.since, service: filter.service, contains: filter.contains } }, LogList);
+    const response = await this.http.json(
+      { method: 'GET', path: '/logs', query: { since: filter.since, service: filter.service, contains: filter.contains } },
+      LogList,
+    );
     return response.logs.flatMap((log) => log.entries.map((entry) => ({ service: log.service, at: entry.at, line: entry.line })));
   }
 }

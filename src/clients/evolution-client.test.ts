@@ -11,7 +11,11 @@ describe('Evolution and WhatsApp-sim clients against the Evolution twin 1.7.5', 
   let evolution: EvolutionClient;
 
   beforeAll(async () => {
-    twin = await startTwin('evolution', { env: { TWIN_VERSION: '1.7.5', AUTHENTICATION_API_KEY: 'evo-test-key', TWIN_QR_REFRESH_MS: '1000' }, port: 0, log: createMemorySink() });
+    twin = await startTwin('evolution', {
+      env: { TWIN_VERSION: '1.7.5', AUTHENTICATION_API_KEY: 'evo-test-key', TWIN_QR_REFRESH_MS: '1000' },
+      port: 0,
+      log: createMemorySink(),
+    });
     evolution = new EvolutionClient({ baseUrl: twin.url, apiKey: 'evo-test-key' });
   });
   afterAll(() => twin?.close());

@@ -19,8 +19,10 @@ describe('http client', () => {
       seen.push(req.headers);
       if (req.url === '/ok') res.writeHead(200, { 'content-type': 'application/json' }).end('{"value":1}');
       else if (req.url === '/shape') res.writeHead(200, { 'content-type': 'application/json' }).end('{"value":"one"}');
-      else if (req.url === '/instance/create') res.writeHead(201, { 'content-type': 'application/json' }).end('{"hash":{"apikey":"C0FFEE00-1234-4ABC-9DEF-000000000001"}}');
-      else if (req.url?.startsWith('/instance/connect')) res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"no instance for key C0FFEE00-1234-4ABC-9DEF-000000000001"}');
+      else if (req.url === '/instance/create')
+        res.writeHead(201, { 'content-type': 'application/json' }).end('{"hash":{"apikey":"C0FFEE00-1234-4ABC-9DEF-000000000001"}}');
+      else if (req.url?.startsWith('/instance/connect'))
+        res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"no instance for key C0FFEE00-1234-4ABC-9DEF-000000000001"}');
       else res.writeHead(422, { 'content-type': 'application/json' }).end('{"error":"bad token secret-token-42"}');
     });
     server.on('connection', () => (connections += 1));
@@ -38,7 +40,7 @@ describe('http client', () => {
     expect(seen.at(-1)?.api_access_token).toBe('t');
   });
 
-  it("names the scenario it works for on every request, and sends none without one", async () => {
+  it('names the scenario it works for on every request, and sends none without one', async () => {
     const client = createHttpClient({ baseUrl, service: 'thing', scenario: { cell: 'cw3.7.0-evo1.7.5-local', id: 'qr-delivery/qr-image-posted' } });
     await client.raw({ method: 'GET', path: '/ok' });
     expect(seen.at(-1)?.[HARNESS_SCENARIO_HEADER]).toBe('cw3.7.0-evo1.7.5-local qr-delivery%2Fqr-image-posted');

@@ -13,7 +13,7 @@ export const CREDENTIAL_KEYS: readonly CredentialName[] = [
   // Chatwoot
   { name: 'api_access_token', why: 'Chatwoot user/bot/platform token (header and body)' },
   { name: 'access_token', why: 'Chatwoot user JSON, signup/sign-in and Platform API answers' },
-  { name: 'token', why: 'Chatwoot token in Evolution\'s chatwoot config; Evolution instance token; bootstrap output' },
+  { name: 'token', why: "Chatwoot token in Evolution's chatwoot config; Evolution instance token; bootstrap output" },
   { name: 'chatwoot_token', why: 'Evolution 1.7 /instance/create body (2.x: chatwootToken)' },
   { name: 'password', why: 'Chatwoot signup / sign-in / Platform API user' },
   { name: 'password_confirmation', why: 'Chatwoot user creation' },

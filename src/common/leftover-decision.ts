@@ -32,7 +32,13 @@ export function formatAge(ms: number): string {
 /** ageMs undefined: the creation time is unreadable. */
 export function decideLeftover(owner: OwnerState, ageMs: number | undefined, policy: LeftoverPolicy): LeftoverDecision {
   if (policy.olderThanMs !== undefined && (ageMs === undefined || ageMs < policy.olderThanMs)) {
-    return { remove: false, reason: ageMs === undefined ? 'creation time unreadable, so not provably older than --older-than' : `only ${formatAge(ageMs)} old (--older-than ${formatAge(policy.olderThanMs)})` };
+    return {
+      remove: false,
+      reason:
+        ageMs === undefined
+          ? 'creation time unreadable, so not provably older than --older-than'
+          : `only ${formatAge(ageMs)} old (--older-than ${formatAge(policy.olderThanMs)})`,
+    };
   }
   if (policy.force) return { remove: true, reason: `--force (${owner.reason})` };
   if (owner.state === 'gone') return { remove: true, reason: owner.reason };

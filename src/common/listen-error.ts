@@ -5,7 +5,11 @@ const LISTEN_ERRNOS = new Set(['EADDRINUSE', 'EADDRNOTAVAIL', 'EACCES', 'EPERM',
 /** Whether `error` is node's refusal to listen (`listen EADDRINUSE …`), not some other failure. */
 export function isListenFailure(error: unknown): error is NodeJS.ErrnoException {
   const errno = error as NodeJS.ErrnoException | undefined;
-  return typeof errno?.code === 'string' && LISTEN_ERRNOS.has(errno.code) && (errno.syscall === 'listen' || errno.syscall === 'getaddrinfo' || errno.syscall === 'bind');
+  return (
+    typeof errno?.code === 'string' &&
+    LISTEN_ERRNOS.has(errno.code) &&
+    (errno.syscall === 'listen' || errno.syscall === 'getaddrinfo' || errno.syscall === 'bind')
+  );
 }
 
 /** Node's listen error as a named infrastructure error (exit 3) that says which address and what to do. */
@@ -31,10 +35,14 @@ export function listenError(error: NodeJS.ErrnoException, requestedHost: string,
         hint: 'ports below 1024 need root: choose a port from 1024 up',
       });
     default:
-      return new InfrastructureError(ErrorCodes.listen, `cannot listen on ${where}: ${error.code === 'EADDRNOTAVAIL' ? 'not an address of this machine' : error.code}`, {
-        cause: error,
-        details,
-        hint: 'use --host 127.0.0.1 (the default), or an address this machine has',
-      });
+      return new InfrastructureError(
+        ErrorCodes.listen,
+        `cannot listen on ${where}: ${error.code === 'EADDRNOTAVAIL' ? 'not an address of this machine' : error.code}`,
+        {
+          cause: error,
+          details,
+          hint: 'use --host 127.0.0.1 (the default), or an address this machine has',
+        },
+      );
   }
 }

@@ -44,6 +44,9 @@ describe('process identity', () => {
 
   it('without a pid, or on another host, the owner is unknown', () => {
     expect(ownerState({}).state).toBe('unknown');
-    expect(ownerState({ host: `${hostname()}-elsewhere`, pid: process.pid, start: currentOwner().start })).toMatchObject({ state: 'unknown', reason: expect.stringContaining('another host') });
+    expect(ownerState({ host: `${hostname()}-elsewhere`, pid: process.pid, start: currentOwner().start })).toMatchObject({
+      state: 'unknown',
+      reason: expect.stringContaining('another host'),
+    });
   });
 });

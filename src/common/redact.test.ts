@@ -43,9 +43,7 @@ describe('redactor: headers', () => {
   it('registers the token a secret header carries, so it is redacted elsewhere too', () => {
     const redact = createRedactor();
     redact.learnHeaders({ authorization: 'Bearer cw-token-abcdef', apikey: 'F68FC1E6-B0BC', 'set-cookie': '_session=not-registered' });
-    expect(redact.text('sent cw-token-abcdef with F68FC1E6-B0BC; _session=not-registered')).toBe(
-      `sent ${REDACTED} with ${REDACTED}; _session=not-registered`,
-    );
+    expect(redact.text('sent cw-token-abcdef with F68FC1E6-B0BC; _session=not-registered')).toBe(`sent ${REDACTED} with ${REDACTED}; _session=not-registered`);
   });
 });
 

@@ -5,15 +5,7 @@ import type { ProbeResponse } from '../backends/attach/probe-client.ts';
  * 401 (`errors` array, localised) means no token header arrived at all; the others name the token.
  */
 export type ChatwootAuthAnswer =
-  | 'ok'
-  | 'header-missing'
-  | 'invalid-token'
-  | 'bot-refused'
-  | 'not-member'
-  | 'not-authorized'
-  | 'unknown-account'
-  | 'html'
-  | 'other';
+  'ok' | 'header-missing' | 'invalid-token' | 'bot-refused' | 'not-member' | 'not-authorized' | 'unknown-account' | 'html' | 'other';
 
 export function classifyChatwootAuth(response: ProbeResponse): ChatwootAuthAnswer {
   if (response.isHtml) return 'html';

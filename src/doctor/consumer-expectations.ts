@@ -94,6 +94,7 @@ export function loadConsumerExpectations(dir: string = DEFAULT_CALL_SEQUENCES_DI
 /** The recorded request that filters conversations by contact_id, if this consumer sends one. */
 export function contactIdFilterRequest(requests: readonly ConsumerRequest[]): ConsumerRequest | undefined {
   return requests.find(
-    (request) => request.method === 'POST' && /\/conversations\/filter\/?(\?|$)/.test(request.path) && JSON.stringify(request.body ?? '').includes('"contact_id"'),
+    (request) =>
+      request.method === 'POST' && /\/conversations\/filter\/?(\?|$)/.test(request.path) && JSON.stringify(request.body ?? '').includes('"contact_id"'),
   );
 }

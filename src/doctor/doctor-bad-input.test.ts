@@ -23,8 +23,14 @@ const requests: string[] = [];
 const SECRET_KEY = 'evolution-key-do-not-print';
 
 beforeAll(async () => {
-  chatwoot = await startChatwootTwin({ env: { TWIN_VERSION: '3.8.0', ENABLE_ACCOUNT_SIGNUP: 'api_only', ENABLE_RACK_ATTACK: 'false' }, port: 0, log: createMemorySink() });
-  token = (await signupChatwootAccount(chatwoot.url, { accountName: 'a', email: 'bad-input@example.test', password: 'Doctor#2024x', userName: 'u', locale: 'en' })).token;
+  chatwoot = await startChatwootTwin({
+    env: { TWIN_VERSION: '3.8.0', ENABLE_ACCOUNT_SIGNUP: 'api_only', ENABLE_RACK_ATTACK: 'false' },
+    port: 0,
+    log: createMemorySink(),
+  });
+  token = (
+    await signupChatwootAccount(chatwoot.url, { accountName: 'a', email: 'bad-input@example.test', password: 'Doctor#2024x', userName: 'u', locale: 'en' })
+  ).token;
   const html = new Hono();
   html.all('*', (c) => {
     requests.push(`${c.req.method} ${c.req.path}`);
@@ -34,7 +40,9 @@ beforeAll(async () => {
   const evo = new Hono();
   evo.all('*', (c) => {
     requests.push(`${c.req.method} ${c.req.path}`);
-    return c.req.path === '/' ? c.json({ status: 200, message: 'Welcome to the Evolution API, it is working!', version: '2.1.1' }) : c.json({ status: 404 }, 404);
+    return c.req.path === '/'
+      ? c.json({ status: 200, message: 'Welcome to the Evolution API, it is working!', version: '2.1.1' })
+      : c.json({ status: 404 }, 404);
   });
   evolution2 = await serveApp(evo);
   const spare = await serveApp(new Hono());
@@ -54,14 +62,22 @@ function io() {
 describe('doctor on bad input', () => {
   it('an unreachable Evolution: exit 3, the service and the reason named', async () => {
     const { io: streams, out } = io();
-    const code = await doctorCommand({ chatwootUrl: chatwoot.url, chatwootToken: token, account: '1', evolutionUrl: closedUrl, evolutionKey: SECRET_KEY }, streams);
+    const code = await doctorCommand(
+      { chatwootUrl: chatwoot.url, chatwootToken: token, account: '1', evolutionUrl: closedUrl, evolutionKey: SECRET_KEY },
+      streams,
+    );
     expect(code).toBe(3);
-    expect(out.join('')).toMatch(/ERROR Evolution version \(GET \/\)\s+cannot reach Evolution: GET http:\/\/127\.0\.0\.1:\d+\/: connection refused \(ECONNREFUSED\)/);
+    expect(out.join('')).toMatch(
+      /ERROR Evolution version \(GET \/\)\s+cannot reach Evolution: GET http:\/\/127\.0\.0\.1:\d+\/: connection refused \(ECONNREFUSED\)/,
+    );
   });
 
   it('a Chatwoot URL that answers HTML (a login page behind a proxy): exit 3, said in words', async () => {
     const { io: streams, out } = io();
-    const code = await doctorCommand({ chatwootUrl: loginPage.url, chatwootToken: token, account: '1', evolutionUrl: closedUrl, evolutionKey: SECRET_KEY }, streams);
+    const code = await doctorCommand(
+      { chatwootUrl: loginPage.url, chatwootToken: token, account: '1', evolutionUrl: closedUrl, evolutionKey: SECRET_KEY },
+      streams,
+    );
     expect(code).toBe(3);
     expect(out.join('')).toContain(`GET ${loginPage.url}/api answered an HTML page (HTTP 200), not Chatwoot's API`);
     expect(out.join('')).toContain('A login page or a proxy answers at this URL.');
@@ -70,7 +86,10 @@ describe('doctor on bad input', () => {
   it('an Evolution that is not 1.7.x: the table, then an unsupported-target error (exit 2); nothing written anywhere', async () => {
     const { io: streams, out } = io();
     requests.length = 0;
-    const error = await doctorCommand({ chatwootUrl: chatwoot.url, chatwootToken: token, account: '1', evolutionUrl: evolution2.url, evolutionKey: SECRET_KEY }, streams).catch((e: unknown) => e);
+    const error = await doctorCommand(
+      { chatwootUrl: chatwoot.url, chatwootToken: token, account: '1', evolutionUrl: evolution2.url, evolutionKey: SECRET_KEY },
+      streams,
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HarnessError);
     expect((error as HarnessError).code).toBe('EVOCHAT_E_UNSUPPORTED_TARGET');
     expect((error as HarnessError).exitCode).toBe(2);
@@ -88,11 +107,15 @@ describe('doctor on bad input', () => {
 
   it('through the real CLI: exit codes, one clear line on stderr, no stack trace, no secret', async () => {
     const common = ['--chatwoot-url', chatwoot.url, '--chatwoot-token', token, '--account', '1', '--evolution-key', SECRET_KEY];
-    const unsupported = await run(TSX, [BIN, 'doctor', ...common, '--evolution-url', evolution2.url]).catch((e: { code: number; stdout: string; stderr: string }) => e);
+    const unsupported = await run(TSX, [BIN, 'doctor', ...common, '--evolution-url', evolution2.url]).catch(
+      (e: { code: number; stdout: string; stderr: string }) => e,
+    );
     expect((unsupported as { code: number }).code).toBe(2);
     expect((unsupported as { stderr: string }).stderr).toMatch(/^error EVOCHAT_E_UNSUPPORTED_TARGET: Evolution 2\.1\.1 is not 1\.7\.x/);
     expect((unsupported as { stderr: string }).stderr).not.toMatch(/\n\s+at /);
-    const unreachable = await run(TSX, [BIN, 'doctor', ...common, '--evolution-url', closedUrl, '--json']).catch((e: { code: number; stdout: string; stderr: string }) => e);
+    const unreachable = await run(TSX, [BIN, 'doctor', ...common, '--evolution-url', closedUrl, '--json']).catch(
+      (e: { code: number; stdout: string; stderr: string }) => e,
+    );
     expect((unreachable as { code: number }).code).toBe(3);
     const output = `${(unsupported as { stdout: string }).stdout}${(unreachable as { stdout: string }).stdout}`;
     expect(output).not.toContain(token);

@@ -20,7 +20,11 @@ beforeAll(async () => {
   const contact = await deployment.chatwoot.findContactByPhone('123456');
   const conversation = (await deployment.chatwoot.contactConversations(contact!.id))[0]!;
   const data = new Uint8Array(await readFile(PNG));
-  await deployment.chatwoot.createMessage(conversation.id, { content: 'photo', messageType: 'incoming', attachments: [{ name: 'photo.png', contentType: 'image/png', data }] });
+  await deployment.chatwoot.createMessage(conversation.id, {
+    content: 'photo',
+    messageType: 'incoming',
+    attachments: [{ name: 'photo.png', contentType: 'image/png', data }],
+  });
 });
 afterAll(async () => {
   await deployment?.close();
@@ -42,7 +46,10 @@ describe('doctor on a clean Chatwoot 3.7.0 × Evolution 1.7.5', () => {
 
   it('finds the storage service behind data_url: local disk, 302 then 200', async () => {
     const ctx = doctorContextFor(deployment);
-    const run = await runDoctor(ctx, DOCTOR_CHECKS.filter((check) => check.section === 'storage'));
+    const run = await runDoctor(
+      ctx,
+      DOCTOR_CHECKS.filter((check) => check.section === 'storage'),
+    );
     await ctx.client.close();
     expect(run.reports[0]!.outcome.summary).toMatch(/^local disk \(ActiveStorage Disk service\): 302 → 200 in \d+ ms$/);
     expect(ctx.detectedStorage).toBe('local');
@@ -77,13 +84,18 @@ describe('doctor on a clean Chatwoot 3.7.0 × Evolution 1.7.5', () => {
   it('with --allow-writes the bot `status` round trip passes; its one write is the `status` message', async () => {
     const since = Date.now();
     const ctx = doctorContextFor(deployment, { allowWrites: true });
-    const run = await runDoctor(ctx, DOCTOR_CHECKS.filter((check) => check.section === 'writes'));
+    const run = await runDoctor(
+      ctx,
+      DOCTOR_CHECKS.filter((check) => check.section === 'writes'),
+    );
     await ctx.client.close();
     expect(run.reports[0]!.outcome.summary).toMatch(/^the bot answered in \d+ ms: "⚠️ shop instance status/);
     const writes = deployment
       .exchangesSince(since)
       .filter((exchange) => exchange.link === 'doctor->chatwoot' && exchange.request.method === 'POST' && !/\/filter$/.test(exchange.request.url));
-    expect(writes.map((exchange) => new URL(exchange.request.url, 'http://x').pathname)).toEqual([`/api/v1/accounts/${deployment.accountId}/conversations/1/messages`]);
+    expect(writes.map((exchange) => new URL(exchange.request.url, 'http://x').pathname)).toEqual([
+      `/api/v1/accounts/${deployment.accountId}/conversations/1/messages`,
+    ]);
   });
 
   it('doctor --out writes result.json and the same reports as the runner; --json prints the RunResult', async () => {
@@ -91,7 +103,14 @@ describe('doctor on a clean Chatwoot 3.7.0 × Evolution 1.7.5', () => {
     try {
       const printed: string[] = [];
       const streams = { stdout: { write: (text: string) => printed.push(text) }, stderr: { write: () => true }, env: {} };
-      const flags = { chatwootUrl: deployment.chatwootUrl, chatwootToken: deployment.token, account: String(deployment.accountId), evolutionUrl: deployment.evolutionUrl, evolutionKey: deployment.apiKey, instance: 'shop' };
+      const flags = {
+        chatwootUrl: deployment.chatwootUrl,
+        chatwootToken: deployment.token,
+        account: String(deployment.accountId),
+        evolutionUrl: deployment.evolutionUrl,
+        evolutionKey: deployment.apiKey,
+        instance: 'shop',
+      };
       expect(await doctorCommand({ ...flags, out, json: true }, streams)).toBe(0);
       expect((await readdir(out)).sort()).toEqual(['junit.xml', 'report.html', 'result.json', 'summary.md']);
       const printedResult = RunResult.parse(JSON.parse(printed.join('')));

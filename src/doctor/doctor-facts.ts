@@ -24,9 +24,7 @@ const ProfileBody = z.object({
   accounts: z.array(z.object({ id: z.number(), role: z.string().optional(), name: z.string().optional() })).default([]),
 });
 const InboxListBody = z.object({
-  payload: z.array(
-    z.object({ id: z.number(), name: z.string(), webhook_url: z.string().nullable().optional(), channel_type: z.string().optional() }),
-  ),
+  payload: z.array(z.object({ id: z.number(), name: z.string(), webhook_url: z.string().nullable().optional(), channel_type: z.string().optional() })),
 });
 const ChatwootSettingsBody = z.object({
   enabled: z.boolean().optional(),
@@ -471,7 +469,8 @@ export class DoctorFacts {
           owner,
           summary: `no bot contact +${BOT_CONTACT_PHONE} in account ${this.target.accountId}`,
           evidence: [],
-          remedy: 'Evolution creates it when the instance is created with Chatwoot (auto_create); recreate the Chatwoot settings with POST /chatwoot/set/<instance>.',
+          remedy:
+            'Evolution creates it when the instance is created with Chatwoot (auto_create); recreate the Chatwoot settings with POST /chatwoot/set/<instance>.',
           exchanges: [contacts.exchange],
         };
       }

@@ -31,7 +31,9 @@ describe('doctor finds deliberate faults, each with its remedy', () => {
     const { outcome } = run.reports[0]!;
     expect(outcome.status).toBe('fail');
     expect(outcome.summary).toContain('the webhook URL has "//" (//chatwoot/webhook/shop)');
-    expect(outcome.remedy).toMatch(/^Remove the trailing "\/" from Evolution's SERVER_URL, .* set the inbox's webhook URL to http:\/\/127\.0\.0\.1:\d+\/chatwoot\/webhook\/shop/);
+    expect(outcome.remedy).toMatch(
+      /^Remove the trailing "\/" from Evolution's SERVER_URL, .* set the inbox's webhook URL to http:\/\/127\.0\.0\.1:\d+\/chatwoot\/webhook\/shop/,
+    );
     expect(outcome.rule).toBe('webhook-double-slash');
     expect(run.exitCode).toBe(1);
   });

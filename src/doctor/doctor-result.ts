@@ -22,11 +22,16 @@ function scenarioOf(report: CheckReport): ScenarioResult {
     status,
     verdict: VERDICT[outcome.status],
     durationMs: report.durationMs,
-    ...(outcome.status === 'skip'
-      ? { skipReason: outcome.summary }
-      : { message: outcome.status === 'warn' ? `warning: ${outcome.summary}` : outcome.summary }),
+    ...(outcome.status === 'skip' ? { skipReason: outcome.summary } : { message: outcome.status === 'warn' ? `warning: ${outcome.summary}` : outcome.summary }),
     ...(outcome.remedy
-      ? { diagnosis: { rule: outcome.rule ?? `doctor/${check.section}/${check.id}`, summary: outcome.summary, remedy: outcome.remedy, references: outcome.references ?? [] } }
+      ? {
+          diagnosis: {
+            rule: outcome.rule ?? `doctor/${check.section}/${check.id}`,
+            summary: outcome.summary,
+            remedy: outcome.remedy,
+            references: outcome.references ?? [],
+          },
+        }
       : {}),
     evidence: {
       ...(decisive ? { decisive: { kind: 'exchange' as const, exchangeId: decisive.id } } : {}),

@@ -4,9 +4,7 @@ import type { RunResult } from '../result/result-schema.ts';
 
 /** The matrix result the doctor and can-i-upgrade answer from ("the verdict known for that pair"). */
 export type KnownResult =
-  | { kind: 'none'; looked: string[] }
-  | { kind: 'loaded'; file: string; result: RunResult }
-  | { kind: 'invalid'; file: string; message: string };
+  { kind: 'none'; looked: string[] } | { kind: 'loaded'; file: string; result: RunResult } | { kind: 'invalid'; file: string; message: string };
 
 export const DEFAULT_RESULT_FILE = 'out/result.json';
 

@@ -29,7 +29,9 @@ export function renderDoctor(run: DoctorRun, options: RenderOptions): string {
       section = check.section;
       lines.push(SECTION_TITLES[check.section]);
     }
-    lines.push(`  ${paint(outcome.status, `${SYMBOLS[outcome.status]} ${LABELS[outcome.status].padEnd(5)}`)} ${check.title.padEnd(titleWidth)}  ${outcome.summary}`);
+    lines.push(
+      `  ${paint(outcome.status, `${SYMBOLS[outcome.status]} ${LABELS[outcome.status].padEnd(5)}`)} ${check.title.padEnd(titleWidth)}  ${outcome.summary}`,
+    );
     const detailed = options.verbose || (outcome.status !== 'pass' && outcome.status !== 'skip');
     if (detailed) {
       for (const line of outcome.evidence) lines.push(`          · ${line}`);
@@ -40,7 +42,10 @@ export function renderDoctor(run: DoctorRun, options: RenderOptions): string {
   const counts = new Map<CheckStatus, number>();
   for (const { outcome } of run.reports) counts.set(outcome.status, (counts.get(outcome.status) ?? 0) + 1);
   const order: CheckStatus[] = ['fail', 'error', 'warn', 'pass', 'skip'];
-  const tally = order.filter((status) => counts.get(status)).map((status) => `${counts.get(status)} ${LABELS[status].toLowerCase()}`).join(', ');
+  const tally = order
+    .filter((status) => counts.get(status))
+    .map((status) => `${counts.get(status)} ${LABELS[status].toLowerCase()}`)
+    .join(', ');
   lines.push('', `${tally} — exit ${run.exitCode}${run.unsupported ? ` (unsupported target: ${run.unsupported})` : ''}`);
   return `${lines.join('\n')}\n`;
 }

@@ -19,21 +19,47 @@ describe('doctor exit codes', () => {
 });
 
 describe('runDoctor with hand-made checks (no service is contacted)', () => {
-  const target = { chatwootUrl: 'http://127.0.0.1:9', chatwootToken: 'secret-token-1', accountId: 1, evolutionUrl: 'http://127.0.0.1:9', evolutionKey: 'secret-key-1', instance: undefined };
+  const target = {
+    chatwootUrl: 'http://127.0.0.1:9',
+    chatwootToken: 'secret-token-1',
+    accountId: 1,
+    evolutionUrl: 'http://127.0.0.1:9',
+    evolutionKey: 'secret-key-1',
+    instance: undefined,
+  };
   const context = (allowWrites = false) => {
     const redactor = createRedactor(['secret-token-1', 'secret-key-1']);
-    return createDoctorContext({ target, client: createProbeClient({ redactor, timeoutMs: 100, allowWrites }), redactor, known: { kind: 'none', looked: [] }, catalog: [], consumerExpectations: loadConsumerExpectations() });
+    return createDoctorContext({
+      target,
+      client: createProbeClient({ redactor, timeoutMs: 100, allowWrites }),
+      redactor,
+      known: { kind: 'none', looked: [] },
+      catalog: [],
+      consumerExpectations: loadConsumerExpectations(),
+    });
   };
-  const check = (id: string, section: DoctorCheck['section'], run: DoctorCheck['run'], needsWrites = false): DoctorCheck => ({ id, section, title: `title ${id}`, seedSymptom: 's', needsWrites, run });
+  const check = (id: string, section: DoctorCheck['section'], run: DoctorCheck['run'], needsWrites = false): DoctorCheck => ({
+    id,
+    section,
+    title: `title ${id}`,
+    seedSymptom: 's',
+    needsWrites,
+    run,
+  });
 
   it('skips write checks without --allow-writes, turns a throwing check into an error row, redacts secrets, groups by section', async () => {
     let wrote = false;
     const checks = [
       check('later', 'storage', async () => outcome('pass', { summary: 'token secret-token-1 seen' })),
-      check('write', 'writes', async () => {
-        wrote = true;
-        return outcome('pass');
-      }, true),
+      check(
+        'write',
+        'writes',
+        async () => {
+          wrote = true;
+          return outcome('pass');
+        },
+        true,
+      ),
       check('boom', 'versions', async () => {
         throw new Error('bug with secret-key-1');
       }),
@@ -65,11 +91,15 @@ describe('runDoctor with hand-made checks (no service is contacted)', () => {
   it('renders a sectioned table with the fix under failing rows, colour only when asked', async () => {
     const ctx = context();
     const run = await runDoctor(ctx, [
-      check('x', 'auth', async () => outcome('fail', { summary: 'bad token', evidence: ['GET /profile → 401'], remedy: 'use a user token', references: ['chatwoot#1057'] })),
+      check('x', 'auth', async () =>
+        outcome('fail', { summary: 'bad token', evidence: ['GET /profile → 401'], remedy: 'use a user token', references: ['chatwoot#1057'] }),
+      ),
       check('y', 'auth', async () => outcome('pass', { evidence: ['hidden unless verbose'] })),
     ]).finally(() => ctx.client.close());
     const plain = renderDoctor(run, { colour: false, target: 'here' });
-    expect(plain).toContain('Authentication\n  ✗ FAIL  title x  bad token\n          · GET /profile → 401\n          fix: use a user token\n          see: chatwoot#1057\n  ✓ pass  title y  pass');
+    expect(plain).toContain(
+      'Authentication\n  ✗ FAIL  title x  bad token\n          · GET /profile → 401\n          fix: use a user token\n          see: chatwoot#1057\n  ✓ pass  title y  pass',
+    );
     expect(plain).not.toContain('hidden unless verbose');
     expect(plain).not.toContain('\u001b[');
     expect(plain.trimEnd().split('\n').at(-1)).toBe('1 fail, 1 pass — exit 1');

@@ -62,7 +62,11 @@ export async function runDoctor(ctx: DoctorContext, checks: readonly DoctorCheck
       evidence: outcome.evidence.map((line) => ctx.redactor.text(line)),
       ...(outcome.remedy ? { remedy: ctx.redactor.text(outcome.remedy) } : {}),
     };
-    byCheck.set(check, { check: { id: check.id, section: check.section, title: check.title, seedSymptom: check.seedSymptom }, outcome: redacted, durationMs: ctx.now() - started });
+    byCheck.set(check, {
+      check: { id: check.id, section: check.section, title: check.title, seedSymptom: check.seedSymptom },
+      outcome: redacted,
+      durationMs: ctx.now() - started,
+    });
   }
   const ordered = DOCTOR_SECTIONS.flatMap((section) => checks.filter((check) => check.section === section).map((check) => byCheck.get(check)!));
   return {

@@ -25,10 +25,22 @@ describe('evidence hub', () => {
     const origin = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
 
     const redactor = createRedactor();
-    const classify = createCellClassifier({ accounts: new Map([[1, ['a']], [2, ['b']]]), instancePrefixes: new Map([['ia-', 'a'], ['ib-', 'b']]) });
+    const classify = createCellClassifier({
+      accounts: new Map([
+        [1, ['a']],
+        [2, ['b']],
+      ]),
+      instancePrefixes: new Map([
+        ['ia-', 'a'],
+        ['ib-', 'b'],
+      ]),
+    });
     const toChatwoot = await createRecordingProxy({ upstream: origin, link: 'evolution->chatwoot', redactor: createRedactor(), idPrefix: 'e2c' });
     const toEvolution = await createRecordingProxy({ upstream: origin, link: 'chatwoot->evolution', redactor: createRedactor(), idPrefix: 'c2e' });
-    cleanups.push(() => toChatwoot.close(), () => toEvolution.close());
+    cleanups.push(
+      () => toChatwoot.close(),
+      () => toEvolution.close(),
+    );
 
     const log = createLogCapture({ service: 'evolution' });
     log.write('[ia-bot] connecting');
@@ -36,14 +48,14 @@ describe('evidence hub', () => {
     log.write('ERROR [ChatwootService] [object]');
 
     const hub = new EvidenceHub({
-      exchangeSources: [
-        { name: 'e2c', list: (filter) => toChatwoot.exchanges(filter) },
-        createRemoteExchangeSource('c2e', toEvolution.url),
-      ],
+      exchangeSources: [{ name: 'e2c', list: (filter) => toChatwoot.exchanges(filter) }, createRemoteExchangeSource('c2e', toEvolution.url)],
       logSources: [{ service: 'evolution', cells: ['a', 'b'], entries: (filter) => log.entries(filter) }],
       redactor,
       classify,
-      logMarkers: new Map([['a', ['ia-']], ['b', ['ib-']]]),
+      logMarkers: new Map([
+        ['a', ['ia-']],
+        ['b', ['ib-']],
+      ]),
     });
     redactor.add('secret-token-1');
 
@@ -61,7 +73,9 @@ describe('evidence hub', () => {
 
     const served = await serveEvidenceHub(hub);
     cleanups.push(() => served.close());
-    const viaHttp = (await (await request(`${served.cellUrl('b')}/exchanges?link=evolution-%3Echatwoot`)).body.json()) as { exchanges: { request: { url: string } }[] };
+    const viaHttp = (await (await request(`${served.cellUrl('b')}/exchanges?link=evolution-%3Echatwoot`)).body.json()) as {
+      exchanges: { request: { url: string } }[];
+    };
     expect(viaHttp.exchanges.map((e) => e.request.url)).toEqual(['/api/v1/accounts/2/inboxes']);
     const logs = (await (await request(`${served.cellUrl('b')}/logs?service=evolution`)).body.json()) as { logs: { entries: { line: string }[] }[] };
     expect(logs.logs[0]!.entries.map((e) => e.line)).toEqual(['[ib-bot] connecting', 'ERROR [ChatwootService] [object]']);
@@ -70,7 +84,8 @@ describe('evidence hub', () => {
   it('applies a secret registered after an exchange was first read to its cached copy, and learns keys on record', async () => {
     const upstream = http.createServer((req, res) => {
       req.resume();
-      if (req.url === '/instance/create') res.writeHead(201, { 'content-type': 'application/json' }).end('{"hash":{"apikey":"9C8266D2-948A-400C-B9D6-66EA8A3549C4"}}');
+      if (req.url === '/instance/create')
+        res.writeHead(201, { 'content-type': 'application/json' }).end('{"hash":{"apikey":"9C8266D2-948A-400C-B9D6-66EA8A3549C4"}}');
       else res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
     });
     await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));

@@ -47,7 +47,11 @@ export class EvidenceHub {
 
   constructor(private readonly options: EvidenceHubOptions) {
     const redactor = options.redactor;
-    this.redactedLine = createRedactionCache(redactor, (entry: LogEntry) => redactor.text(entry.line), (line, version) => redactor.since(version, line));
+    this.redactedLine = createRedactionCache(
+      redactor,
+      (entry: LogEntry) => redactor.text(entry.line),
+      (line, version) => redactor.since(version, line),
+    );
   }
 
   private redacted(exchange: Exchange): Exchange {
@@ -60,7 +64,9 @@ export class EvidenceHub {
       this.options.exchangeSources.map(async (source) => {
         const items = await source.list({ ...filter, cell: classify ? undefined : cellId });
         return classify
-          ? items.filter((item) => item.cells.includes(cellId) || classify({ method: item.exchange.request.method, url: item.exchange.request.url }).includes(cellId))
+          ? items.filter(
+              (item) => item.cells.includes(cellId) || classify({ method: item.exchange.request.method, url: item.exchange.request.url }).includes(cellId),
+            )
           : items;
       }),
     );
@@ -97,7 +103,10 @@ const Query = z.object({
   link: z.string().optional(),
   service: z.string().optional(),
   limit: z.coerce.number().int().positive().max(100_000).optional(),
-  failed: z.enum(['true', 'false', '1', '0']).optional().transform((value) => value === 'true' || value === '1'),
+  failed: z
+    .enum(['true', 'false', '1', '0'])
+    .optional()
+    .transform((value) => value === 'true' || value === '1'),
   contains: z.string().optional(),
 });
 
@@ -105,7 +114,10 @@ const Query = z.object({
  * HTTP read-back of a hub, one base URL per cell (`<url>/cells/<cellId>`): `GET …/exchanges?since=&link=&failed=&contains=`
  * and `GET …/logs?service=&since=&contains=`. Scenarios in vitest workers poll it; it only ever serves redacted data.
  */
-export async function serveEvidenceHub(hub: EvidenceHub, options: { host?: string; port?: number } = {}): Promise<ServedApp & { cellUrl(cellId: string): string }> {
+export async function serveEvidenceHub(
+  hub: EvidenceHub,
+  options: { host?: string; port?: number } = {},
+): Promise<ServedApp & { cellUrl(cellId: string): string }> {
   const app = new Hono();
   app.get('/cells/:cell/exchanges', async (c) => {
     const query = Query.parse(c.req.query());
@@ -114,7 +126,9 @@ export async function serveEvidenceHub(hub: EvidenceHub, options: { host?: strin
   });
   app.get('/cells/:cell/logs', (c) => {
     const query = Query.parse(c.req.query());
-    return c.json({ logs: hub.logs(c.req.param('cell'), { service: query.service, since: parseSince(query.since), limit: query.limit, contains: query.contains }) });
+    return c.json({
+      logs: hub.logs(c.req.param('cell'), { service: query.service, since: parseSince(query.since), limit: query.limit, contains: query.contains }),
+    });
   });
   app.onError((error, c) => c.json({ error: error.message }, 400));
   const served = await serveApp(app, options);

@@ -6,7 +6,13 @@ import { startStatusUpstream } from './test-support/status-upstream.ts';
 
 describeExchangeSourceContract('sim (in-process recording proxy)', async () => {
   const upstream = await startStatusUpstream();
-  const proxy = await createRecordingProxy({ upstream: upstream.url, link: CONTRACT_LINK, redactor: createRedactor([]), classify: CONTRACT_CLASSIFIER, idPrefix: 'sim' });
+  const proxy = await createRecordingProxy({
+    upstream: upstream.url,
+    link: CONTRACT_LINK,
+    redactor: createRedactor([]),
+    classify: CONTRACT_CLASSIFIER,
+    idPrefix: 'sim',
+  });
   return {
     source: { name: `${proxy.link}#0`, list: (filter) => proxy.recorded(filter) },
     proxyUrl: proxy.url,

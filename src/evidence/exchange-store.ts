@@ -47,8 +47,7 @@ export class ExchangeStore {
 
   list(filter: ExchangeFilter = {}, redactor?: Redactor): RecordedExchange[] {
     const candidates = filter.cell === undefined ? this.items : (this.byCell.get(filter.cell) ?? []);
-    return filterExchanges(candidates, filter)
-      .map((item) => (redactor ? { ...item, exchange: redactExchange(item.exchange, redactor) } : item));
+    return filterExchanges(candidates, filter).map((item) => (redactor ? { ...item, exchange: redactExchange(item.exchange, redactor) } : item));
   }
 }
 

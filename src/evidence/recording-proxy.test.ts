@@ -90,7 +90,9 @@ describe('recording proxy', () => {
     });
     cleanups.push(() => upstream.close());
     const proxy = await proxyTo(upstream.url, { link: 'chatwoot->evolution' });
-    await request(`${proxy.url}//chatwoot/webhook/abc`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } }).then((r) => r.body.dump());
+    await request(`${proxy.url}//chatwoot/webhook/abc`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } }).then((r) =>
+      r.body.dump(),
+    );
     await request(`${proxy.url}/instance/fetchInstances`, { headers: { [HARNESS_LINK_HEADER]: 'harness' } }).then((r) => r.body.dump());
     expect(upstream.received.map((r) => r.url)).toEqual(['//chatwoot/webhook/abc', '/instance/fetchInstances']);
     expect(upstream.received[1]!.headers[HARNESS_LINK_HEADER]).toBeUndefined();
@@ -136,7 +138,13 @@ describe('recording proxy', () => {
     const { port } = new URL(proxy.url);
 
     const response = new Promise<number>((resolve, reject) => {
-      const client = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/upload', headers: { 'content-type': 'application/octet-stream', 'transfer-encoding': 'chunked' } });
+      const client = http.request({
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/upload',
+        headers: { 'content-type': 'application/octet-stream', 'transfer-encoding': 'chunked' },
+      });
       client.on('response', (res) => {
         res.resume();
         resolve(res.statusCode ?? 0);
@@ -220,7 +228,9 @@ describe('recording proxy', () => {
 
     const listed = (await (await request(`${proxy.url}/__evochat/exchanges?cell=c1&since=${before}`)).body.json()) as { exchanges: unknown[] };
     expect(listed.exchanges).toHaveLength(1);
-    const none = (await (await request(`${proxy.url}/__evochat/exchanges?since=${new Date(Date.now() + 60_000).toISOString()}`)).body.json()) as { exchanges: unknown[] };
+    const none = (await (await request(`${proxy.url}/__evochat/exchanges?since=${new Date(Date.now() + 60_000).toISOString()}`)).body.json()) as {
+      exchanges: unknown[];
+    };
     expect(none.exchanges).toHaveLength(0);
 
     const probe = await request(`${proxy.url}/__evochat/probe`, { method: 'POST', body: JSON.stringify({ url: `${upstream.url}/redirect` }) });
@@ -234,14 +244,15 @@ describe('recording proxy', () => {
     const upstream = await startUpstream((req, res) => {
       req.resume();
       res.writeHead(200, { 'content-type': 'application/json' });
-      if (req.url === '/api/v1/accounts/1/inboxes') res.end(JSON.stringify({ payload: [{ id: 1, hmac_token: 'Xo9pL2mN3bV4cX5zA6sD7fG8', inbox_identifier: 'Qw1Er2Ty3Ui4Op5As6Df7Gh8' }] }));
+      if (req.url === '/api/v1/accounts/1/inboxes')
+        res.end(JSON.stringify({ payload: [{ id: 1, hmac_token: 'Xo9pL2mN3bV4cX5zA6sD7fG8', inbox_identifier: 'Qw1Er2Ty3Ui4Op5As6Df7Gh8' }] }));
       else res.end('{}');
     });
     cleanups.push(() => upstream.close());
     const proxy = await proxyTo(upstream.url);
     await request(`${proxy.url}/api/v1/accounts/1/inboxes`).then((r) => r.body.dump());
     await request(`${proxy.url}/public/api/v1/inboxes/Qw1Er2Ty3Ui4Op5As6Df7Gh8/contacts`).then((r) => r.body.dump());
-    const served = (await (await request(`${proxy.url}/__evochat/exchanges`)).body.text());
+    const served = await (await request(`${proxy.url}/__evochat/exchanges`)).body.text();
     expect(served).not.toContain('Xo9pL2mN3bV4cX5zA6sD7fG8');
     expect(served).not.toContain('Qw1Er2Ty3Ui4Op5As6Df7Gh8');
     const [inboxes, publicApi] = proxy.exchanges().map((r) => r.exchange);

@@ -57,7 +57,10 @@ const ExchangeQuery = z.object({
   since: z.string().optional(),
   cell: z.string().optional(),
   link: z.string().optional(),
-  failed: z.enum(['true', 'false', '1', '0']).optional().transform((value) => value === 'true' || value === '1'),
+  failed: z
+    .enum(['true', 'false', '1', '0'])
+    .optional()
+    .transform((value) => value === 'true' || value === '1'),
   contains: z.string().optional(),
 });
 
@@ -129,7 +132,11 @@ export async function createRecordingProxy(options: RecordingProxyOptions): Prom
       sendJson(res, 200, {
         ...result,
         url: options.redactor.text(result.url),
-        hops: result.hops.map((hop) => ({ ...hop, url: options.redactor.text(hop.url), ...(hop.location ? { location: options.redactor.text(hop.location) } : {}) })),
+        hops: result.hops.map((hop) => ({
+          ...hop,
+          url: options.redactor.text(hop.url),
+          ...(hop.location ? { location: options.redactor.text(hop.location) } : {}),
+        })),
       });
     } else {
       sendJson(res, 404, { error: `no control route ${req.method} ${CONTROL_PREFIX}${path}` });
@@ -207,7 +214,8 @@ export async function createRecordingProxy(options: RecordingProxyOptions): Prom
       onResponseChunk: (chunk) => responseBody.push(chunk),
       onDone: (error) => {
         record(error);
-        if (error) options.log?.write(`[proxy ${options.link}] ${req.method} ${options.redactor.text(rawUrl)} failed: ${describeTransportError(error, target)}`);
+        if (error)
+          options.log?.write(`[proxy ${options.link}] ${req.method} ${options.redactor.text(rawUrl)} failed: ${describeTransportError(error, target)}`);
       },
     });
   });

@@ -68,9 +68,7 @@ describe('scenario tags in a sim run', () => {
     }
     // What no scenario sent: the backend's account signups before the scenarios ran.
     const untagged = harness.filter((exchange) => exchange.scenario === undefined);
-    expect(untagged.map((exchange) => `${exchange.request.method} ${exchange.request.url.split('?')[0]}`)).toEqual(
-      untagged.map(() => 'POST /api/v1/accounts'),
-    );
+    expect(untagged.map((exchange) => `${exchange.request.method} ${exchange.request.url.split('?')[0]}`)).toEqual(untagged.map(() => 'POST /api/v1/accounts'));
     // The products' own traffic names no scenario.
     expect(exchanges.filter((exchange) => !exchange.link.startsWith('harness->') && exchange.scenario !== undefined)).toEqual([]);
   });

@@ -35,7 +35,10 @@ describe('proxy twin role', () => {
   });
 
   it('starts the latency kind', async () => {
-    const twin = await startTwin('proxy', { env: { TWIN_PROXY_UPSTREAM: 'http://127.0.0.1:9', TWIN_PROXY_KIND: 'latency', TWIN_PROXY_DELAY_MS: '15', PORT: '0' }, log: createMemorySink() });
+    const twin = await startTwin('proxy', {
+      env: { TWIN_PROXY_UPSTREAM: 'http://127.0.0.1:9', TWIN_PROXY_KIND: 'latency', TWIN_PROXY_DELAY_MS: '15', PORT: '0' },
+      log: createMemorySink(),
+    });
     cleanups.push(() => twin.close());
     expect(await (await request(`${twin.url}/__evochat/latency`)).body.json()).toEqual({ delayMs: 15 });
   });

@@ -17,7 +17,13 @@ function suite(id: string, kind: SuiteInfo['kind'], scenarios: string[], require
 }
 
 export const TEST_CATALOG: SuiteCatalog = [
-  suite('auth', 'compatibility', ['chatwoot-token-accepted', 'chatwoot-header-dropped', 'chatwoot-wrong-token', 'chatwoot-wrong-account', 'evolution-apikey-guard']),
+  suite('auth', 'compatibility', [
+    'chatwoot-token-accepted',
+    'chatwoot-header-dropped',
+    'chatwoot-wrong-token',
+    'chatwoot-wrong-account',
+    'evolution-apikey-guard',
+  ]),
   suite('filter-contract', 'compatibility', ['contact-lookup', 'bot-conversation-lookup', 'bot-conversation-lookup-pt-br']),
   suite('instance-bootstrap', 'compatibility', ['create-returns-201', 'inbox-created', 'bot-contact-and-conversation', 'init-message'], ['writes']),
   suite('bot-command', 'compatibility', ['status-round-trip'], ['writes']),

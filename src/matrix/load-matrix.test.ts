@@ -35,9 +35,7 @@ describe('checkMatrix', () => {
 
   it('names the dotted path, value and allowed values of an unknown axis value', () => {
     const errors = errorsOf({ axes: { chatwoot: ['3.7.0', '3.6.0'], evolution: ['1.7.4'], storage: ['local'] } });
-    expect(errors).toEqual([
-      { path: 'axes.chatwoot[1]', message: 'not an allowed value', value: '3.6.0', allowed: ['3.7.0', '3.8.0', '3.9.0'] },
-    ]);
+    expect(errors).toEqual([{ path: 'axes.chatwoot[1]', message: 'not an allowed value', value: '3.6.0', allowed: ['3.7.0', '3.8.0', '3.9.0'] }]);
   });
 
   it('reports an unknown scenario id in an expectation with the scenarios of its suite', () => {
@@ -65,7 +63,12 @@ describe('checkMatrix', () => {
 
   it('rejects unknown suites and unknown keys, naming what is allowed', () => {
     const errors = errorsOf({ ...minimal(), suites: ['auth', 'nope'], extra: 1 });
-    expect(errors).toContainEqual({ path: 'extra', message: 'unknown key', value: 1, allowed: ['$schema', 'axes', 'suites', 'settings', 'expectations', 'jobs'] });
+    expect(errors).toContainEqual({
+      path: 'extra',
+      message: 'unknown key',
+      value: 1,
+      allowed: ['$schema', 'axes', 'suites', 'settings', 'expectations', 'jobs'],
+    });
     const fromRules = errorsOf({ ...minimal(), suites: ['auth', 'nope'] });
     expect(fromRules).toEqual([{ path: 'suites[1]', message: 'unknown suite', value: 'nope', allowed: TEST_CATALOG.map((suite) => suite.id) }]);
   });
@@ -77,7 +80,12 @@ describe('checkMatrix', () => {
       expectations: [{ when: { chatwoot: ['3.8.0', '4.0.0'] }, scenarios: ['auth/chatwoot-wrong-token'], reason: 'r' }],
     });
     expect(errors).toContainEqual({ path: 'settings.chatwoot.defaultLocale', message: 'not an allowed value', value: 'fr', allowed: ['en', 'pt_BR'] });
-    expect(errors).toContainEqual({ path: 'expectations[0].when.chatwoot[1]', message: 'not an allowed value', value: '4.0.0', allowed: ['3.7.0', '3.8.0', '3.9.0'] });
+    expect(errors).toContainEqual({
+      path: 'expectations[0].when.chatwoot[1]',
+      message: 'not an allowed value',
+      value: '4.0.0',
+      allowed: ['3.7.0', '3.8.0', '3.9.0'],
+    });
   });
 
   it('warns about expectations that can never be checked', () => {

@@ -9,8 +9,7 @@ import { MatrixFile, type MatrixFileParsed } from './matrix-schema.ts';
 import { toConfigIssues } from './zod-config-issues.ts';
 
 export type MatrixCheck =
-  | { config: MatrixConfig; warnings: ConfigIssue[]; errors: undefined }
-  | { config: undefined; warnings: ConfigIssue[]; errors: ConfigIssue[] };
+  { config: MatrixConfig; warnings: ConfigIssue[]; errors: undefined } | { config: undefined; warnings: ConfigIssue[]; errors: ConfigIssue[] };
 
 function asList<T>(value: T | T[] | undefined, all: readonly T[]): T[] {
   if (value === undefined) return [...all];

@@ -21,16 +21,13 @@ export const ChatwootSettings = z
     defaultLocale: z
       .enum(['en', 'pt_BR'])
       .default('en')
-      .meta({ description: "Chatwoot DEFAULT_LOCALE: the language of the devise 401 (chatwoot-3.7-3.9.md §2.4)." }),
+      .meta({ description: 'Chatwoot DEFAULT_LOCALE: the language of the devise 401 (chatwoot-3.7-3.9.md §2.4).' }),
   })
   .meta({ description: 'Settings of every Chatwoot service.' });
 
 export const EvolutionSettings = z
   .strictObject({
-    language: z
-      .enum(['en', 'pt-BR', 'es'])
-      .default('en')
-      .meta({ description: 'Evolution LANGUAGE: the language of the bot messages it posts to Chatwoot.' }),
+    language: z.enum(['en', 'pt-BR', 'es']).default('en').meta({ description: 'Evolution LANGUAGE: the language of the bot messages it posts to Chatwoot.' }),
     qrRefreshMs: z
       .number()
       .int()
@@ -68,10 +65,7 @@ export const Expectation = z
       })
       .default({})
       .meta({ description: 'The cells this expectation covers; an absent axis means every value.' }),
-    scenarios: z
-      .array(z.string())
-      .min(1)
-      .meta({ description: 'Fully qualified scenario ids (`<suite>/<scenario>`) expected to break in those cells.' }),
+    scenarios: z.array(z.string()).min(1).meta({ description: 'Fully qualified scenario ids (`<suite>/<scenario>`) expected to break in those cells.' }),
     reason: z.string().min(1),
     references: z
       .array(z.string().regex(/^[a-z0-9-]+(#\d+| commit [0-9a-f]{7,40})$/, 'expected "project#123" or "project commit abcdef0"'))
@@ -83,16 +77,16 @@ export type Expectation = z.infer<typeof Expectation>;
 
 export const MatrixFile = z
   .strictObject({
-    $schema: z.string().optional().meta({ description: `Editor hint: ${MATRIX_SCHEMA_PATH}.` }),
+    $schema: z
+      .string()
+      .optional()
+      .meta({ description: `Editor hint: ${MATRIX_SCHEMA_PATH}.` }),
     axes: z.strictObject({
       chatwoot: z.array(ChatwootVersion).min(1),
       evolution: z.array(EvolutionVersion).min(1),
       storage: z.array(StorageKind).min(1),
     }),
-    suites: z
-      .array(z.string())
-      .optional()
-      .meta({ description: 'Suite ids to run (src/runner/suite-catalog.ts); every suite when absent.' }),
+    suites: z.array(z.string()).optional().meta({ description: 'Suite ids to run (src/runner/suite-catalog.ts); every suite when absent.' }),
     settings: MatrixSettings.default({
       chatwoot: { defaultLocale: 'en' },
       evolution: { language: 'en', qrRefreshMs: 40_000 },

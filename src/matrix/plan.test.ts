@@ -19,8 +19,7 @@ describe('planRun', () => {
   it('shares stacks across the full matrix with config-faults: 17 services instead of 66', () => {
     const plan = planFor();
     expect(plan.cells).toHaveLength(12);
-    const count = (kind: string, variant?: string) =>
-      plan.services.filter((s) => s.kind === kind && (variant === undefined || s.variant === variant)).length;
+    const count = (kind: string, variant?: string) => plan.services.filter((s) => s.kind === kind && (variant === undefined || s.variant === variant)).length;
     expect(count('chatwoot', 'standard')).toBe(6);
     expect(count('evolution', 'standard')).toBe(2);
     expect(count('s3')).toBe(1);
@@ -53,7 +52,10 @@ describe('planRun', () => {
   });
 
   it('starts no fault services when config-faults is not selected', () => {
-    const plan = planFor({}, ALL_SUITES.filter((id) => id !== 'config-faults'));
+    const plan = planFor(
+      {},
+      ALL_SUITES.filter((id) => id !== 'config-faults'),
+    );
     expect(plan.services.map((s) => s.variant).every((variant) => variant === 'standard')).toBe(true);
     expect(plan.services).toHaveLength(9);
     expect(plan.naiveServiceCount).toBe(6 * 2 + 6 * 3);

@@ -10,9 +10,7 @@ describe('fixtures/results', () => {
   const files = readdirSync(FIXTURES_DIR).filter((file) => file.endsWith('.json'));
 
   it('holds the renderer fixtures the tests use', () => {
-    expect(files).toEqual(
-      expect.arrayContaining(['sample-result.json', 'previous-result.json', 'docker-upstream-result.json', ...BROKEN_ON_PURPOSE]),
-    );
+    expect(files).toEqual(expect.arrayContaining(['sample-result.json', 'previous-result.json', 'docker-upstream-result.json', ...BROKEN_ON_PURPOSE]));
   });
 
   for (const file of files.filter((name) => !BROKEN_ON_PURPOSE.has(name))) {

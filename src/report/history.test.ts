@@ -73,10 +73,7 @@ describe('compareResults', () => {
 });
 
 describe('exitCodeWithHistory: one cell, one problem', () => {
-  const allPass = withVerdicts(
-    loadFixture('sample-result'),
-    Object.fromEntries(loadFixture('sample-result').cells.map((cell) => [cell.id, 'pass' as const])),
-  );
+  const allPass = withVerdicts(loadFixture('sample-result'), Object.fromEntries(loadFixture('sample-result').cells.map((cell) => [cell.id, 'pass' as const])));
 
   it('is 0 when every cell is as expected and nothing changed', () => {
     expect(listProblems(allPass)).toEqual([]);

@@ -90,7 +90,9 @@ describe('renderHtml', () => {
     const compared = renderHtml(compareResults(sample, loadFixture('previous-result'), { previousLabel: 'previous/result.json' }));
     expect(compared).toContain('Compared with <code>previous/result.json</code>: 3 cell(s) changed.');
     const redButton = compared.slice(compared.indexOf(`data-open-cell="${RED_CELL_ID}"`));
-    expect(redButton.slice(0, redButton.indexOf('</button>'))).toContain('<span class="chg chg-newly-broken" title="newly broken (was pass)">newly broken</span>');
+    expect(redButton.slice(0, redButton.indexOf('</button>'))).toContain(
+      '<span class="chg chg-newly-broken" title="newly broken (was pass)">newly broken</span>',
+    );
     expect(compared).toContain('<span class="chg chg-newly-fixed"');
     expect(compared).toContain('<span class="chg chg-changed"');
   });
@@ -126,7 +128,8 @@ describe('renderHtml', () => {
     expect(chatwootLog).toMatch(/… truncated \(\d+ lines, \d+ bytes more\)/);
     expect(Buffer.byteLength(page)).toBeLessThan(8 * 1024 * 1024);
     const copy = embedded(page) as RunResult;
-    const body = copy.cells.find((cell) => cell.id === RED_CELL_ID)?.scenarios.find((s) => s.id === 'bot-command/status-round-trip')?.evidence.exchanges[0]?.request;
+    const body = copy.cells.find((cell) => cell.id === RED_CELL_ID)?.scenarios.find((s) => s.id === 'bot-command/status-round-trip')?.evidence
+      .exchanges[0]?.request;
     expect(body?.bodyTruncated).toBe(true);
     expect(Buffer.byteLength(body?.body ?? '')).toBeLessThan(HTML_CAPS.embeddedBodyBytes + 100);
     expect(body?.body).toMatch(/… truncated \(\d+ bytes more\)$/);

@@ -120,7 +120,10 @@ function gridSection(result: RunResult): string {
     return `<li><span class="swatch v-${verdict}">${h(style.symbol)}</span><b>${h(style.label)}</b>: ${h(style.meaning)}</li>`;
   });
   legend.push(`<li><span class="swatch not-run-swatch">${h(NOT_RUN_STYLE.symbol)}</span><b>${h(NOT_RUN_STYLE.label)}</b>: ${h(NOT_RUN_STYLE.meaning)}</li>`);
-  if (result.compare) legend.push('<li><span class="chg">newly broken</span> / <span class="chg">newly fixed</span> / <span class="chg">changed</span>: verdict moved since the previous run</li>');
+  if (result.compare)
+    legend.push(
+      '<li><span class="chg">newly broken</span> / <span class="chg">newly fixed</span> / <span class="chg">changed</span>: verdict moved since the previous run</li>',
+    );
   return `<section id="matrix"><h2>Matrix <small class="meta">rows: Chatwoot · columns: Evolution API · click a cell</small></h2>
 <div class="grids">${tables.join('\n')}</div>
 <ul class="legend" id="legend">${legend.join('')}</ul></section>`;
@@ -185,7 +188,9 @@ function exchangeParts(exchange: Exchange, decisive: boolean): string {
   const failed = !exchange.response || exchange.response.status >= 400;
   const response = exchange.response
     ? `<div><h5>Response headers</h5>${headersBlock(exchange.response.headers)}<h5>Response body</h5>${
-        exchange.response.body ? bodyBlock(exchange.response.body, exchange.response.bodyTruncated, decisive && failed ? 'body-error' : '') : '<pre>(empty)</pre>'
+        exchange.response.body
+          ? bodyBlock(exchange.response.body, exchange.response.bodyTruncated, decisive && failed ? 'body-error' : '')
+          : '<pre>(empty)</pre>'
       }</div>`
     : `<div><h5>No response</h5><pre class="body-error">${text(exchange.error ?? 'unknown transport error')}</pre></div>`;
   return `<div class="ex-parts">${request}${response}</div>`;
@@ -195,17 +200,22 @@ function exchangesBlock(scenario: ScenarioResult, open: boolean): string {
   const decisive = decisiveExchange(scenario);
   const parts: string[] = [];
   if (decisive) {
-    parts.push(`<h4>Decisive exchange</h4><div class="exchange decisive" data-exchange-id="${h(decisive.id)}"><div class="ex-head"><span class="badge v-unexpected-break">decisive</span> ${exchangeHead(decisive)}</div>${exchangeParts(decisive, true)}</div>`);
+    parts.push(
+      `<h4>Decisive exchange</h4><div class="exchange decisive" data-exchange-id="${h(decisive.id)}"><div class="ex-head"><span class="badge v-unexpected-break">decisive</span> ${exchangeHead(decisive)}</div>${exchangeParts(decisive, true)}</div>`,
+    );
   }
   const others = scenario.evidence.exchanges.filter((exchange) => exchange !== decisive);
   if (others.length > 0) {
     const shown = others.slice(0, HTML_CAPS.exchangesPerScenario);
     const items = shown.map(
-      (exchange) => `<details class="exchange" data-exchange-id="${h(exchange.id)}"><summary>${exchangeHead(exchange)}</summary>${exchangeParts(exchange, false)}</details>`,
+      (exchange) =>
+        `<details class="exchange" data-exchange-id="${h(exchange.id)}"><summary>${exchangeHead(exchange)}</summary>${exchangeParts(exchange, false)}</details>`,
     );
     const more = others.length - shown.length;
     if (more > 0) items.push(`<p class="marker">… ${more} more exchanges not shown (see the exchanges artifact)</p>`);
-    parts.push(`<details class="exchanges"${open && !decisive ? ' open' : ''}><summary>${decisive ? 'Other exchanges' : 'Exchanges'} (${others.length})</summary>${items.join('')}</details>`);
+    parts.push(
+      `<details class="exchanges"${open && !decisive ? ' open' : ''}><summary>${decisive ? 'Other exchanges' : 'Exchanges'} (${others.length})</summary>${items.join('')}</details>`,
+    );
   }
   return parts.join('');
 }
@@ -230,12 +240,15 @@ function scenarioBlock(scenario: ScenarioResult): string {
   if (scenario.message) body.push(`<p class="message">${text(scenario.message)}</p>`);
   if (scenario.skipReason) body.push(`<p class="skip-reason">Skipped: ${text(scenario.skipReason)}</p>`);
   if (scenario.errorCode) body.push(`<p>Code: <code>${text(scenario.errorCode, 256)}</code></p>`);
-  if (scenario.verdict === 'unexpected-pass') body.push('<p>Passed where matrix.json expects a break: a fix landed upstream, or the harness is wrong. Update matrix.json if the fix is real.</p>');
+  if (scenario.verdict === 'unexpected-pass')
+    body.push('<p>Passed where matrix.json expects a break: a fix landed upstream, or the harness is wrong. Update matrix.json if the fix is real.</p>');
   const diagnosis = scenario.diagnosis;
   if (diagnosis) {
     const references = diagnosis.references.length > 0 ? `<ul class="refs">${diagnosis.references.map(referenceItem).join('')}</ul>` : '';
     const seed = diagnosis.contradictsSeed ? `<p class="seed">Contradicts the seed guide, which said: ${text(diagnosis.contradictsSeed)}</p>` : '';
-    body.push(`<div class="diagnosis"><h4>Diagnosis <code>${text(diagnosis.rule, 256)}</code></h4><p class="diagnosis-summary">${text(diagnosis.summary)}</p><h4>Remedy</h4><p class="remedy">${text(diagnosis.remedy)}</p>${references}${seed}</div>`);
+    body.push(
+      `<div class="diagnosis"><h4>Diagnosis <code>${text(diagnosis.rule, 256)}</code></h4><p class="diagnosis-summary">${text(diagnosis.summary)}</p><h4>Remedy</h4><p class="remedy">${text(diagnosis.remedy)}</p>${references}${seed}</div>`,
+    );
   }
   body.push(`<p class="meta">Seed symptom: ${text(scenario.seedSymptom, 1024)}</p>`);
   body.push(exchangesBlock(scenario, open));
@@ -265,7 +278,10 @@ function factsList(result: RunResult, cell: CellResult, linkBase: string): strin
   }
   if (cell.expectation) {
     const references = cell.expectation.references.length > 0 ? `<ul class="refs">${cell.expectation.references.map(referenceItem).join('')}</ul>` : '';
-    facts.push(['matrix.json expects a break', `${text(cell.expectation.reason)} (${cell.expectation.scenarios.map((id) => `<code>${h(id)}</code>`).join(', ')})${references}`]);
+    facts.push([
+      'matrix.json expects a break',
+      `${text(cell.expectation.reason)} (${cell.expectation.scenarios.map((id) => `<code>${h(id)}</code>`).join(', ')})${references}`,
+    ]);
   }
   const images = Object.entries(cell.images).map(([name, digest]) => `<code>${text(name, 512)}</code> ${text(digest, 512)}`);
   facts.push([result.backend === 'docker' ? 'Images' : 'Services', images.join('<br>') || '—']);

@@ -145,7 +145,13 @@ describe('renderJunit', () => {
                 scenario.id === 'auth/chatwoot-token-accepted'
                   ? { ...scenario, verdict: 'unexpected-pass' as const }
                   : scenario.id === 'filter-contract/bot-conversation-lookup'
-                    ? { ...scenario, kind: 'fault' as const, status: 'break' as const, verdict: 'expected-break' as const, message: 'webhook went to //chatwoot/webhook' }
+                    ? {
+                        ...scenario,
+                        kind: 'fault' as const,
+                        status: 'break' as const,
+                        verdict: 'expected-break' as const,
+                        message: 'webhook went to //chatwoot/webhook',
+                      }
                     : scenario,
               ),
             },

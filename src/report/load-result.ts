@@ -38,7 +38,11 @@ export function parseResult(text: string, source: string): RunResult {
     const problem = findJsonProblem(text) ?? { offset: text.length, tooDeep: false };
     const { line, column } = positionOf(text, problem.offset);
     const char = text[problem.offset];
-    const found = problem.tooDeep ? `nested deeper than ${MAX_JSON_DEPTH} levels` : char === undefined ? 'the text ends early' : `unexpected ${JSON.stringify(char)}`;
+    const found = problem.tooDeep
+      ? `nested deeper than ${MAX_JSON_DEPTH} levels`
+      : char === undefined
+        ? 'the text ends early'
+        : `unexpected ${JSON.stringify(char)}`;
     throw resultError(
       `${source} is not valid JSON: ${found} at line ${line}, column ${column}`,
       [],
@@ -47,7 +51,8 @@ export function parseResult(text: string, source: string): RunResult {
     );
   }
   const deep = pathTooDeep(data);
-  if (deep) throw resultError(`${source} is not an evochat-matrix result: nested deeper than ${MAX_JSON_DEPTH} levels (at ${toDottedPath(deep.slice(0, 4))}…)`, []);
+  if (deep)
+    throw resultError(`${source} is not an evochat-matrix result: nested deeper than ${MAX_JSON_DEPTH} levels (at ${toDottedPath(deep.slice(0, 4))}…)`, []);
 
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw resultError(`${source} is not an evochat-matrix result: expected a JSON object`, [

@@ -3,9 +3,7 @@ import { codeBlock, escapeHtmlText, escapeMarkdownInline, inlineCode, linkTarget
 
 describe('escapeMarkdownInline', () => {
   it('neutralises emphasis, links, tables and raw HTML, on one line', () => {
-    expect(escapeMarkdownInline('*a* _b_ [c](d) | e <details> & `f`\nnext')).toBe(
-      '\\*a\\* \\_b\\_ \\[c\\](d) \\| e &lt;details&gt; &amp; \\`f\\` next',
-    );
+    expect(escapeMarkdownInline('*a* _b_ [c](d) | e <details> & `f`\nnext')).toBe('\\*a\\* \\_b\\_ \\[c\\](d) \\| e &lt;details&gt; &amp; \\`f\\` next');
   });
 });
 

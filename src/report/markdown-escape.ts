@@ -12,11 +12,13 @@ export function escapeHtmlText(text: string): string {
 
 /** For running Markdown text, table cells included: one line, no markup, no HTML. */
 export function escapeMarkdownInline(text: string): string {
-  return text
-    .replace(/\r?\n|\r/g, ' ')
-    // `(` `)` `!` only mean something next to `[` `]`, which are escaped; `#` only at a line start.
-    .replace(/[\\`*_{}[\]|~]/g, (char) => `\\${char}`)
-    .replace(/[&<>]/g, (char) => HTML_ENTITIES[char] ?? char);
+  return (
+    text
+      .replace(/\r?\n|\r/g, ' ')
+      // `(` `)` `!` only mean something next to `[` `]`, which are escaped; `#` only at a line start.
+      .replace(/[\\`*_{}[\]|~]/g, (char) => `\\${char}`)
+      .replace(/[&<>]/g, (char) => HTML_ENTITIES[char] ?? char)
+  );
 }
 
 function longestRun(text: string, char: string): number {

@@ -70,9 +70,7 @@ describe('renderMarkdown', () => {
 
   it('marks cells whose verdict changed since the previous run, in the grid and in details', () => {
     const compared = renderMarkdown(compareResults(sample, loadFixture('previous-result'), { previousLabel: 'previous/result.json' }));
-    expect(compared.split('\n')[0]).toBe(
-      '### ❌ evochat-matrix: 1 problem: chatwoot-3.9.0 × evolution-1.7.5 × minio (unexpected break, newly broken)',
-    );
+    expect(compared.split('\n')[0]).toBe('### ❌ evochat-matrix: 1 problem: chatwoot-3.9.0 × evolution-1.7.5 × minio (unexpected break, newly broken)');
     expect(compared).toContain('Compared with `previous/result.json`: 3 cell(s) changed: 1 newly broken, 1 newly fixed, 1 changed.');
     expect(compared).toContain('| **3.9.0** | 🟧 expected break | ❌ unexpected break<br>🔻 newly broken (was pass) |');
     expect(compared).toContain('| **3.9.0** | 🟧 expected break | ✅ pass<br>🔺 newly fixed (was unexpected break) |');

@@ -169,9 +169,7 @@ function scenarioLines(scenario: ScenarioResult): string[] {
 }
 
 function artifactLinks(cell: CellResult, options: MarkdownOptions): string {
-  const links = Object.entries(cell.artifacts).map(
-    ([name, path]) => `[${escapeMarkdownInline(name)}](${linkTarget(`${options.linkBase ?? ''}${path}`)})`,
-  );
+  const links = Object.entries(cell.artifacts).map(([name, path]) => `[${escapeMarkdownInline(name)}](${linkTarget(`${options.linkBase ?? ''}${path}`)})`);
   const where = options.artifactsUrl ? ` (in the [run's artifacts](${options.artifactsUrl}))` : '';
   return links.length > 0 ? `- Full logs and exchanges${where}: ${links.join(' · ')}` : '';
 }

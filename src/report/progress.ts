@@ -49,7 +49,10 @@ export function createProgressDisplay(options: ProgressOptions): ProgressDisplay
       .join(', ');
 
   const draw = () => {
-    const tail = done > 0 ? ` · ${done}/${total} scenarios, ${cellsDone}/${options.cells.length} cells${totals.break + totals.error > 0 ? ` (${counts(totals)})` : ''}` : '';
+    const tail =
+      done > 0
+        ? ` · ${done}/${total} scenarios, ${cellsDone}/${options.cells.length} cells${totals.break + totals.error > 0 ? ` (${counts(totals)})` : ''}`
+        : '';
     let line = `${current}${tail}`;
     const width = (stream.columns ?? 100) - 1;
     if ([...line].length > width) line = `${[...line].slice(0, width - 1).join('')}…`;

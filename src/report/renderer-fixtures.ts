@@ -45,11 +45,10 @@ export function hostileResult(): RunResult {
       diagnosis: scenario.diagnosis && { ...scenario.diagnosis, summary: `summary ${HOSTILE_TEXT}`, remedy: `remedy ${HOSTILE_TEXT}` },
       evidence: {
         ...scenario.evidence,
-        exchanges: scenario.evidence.exchanges.map(
-          (exchange): Exchange =>
-            exchange.id === decisiveId && exchange.response
-              ? { ...exchange, response: { ...exchange.response, body: `{"error":"${RED_CELL_BODY_TEXT}","note":${JSON.stringify(HOSTILE_TEXT)}}` } }
-              : exchange,
+        exchanges: scenario.evidence.exchanges.map((exchange): Exchange =>
+          exchange.id === decisiveId && exchange.response
+            ? { ...exchange, response: { ...exchange.response, body: `{"error":"${RED_CELL_BODY_TEXT}","note":${JSON.stringify(HOSTILE_TEXT)}}` } }
+            : exchange,
         ),
         logs: scenario.evidence.logs.map((excerpt) => ({ ...excerpt, lines: [...excerpt.lines, `log ${HOSTILE_TEXT}`] })),
       },

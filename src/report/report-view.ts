@@ -72,8 +72,7 @@ export function gridViews(result: RunResult): GridView[] {
     storage,
     rows,
     columns,
-    cell: (chatwoot, evolution) =>
-      result.cells.find((cell) => cell.storage === storage && cell.chatwoot === chatwoot && cell.evolution === evolution),
+    cell: (chatwoot, evolution) => result.cells.find((cell) => cell.storage === storage && cell.chatwoot === chatwoot && cell.evolution === evolution),
   }));
 }
 
@@ -96,8 +95,7 @@ export function attentionItems(result: RunResult): AttentionItem[] {
   for (const cell of result.cells) {
     const changed = cell.change !== undefined;
     const scenarios = cell.scenarios.filter(
-      (scenario) =>
-        isUnexpectedVerdict(scenario.verdict) || (changed && (scenario.status === 'break' || scenario.status === 'error')),
+      (scenario) => isUnexpectedVerdict(scenario.verdict) || (changed && (scenario.status === 'break' || scenario.status === 'error')),
     );
     if (scenarios.length > 0 || changed || isUnexpectedVerdict(cell.verdict)) items.push({ cell, scenarios });
   }

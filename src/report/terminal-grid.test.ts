@@ -50,7 +50,9 @@ describe('renderTerminalReport', () => {
   });
 
   it('names docker upstream images without the stand-in warning', () => {
-    const text = renderTerminalReport(result({ backend: { name: 'docker', images: 'upstream', reason: '--backend docker', standIns: false } }), { color: false });
+    const text = renderTerminalReport(result({ backend: { name: 'docker', images: 'upstream', reason: '--backend docker', standIns: false } }), {
+      color: false,
+    });
     expect(text.split('\n')[0]).toBe('evochat-matrix · backend: docker (upstream images) — upstream images');
     expect(text).not.toContain('stand-ins');
   });
@@ -70,7 +72,9 @@ describe('renderTerminalReport', () => {
     expect(text).toContain('expected break · chatwoot-rejects-contact-id — 20 scenarios in 4 cells');
     expect(text).toContain('remedy:    Upgrade Evolution to 1.7.5 (PR #582) or stay on Chatwoot 3.7.0');
     expect(text).toContain('cells:     cw3.8.0-evo1.7.4 (local, minio), cw3.9.0-evo1.7.4 (local, minio)');
-    expect(text).toContain('evidence:  [evolution->chatwoot] POST /api/v1/accounts/2/conversations/filter → 422 {"error":"Invalid attribute key - [contact_id].');
+    expect(text).toContain(
+      'evidence:  [evolution->chatwoot] POST /api/v1/accounts/2/conversations/filter → 422 {"error":"Invalid attribute key - [contact_id].',
+    );
     expect(text).toContain('fault, broke as expected · webhook-double-slash — 12 scenarios in 12 cells');
     expect(text).toContain('Where this run contradicts the seed guide:');
     expect(text).toContain('v1.7.5 "did not fully solve" the incompatibility');

@@ -77,8 +77,7 @@ function grids(result: RunResult, style: TerminalStyle): string[] {
   }
   lines.push(
     style.dim(
-      'legend: ✓ works  ✗ breaks  ! infrastructure error  – skipped/not run (compatibility scenarios); ' +
-        '"expected" / "UNEXPECTED" compare with matrix.json',
+      'legend: ✓ works  ✗ breaks  ! infrastructure error  – skipped/not run (compatibility scenarios); ' + '"expected" / "UNEXPECTED" compare with matrix.json',
     ),
   );
   return lines;
@@ -227,7 +226,9 @@ export function renderTerminalReport(result: RunResult, options: TerminalReportO
     `${style.bold('evochat-matrix')} · backend: ${style.bold(backend)}${result.standIns ? ` — ${style.bold(style.yellow('stand-ins, not upstream results'))}` : ' — upstream images'}`,
   );
   lines.push(style.dim(`  why: ${result.backendReason}`));
-  const services = result.services ? ` · services: ${result.services.started} started, ${result.services.planned} planned (naive stack per cell: ${result.services.naive})` : '';
+  const services = result.services
+    ? ` · services: ${result.services.started} started, ${result.services.planned} planned (naive stack per cell: ${result.services.naive})`
+    : '';
   lines.push(style.dim(`  ${result.summary.cells} cells · ${seconds(result.durationMs)}${services}`));
   for (const warning of result.warnings ?? []) lines.push(style.yellow(`  warning: ${warning}`));
   lines.push('');

@@ -9,9 +9,7 @@ import { evidencePatternProblem, MAX_EVIDENCE_PATTERN_CHARS, MAX_EVIDENCE_PROGRA
  */
 export const BUG_REPORT_SCHEMA_PATH = 'schemas/bug-report.schema.json';
 
-const reference = z
-  .string()
-  .regex(/^[a-z0-9-]+(#\d+| commit [0-9a-f]{7,40})$/, 'expected "project#123" or "project commit abcdef0"');
+const reference = z.string().regex(/^[a-z0-9-]+(#\d+| commit [0-9a-f]{7,40})$/, 'expected "project#123" or "project commit abcdef0"');
 
 export const ReproSettings = z
   .strictObject({
@@ -46,7 +44,10 @@ export const ReproSettings = z
         dropsUnderscoreHeaders: z
           .boolean()
           .default(false)
-          .meta({ description: 'A reverse proxy in front of Chatwoot drops headers with underscores (nginx without `underscores_in_headers on`): api_access_token never arrives.' }),
+          .meta({
+            description:
+              'A reverse proxy in front of Chatwoot drops headers with underscores (nginx without `underscores_in_headers on`): api_access_token never arrives.',
+          }),
       })
       .default({ dropsUnderscoreHeaders: false }),
   })
@@ -80,7 +81,10 @@ export type ScenarioExpectation = z.output<typeof ScenarioExpectation>;
 
 export const BugReport = z
   .strictObject({
-    $schema: z.string().optional().meta({ description: `Editor hint: ${BUG_REPORT_SCHEMA_PATH}.` }),
+    $schema: z
+      .string()
+      .optional()
+      .meta({ description: `Editor hint: ${BUG_REPORT_SCHEMA_PATH}.` }),
     title: z.string().min(1),
     symptom: z.string().min(1).meta({ description: 'What the reporter saw, in words.' }),
     references: z.array(reference).default([]).meta({ description: 'Upstream issues and commits, e.g. "evolution#605", "chatwoot#1057".' }),

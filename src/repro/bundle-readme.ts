@@ -27,13 +27,18 @@ function fence(text: string, lang = ''): string {
 export function decisiveExchange(scenario: ScenarioResult): Exchange | undefined {
   const exchanges = scenario.evidence.exchanges;
   const id = scenario.evidence.decisive?.exchangeId;
-  return (id ? exchanges.find((exchange) => exchange.id === id) : undefined) ?? exchanges.find((exchange) => !exchange.response || exchange.response.status >= 400) ?? exchanges[0];
+  return (
+    (id ? exchanges.find((exchange) => exchange.id === id) : undefined) ??
+    exchanges.find((exchange) => !exchange.response || exchange.response.status >= 400) ??
+    exchanges[0]
+  );
 }
 
 export function transcript(exchange: Exchange, maxBody = 1_500): string {
   const cut = (body: string) => (body.length > maxBody ? `${body.slice(0, maxBody)}… (${body.length - maxBody} more characters)` : body);
   const lines = [`# ${exchange.link}, ${exchange.startedAt}, ${exchange.durationMs} ms`, `${exchange.request.method} ${exchange.request.url}`];
-  for (const [name, value] of Object.entries(exchange.request.headers)) if (/^(content-type|api[-_]access[-_]token|apikey|authorization)$/i.test(name)) lines.push(`${name}: ${value}`);
+  for (const [name, value] of Object.entries(exchange.request.headers))
+    if (/^(content-type|api[-_]access[-_]token|apikey|authorization)$/i.test(name)) lines.push(`${name}: ${value}`);
   if (exchange.request.body) lines.push('', cut(exchange.request.body));
   lines.push('');
   if (exchange.response) {
@@ -57,7 +62,9 @@ function rerunSteps(input: ReadmeInput): string[] {
   const e = compose.endpoints;
   const locale = report.settings.defaultLocale;
   const steps: string[] = [];
-  steps.push(`1. Start the stack (pulls ${[...new Set(compose.services.map((s) => s.image))].join(', ')}):\n\n${fence('docker compose up -d\nuntil curl -fsS http://localhost:3000/api; do sleep 5; done', 'sh')}`);
+  steps.push(
+    `1. Start the stack (pulls ${[...new Set(compose.services.map((s) => s.image))].join(', ')}):\n\n${fence('docker compose up -d\nuntil curl -fsS http://localhost:3000/api; do sleep 5; done', 'sh')}`,
+  );
   steps.push(
     `2. Create a Chatwoot account (locale ${locale}, as onboarding with DEFAULT_LOCALE=${locale} does) and an administrator with a fixed token (chatwoot-3.7-3.9.md §6 A):\n\n${fence(
       `docker compose exec -e H_TOKEN=${e.chatwootToken} -e H_LOCALE=${locale} chatwoot-rails bundle exec rails runner '
@@ -122,7 +129,8 @@ export function renderBundleReadme(input: ReadmeInput): string {
 
   const diagnosed = verdict.failing.filter((scenario) => scenario.diagnosis);
   out.push('## Diagnosis and remedy', '');
-  if (diagnosed.length === 0) out.push(verdict.failing.length === 0 ? 'Nothing broke.' : 'No diagnosis rule matched the evidence of the failing scenarios.', '');
+  if (diagnosed.length === 0)
+    out.push(verdict.failing.length === 0 ? 'Nothing broke.' : 'No diagnosis rule matched the evidence of the failing scenarios.', '');
   // One entry per root cause, with the scenarios that showed it.
   const byRule = new Map<string, ScenarioResult[]>();
   for (const scenario of diagnosed) byRule.set(scenario.diagnosis!.rule, [...(byRule.get(scenario.diagnosis!.rule) ?? []), scenario]);
@@ -169,13 +177,25 @@ export function renderBundleReadme(input: ReadmeInput): string {
     out.push('## The failing exchange', '');
     for (const [scenario, exchange] of withExchange) out.push(`**${scenario.id}**`, '', fence(transcript(exchange!), 'http'), '');
   }
-  const symptomShown = verdict.observations.filter((observation) => observation.met && observation.exchange && !verdict.failing.includes(observation.scenario!));
+  const symptomShown = verdict.observations.filter(
+    (observation) => observation.met && observation.exchange && !verdict.failing.includes(observation.scenario!),
+  );
   if (symptomShown.length > 0) {
     out.push('## The exchange that shows the symptom', '');
     for (const observation of symptomShown) out.push(`**${observation.expectation.id}**`, '', fence(transcript(observation.exchange!), 'http'), '');
   }
 
-  out.push('## Rerun it', '', '### With evochat-matrix', '', fence(`npx evochat-matrix repro ${input.reportFile} --out repro-bundle          # sim backend where no Docker engine answers\nnpx evochat-matrix repro ${input.reportFile} --out repro-bundle --backend docker --images upstream\nnpx evochat-matrix repro ${input.reportFile} --keep                       # leave the stack running to look at it`, 'sh'), '');
+  out.push(
+    '## Rerun it',
+    '',
+    '### With evochat-matrix',
+    '',
+    fence(
+      `npx evochat-matrix repro ${input.reportFile} --out repro-bundle          # sim backend where no Docker engine answers\nnpx evochat-matrix repro ${input.reportFile} --out repro-bundle --backend docker --images upstream\nnpx evochat-matrix repro ${input.reportFile} --keep                       # leave the stack running to look at it`,
+      'sh',
+    ),
+    '',
+  );
   out.push('### With the real upstream images (docker-compose.yml)', '', 'Anywhere images can be pulled:', '', ...rerunSteps(input), '');
   out.push('## Files', '', ...input.files.map((file) => `- \`${file.path}\`: ${file.what}`), '');
   out.push('Secrets of the run are redacted in every file; the compose file holds only throwaway local credentials.', '');

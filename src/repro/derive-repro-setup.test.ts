@@ -22,7 +22,9 @@ describe('deriveReproSetup', () => {
       SUITE_CATALOG,
     );
     expect(setup.faults).toEqual({ trailingSlashServerUrl: true, unreachableServerUrl: false, headerDropped: true, slowStorage: true });
-    expect(setup.scenarios).toEqual(expect.arrayContaining(['config-faults/webhook-double-slash', 'auth/chatwoot-header-dropped', 'config-faults/slow-storage']));
+    expect(setup.scenarios).toEqual(
+      expect.arrayContaining(['config-faults/webhook-double-slash', 'auth/chatwoot-header-dropped', 'config-faults/slow-storage']),
+    );
     expect(setup.settings.storage.latencyMs).toBe(6000);
   });
 

@@ -100,15 +100,24 @@ export function deriveReproSetup(report: BugReport, catalog: SuiteCatalog): Repr
   ];
   const selected: string[] = report.scenarios ? [...report.scenarios] : [...CORE_REPRO_SCENARIOS];
   if (faults.trailingSlashServerUrl) {
-    notes.push(`SERVER_URL ${report.settings.serverUrl ?? ''} ends with "/": run by config-faults/webhook-double-slash, an Evolution whose SERVER_URL ends with "/"`.replace('  ', ' '));
+    notes.push(
+      `SERVER_URL ${report.settings.serverUrl ?? ''} ends with "/": run by config-faults/webhook-double-slash, an Evolution whose SERVER_URL ends with "/"`.replace(
+        '  ',
+        ' ',
+      ),
+    );
     if (!report.scenarios) selected.push('config-faults/webhook-double-slash');
   }
   if (faults.unreachableServerUrl) {
-    notes.push(`SERVER_URL ${report.settings.serverUrl ?? report.settings.webhookUrl ?? ''} is not reachable from Chatwoot's container: run by config-faults/server-url-unreachable`);
+    notes.push(
+      `SERVER_URL ${report.settings.serverUrl ?? report.settings.webhookUrl ?? ''} is not reachable from Chatwoot's container: run by config-faults/server-url-unreachable`,
+    );
     if (!report.scenarios) selected.push('config-faults/server-url-unreachable');
   }
   if (faults.headerDropped) {
-    notes.push('a proxy drops api_access_token: run by auth/chatwoot-header-dropped (the request without the header); the compose file puts an nginx without underscores_in_headers in front of Chatwoot');
+    notes.push(
+      'a proxy drops api_access_token: run by auth/chatwoot-header-dropped (the request without the header); the compose file puts an nginx without underscores_in_headers in front of Chatwoot',
+    );
     if (!report.scenarios) selected.push('auth/chatwoot-header-dropped');
   }
   if (faults.slowStorage) {

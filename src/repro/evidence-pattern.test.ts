@@ -47,17 +47,21 @@ describe('evidence patterns from bug reports', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('a catastrophic-backtracking pattern over 1 MB of evidence gives the right answer instead of hanging', async () => {
-    // (.+)+\x01 hangs a backtracking engine on 30 characters; here 16 bodies of 64 KB, plus logs and the message.
-    const [none, found, classes] = await Promise.all([
-      observeInChild('(.+)+\\x01', 16, 'no-match'),
-      observeInChild('(.+)+\\x01', 16, 'match'),
-      observeInChild('([a-z]+)*[0-9]', 16, 'no-match'),
-    ]);
-    expect(none).toMatchObject({ met: false, actual: 'nothing in the evidence matches /(.+)+\\x01/' });
-    expect(found).toMatchObject({ met: true, exchange: 'x15' });
-    expect(classes).toMatchObject({ met: false });
-  }, 3 * HANG_DEADLINE_MS);
+  it(
+    'a catastrophic-backtracking pattern over 1 MB of evidence gives the right answer instead of hanging',
+    async () => {
+      // (.+)+\x01 hangs a backtracking engine on 30 characters; here 16 bodies of 64 KB, plus logs and the message.
+      const [none, found, classes] = await Promise.all([
+        observeInChild('(.+)+\\x01', 16, 'no-match'),
+        observeInChild('(.+)+\\x01', 16, 'match'),
+        observeInChild('([a-z]+)*[0-9]', 16, 'no-match'),
+      ]);
+      expect(none).toMatchObject({ met: false, actual: 'nothing in the evidence matches /(.+)+\\x01/' });
+      expect(found).toMatchObject({ met: true, exchange: 'x15' });
+      expect(classes).toMatchObject({ met: false });
+    },
+    3 * HANG_DEADLINE_MS,
+  );
 
   it('matches like the documented syntax: unanchored, `.` across newlines, escapes, (?i)', () => {
     expect(compileEvidencePattern('Invalid attribute key - \\[contact_id\\]').test('{"error":"Invalid attribute key - [contact_id]. The key"}')).toBe(true);
@@ -76,7 +80,12 @@ describe('evidence patterns from bug reports', () => {
     ];
     for (const [index, [pattern, message]] of cases.entries()) {
       const file = join(dir, `p${index}.yaml`);
-      const report = { title: 't', symptom: 's', versions: { chatwoot: '3.8.0', evolution: '1.7.4' }, expect: [{ id: 'bot-command/status-round-trip', evidence: pattern }] };
+      const report = {
+        title: 't',
+        symptom: 's',
+        versions: { chatwoot: '3.8.0', evolution: '1.7.4' },
+        expect: [{ id: 'bot-command/status-round-trip', evidence: pattern }],
+      };
       await writeFile(file, JSON.stringify(report));
       const error = await loadBugReport(file, SUITE_CATALOG).catch((caught: unknown) => caught);
       expect(error, pattern).toBeInstanceOf(ConfigError);

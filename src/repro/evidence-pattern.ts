@@ -30,7 +30,8 @@ export function compileEvidencePattern(source: string): EvidencePattern {
     throw new Error(`not a regular expression in RE2 syntax: ${error instanceof Error ? error.message : String(error)}`);
   }
   const size = compiled.programSize();
-  if (size > MAX_EVIDENCE_PROGRAM_SIZE) throw new Error(`too complex (RE2 program size ${size}, at most ${MAX_EVIDENCE_PROGRAM_SIZE}): use fewer or smaller {n} repetitions`);
+  if (size > MAX_EVIDENCE_PROGRAM_SIZE)
+    throw new Error(`too complex (RE2 program size ${size}, at most ${MAX_EVIDENCE_PROGRAM_SIZE}): use fewer or smaller {n} repetitions`);
   return { source, test: (text) => compiled.test(text) };
 }
 

@@ -31,7 +31,8 @@ function evidenceMatches(scenario: ScenarioResult, pattern: string): { where: st
   // Linear-time RE2 matching: a report's pattern cannot hang the process (evidence-pattern.ts).
   const regex = compileEvidencePattern(pattern);
   for (const exchange of scenario.evidence.exchanges) {
-    if (exchange.response && regex.test(exchange.response.body)) return { where: `${exchange.request.method} ${exchange.request.url} → ${exchange.response.status}`, exchange };
+    if (exchange.response && regex.test(exchange.response.body))
+      return { where: `${exchange.request.method} ${exchange.request.url} → ${exchange.response.status}`, exchange };
     if (exchange.error && regex.test(exchange.error)) return { where: `${exchange.request.method} ${exchange.request.url} → ${exchange.error}`, exchange };
   }
   for (const excerpt of scenario.evidence.logs) {
@@ -55,7 +56,8 @@ export function observe(expectation: ScenarioExpectation, cell: CellResult | und
   const problems: string[] = [];
   const seen: string[] = [`${scenario.status}`];
   let exchange: Exchange | undefined;
-  if (scenario.status !== expectation.status) problems.push(`status ${scenario.status}${scenario.message ? ` (${scenario.message})` : scenario.skipReason ? ` (${scenario.skipReason})` : ''}`);
+  if (scenario.status !== expectation.status)
+    problems.push(`status ${scenario.status}${scenario.message ? ` (${scenario.message})` : scenario.skipReason ? ` (${scenario.skipReason})` : ''}`);
   if (expectation.diagnosis) {
     if (diagnosisMatches(scenario, expectation.diagnosis)) seen.push(`diagnosis ${expectation.diagnosis}`);
     else problems.push(`no evidence for diagnosis ${expectation.diagnosis}${scenario.diagnosis ? ` (diagnosed: ${scenario.diagnosis.rule})` : ''}`);
@@ -67,7 +69,13 @@ export function observe(expectation: ScenarioExpectation, cell: CellResult | und
       exchange = match.exchange;
     } else problems.push(`nothing in the evidence matches /${expectation.evidence}/`);
   }
-  return { expectation, met: problems.length === 0, actual: problems.length === 0 ? seen.join('; ') : problems.join('; '), scenario, ...(exchange ? { exchange } : {}) };
+  return {
+    expectation,
+    met: problems.length === 0,
+    actual: problems.length === 0 ? seen.join('; ') : problems.join('; '),
+    scenario,
+    ...(exchange ? { exchange } : {}),
+  };
 }
 
 /**
@@ -84,7 +92,13 @@ export function judgeReproduction(result: RunResult, setup: ReproSetup): ReproVe
     const observations = setup.expectations.map((expectation) => observe(expectation, cell));
     const unmet = observations.filter((observation) => !observation.met);
     if (unmet.length === 0) {
-      return { outcome: 'reproduced', summary: `reproduced: ${observations.map((o) => `${o.expectation.id} ${o.expectation.status}`).join(', ')}`, observations, failing, cell };
+      return {
+        outcome: 'reproduced',
+        summary: `reproduced: ${observations.map((o) => `${o.expectation.id} ${o.expectation.status}`).join(', ')}`,
+        observations,
+        failing,
+        cell,
+      };
     }
     const noVerdict = unmet.some((observation) => observation.scenario?.status === 'error' || observation.scenario === undefined);
     return {
@@ -102,5 +116,11 @@ export function judgeReproduction(result: RunResult, setup: ReproSetup): ReproVe
   if (errored.length > 0) {
     return { outcome: 'no-verdict', summary: `no verdict: infrastructure error in ${errored.map((s) => s.id).join(', ')}`, observations: [], failing, cell };
   }
-  return { outcome: 'not-reproduced', summary: `not reproduced: all ${selected.length} selected scenarios passed or were skipped`, observations: [], failing, cell };
+  return {
+    outcome: 'not-reproduced',
+    summary: `not reproduced: all ${selected.length} selected scenarios passed or were skipped`,
+    observations: [],
+    failing,
+    cell,
+  };
 }

@@ -44,7 +44,10 @@ describe('bug report files', () => {
   });
 
   it('reads JSON too, and reports unknown keys and scenarios with dotted paths', async () => {
-    const unknownKey = await failure('k.json', JSON.stringify({ title: 't', symptom: 's', versions: { chatwoot: '3.8.0', evolution: '1.7.4' }, settings: { serverURL: 'x' } }));
+    const unknownKey = await failure(
+      'k.json',
+      JSON.stringify({ title: 't', symptom: 's', versions: { chatwoot: '3.8.0', evolution: '1.7.4' }, settings: { serverURL: 'x' } }),
+    );
     expect(unknownKey.issues).toContainEqual(expect.objectContaining({ path: 'settings.serverURL', message: 'unknown key' }));
     const unknownScenario = await failure('s.yaml', 'title: t\nsymptom: s\nversions: { chatwoot: 3.8.0, evolution: 1.7.4 }\nscenarios: [bot-command/nope]\n');
     expect(unknownScenario.issues[0]).toMatchObject({ path: 'scenarios[0]', message: 'unknown scenario' });

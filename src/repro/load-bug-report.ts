@@ -18,10 +18,17 @@ export function checkBugReportIds(report: BugReport, catalog: SuiteCatalog): Con
   const issues: ConfigIssue[] = [];
   report.scenarios?.forEach((id, index) => {
     const known = id.includes('/') ? scenarios.includes(id) : suites.includes(id);
-    if (!known) issues.push({ path: `scenarios[${index}]`, message: id.includes('/') ? 'unknown scenario' : 'unknown suite', value: id, allowed: id.includes('/') ? scenarios : suites });
+    if (!known)
+      issues.push({
+        path: `scenarios[${index}]`,
+        message: id.includes('/') ? 'unknown scenario' : 'unknown suite',
+        value: id,
+        allowed: id.includes('/') ? scenarios : suites,
+      });
   });
   report.expect?.forEach((expectation, index) => {
-    if (!scenarios.includes(expectation.id)) issues.push({ path: `expect[${index}].id`, message: 'unknown scenario', value: expectation.id, allowed: scenarios });
+    if (!scenarios.includes(expectation.id))
+      issues.push({ path: `expect[${index}].id`, message: 'unknown scenario', value: expectation.id, allowed: scenarios });
   });
   return issues;
 }

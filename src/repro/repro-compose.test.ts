@@ -28,7 +28,14 @@ function compose(settings: Record<string, unknown>, versions = { chatwoot: '3.8.
   const built = buildReproCompose(report, setup);
   const parsed = parse(built.yaml) as { name: string; services: Record<string, ComposeService> };
   // The same spec context the generator documents, built here independently from the spec functions.
-  const context: SpecContext = { runId: 'repro', createdAt: new Date(0), images: createImageResolver('upstream', {}, {}), settings: setup.settings, secrets: REPRO_SECRETS, runLabels: {} };
+  const context: SpecContext = {
+    runId: 'repro',
+    createdAt: new Date(0),
+    images: createImageResolver('upstream', {}, {}),
+    settings: setup.settings,
+    secrets: REPRO_SECRETS,
+    runLabels: {},
+  };
   return { built, parsed, setup, context };
 }
 
@@ -36,11 +43,24 @@ describe('the bundle docker-compose.yml', () => {
   it('runs the upstream images with the env, commands and ports of the docker backend specs', () => {
     const { built, parsed, context } = compose({ defaultLocale: 'pt_BR' });
     const services = parsed.services;
-    expect(Object.keys(services).sort()).toEqual(['chatwoot-postgres', 'chatwoot-prepare', 'chatwoot-rails', 'chatwoot-redis', 'chatwoot-sidekiq', 'evolution-app']);
+    expect(Object.keys(services).sort()).toEqual([
+      'chatwoot-postgres',
+      'chatwoot-prepare',
+      'chatwoot-rails',
+      'chatwoot-redis',
+      'chatwoot-sidekiq',
+      'evolution-app',
+    ]);
 
     const rails = services['chatwoot-rails']!;
     expect(rails.image).toBe(UPSTREAM_IMAGES['chatwoot@3.8.0']);
-    const wiring = { alias: 'chatwoot', frontendUrl: `http://localhost:${CHATWOOT_PORT}`, storage: { kind: 'local' as const }, dependsOn: [], rackAttack: true };
+    const wiring = {
+      alias: 'chatwoot',
+      frontendUrl: `http://localhost:${CHATWOOT_PORT}`,
+      storage: { kind: 'local' as const },
+      dependsOn: [],
+      rackAttack: true,
+    };
     expect(rails.environment).toEqual(chatwootEnv('3.8.0', wiring, context));
     expect(rails.environment?.DEFAULT_LOCALE).toBe('pt_BR');
     expect(rails.ports).toEqual([`127.0.0.1:${CHATWOOT_PORT}:${CHATWOOT_PORT}`]);
@@ -74,8 +94,17 @@ describe('the bundle docker-compose.yml', () => {
   it('minio storage adds the MinIO spec and the s3_compatible env', () => {
     const { parsed, context } = compose({ storage: 'minio' });
     const minio = minioSpec('s3', 'storage', [], context);
-    expect(parsed.services['storage-minio']).toMatchObject({ image: UPSTREAM_IMAGES.minio, environment: minio.env, command: minio.command, ports: [`127.0.0.1:${MINIO_PORT}:${MINIO_PORT}`] });
-    expect(parsed.services['chatwoot-rails']!.environment).toMatchObject({ ACTIVE_STORAGE_SERVICE: 's3_compatible', STORAGE_ENDPOINT: 'http://storage:9000', STORAGE_FORCE_PATH_STYLE: 'true' });
+    expect(parsed.services['storage-minio']).toMatchObject({
+      image: UPSTREAM_IMAGES.minio,
+      environment: minio.env,
+      command: minio.command,
+      ports: [`127.0.0.1:${MINIO_PORT}:${MINIO_PORT}`],
+    });
+    expect(parsed.services['chatwoot-rails']!.environment).toMatchObject({
+      ACTIVE_STORAGE_SERVICE: 's3_compatible',
+      STORAGE_ENDPOINT: 'http://storage:9000',
+      STORAGE_FORCE_PATH_STYLE: 'true',
+    });
   });
 
   it('a proxy that drops underscore headers is an nginx with its default underscores_in_headers off in front of Chatwoot', () => {

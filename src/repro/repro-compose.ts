@@ -130,7 +130,9 @@ export function buildReproCompose(report: BugReport, setup: ReproSetup): ReproCo
   };
 
   const storageSpec = minio ? minioSpec('s3', REPRO_ALIASES.storage, [setup.cell.id], context) : undefined;
-  const storageEndpoint = setup.faults.slowStorage ? `http://${REPRO_ALIASES.latency}:${TOXIPROXY_LISTEN_PORT}` : `http://${REPRO_ALIASES.storage}:${MINIO_PORT}`;
+  const storageEndpoint = setup.faults.slowStorage
+    ? `http://${REPRO_ALIASES.latency}:${TOXIPROXY_LISTEN_PORT}`
+    : `http://${REPRO_ALIASES.storage}:${MINIO_PORT}`;
   const chatwoot = chatwootSpecs(
     chatwootService,
     {
@@ -138,7 +140,14 @@ export function buildReproCompose(report: BugReport, setup: ReproSetup): ReproCo
       // Data URLs are opened by a browser on this machine; Evolution only needs them for agent attachments.
       frontendUrl: `http://localhost:${CHATWOOT_PORT}`,
       storage: minio
-        ? { kind: 's3_compatible', endpoint: storageEndpoint, bucket: REPRO_BUCKET, region: S3_REGION, accessKeyId: REPRO_SECRETS.s3AccessKeyId, secretAccessKey: REPRO_SECRETS.s3SecretAccessKey }
+        ? {
+            kind: 's3_compatible',
+            endpoint: storageEndpoint,
+            bucket: REPRO_BUCKET,
+            region: S3_REGION,
+            accessKeyId: REPRO_SECRETS.s3AccessKeyId,
+            secretAccessKey: REPRO_SECRETS.s3SecretAccessKey,
+          }
         : { kind: 'local' },
       dependsOn: storageSpec ? [storageSpec.name] : [],
       // As upstream runs it: the README's bootstrap goes through rails runner, not the throttled signup.
@@ -167,7 +176,10 @@ export function buildReproCompose(report: BugReport, setup: ReproSetup): ReproCo
     const aliases = [...spec.networkAliases, ...(shortAlias.has(spec.name) ? [shortAlias.get(spec.name)!] : [])];
     const ports = spec.exposedPorts.map((port) => ({ host: published.get(port) ?? port, container: port }));
     const dependsOn = Object.fromEntries(
-      spec.dependsOn.map((name) => [name, { condition: specs.find((other) => other.name === name)?.oneShot ? 'service_completed_successfully' : 'service_started' }]),
+      spec.dependsOn.map((name) => [
+        name,
+        { condition: specs.find((other) => other.name === name)?.oneShot ? 'service_completed_successfully' : 'service_started' },
+      ]),
     );
     services[spec.name] = {
       image: spec.image,

@@ -155,8 +155,14 @@ export async function runRepro(options: ReproOptions): Promise<ReproRun> {
     const dir = join('evidence', slug(scenario.id));
     await mkdir(join(options.outDir, dir), { recursive: true });
     await writeFile(join(options.outDir, dir, 'exchanges.json'), `${JSON.stringify(scenario.evidence.exchanges, null, 2)}\n`);
-    await writeFile(join(options.outDir, dir, 'transcript.http'), `${scenario.evidence.exchanges.map((exchange) => transcript(exchange, 8_000)).join('\n\n')}\n`);
-    await writeFile(join(options.outDir, dir, 'logs.txt'), `${scenario.evidence.logs.map((excerpt) => excerpt.lines.map((line) => `[${excerpt.service}] ${line}`).join('\n')).join('\n')}\n`);
+    await writeFile(
+      join(options.outDir, dir, 'transcript.http'),
+      `${scenario.evidence.exchanges.map((exchange) => transcript(exchange, 8_000)).join('\n\n')}\n`,
+    );
+    await writeFile(
+      join(options.outDir, dir, 'logs.txt'),
+      `${scenario.evidence.logs.map((excerpt) => excerpt.lines.map((line) => `[${excerpt.service}] ${line}`).join('\n')).join('\n')}\n`,
+    );
     files.push({ path: `${dir}/`, what: `${scenario.id}: its exchanges (JSON and transcript) and the log lines the diagnosis used` });
   }
   for (const [name, path] of Object.entries(verdict.cell?.artifacts ?? {})) files.push({ path, what: `${name.replace(/^log:/, 'full log of ')} of the cell` });
@@ -188,7 +194,14 @@ export function renderReproSummary(run: ReproRun, outDir: string): string {
   const failingExchange = verdict.failing.map((scenario) => decisiveExchange(scenario)).find(Boolean);
   const symptomExchange = verdict.observations.find((observation) => observation.met && observation.exchange)?.exchange;
   const shown = failingExchange ?? symptomExchange;
-  if (shown) lines.push('', `  the ${failingExchange ? 'failing exchange' : 'exchange that shows the symptom'}:`, ...transcript(shown, 600).split('\n').map((line) => `    ${line}`));
+  if (shown)
+    lines.push(
+      '',
+      `  the ${failingExchange ? 'failing exchange' : 'exchange that shows the symptom'}:`,
+      ...transcript(shown, 600)
+        .split('\n')
+        .map((line) => `    ${line}`),
+    );
   lines.push('', `  bundle: ${outDir} (README.md, docker-compose.yml, result.json, reports, evidence/)`);
   return `${lines.join('\n')}\n`;
 }

@@ -92,7 +92,9 @@ describe('assembleResult', () => {
     const fixed = assemble((o) => (o.cellId === 'cw3.8.0-evo1.7.4-local' && o.id === 'bot-command/status-round-trip' ? { ...o, status: 'pass' } : o));
     expect(cell(fixed, 'cw3.8.0-evo1.7.4-local').verdict).toBe('unexpected-pass');
     expect(fixed.exitCode).toBe(1);
-    const errored = assemble((o) => (o.cellId === 'cw3.7.0-evo1.7.5-local' && o.suite === 'auth' ? { ...o, status: 'error', message: 'chatwoot did not answer' } : o));
+    const errored = assemble((o) =>
+      o.cellId === 'cw3.7.0-evo1.7.5-local' && o.suite === 'auth' ? { ...o, status: 'error', message: 'chatwoot did not answer' } : o,
+    );
     expect(cell(errored, 'cw3.7.0-evo1.7.5-local')).toMatchObject({ status: 'error', verdict: 'error' });
     expect(errored.exitCode).toBe(3);
   });
@@ -163,7 +165,13 @@ describe('assembleResult', () => {
         if (outcome.cellId !== cellId) return outcome;
         if (outcome.id === unreachable) return { ...outcome, evidenceScope: { markers: ['c370e175local-unreach'], exchangeIds: [] } };
         if (outcome.id === qr) {
-          return { ...outcome, status: 'break', message: 'deadline of 15000 ms passed waiting for a conversation with contact 1 in inbox 9', startedAt: faultStartedAt, durationMs: 500 };
+          return {
+            ...outcome,
+            status: 'break',
+            message: 'deadline of 15000 ms passed waiting for a conversation with contact 1 in inbox 9',
+            startedAt: faultStartedAt,
+            durationMs: 500,
+          };
         }
         return outcome;
       },
@@ -185,7 +193,9 @@ describe('assembleResult', () => {
   });
 
   it('caps exchanges per scenario and truncates bodies with a marker', () => {
-    const result = assemble(undefined, { caps: { exchangesPerScenario: 1, bodyBytes: 20, logLinesPerScenario: 5, passing: { exchangesPerScenario: 0, bodyBytes: 10 } } });
+    const result = assemble(undefined, {
+      caps: { exchangesPerScenario: 1, bodyBytes: 20, logLinesPerScenario: 5, passing: { exchangesPerScenario: 0, bodyBytes: 10 } },
+    });
     const s = scenario(result, 'cw3.8.0-evo1.7.4-minio', 'config-faults/slow-storage');
     expect(s.evidence.exchanges).toHaveLength(1);
     const body = s.evidence.exchanges[0]!.response!;

@@ -189,8 +189,7 @@ function claimsOfOthers(outcome: ScenarioOutcome, claims: ReadonlyMap<ScenarioOu
 
 function assembleCell(cell: PlannedCell, outcomes: readonly ScenarioOutcome[], input: AssembleInput): CellResult {
   const planned = catalogScenarios(input.catalog, cell.suites);
-  const kindOf = (outcome: ScenarioOutcome): SuiteKind =>
-    input.catalog.find((suite) => suite.id === outcome.suite)?.kind ?? 'compatibility';
+  const kindOf = (outcome: ScenarioOutcome): SuiteKind => input.catalog.find((suite) => suite.id === outcome.suite)?.kind ?? 'compatibility';
   const own = outcomes.filter((outcome) => outcome.cellId === cell.id);
   const ordered: ScenarioOutcome[] = planned.map((scenario) => own.find((outcome) => outcome.id === scenario.id) ?? missingOutcome(cell, scenario));
   // Outcomes the catalog does not list (a suite with an extra scenario) are kept, after the known ones.

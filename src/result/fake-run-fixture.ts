@@ -22,11 +22,7 @@ export interface FakeRun {
   evidence: Map<string, CellEvidence>;
 }
 
-export function fakeRun(
-  cells: readonly PlannedCell[],
-  catalog: SuiteCatalog,
-  override: (outcome: ScenarioOutcome) => ScenarioOutcome = (o) => o,
-): FakeRun {
+export function fakeRun(cells: readonly PlannedCell[], catalog: SuiteCatalog, override: (outcome: ScenarioOutcome) => ScenarioOutcome = (o) => o): FakeRun {
   const outcomes: ScenarioOutcome[] = [];
   const evidence = new Map<string, CellEvidence>();
   const base = Date.parse('2026-11-26T10:00:00.000Z');
@@ -76,14 +72,35 @@ export function fakeRun(
           );
           outcome = { ...outcome, status: 'break', message: 'message marked failed: 404 Not Found' };
         } else if (scenario.id === 'config-faults/server-url-unreachable') {
-          exchanges.push(makeExchange({ id: `${cell.id}-unreachable`, startedAt: at, link: 'chatwoot->evolution', method: 'POST', url: 'http://127.0.0.1:9/chatwoot/webhook/x', error: 'connect ECONNREFUSED 127.0.0.1:9' }));
+          exchanges.push(
+            makeExchange({
+              id: `${cell.id}-unreachable`,
+              startedAt: at,
+              link: 'chatwoot->evolution',
+              method: 'POST',
+              url: 'http://127.0.0.1:9/chatwoot/webhook/x',
+              error: 'connect ECONNREFUSED 127.0.0.1:9',
+            }),
+          );
           outcome = { ...outcome, status: 'break', message: 'message marked failed' };
         } else if (scenario.id === 'config-faults/slow-storage') {
           if (cell.storage === 'local') outcome = { ...outcome, status: 'skipped', skipReason: 'no S3 link to slow down' };
           else {
             exchanges.push(
-              makeExchange({ id: `${cell.id}-slow-put`, startedAt: at, link: 'chatwoot->storage', method: 'PUT', url: 'http://127.0.0.1:9000/b/k', durationMs: 6010 }),
-              makeExchange({ id: `${cell.id}-failed-msg`, startedAt: at, link: 'harness->chatwoot', responseBody: '{"content_attributes":{"external_error":"Timed out reading data from server"}}' }),
+              makeExchange({
+                id: `${cell.id}-slow-put`,
+                startedAt: at,
+                link: 'chatwoot->storage',
+                method: 'PUT',
+                url: 'http://127.0.0.1:9000/b/k',
+                durationMs: 6010,
+              }),
+              makeExchange({
+                id: `${cell.id}-failed-msg`,
+                startedAt: at,
+                link: 'harness->chatwoot',
+                responseBody: '{"content_attributes":{"external_error":"Timed out reading data from server"}}',
+              }),
             );
             outcome = { ...outcome, status: 'break', message: 'agent attachment reply marked failed' };
           }
@@ -94,7 +111,11 @@ export function fakeRun(
         clock += 1_000;
       }
     }
-    evidence.set(cell.id, { exchanges, logs: [{ service: 'evolution', lines: ['INFO started'], truncated: false }], logFiles: { evolution: `${cell.id}/evolution.log` } });
+    evidence.set(cell.id, {
+      exchanges,
+      logs: [{ service: 'evolution', lines: ['INFO started'], truncated: false }],
+      logFiles: { evolution: `${cell.id}/evolution.log` },
+    });
   });
   return { outcomes, evidence };
 }

@@ -88,7 +88,11 @@ const failed = (exchange: Exchange) => exchange.response === null || exchange.re
  * At most `caps.exchangesPerScenario` exchanges, chosen in this order: the ones named as decisive or
  * matched by the diagnosis (in that order), then failures, then the rest; returned in time order with bodies capped.
  */
-export function selectScenarioExchanges(candidates: readonly Exchange[], keepIds: readonly string[], caps: { exchangesPerScenario: number; bodyBytes: number }): Exchange[] {
+export function selectScenarioExchanges(
+  candidates: readonly Exchange[],
+  keepIds: readonly string[],
+  caps: { exchangesPerScenario: number; bodyBytes: number },
+): Exchange[] {
   const score = (exchange: Exchange) => {
     const kept = keepIds.indexOf(exchange.id);
     if (kept >= 0) return kept;

@@ -13,16 +13,25 @@ function probes(overrides: Partial<BackendProbes> & { availability?: ImageAvaila
     dockerBackendAvailable: overrides.dockerBackendAvailable ?? (async () => true),
     requiredImages:
       overrides.requiredImages ??
-      (async (_plan, kind) => (calls.push(`images:${kind}`), [{ name: 'chatwoot/chatwoot:v3.8.0', local: false }, { name: 'localhost/evochat-twin/proxy:latest', local: true }])),
+      (async (_plan, kind) => (
+        calls.push(`images:${kind}`),
+        [
+          { name: 'chatwoot/chatwoot:v3.8.0', local: false },
+          { name: 'localhost/evochat-twin/proxy:latest', local: true },
+        ]
+      )),
     imageAvailability:
-      overrides.imageAvailability ??
-      (async (images) => overrides.availability ?? images.map((image) => ({ name: image.name, state: 'present' as const }))),
+      overrides.imageAvailability ?? (async (images) => overrides.availability ?? images.map((image) => ({ name: image.name, state: 'present' as const }))),
   };
 }
 
 describe('chooseBackend', () => {
   it('auto: sim with the reason when no engine answers', async () => {
-    const choice = await chooseBackend({ backend: 'auto', images: 'upstream' }, plan, probes({ engine: async () => ({ available: false, endpoint: 'unix:///var/run/docker.sock', reason: 'connect ENOENT' }) }));
+    const choice = await chooseBackend(
+      { backend: 'auto', images: 'upstream' },
+      plan,
+      probes({ engine: async () => ({ available: false, endpoint: 'unix:///var/run/docker.sock', reason: 'connect ENOENT' }) }),
+    );
     expect(choice).toMatchObject({ name: 'sim', standIns: true });
     expect(choice.reason).toBe('auto: no Docker engine answered at unix:///var/run/docker.sock (connect ENOENT), so sim (in-process twins)');
   });
@@ -43,9 +52,19 @@ describe('chooseBackend', () => {
   });
 
   it('auto: docker when the engine answers and every image is present or pullable', async () => {
-    const p = probes({ availability: [{ name: 'a', state: 'pullable' }, { name: 'b', state: 'present' }] });
+    const p = probes({
+      availability: [
+        { name: 'a', state: 'pullable' },
+        { name: 'b', state: 'present' },
+      ],
+    });
     const choice = await chooseBackend({ backend: 'auto', images: 'upstream' }, plan, p);
-    expect(choice).toEqual({ name: 'docker', images: 'upstream', standIns: false, reason: expect.stringContaining('all 2 upstream images are present or pullable') });
+    expect(choice).toEqual({
+      name: 'docker',
+      images: 'upstream',
+      standIns: false,
+      reason: expect.stringContaining('all 2 upstream images are present or pullable'),
+    });
     expect(p.calls).toEqual(['engine', 'images:upstream']);
   });
 
@@ -80,7 +99,11 @@ describe('chooseBackend', () => {
   });
 
   it('docker given explicitly without an engine is an infrastructure error', async () => {
-    const error = await chooseBackend({ backend: 'docker', images: 'upstream' }, plan, probes({ engine: async () => ({ available: false, endpoint: 'tcp://127.0.0.1:2375', reason: 'ECONNREFUSED' }) })).catch((e: unknown) => e);
+    const error = await chooseBackend(
+      { backend: 'docker', images: 'upstream' },
+      plan,
+      probes({ engine: async () => ({ available: false, endpoint: 'tcp://127.0.0.1:2375', reason: 'ECONNREFUSED' }) }),
+    ).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'EVOCHAT_E_DOCKER_UNAVAILABLE', exitCode: 3 });
   });
 

@@ -67,7 +67,8 @@ export async function chooseBackend(request: ChooseBackendRequest, plan: RunPlan
     case 'auto': {
       const engine = await probes.engine();
       if (!engine.available) return sim(`auto: no Docker engine answered at ${engine.endpoint} (${engine.reason}), so sim (in-process twins)`);
-      if (!(await probes.dockerBackendAvailable())) return sim(`auto: a Docker engine answered at ${engine.endpoint}, but this build has no docker backend, so sim`);
+      if (!(await probes.dockerBackendAvailable()))
+        return sim(`auto: a Docker engine answered at ${engine.endpoint}, but this build has no docker backend, so sim`);
       const availability = await probes.imageAvailability(await probes.requiredImages(plan, images));
       const missing = availability.filter((image): image is ImageAvailability & { state: 'missing' } => image.state === 'missing');
       if (missing.length > 0) {

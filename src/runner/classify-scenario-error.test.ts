@@ -19,7 +19,10 @@ describe('classifyScenarioError', () => {
   it('counts infrastructure as error, also behind a deadline', () => {
     const unreachable = new ServiceUnreachableError('evolution', 'GET', '/', Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
     expect(classifyScenarioError(unreachable)).toMatchObject({ status: 'error', errorCode: ErrorCodes.serviceUnreachable });
-    expect(classifyScenarioError(new DeadlineError('the inbox', 1000, unreachable))).toMatchObject({ status: 'error', errorCode: ErrorCodes.serviceUnreachable });
+    expect(classifyScenarioError(new DeadlineError('the inbox', 1000, unreachable))).toMatchObject({
+      status: 'error',
+      errorCode: ErrorCodes.serviceUnreachable,
+    });
     expect(classifyScenarioError(new InfrastructureError(ErrorCodes.bootstrap, 'no account')).status).toBe('error');
     expect(classifyScenarioError(new TypeError('x is undefined'))).toMatchObject({ status: 'error', errorCode: ErrorCodes.internal });
   });

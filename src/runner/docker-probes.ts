@@ -27,7 +27,10 @@ async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Pr
 
 /** The engine's registry error, reduced to what helps: `registry-1.docker.io: no such host`. */
 export function shortRegistryError(message: string): string {
-  const line = message.split('\n')[0]!.replace(/^\(HTTP code \d+\)\s*[\w ]*error\s*-\s*/i, '').trim();
+  const line = message
+    .split('\n')[0]!
+    .replace(/^\(HTTP code \d+\)\s*[\w ]*error\s*-\s*/i, '')
+    .trim();
   const lookup = /lookup (\S+?)(?: on \S+)?: (.+)$/.exec(line);
   if (lookup) return `${lookup[1]}: ${lookup[2]!.trim()}`;
   return line.length > 120 ? `${line.slice(0, 119)}…` : line;
@@ -43,7 +46,9 @@ export function createDockerProbes(env: NodeJS.ProcessEnv = process.env): Backen
       const endpoint = engineEndpoint(env);
       const { probeDockerEngine } = await import('../backends/docker/engine.ts');
       const probe = await probeDockerEngine(ENGINE_TIMEOUT_MS);
-      return probe.available ? { available: true, endpoint: probe.host ? `${endpoint} (${probe.host})` : endpoint } : { available: false, endpoint, reason: probe.reason };
+      return probe.available
+        ? { available: true, endpoint: probe.host ? `${endpoint} (${probe.host})` : endpoint }
+        : { available: false, endpoint, reason: probe.reason };
     },
     async dockerBackendAvailable() {
       try {

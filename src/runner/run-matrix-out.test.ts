@@ -111,10 +111,15 @@ describe('runMatrix and --out', () => {
     expect(Object.keys(before)).toEqual(expect.arrayContaining(['result.json', 'junit.xml', 'summary.md', 'report.html', 'services/first.log']));
 
     const controller = new AbortController();
-    const second = run('run-second', loggingBackend('second'), () => {
-      controller.abort(new InterruptedError('SIGINT'));
-      return new Promise(() => {});
-    }, { signal: controller.signal });
+    const second = run(
+      'run-second',
+      loggingBackend('second'),
+      () => {
+        controller.abort(new InterruptedError('SIGINT'));
+        return new Promise(() => {});
+      },
+      { signal: controller.signal },
+    );
     await expect(second.running).rejects.toBeInstanceOf(InterruptedError);
 
     expect(await snapshot(out, (path) => path.startsWith('incomplete-run-second/'))).toEqual(before);
@@ -135,16 +140,23 @@ describe('runMatrix and --out', () => {
     });
     await expect(failed.running).rejects.toThrow('vitest crashed');
     expect(await snapshot(out, (path) => path.startsWith('incomplete-run-crash/'))).toEqual(before);
-    expect(await readFile(join(out, 'incomplete-run-crash', INCOMPLETE_MARKER), 'utf8')).toContain('did not finish: failed: EVOCHAT_E_INTERNAL: vitest crashed');
+    expect(await readFile(join(out, 'incomplete-run-crash', INCOMPLETE_MARKER), 'utf8')).toContain(
+      'did not finish: failed: EVOCHAT_E_INTERNAL: vitest crashed',
+    );
   });
 
   it('a complete run replaces every file of the previous one: no stale cells, service logs or incomplete folders', async () => {
     await run('run-first', loggingBackend('first'), fakeSuites).running;
     const controller = new AbortController();
-    await run('run-stopped', loggingBackend('stopped'), () => {
-      controller.abort(new InterruptedError('SIGTERM'));
-      return new Promise(() => {});
-    }, { signal: controller.signal }).running.catch(() => undefined);
+    await run(
+      'run-stopped',
+      loggingBackend('stopped'),
+      () => {
+        controller.abort(new InterruptedError('SIGTERM'));
+        return new Promise(() => {});
+      },
+      { signal: controller.signal },
+    ).running.catch(() => undefined);
     await writeFile(join(out, 'notes.txt'), 'mine');
 
     const third = run('run-third', loggingBackend('third'), fakeSuites, { filters: { chatwoot: ['3.9.0'], evolution: ['1.7.5'] } });

@@ -42,7 +42,9 @@ describe('full sim matrix through the run command', () => {
 
   it('exits 0: every break was expected', () => {
     const unexpected = result.cells.flatMap((cell) =>
-      cell.scenarios.filter((s) => s.verdict !== 'pass' && s.verdict !== 'expected-break' && s.verdict !== 'skipped').map((s) => `${cell.id} ${s.id}: ${s.verdict} ${s.message ?? ''}`),
+      cell.scenarios
+        .filter((s) => s.verdict !== 'pass' && s.verdict !== 'expected-break' && s.verdict !== 'skipped')
+        .map((s) => `${cell.id} ${s.id}: ${s.verdict} ${s.message ?? ''}`),
     );
     expect(unexpected).toEqual([]);
     expect(exitCode).toBe(0);

@@ -85,14 +85,24 @@ describe('runMatrix', () => {
     const backend = fakeBackend((plan) => fakeRun(plan.cells, TEST_CATALOG).evidence);
     const out = join(dir, 'out');
     const progress = { text: '', write: (chunk: string) => (progress.text += chunk) };
-    const run = await runMatrix({ matrixFile, backend: 'auto', images: 'upstream', outDir: out, command: 'run', progressStream: progress, deps: deps(backend, fakeSuites) });
+    const run = await runMatrix({
+      matrixFile,
+      backend: 'auto',
+      images: 'upstream',
+      outDir: out,
+      command: 'run',
+      progressStream: progress,
+      deps: deps(backend, fakeSuites),
+    });
     expect(run.exitCode).toBe(0);
     expect(run.choice.name).toBe('sim');
     expect(backend.stopped).toBe(1);
     const written = RunResult.parse(JSON.parse(await readFile(join(out, 'result.json'), 'utf8')));
     expect(written.backendReason).toContain('no Docker engine answered');
     expect(written.services).toEqual({ planned: 17, naive: 66, started: 17 });
-    expect(Object.keys(written.phases)).toEqual(expect.arrayContaining(['load', 'plan', 'choose-backend', 'start', 'start:boot', 'scenarios', 'evidence', 'stop', 'write']));
+    expect(Object.keys(written.phases)).toEqual(
+      expect.arrayContaining(['load', 'plan', 'choose-backend', 'start', 'start:boot', 'scenarios', 'evidence', 'stop', 'write']),
+    );
     const cell = written.cells.find((c) => c.id === 'cw3.8.0-evo1.7.4-minio')!;
     expect(cell.verdict).toBe('expected-break');
     expect(cell.images).toEqual({ chatwoot: 'twin-cw3.8.0-evo1.7.4-minio' });
@@ -102,7 +112,17 @@ describe('runMatrix', () => {
   });
 
   it('--compare marks cells whose verdict moved since a previous result, and a newly broken cell fails the run', async () => {
-    const first = await runMatrix({ matrixFile, backend: 'sim', images: 'upstream', outDir: join(dir, 'first'), command: 'run', deps: deps(fakeBackend((plan) => fakeRun(plan.cells, TEST_CATALOG).evidence), fakeSuites) });
+    const first = await runMatrix({
+      matrixFile,
+      backend: 'sim',
+      images: 'upstream',
+      outDir: join(dir, 'first'),
+      command: 'run',
+      deps: deps(
+        fakeBackend((plan) => fakeRun(plan.cells, TEST_CATALOG).evidence),
+        fakeSuites,
+      ),
+    });
     const previous = structuredClone(first.result);
     previous.cells.find((c) => c.id === 'cw3.8.0-evo1.7.4-local')!.verdict = 'pass';
     previous.cells.find((c) => c.id === 'cw3.8.0-evo1.7.5-local')!.verdict = 'expected-break';
@@ -115,7 +135,10 @@ describe('runMatrix', () => {
       outDir: join(dir, 'second'),
       command: 'run',
       compareWith: previousFile,
-      deps: deps(fakeBackend((plan) => fakeRun(plan.cells, TEST_CATALOG).evidence), fakeSuites),
+      deps: deps(
+        fakeBackend((plan) => fakeRun(plan.cells, TEST_CATALOG).evidence),
+        fakeSuites,
+      ),
     });
     expect(second.result.cells.find((c) => c.id === 'cw3.8.0-evo1.7.4-local')).toMatchObject({ change: 'newly-broken', previousVerdict: 'pass' });
     expect(second.result.cells.find((c) => c.id === 'cw3.8.0-evo1.7.5-local')?.change).toBe('newly-fixed');
@@ -145,7 +168,11 @@ describe('runMatrix', () => {
     const run = await runMatrix({ matrixFile, backend: 'sim', images: 'upstream', outDir: join(dir, 'out'), command: 'run', deps: deps(backend, fakeSuites) });
     expect(run.exitCode).toBe(3);
     expect(run.result.summary.error).toBe(12);
-    expect(run.result.cells[0]?.scenarios[0]).toMatchObject({ status: 'error', errorCode: 'EVOCHAT_E_SERVICE_START', message: expect.stringContaining('did not answer /api') });
+    expect(run.result.cells[0]?.scenarios[0]).toMatchObject({
+      status: 'error',
+      errorCode: 'EVOCHAT_E_SERVICE_START',
+      message: expect.stringContaining('did not answer /api'),
+    });
     expect(backend.stopped).toBe(0);
   });
 
@@ -195,7 +222,13 @@ describe('runMatrix', () => {
       images: 'upstream',
       outDir: join(dir, 'out'),
       command: 'run',
-      deps: { ...deps(fakeBackend(() => new Map()), fakeSuites), createBackend: async () => ((created = true), fakeBackend(() => new Map())) },
+      deps: {
+        ...deps(
+          fakeBackend(() => new Map()),
+          fakeSuites,
+        ),
+        createBackend: async () => ((created = true), fakeBackend(() => new Map())),
+      },
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).issues[0]).toMatchObject({ path: 'axes.evolution[0]', value: '1.7.9', allowed: ['1.7.4', '1.7.5'] });

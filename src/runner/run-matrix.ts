@@ -95,7 +95,10 @@ function toolVersion(): string {
 }
 
 function defaultRunId(now: Date): string {
-  return `run-${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
+  return `run-${now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
 }
 
 export { InterruptedError };
@@ -130,19 +133,17 @@ function infrastructureOutcomes(plan: RunPlan, catalog: SuiteCatalog, error: Har
     catalog
       .filter((suite) => cell.suites.includes(suite.id))
       .flatMap((suite) =>
-        suite.scenarios.map(
-          (scenario): ScenarioOutcome => ({
-            cellId: cell.id,
-            id: scenario.id,
-            suite: suite.id,
-            title: scenario.title,
-            seedSymptom: suite.seedSymptom,
-            status: 'error',
-            durationMs: 0,
-            errorCode: error.code,
-            message: `services did not start: ${error.message}`,
-          }),
-        ),
+        suite.scenarios.map((scenario): ScenarioOutcome => ({
+          cellId: cell.id,
+          id: scenario.id,
+          suite: suite.id,
+          title: scenario.title,
+          seedSymptom: suite.seedSymptom,
+          status: 'error',
+          durationMs: 0,
+          errorCode: error.code,
+          message: `services did not start: ${error.message}`,
+        })),
       ),
   );
 }
@@ -198,13 +199,28 @@ export async function runMatrix(options: RunMatrixOptions): Promise<RunMatrixOut
   const staged = await prepareOutDir(options.outDir, runId);
   let output: RunMatrixOutput & { markdown?: string };
   try {
-    output = await runStaged(options, deps, { config, warnings, previous, plan, jobs, suites, runId, artifactsDir: staged.dir, phases, timed, progress, startedAt });
+    output = await runStaged(options, deps, {
+      config,
+      warnings,
+      previous,
+      plan,
+      jobs,
+      suites,
+      runId,
+      artifactsDir: staged.dir,
+      phases,
+      timed,
+      progress,
+      startedAt,
+    });
     // A signal that came while the last phases ran still stops the run: no result then, as for any interrupt.
     if (options.signal?.aborted) throw abortReason(options.signal);
   } catch (error) {
     const failure = toHarnessError(error);
     const reason = failure instanceof InterruptedError ? `interrupted by ${failure.signalName}` : `failed: ${failure.code}: ${failure.message.slice(0, 300)}`;
-    const line = await staged.abandon(reason).catch((abandonError: unknown) => `--out ${options.outDir}: could not tidy up ${staged.dir}: ${(abandonError as Error).message}`);
+    const line = await staged
+      .abandon(reason)
+      .catch((abandonError: unknown) => `--out ${options.outDir}: could not tidy up ${staged.dir}: ${(abandonError as Error).message}`);
     options.onOutDir?.(line, 'kept');
     throw error;
   }
@@ -340,5 +356,13 @@ async function runStaged(options: RunMatrixOptions, deps: RunMatrixDeps, input: 
   // Every run leaves all formats beside result.json (junit.xml, summary.md, report.html), rendered from the same
   // result; summary.md goes to $GITHUB_STEP_SUMMARY only once the run's files are in place.
   const written = await writeReports(result, artifactsDir, { githubStepSummary: '', ...(options.env ? { env: options.env } : {}) });
-  return { result, exitCode: result.exitCode as ExitCode, resultFile, plan, choice, warnings, ...(written.markdown !== undefined ? { markdown: written.markdown } : {}) };
+  return {
+    result,
+    exitCode: result.exitCode as ExitCode,
+    resultFile,
+    plan,
+    choice,
+    warnings,
+    ...(written.markdown !== undefined ? { markdown: written.markdown } : {}),
+  };
 }

@@ -30,7 +30,17 @@ const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
  * Suites from the longest-running to the shortest (measured on the sim backend): with fewer workers
  * than files, starting the long ones first shortens the run.
  */
-const SUITES_LONGEST_FIRST = ['config-faults', 'agent-reply', 'inbound-sync', 'qr-delivery', 'bot-command', 'instance-bootstrap', 'attachment-storage', 'filter-contract', 'auth'];
+const SUITES_LONGEST_FIRST = [
+  'config-faults',
+  'agent-reply',
+  'inbound-sync',
+  'qr-delivery',
+  'bot-command',
+  'instance-bootstrap',
+  'attachment-storage',
+  'filter-contract',
+  'auth',
+];
 
 class LongestFirstSequencer extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
@@ -82,7 +92,13 @@ export async function runSuites(options: RunSuitesOptions): Promise<ScenarioOutc
 
   await mkdir(options.artifactsDir, { recursive: true });
   const redactor = createRedactor(
-    options.stacks.flatMap((stack) => [stack.chatwoot.token, stack.chatwootPtBr?.token, stack.evolution.apiKey, stack.s3?.accessKeyId, stack.s3?.secretAccessKey]),
+    options.stacks.flatMap((stack) => [
+      stack.chatwoot.token,
+      stack.chatwootPtBr?.token,
+      stack.evolution.apiKey,
+      stack.s3?.accessKeyId,
+      stack.s3?.secretAccessKey,
+    ]),
   );
   // What scenarios and vitest print (a failed assertion may show a whole body) goes through the redactor.
   const vitestLog = createRedactedFileStream(join(options.artifactsDir, 'vitest.log'), redactor);

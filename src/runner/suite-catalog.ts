@@ -30,7 +30,7 @@ export const SUITE_CATALOG: SuiteCatalog = [
     seedSymptom: '422 "Chave de atributo inválido - [contact_id]" (Invalid attribute key) when filtering conversations',
     requires: [],
     scenarios: scenarios('filter-contract', [
-      ['contact-lookup', "The contacts/filter request this Evolution version sends is accepted"],
+      ['contact-lookup', 'The contacts/filter request this Evolution version sends is accepted'],
       ['bot-conversation-lookup', 'The request this Evolution version uses to find the bot conversation answers 200 with it (en account)'],
       ['bot-conversation-lookup-pt-br', 'The same lookup on a pt_BR account (a break shows the Portuguese 422 of the seed)'],
     ]),
@@ -56,9 +56,7 @@ export const SUITE_CATALOG: SuiteCatalog = [
     kind: 'compatibility',
     seedSymptom: 'No QR code and no bot response (the contact_id break, reproduced without WhatsApp)',
     requires: ['writes'],
-    scenarios: scenarios('bot-command', [
-      ['status-round-trip', 'An agent sends `status` in the bot conversation; the bot answers with the instance status'],
-    ]),
+    scenarios: scenarios('bot-command', [['status-round-trip', 'An agent sends `status` in the bot conversation; the bot answers with the instance status']]),
   },
   {
     id: 'qr-delivery',
@@ -103,7 +101,7 @@ export const SUITE_CATALOG: SuiteCatalog = [
     scenarios: scenarios('attachment-storage', [
       ['object-in-bucket', 'The uploaded attachment is stored (minio: the object is in the bucket; local: the file is served)'],
       ['data-url-from-host', 'data_url answers 302 to the stored object and the same bytes, fetched from the host'],
-      ['data-url-from-evolution', "The same, fetched from where Evolution stands"],
+      ['data-url-from-evolution', 'The same, fetched from where Evolution stands'],
     ]),
   },
   {

@@ -90,11 +90,7 @@ const FAIL_FAST_INTERVAL_MS = 400;
  * Polls `probe` until it yields a value or the deadline passes (DeadlineError, keeping the last probe
  * error); after each miss, `failFast` may end the wait as a break with the evidence that decided it.
  */
-async function waitWithFailFast<T>(
-  description: string,
-  probe: () => Promise<T | undefined | false> | T | undefined | false,
-  options: WaitOptions,
-): Promise<T> {
+async function waitWithFailFast<T>(description: string, probe: () => Promise<T | undefined | false> | T | undefined | false, options: WaitOptions): Promise<T> {
   const deadline = Date.now() + options.timeoutMs;
   const interval = options.intervalMs ?? 200;
   let lastError: unknown;
@@ -190,9 +186,11 @@ function runScenario(
         if (!endpoint) ctx.skip('needs a pt_BR Chatwoot account: this stack has none');
         return lazy('chatwoot-pt', () => chatwootClientFor(endpoint!, redactor, sender));
       },
-      evolution: () => lazy('evolution', () => new EvolutionClient({ baseUrl: stack.evolution.url, apiKey: stack.evolution.apiKey, redactor, scenario: sender })),
+      evolution: () =>
+        lazy('evolution', () => new EvolutionClient({ baseUrl: stack.evolution.url, apiKey: stack.evolution.apiKey, redactor, scenario: sender })),
       chatwootFor: (endpoint) => lazy(`chatwoot ${endpoint.url} ${endpoint.accountId}`, () => chatwootClientFor(endpoint, redactor, sender)),
-      evolutionFor: (endpoint) => lazy(`evolution ${endpoint.url}`, () => new EvolutionClient({ baseUrl: endpoint.url, apiKey: endpoint.apiKey, redactor, scenario: sender })),
+      evolutionFor: (endpoint) =>
+        lazy(`evolution ${endpoint.url}`, () => new EvolutionClient({ baseUrl: endpoint.url, apiKey: endpoint.apiKey, redactor, scenario: sender })),
       whatsapp() {
         if (!stack.whatsappControlUrl || !stack.capabilities.includes('whatsappPeer')) ctx.skip(capabilitySkipReason('whatsappPeer'));
         return lazy('whatsapp', () => new WhatsappSimClient(stack.whatsappControlUrl!, { scenario: sender }));

@@ -24,7 +24,9 @@ export function requestedHoldPoints(env: NodeJS.ProcessEnv = process.env): TestH
   const points = value.split(',').map((point) => point.trim());
   for (const point of points) {
     if (!Object.hasOwn(TEST_HOLD_POINTS, point)) {
-      throw new UsageError(`${TEST_HOLD_ENV}=${value.slice(0, 60)}: "${point.slice(0, 30)}" is not a hold point (allowed: ${Object.keys(TEST_HOLD_POINTS).join(', ')})`);
+      throw new UsageError(
+        `${TEST_HOLD_ENV}=${value.slice(0, 60)}: "${point.slice(0, 30)}" is not a hold point (allowed: ${Object.keys(TEST_HOLD_POINTS).join(', ')})`,
+      );
     }
   }
   return points as TestHoldPoint[];

@@ -18,10 +18,14 @@ describe('parseContainerCommand', () => {
   });
 
   it('finishes the db prepare command with exit 0, saying why', () => {
-    expect(parseContainerCommand('chatwoot', 'rails.sh', ['bundle', 'exec', 'rails', 'db:chatwoot_prepare'])).toMatchObject({ kind: 'exit', code: 0, message: expect.stringContaining('in memory') });
+    expect(parseContainerCommand('chatwoot', 'rails.sh', ['bundle', 'exec', 'rails', 'db:chatwoot_prepare'])).toMatchObject({
+      kind: 'exit',
+      code: 0,
+      message: expect.stringContaining('in memory'),
+    });
   });
 
-  it('answers the sidekiq command with a placeholder that prints Sidekiq\'s readiness line', () => {
+  it("answers the sidekiq command with a placeholder that prints Sidekiq's readiness line", () => {
     const action = parseContainerCommand('chatwoot', 'bundle', ['exec', 'sidekiq', '-C', 'config/sidekiq.yml']);
     expect(action).toMatchObject({ kind: 'placeholder', name: 'sidekiq', port: undefined });
     expect((action as { lines: string[] }).lines).toContain('Starting processing, hit Ctrl-C to stop');
@@ -43,9 +47,17 @@ describe('parseContainerCommand', () => {
     expect(parseContainerCommand('chatwoot', 'bundle', ['exec', 'rails', 's', '-p', 'x'])).toMatchObject({ kind: 'exit', code: 2 });
   });
 
-  it('takes MinIO\'s data directory and address, with or without the minio word', () => {
-    expect(parseContainerCommand('s3', 'docker-entrypoint.sh', ['server', '/data'])).toEqual({ kind: 'serve', role: 's3', port: 9000, host: '0.0.0.0', dataDir: '/data' });
-    expect(parseContainerCommand('s3', 'docker-entrypoint.sh', ['minio', 'server', '--address', ':9100', '--console-address', ':9001', '/export'])).toMatchObject({
+  it("takes MinIO's data directory and address, with or without the minio word", () => {
+    expect(parseContainerCommand('s3', 'docker-entrypoint.sh', ['server', '/data'])).toEqual({
+      kind: 'serve',
+      role: 's3',
+      port: 9000,
+      host: '0.0.0.0',
+      dataDir: '/data',
+    });
+    expect(
+      parseContainerCommand('s3', 'docker-entrypoint.sh', ['minio', 'server', '--address', ':9100', '--console-address', ':9001', '/export']),
+    ).toMatchObject({
       port: 9100,
       dataDir: '/export',
     });

@@ -92,7 +92,10 @@ function parseChatwootCommand(args: string[]): ContainerAction {
       kind: 'placeholder',
       name: 'sidekiq',
       port: undefined,
-      lines: ['chatwoot twin: sidekiq placeholder: the twin runs its jobs (webhooks, analysis) inside the rails process', 'Starting processing, hit Ctrl-C to stop'],
+      lines: [
+        'chatwoot twin: sidekiq placeholder: the twin runs its jobs (webhooks, analysis) inside the rails process',
+        'Starting processing, hit Ctrl-C to stop',
+      ],
     };
   }
   return { kind: 'exit', code: 2, message: `chatwoot twin: unsupported command "${args.join(' ')}"` };
@@ -115,17 +118,28 @@ function parseMinioCommand(args: string[]): ContainerAction {
 /** The postgres image's default command is `docker-entrypoint.sh postgres`. */
 function parsePostgresCommand(args: string[]): ContainerAction {
   const words = args[0] === 'postgres' ? args.slice(1) : args;
-  if (args.length > 0 && args[0] !== 'postgres') return { kind: 'exit', code: 1, message: `postgres placeholder: expected "postgres", got "${args.join(' ')}"` };
+  if (args.length > 0 && args[0] !== 'postgres')
+    return { kind: 'exit', code: 1, message: `postgres placeholder: expected "postgres", got "${args.join(' ')}"` };
   const port = parsePort(optionValue(words, '-p', '--port'));
   if (port === 'invalid') return { kind: 'exit', code: 2, message: `postgres placeholder: invalid port in "${args.join(' ')}"` };
   // The official image logs this twice on a fresh volume: after initdb's temporary server, then for real.
   const ready = 'LOG:  database system is ready to accept connections';
-  return { kind: 'placeholder', name: 'postgres', port: port ?? 5432, lines: ['PostgreSQL placeholder (evochat twin image): accepts TCP, speaks no protocol', ready, ready] };
+  return {
+    kind: 'placeholder',
+    name: 'postgres',
+    port: port ?? 5432,
+    lines: ['PostgreSQL placeholder (evochat twin image): accepts TCP, speaks no protocol', ready, ready],
+  };
 }
 
 function parseRedisCommand(args: string[]): ContainerAction {
   if (args[0] !== 'redis-server') return { kind: 'exit', code: 1, message: `redis placeholder: expected "redis-server", got "${args.join(' ')}"` };
   const port = parsePort(optionValue(args, '--port'));
   if (port === 'invalid') return { kind: 'exit', code: 2, message: `redis placeholder: invalid port in "${args.join(' ')}"` };
-  return { kind: 'placeholder', name: 'redis', port: port ?? 6379, lines: ['Redis placeholder (evochat twin image): accepts TCP, speaks no protocol', '* Ready to accept connections tcp'] };
+  return {
+    kind: 'placeholder',
+    name: 'redis',
+    port: port ?? 6379,
+    lines: ['Redis placeholder (evochat twin image): accepts TCP, speaks no protocol', '* Ready to accept connections tcp'],
+  };
 }

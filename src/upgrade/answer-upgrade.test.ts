@@ -39,7 +39,14 @@ describe('planAlternatives', () => {
 });
 
 describe('answerUpgrade', () => {
-  const grid = { '3.7.0/1.7.4': 'works', '3.8.0/1.7.4': 'breaks', '3.9.0/1.7.4': 'breaks', '3.7.0/1.7.5': 'works', '3.8.0/1.7.5': 'works', '3.9.0/1.7.5': 'works' } as const;
+  const grid = {
+    '3.7.0/1.7.4': 'works',
+    '3.8.0/1.7.4': 'breaks',
+    '3.9.0/1.7.4': 'breaks',
+    '3.7.0/1.7.5': 'works',
+    '3.8.0/1.7.5': 'works',
+    '3.9.0/1.7.5': 'works',
+  } as const;
 
   it('no, upgrade Evolution first, when the target breaks and the other Evolution works before and after', () => {
     const answer = answerUpgrade(parseUpgradeQuestion({ chatwoot: '3.7.0', evolution: '1.7.4', to: 'chatwoot@3.8.0' }), table(grid));
@@ -64,7 +71,10 @@ describe('answerUpgrade', () => {
   });
 
   it('stay when nothing on the axes makes the target work', () => {
-    const answer = answerUpgrade(parseUpgradeQuestion({ chatwoot: '3.7.0', evolution: '1.7.4', to: 'chatwoot@3.8.0' }), table({ ...grid, '3.8.0/1.7.5': 'breaks' }));
+    const answer = answerUpgrade(
+      parseUpgradeQuestion({ chatwoot: '3.7.0', evolution: '1.7.4', to: 'chatwoot@3.8.0' }),
+      table({ ...grid, '3.8.0/1.7.5': 'breaks' }),
+    );
     expect(answer.headline).toMatch(/stay on Chatwoot 3\.7\.0 × Evolution 1\.7\.4/);
   });
 

@@ -47,7 +47,9 @@ function recommend(question: UpgradeQuestion, alternative: Alternative, final: P
   const targetSteps = moveSteps(question);
   if (!alternative.first) {
     // Both axes were asked to move: the alternative replaces one of the requested versions.
-    const steps = AXES.filter((axis) => question.current[axis] !== alternative.final[axis]).map((axis) => verb(axis, question.current[axis], alternative.final[axis]));
+    const steps = AXES.filter((axis) => question.current[axis] !== alternative.final[axis]).map((axis) =>
+      verb(axis, question.current[axis], alternative.final[axis]),
+    );
     return { steps, summary: `${steps.join(' and ')} instead: ${pairName(alternative.final)} works`, basis: [final] };
   }
   if (first?.state === 'works') {
@@ -57,7 +59,10 @@ function recommend(question: UpgradeQuestion, alternative: Alternative, final: P
       basis: [final, first],
     };
   }
-  const why = first?.state === 'breaks' ? `${pairName(first.pair)} breaks, so not one before the other` : `unknown whether ${pairName(alternative.first)} works in between`;
+  const why =
+    first?.state === 'breaks'
+      ? `${pairName(first.pair)} breaks, so not one before the other`
+      : `unknown whether ${pairName(alternative.first)} works in between`;
   return { steps: [change, ...targetSteps], summary: `${[change, ...targetSteps].join(' and ')} together (${why})`, basis: first ? [final, first] : [final] };
 }
 
@@ -116,7 +121,8 @@ export function answerUpgrade(question: UpgradeQuestion, lookup: PairLookup): Up
     answer: 'no',
     state: 'breaks',
     headline: `no: ${targetName} breaks (${count} scenario${count === 1 ? '' : 's'}) — ${advice}`,
-    recommendation: recommendation ?? (current.state === 'works' ? { steps: [], summary: `stay on ${pairName(question.current)}`, basis: [current] } : undefined),
+    recommendation:
+      recommendation ?? (current.state === 'works' ? { steps: [], summary: `stay on ${pairName(question.current)}`, basis: [current] } : undefined),
     missing: uniqueMissing,
   };
 }

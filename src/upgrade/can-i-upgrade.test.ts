@@ -16,7 +16,10 @@ beforeAll(async () => {
   // The project's matrix with the suites that decide the contact_id question, to keep the runs short.
   const matrix = JSON.parse(await readFile(PROJECT_MATRIX, 'utf8')) as Record<string, unknown>;
   matrixFile = join(dir, 'matrix.json');
-  await writeFile(matrixFile, JSON.stringify({ ...matrix, $schema: undefined, suites: ['filter-contract', 'instance-bootstrap', 'bot-command', 'config-faults'] }));
+  await writeFile(
+    matrixFile,
+    JSON.stringify({ ...matrix, $schema: undefined, suites: ['filter-contract', 'instance-bootstrap', 'bot-command', 'config-faults'] }),
+  );
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });

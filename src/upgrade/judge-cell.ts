@@ -47,7 +47,13 @@ export function judgeCell(cell: CellResult, catalog: SuiteCatalog = []): CellJud
   const key = { chatwoot: cell.chatwoot, evolution: cell.evolution, storage: cell.storage };
   switch (cell.status) {
     case 'pass':
-      return { cellId: cell.id, key, state: 'works', reason: `${compatibility.filter((s) => s.status === 'pass').length} compatibility scenarios passed`, breaking: [] };
+      return {
+        cellId: cell.id,
+        key,
+        state: 'works',
+        reason: `${compatibility.filter((s) => s.status === 'pass').length} compatibility scenarios passed`,
+        breaking: [],
+      };
     case 'break':
       return { cellId: cell.id, key, state: 'breaks', reason: `${breaking.length} compatibility scenario${breaking.length === 1 ? '' : 's'} broke`, breaking };
     case 'error':

@@ -54,7 +54,10 @@ export function parseUpgradeQuestion(options: { chatwoot?: unknown; evolution?: 
   }
   const target: Pair = { ...current };
   const moved: Axis[] = [];
-  for (const part of options.to.split(',').map((item) => item.trim()).filter(Boolean)) {
+  for (const part of options.to
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean)) {
     const match = /^(chatwoot|evolution)@(.+)$/i.exec(part);
     if (!match) throw new UsageError(`--to ${part}: expected <chatwoot|evolution>@<version>, e.g. chatwoot@3.8.0`);
     const axis = match[1]!.toLowerCase() as Axis;

@@ -47,10 +47,12 @@ function first<T>(precedence: readonly T[], present: readonly T[], fallback: T):
  */
 export function aggregateCell(scenarios: readonly ClassifiedScenario[]): { status: ScenarioStatus; verdict: Verdict } {
   const compatibility = scenarios.filter((scenario) => scenario.kind === 'compatibility');
-  const status = first(CELL_STATUS_PRECEDENCE, compatibility.map((scenario) => scenario.status), 'skipped');
-  const verdicts = scenarios.map((scenario) =>
-    scenario.kind === 'fault' && scenario.verdict === 'expected-break' ? 'pass' : scenario.verdict,
+  const status = first(
+    CELL_STATUS_PRECEDENCE,
+    compatibility.map((scenario) => scenario.status),
+    'skipped',
   );
+  const verdicts = scenarios.map((scenario) => (scenario.kind === 'fault' && scenario.verdict === 'expected-break' ? 'pass' : scenario.verdict));
   return { status, verdict: first(CELL_VERDICT_PRECEDENCE, verdicts, 'skipped') };
 }
 

@@ -28,10 +28,19 @@ const slowWebhook = makeExchange({
   error: 'client closed the connection before the response was complete',
   durationMs: 5_003,
 });
-const slowUpload = makeExchange({ id: 'cs-7', link: 'chatwoot->storage', method: 'PUT', url: 'http://127.0.0.1:9000/chatwoot/k3y', status: 200, durationMs: 6_012 });
+const slowUpload = makeExchange({
+  id: 'cs-7',
+  link: 'chatwoot->storage',
+  method: 'PUT',
+  url: 'http://127.0.0.1:9000/chatwoot/k3y',
+  status: 200,
+  durationMs: 6_012,
+});
 const unreachableLine =
   'W, [2026-11-26T10:00:01.000000 #1]  WARN -- : [ActiveJob] [WebhookJob] Exception: Invalid webhook URL http://127.0.0.1:1/chatwoot/webhook/c380e174local-unreach : Failed to open TCP connection to 127.0.0.1:1 (Connection refused - connect(2) for "127.0.0.1" port 1)';
-const logs: LogExcerpt[] = [{ service: 'chatwoot-3.8.0-local', lines: ['I, [2026-11-26T10:00:00.000000 #1]  INFO -- : Started GET "/api"', unreachableLine], truncated: false }];
+const logs: LogExcerpt[] = [
+  { service: 'chatwoot-3.8.0-local', lines: ['I, [2026-11-26T10:00:00.000000 #1]  INFO -- : Started GET "/api"', unreachableLine], truncated: false },
+];
 const cellWindow = (overrides: Partial<DiagnosisEvidence> = {}): DiagnosisEvidence => ({
   exchanges: [slashWebhook, slowWebhook, slowUpload],
   logs,
@@ -41,7 +50,10 @@ const cellWindow = (overrides: Partial<DiagnosisEvidence> = {}): DiagnosisEviden
 describe('diagnosis of scenarios whose evidence windows overlap', () => {
   it('gives each scenario its own rule from its scope and pointer', () => {
     const slash = diagnose(
-      cellWindow({ message: 'Chatwoot marked the `status` command failed: 404 Not Found', scope: { markers: ['/chatwoot/webhook/c380e174local-slash'], exchangeIds: [] } }),
+      cellWindow({
+        message: 'Chatwoot marked the `status` command failed: 404 Not Found',
+        scope: { markers: ['/chatwoot/webhook/c380e174local-slash'], exchangeIds: [] },
+      }),
       { kind: 'exchange', exchangeId: 'ce-1' },
     );
     const unreachable = diagnose(
@@ -74,14 +86,15 @@ describe('diagnosis of scenarios whose evidence windows overlap', () => {
   });
 
   it('a proxy-recorded hang-up after 5 s plus a slow upload is the slow-storage timeout even without the message', () => {
-    const finding = diagnose(
-      cellWindow({ message: 'deadline passed', scope: { markers: ['/chatwoot/webhook/c380e174local-slow'], exchangeIds: ['cs-7'] } }),
-    );
+    const finding = diagnose(cellWindow({ message: 'deadline passed', scope: { markers: ['/chatwoot/webhook/c380e174local-slow'], exchangeIds: ['cs-7'] } }));
     expect(finding?.rule.id).toBe('webhook-timeout-slow-storage');
   });
 
   it('scopedEvidence keeps what names a marker, the listed ids and the pointed-at item; no scope keeps everything', () => {
-    const scoped = scopedEvidence(cellWindow({ scope: { markers: ['c380e174local-unreach'], exchangeIds: ['cs-7'] } }), { kind: 'exchange', exchangeId: 'ce-1' });
+    const scoped = scopedEvidence(cellWindow({ scope: { markers: ['c380e174local-unreach'], exchangeIds: ['cs-7'] } }), {
+      kind: 'exchange',
+      exchangeId: 'ce-1',
+    });
     expect(scoped.exchanges.map((exchange) => exchange.id)).toEqual(['ce-1', 'cs-7']);
     expect(scoped.logs).toEqual([{ service: 'chatwoot-3.8.0-local', lines: [unreachableLine], truncated: false }]);
     expect(scopedEvidence(cellWindow()).exchanges).toHaveLength(3);

@@ -55,16 +55,16 @@ const CASES: Record<string, { matches: DiagnosisEvidence[]; misses: DiagnosisEvi
           {
             service: 'evolution',
             truncated: false,
-            lines: [
-              '[Evolution API]    v1.7.4  311   -  Tue Nov 26 2026 10:00:01     ERROR   [ChatwootService]  [object]',
-              "  status: 422,",
-            ],
+            lines: ['[Evolution API]    v1.7.4  311   -  Tue Nov 26 2026 10:00:01     ERROR   [ChatwootService]  [object]', '  status: 422,'],
           },
         ],
       ),
     ],
     misses: [
-      ex([], [{ service: 'evolution', truncated: false, lines: ['[Evolution API] 311 - x  WARN [ChatwootService] [string] conversation not found', 'status: 422'] }]),
+      ex(
+        [],
+        [{ service: 'evolution', truncated: false, lines: ['[Evolution API] 311 - x  WARN [ChatwootService] [string] conversation not found', 'status: 422'] }],
+      ),
       ex([], [{ service: 'chatwoot', truncated: false, lines: ['ERROR [ChatwootService] [object]', 'status: 422'] }]),
     ],
   },
@@ -102,12 +102,15 @@ const CASES: Record<string, { matches: DiagnosisEvidence[]; misses: DiagnosisEvi
   },
   'server-url-unreachable': {
     matches: [
-      ex([makeExchange({ link: 'chatwoot->evolution', method: 'POST', url: 'http://127.0.0.1:9/chatwoot/webhook/x', error: 'connect ECONNREFUSED 127.0.0.1:9' })]),
+      ex([
+        makeExchange({ link: 'chatwoot->evolution', method: 'POST', url: 'http://127.0.0.1:9/chatwoot/webhook/x', error: 'connect ECONNREFUSED 127.0.0.1:9' }),
+      ]),
       ex([
         makeExchange({
           link: 'harness->chatwoot',
           url: `${CW}/conversations/3/messages`,
-          responseBody: '{"payload":[{"status":"failed","content_attributes":{"external_error":"Failed to open TCP connection to 127.0.0.1:9 (Connection refused)"}}]}',
+          responseBody:
+            '{"payload":[{"status":"failed","content_attributes":{"external_error":"Failed to open TCP connection to 127.0.0.1:9 (Connection refused)"}}]}',
         }),
       ]),
       ex(
@@ -116,7 +119,9 @@ const CASES: Record<string, { matches: DiagnosisEvidence[]; misses: DiagnosisEvi
           {
             service: 'chatwoot-3.8.0-minio',
             truncated: false,
-            lines: ['W, [2026-11-26T03:59:15.17 #1]  WARN -- : [ActiveJob] [WebhookJob] Exception: Invalid webhook URL http://127.0.0.1:9/chatwoot/webhook/x : Failed to open TCP connection to 127.0.0.1:9 (Connection refused)'],
+            lines: [
+              'W, [2026-11-26T03:59:15.17 #1]  WARN -- : [ActiveJob] [WebhookJob] Exception: Invalid webhook URL http://127.0.0.1:9/chatwoot/webhook/x : Failed to open TCP connection to 127.0.0.1:9 (Connection refused)',
+            ],
           },
         ],
       ),
@@ -156,10 +161,22 @@ const CASES: Record<string, { matches: DiagnosisEvidence[]; misses: DiagnosisEvi
         }),
       ]),
     ],
-    misses: [ex([makeExchange({ link: 'harness->evolution', status: 403, responseBody: '{"status":403,"error":"Forbidden","response":{"message":["This name \\"x\\" is already in use."]}}' })])],
+    misses: [
+      ex([
+        makeExchange({
+          link: 'harness->evolution',
+          status: 403,
+          responseBody: '{"status":403,"error":"Forbidden","response":{"message":["This name \\"x\\" is already in use."]}}',
+        }),
+      ]),
+    ],
   },
   'evolution-apikey-invalid': {
-    matches: [ex([makeExchange({ link: 'harness->evolution', status: 401, responseBody: '{"status":401,"error":"Unauthorized","response":{"message":"Unauthorized"}}' })])],
+    matches: [
+      ex([
+        makeExchange({ link: 'harness->evolution', status: 401, responseBody: '{"status":401,"error":"Unauthorized","response":{"message":"Unauthorized"}}' }),
+      ]),
+    ],
     misses: [ex([makeExchange({ status: 401, responseBody: '{"error":"Invalid Access Token"}' })])],
   },
 };
@@ -209,7 +226,10 @@ describe('diagnose', () => {
     const own = makeExchange({ id: 'o', link: 'harness->chatwoot', url: `${CW}/contacts/7/conversations` });
     expect(diagnose(ex([neighbour, own]))?.rule.id).toBe('webhook-double-slash');
     expect(diagnose(ex([neighbour, own]), { kind: 'exchange', exchangeId: 'o' })).toBeUndefined();
-    const withMessage = diagnose({ exchanges: [neighbour, own], logs: [], message: 'failed: Failed to open TCP connection to 127.0.0.1:9' }, { kind: 'exchange', exchangeId: 'o' });
+    const withMessage = diagnose(
+      { exchanges: [neighbour, own], logs: [], message: 'failed: Failed to open TCP connection to 127.0.0.1:9' },
+      { kind: 'exchange', exchangeId: 'o' },
+    );
     expect(withMessage?.rule.id).toBe('server-url-unreachable');
     expect(withMessage?.decisive).toEqual({ kind: 'exchange', exchangeId: 'o' });
   });

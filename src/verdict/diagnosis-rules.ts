@@ -40,9 +40,17 @@ export const DIAGNOSIS_RULES: readonly DiagnosisRule[] = [
   {
     id: 'evolution-logged-chatwoot-error',
     summary: 'Evolution logged a 422 from Chatwoot in ChatwootService: the bot message was not posted and is not retried',
-    remedy: 'Find the rejected Chatwoot call in the exchanges; with Evolution ≤ 1.7.4 on Chatwoot ≥ 3.8 it is the contact_id filter: upgrade Evolution to 1.7.5',
+    remedy:
+      'Find the rejected Chatwoot call in the exchanges; with Evolution ≤ 1.7.4 on Chatwoot ≥ 3.8 it is the contact_id filter: upgrade Evolution to 1.7.5',
     references: ['evolution#605'],
-    match: [{ logs: [{ service: 'evolution', line: 'ERROR\\s+\\[ChatwootService\\]' }, { service: 'evolution', line: 'status: 422' }] }],
+    match: [
+      {
+        logs: [
+          { service: 'evolution', line: 'ERROR\\s+\\[ChatwootService\\]' },
+          { service: 'evolution', line: 'status: 422' },
+        ],
+      },
+    ],
   },
   {
     id: 'chatwoot-token-header-dropped',
@@ -54,7 +62,8 @@ export const DIAGNOSIS_RULES: readonly DiagnosisRule[] = [
   {
     id: 'chatwoot-token-invalid',
     summary: 'Chatwoot does not know the access token (401 Invalid Access Token)',
-    remedy: 'Use a user access token from Chatwoot (Profile settings → Access token) of an administrator of the account; platform and bot tokens do not work here',
+    remedy:
+      'Use a user access token from Chatwoot (Profile settings → Access token) of an administrator of the account; platform and bot tokens do not work here',
     references: ['chatwoot#10147'],
     match: [{ exchanges: [{ status: 401, responseBody: 'Invalid Access Token' }] }],
   },
@@ -66,12 +75,15 @@ export const DIAGNOSIS_RULES: readonly DiagnosisRule[] = [
     match: [
       { exchanges: [{ status: 401, responseBody: 'You are not authorized to access this account' }] },
       // A collection route answering 404 can only mean the account id is unknown (chatwoot-3.7-3.9.md §2.3).
-      { exchanges: [{ status: 404, path: '^/api/v1/accounts/\\d+/(inboxes|contacts|conversations)(/filter)?/?$', responseBody: 'Resource could not be found' }] },
+      {
+        exchanges: [{ status: 404, path: '^/api/v1/accounts/\\d+/(inboxes|contacts|conversations)(/filter)?/?$', responseBody: 'Resource could not be found' }],
+      },
     ],
   },
   {
     id: 'webhook-double-slash',
-    summary: 'Evolution’s SERVER_URL ends with "/", so the inbox webhook is …//chatwoot/webhook/…, which Evolution answers with 404: Chatwoot marks the message failed',
+    summary:
+      'Evolution’s SERVER_URL ends with "/", so the inbox webhook is …//chatwoot/webhook/…, which Evolution answers with 404: Chatwoot marks the message failed',
     remedy: 'Remove the trailing "/" from SERVER_URL and correct the inbox webhook URL in Chatwoot (Evolution does not update an existing inbox)',
     references: ['evolution#471', 'evolution#264'],
     match: [
@@ -93,13 +105,19 @@ export const DIAGNOSIS_RULES: readonly DiagnosisRule[] = [
   },
   {
     id: 'webhook-timeout-slow-storage',
-    summary: 'Slow object storage made a webhook exceed Chatwoot’s 5 s timeout ("Timed out reading data from server"): the message is marked failed although it may still be delivered',
+    summary:
+      'Slow object storage made a webhook exceed Chatwoot’s 5 s timeout ("Timed out reading data from server"): the message is marked failed although it may still be delivered',
     remedy: 'Bring storage latency well under 5 s (co-locate MinIO/S3, check STORAGE_ENDPOINT), or use local storage',
     references: ['chatwoot#8277', 'evolution#833'],
     seedClaim: 'slow-s3-breaks-initialisation',
     match: [
       { exchanges: [{ responseBody: 'Timed out reading data from server' }, { link: 'chatwoot->storage', minDurationMs: 2000 }] },
-      { exchanges: [{ link: 'chatwoot->evolution', error: 'timeout|Timed out' }, { link: 'chatwoot->storage', minDurationMs: 2000 }] },
+      {
+        exchanges: [
+          { link: 'chatwoot->evolution', error: 'timeout|Timed out' },
+          { link: 'chatwoot->storage', minDurationMs: 2000 },
+        ],
+      },
       // What a recording proxy on the webhook link sees: Chatwoot hangs up after its 5 s (chatwoot-3.7-3.9.md §4).
       {
         exchanges: [

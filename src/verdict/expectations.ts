@@ -3,18 +3,12 @@ import type { NormalisedExpectation } from '../matrix/matrix-config.ts';
 
 export function expectationCoversCell(expectation: NormalisedExpectation, cell: CellKey): boolean {
   return (
-    expectation.when.chatwoot.includes(cell.chatwoot) &&
-    expectation.when.evolution.includes(cell.evolution) &&
-    expectation.when.storage.includes(cell.storage)
+    expectation.when.chatwoot.includes(cell.chatwoot) && expectation.when.evolution.includes(cell.evolution) && expectation.when.storage.includes(cell.storage)
   );
 }
 
 /** The first expectation of matrix.json saying this scenario breaks in this cell, if any. */
-export function expectedBreakFor(
-  expectations: readonly NormalisedExpectation[],
-  cell: CellKey,
-  scenarioId: string,
-): NormalisedExpectation | undefined {
+export function expectedBreakFor(expectations: readonly NormalisedExpectation[], cell: CellKey, scenarioId: string): NormalisedExpectation | undefined {
   return expectations.find((expectation) => expectationCoversCell(expectation, cell) && expectation.scenarios.includes(scenarioId));
 }
 

@@ -23,7 +23,16 @@ function s(id: string, status: ScenarioResult['status'], extra: Partial<Scenario
 function cell(key: Key, scenarios: ScenarioResult[]): CellResult {
   const compat = scenarios.filter((x) => x.kind === 'compatibility');
   const status = compat.some((x) => x.status === 'break') ? 'break' : compat.some((x) => x.status === 'pass') ? 'pass' : 'skipped';
-  return { id: `cw${key.chatwoot}-evo${key.evolution}-${key.storage}`, ...key, status, verdict: status === 'break' ? 'expected-break' : status, durationMs: 1, images: {}, artifacts: {}, scenarios };
+  return {
+    id: `cw${key.chatwoot}-evo${key.evolution}-${key.storage}`,
+    ...key,
+    status,
+    verdict: status === 'break' ? 'expected-break' : status,
+    durationMs: 1,
+    images: {},
+    artifacts: {},
+    scenarios,
+  };
 }
 
 const claim = (id: string) => SEED_CLAIMS.find((c) => c.id === id)!;
@@ -37,19 +46,31 @@ describe('seed claims, each alone', () => {
     });
     const breaks = [...works, cell({ chatwoot: '3.8.0', evolution: '1.7.5', storage: 'local' }, [s('bot-command/status-round-trip', 'break')])];
     expect(claim('evolution-1.7.5-did-not-fully-fix').contradictedBy(breaks)).toBeUndefined();
-    expect(claim('evolution-1.7.5-did-not-fully-fix').contradictedBy([cell({ chatwoot: '3.7.0', evolution: '1.7.5', storage: 'local' }, [s('bot-command/status-round-trip', 'pass')])])).toBeUndefined();
+    expect(
+      claim('evolution-1.7.5-did-not-fully-fix').contradictedBy([
+        cell({ chatwoot: '3.7.0', evolution: '1.7.5', storage: 'local' }, [s('bot-command/status-round-trip', 'pass')]),
+      ]),
+    ).toBeUndefined();
   });
 
   it('chatwoot-3.8-rejects-contact-id: contradicted only when 1.7.4’s lookup passes on ≥3.8', () => {
     const key = { chatwoot: '3.8.0', evolution: '1.7.4', storage: 'minio' } as const;
-    expect(claim('chatwoot-3.8-rejects-contact-id').contradictedBy([cell(key, [s('filter-contract/bot-conversation-lookup', 'pass')])])?.cells).toEqual(['cw3.8.0-evo1.7.4-minio']);
+    expect(claim('chatwoot-3.8-rejects-contact-id').contradictedBy([cell(key, [s('filter-contract/bot-conversation-lookup', 'pass')])])?.cells).toEqual([
+      'cw3.8.0-evo1.7.4-minio',
+    ]);
     expect(claim('chatwoot-3.8-rejects-contact-id').contradictedBy([cell(key, [s('filter-contract/bot-conversation-lookup', 'break')])])).toBeUndefined();
   });
 
   it('downgrade-chatwoot-3.7.0-works: contradicted when a 3.7.0 cell breaks', () => {
     const key = { chatwoot: '3.7.0', evolution: '1.7.4', storage: 'local' } as const;
-    expect(claim('downgrade-chatwoot-3.7.0-works').contradictedBy([cell(key, [s('qr-delivery/qr-image-posted', 'break')])])?.observed).toContain('qr-delivery/qr-image-posted');
-    expect(claim('downgrade-chatwoot-3.7.0-works').contradictedBy([cell(key, [s('qr-delivery/qr-image-posted', 'pass'), s('config-faults/webhook-double-slash', 'break')])])).toBeUndefined();
+    expect(claim('downgrade-chatwoot-3.7.0-works').contradictedBy([cell(key, [s('qr-delivery/qr-image-posted', 'break')])])?.observed).toContain(
+      'qr-delivery/qr-image-posted',
+    );
+    expect(
+      claim('downgrade-chatwoot-3.7.0-works').contradictedBy([
+        cell(key, [s('qr-delivery/qr-image-posted', 'pass'), s('config-faults/webhook-double-slash', 'break')]),
+      ]),
+    ).toBeUndefined();
   });
 
   it('chatwoot-enabled-required: contradicted when the inbox was created', () => {
@@ -65,7 +86,11 @@ describe('seed claims, each alone', () => {
     });
     expect(claim('slow-s3-breaks-initialisation').contradictedBy([cell(key, [s('instance-bootstrap/init-message', 'pass'), timeout])])).toBeDefined();
     expect(claim('slow-s3-breaks-initialisation').contradictedBy([cell(key, [s('instance-bootstrap/init-message', 'break'), timeout])])).toBeUndefined();
-    expect(claim('slow-s3-breaks-initialisation').contradictedBy([cell(key, [s('instance-bootstrap/init-message', 'pass'), s('config-faults/slow-storage', 'break')])])).toBeUndefined();
+    expect(
+      claim('slow-s3-breaks-initialisation').contradictedBy([
+        cell(key, [s('instance-bootstrap/init-message', 'pass'), s('config-faults/slow-storage', 'break')]),
+      ]),
+    ).toBeUndefined();
   });
 
   it('findSeedContradictions returns nothing for an empty run', () => {

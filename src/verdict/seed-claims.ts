@@ -53,7 +53,9 @@ export const SEED_CLAIMS: readonly SeedClaim[] = [
     claim: 'From v3.8.0 Chatwoot no longer accepts contact_id as a conversation filter key (422 "Chave de atributo inválido - [contact_id]")',
     seedSection: 'Errors seen in the logs 1; Root causes 1',
     contradictedBy(cells) {
-      const accepted = cells.filter((cell) => atLeast38(cell) && cell.evolution === '1.7.4' && scenario(cell, 'filter-contract/bot-conversation-lookup')?.status === 'pass');
+      const accepted = cells.filter(
+        (cell) => atLeast38(cell) && cell.evolution === '1.7.4' && scenario(cell, 'filter-contract/bot-conversation-lookup')?.status === 'pass',
+      );
       if (accepted.length === 0) return undefined;
       return {
         observed: `Chatwoot ${versions(accepted, 'chatwoot')} answered Evolution 1.7.4's contact_id conversation filter without an error`,
@@ -68,7 +70,15 @@ export const SEED_CLAIMS: readonly SeedClaim[] = [
     contradictedBy(cells) {
       const broken = cells.filter((cell) => cell.chatwoot === '3.7.0' && cell.status === 'break');
       if (broken.length === 0) return undefined;
-      const ids = [...new Set(broken.flatMap((cell) => compatibility(cell).filter((s) => s.status === 'break').map((s) => s.id)))];
+      const ids = [
+        ...new Set(
+          broken.flatMap((cell) =>
+            compatibility(cell)
+              .filter((s) => s.status === 'break')
+              .map((s) => s.id),
+          ),
+        ),
+      ];
       return { observed: `Chatwoot 3.7.0 broke with Evolution ${versions(broken, 'evolution')}: ${ids.join(', ')}`, cells: broken.map((cell) => cell.id) };
     },
   },

@@ -52,6 +52,12 @@ export async function fetchFollowing(url: string, scenario: ExchangeScenario, ma
     }
     const body = Buffer.from(await response.body.arrayBuffer());
     const contentType = response.headers['content-type'];
-    return { hops, status: response.statusCode, bytes: body.length, sha256: sha256(body), contentType: Array.isArray(contentType) ? contentType[0] : contentType };
+    return {
+      hops,
+      status: response.statusCode,
+      bytes: body.length,
+      sha256: sha256(body),
+      contentType: Array.isArray(contentType) ? contentType[0] : contentType,
+    };
   }
 }

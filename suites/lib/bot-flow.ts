@@ -122,7 +122,9 @@ export async function bootstrapBotConversation(
   const inbox = await waitForInbox(s, options.client, instanceName, timeoutMs);
   const botContact = await ensureBotContact(s, options.client);
   const conversation = await waitForConversationWith(s, options.client, botContact.id, inbox.id, timeoutMs);
-  const init = await waitForMessage(s, options.client, conversation.id, '`init` in the bot conversation', (m) => (m.content ?? '').startsWith('init'), { timeoutMs });
+  const init = await waitForMessage(s, options.client, conversation.id, '`init` in the bot conversation', (m) => (m.content ?? '').startsWith('init'), {
+    timeoutMs,
+  });
   return { instanceName, inbox, botContact, conversation, init };
 }
 

@@ -37,10 +37,23 @@ describe('resolveAttachTarget', () => {
     const target = resolveAttachTarget({
       flags: { chatwootUrl: 'http://flag:3000' },
       env: { EVOCHAT_CHATWOOT_URL: 'http://env:3000', EVOCHAT_CHATWOOT_TOKEN: 'env-token', EVOCHAT_INSTANCE: 'env-instance' },
-      file: { chatwootUrl: 'http://file:3000', chatwootToken: 'file-token', accountId: 7, evolutionUrl: 'http://file:8080', evolutionKey: 'file-key', instance: 'file-instance' },
+      file: {
+        chatwootUrl: 'http://file:3000',
+        chatwootToken: 'file-token',
+        accountId: 7,
+        evolutionUrl: 'http://file:8080',
+        evolutionKey: 'file-key',
+        instance: 'file-instance',
+      },
       fileName: 'doctor.yaml',
     });
-    expect(target).toMatchObject({ chatwootUrl: 'http://flag:3000', chatwootToken: 'env-token', accountId: 7, evolutionKey: 'file-key', instance: 'env-instance' });
+    expect(target).toMatchObject({
+      chatwootUrl: 'http://flag:3000',
+      chatwootToken: 'env-token',
+      accountId: 7,
+      evolutionKey: 'file-key',
+      instance: 'env-instance',
+    });
   });
 
   it('names every missing setting with its flag and env var, and never echoes a secret', () => {

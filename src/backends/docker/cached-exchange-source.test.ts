@@ -36,7 +36,7 @@ function fakeRemote(items: RecordedExchange[]) {
 const classify = ({ url }: { url: string }) => (url.includes('/accounts/1/') ? ['cell-a'] : url.includes('/accounts/2/') ? ['cell-b'] : ['cell-a', 'cell-b']);
 
 describe('cachedProxySource', () => {
-  it('attributes cells with the proxy\'s classifier and makes ids unique per proxy', async () => {
+  it("attributes cells with the proxy's classifier and makes ids unique per proxy", async () => {
     const remote = fakeRemote([exchange('e-1', '/api/v1/accounts/1/inboxes', 1000), exchange('e-2', '/api/v1/accounts/2/inboxes', 1001)]);
     const source = cachedProxySource(remote.source, { cells: ['cell-a', 'cell-b'], classify, idPrefix: 'cw-proxy', now: () => 5000, minIntervalMs: 0 });
     const forA = await source.list({ cell: 'cell-a' });

@@ -25,7 +25,10 @@ export interface ProxyEvidenceSource extends ExchangeSource {
  * Wraps a remote source: incremental fetching, exchange ids made unique across proxies (every proxy numbers
  * its own), and cells attributed at read time with the proxy's classifier.
  */
-export function cachedProxySource(remote: ExchangeSource, options: { cells: readonly string[]; classify: CellClassifier; idPrefix: string } & CachedSourceOptions): ProxyEvidenceSource {
+export function cachedProxySource(
+  remote: ExchangeSource,
+  options: { cells: readonly string[]; classify: CellClassifier; idPrefix: string } & CachedSourceOptions,
+): ProxyEvidenceSource {
   const now = options.now ?? Date.now;
   const overlapMs = options.overlapMs ?? 120_000;
   const minIntervalMs = options.minIntervalMs ?? 100;

@@ -54,7 +54,14 @@ export async function listLabelledResources(client: ContainerRuntimeClient, opti
   }
   for (const network of networks) {
     const labels = network.Labels ?? {};
-    resources.push({ kind: 'network', id: network.Id, name: network.Name, runId: labels[LABELS.runId] ?? '', createdAt: labels[LABELS.createdAt], owner: ownerFromLabels(labels) });
+    resources.push({
+      kind: 'network',
+      id: network.Id,
+      name: network.Name,
+      runId: labels[LABELS.runId] ?? '',
+      createdAt: labels[LABELS.createdAt],
+      owner: ownerFromLabels(labels),
+    });
   }
   return resources.filter((resource) => isOlder(resource.createdAt, options.createdBefore));
 }

@@ -83,12 +83,16 @@ describe.runIf(gate.run)('docker backend with twin images (one minio cell)', () 
     expect(stack.whatsappControlUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/__twin\/whatsapp$/);
   });
 
-  it('reaches the storage endpoint Chatwoot signs URLs for from the host and from Evolution\'s network', async () => {
+  it("reaches the storage endpoint Chatwoot signs URLs for from the host and from Evolution's network", async () => {
     const url = `${stack.s3!.endpointFromChatwoot}/minio/health/live`;
     const fromHost = await request(url);
     await fromHost.body.dump();
     expect(fromHost.statusCode).toBe(200);
-    const probe = await request(`${stack.evolutionSideProbeUrl}/__evochat/probe`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ url }) });
+    const probe = await request(`${stack.evolutionSideProbeUrl}/__evochat/probe`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ url }),
+    });
     expect(await probe.body.json()).toMatchObject({ status: 200 });
   });
 
@@ -96,7 +100,11 @@ describe.runIf(gate.run)('docker backend with twin images (one minio cell)', () 
     const instance = `${stack.instancePrefix}e2e`;
     const evolution = new EvolutionClient({ baseUrl: stack.evolution.url, apiKey: stack.evolution.apiKey });
     const chatwoot = new ChatwootClient({ baseUrl: stack.chatwoot.url, accountId: stack.chatwoot.accountId, token: stack.chatwoot.token });
-    const created = await evolution.createInstance(instance, { accountId: stack.chatwoot.accountId, token: stack.chatwoot.token, url: stack.chatwoot.urlFromEvolution });
+    const created = await evolution.createInstance(instance, {
+      accountId: stack.chatwoot.accountId,
+      token: stack.chatwoot.token,
+      url: stack.chatwoot.urlFromEvolution,
+    });
     expect(created.instance.instanceName).toBe(instance);
     const inbox = await waitFor(() => chatwoot.inboxNamed(instance), { timeoutMs: 20_000, intervalMs: 250, description: `inbox ${instance}` });
     expect(inbox.name).toBe(instance);
@@ -114,7 +122,7 @@ describe.runIf(gate.run)('docker backend with twin images (one minio cell)', () 
     expect(JSON.stringify(exchanges)).not.toContain(stack.chatwoot.token);
   }, 60_000);
 
-  it('writes each container\'s log into the cell\'s artifacts, redacted', async () => {
+  it("writes each container's log into the cell's artifacts, redacted", async () => {
     const evidence = await environment.collectEvidence(CELL);
     expect(Object.keys(evidence.logFiles).sort()).toEqual([
       'chatwoot-3-8-0-minio-proxy',

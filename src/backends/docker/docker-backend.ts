@@ -65,13 +65,23 @@ function newRunSecrets(): RunSecrets {
 }
 
 /** Upstream mode: pull what is missing before any container starts, as its own timed phase (never for local images). */
-async function pullMissing(env: DockerEnvironment, client: Awaited<ReturnType<typeof connectToEngine>>, specs: readonly ContainerSpec[], context: SpecContext): Promise<void> {
+async function pullMissing(
+  env: DockerEnvironment,
+  client: Awaited<ReturnType<typeof connectToEngine>>,
+  specs: readonly ContainerSpec[],
+  context: SpecContext,
+): Promise<void> {
   const remote = new Map<string, ImageName>();
   for (const spec of specs) {
     // ImageName applies TESTCONTAINERS_HUB_IMAGE_NAME_PREFIX, exactly as GenericContainer will.
     if (!context.images.resolve(spec.slot).local) remote.set(spec.image, ImageName.fromString(spec.image));
   }
-  const missing = new Set(await missingImages(client, [...remote.values()].map((name) => name.string)));
+  const missing = new Set(
+    await missingImages(
+      client,
+      [...remote.values()].map((name) => name.string),
+    ),
+  );
   for (const name of remote.values()) {
     if (!missing.has(name.string)) continue;
     env.assertActive();
@@ -102,7 +112,11 @@ async function createBuckets(env: DockerEnvironment, run: DockerRun, services: R
     try {
       await client.send(new CreateBucketCommand({ Bucket: entry.bucket }));
     } catch (error) {
-      throw new InfrastructureError(ErrorCodes.bootstrap, `could not create bucket ${entry.bucket} on ${endpoint}: ${env.redactor.text((error as Error).message)}`, { cause: error });
+      throw new InfrastructureError(
+        ErrorCodes.bootstrap,
+        `could not create bucket ${entry.bucket} on ${endpoint}: ${env.redactor.text((error as Error).message)}`,
+        { cause: error },
+      );
     } finally {
       client.destroy();
     }
@@ -156,14 +170,22 @@ async function startContainers(ctx: StartContext): Promise<Map<string, ServiceCo
   }
   const services = serviceSpecs(plan, context, proxies, addresses);
   for (const entry of services.values()) {
-    if (entry.replacedByTwin.length > 0) env.progress('start', `${entry.service.id}: twin stands in for ${entry.replacedByTwin.map((r) => r.role).join(', ')} (not started)`);
+    if (entry.replacedByTwin.length > 0)
+      env.progress('start', `${entry.service.id}: twin stands in for ${entry.replacedByTwin.map((r) => r.role).join(', ')} (not started)`);
   }
-  await startAll(ctx, [...services.values()].flatMap((entry) => entry.specs));
+  await startAll(
+    ctx,
+    [...services.values()].flatMap((entry) => entry.specs),
+  );
   return services;
 }
 
 /** Buckets, a Chatwoot account per cell (over HTTP, as on every backend), the evidence hub, the stacks, the digests. */
-async function bootstrapCells(ctx: StartContext, services: ReadonlyMap<string, ServiceContainers>, client: Awaited<ReturnType<typeof connectToEngine>>): Promise<void> {
+async function bootstrapCells(
+  ctx: StartContext,
+  services: ReadonlyMap<string, ServiceContainers>,
+  client: Awaited<ReturnType<typeof connectToEngine>>,
+): Promise<void> {
   const { env, run, plan, proxies, proxyList } = ctx;
   const storeUrls = await createBuckets(env, run, services);
   collectRuntimes(env, run, proxies, services, (service) => storeUrls.get(storeServiceOf(plan, service)?.id ?? ''));
@@ -201,7 +223,12 @@ async function bootstrapCells(ctx: StartContext, services: ReadonlyMap<string, S
       });
     });
   const allAccounts = [...env.chatwoots.values()].flatMap((runtime) => (runtime.accounts ? [runtime.accounts] : []));
-  const hub = new EvidenceHub({ exchangeSources, logSources: logSources(env, run), redactor: env.redactor, logMarkers: cellLogMarkers(plan.cells, allAccounts) });
+  const hub = new EvidenceHub({
+    exchangeSources,
+    logSources: logSources(env, run),
+    redactor: env.redactor,
+    logMarkers: cellLogMarkers(plan.cells, allAccounts),
+  });
   const served = await serveEvidenceHub(hub);
   env.setHub(hub, () => served.close());
   for (const cell of plan.cells) env.stacks.set(cell.id, buildStack(env, cell, served.cellUrl(cell.id)));
@@ -242,7 +269,9 @@ async function startDockerEnvironment(plan: RunPlan, kind: ImagesKind, options: 
     const proxyList = allProxySpecs(proxies);
     if (kind === 'upstream') {
       // Stage-2 specs only to know their images; the real ones are built once the proxies have addresses.
-      const preview = [...serviceSpecs(plan, context, proxies, new Map(proxyList.map((spec) => [spec.name, '0.0.0.0']))).values()].flatMap((entry) => entry.specs);
+      const preview = [...serviceSpecs(plan, context, proxies, new Map(proxyList.map((spec) => [spec.name, '0.0.0.0']))).values()].flatMap(
+        (entry) => entry.specs,
+      );
       await env.timed('pull', () => pullMissing(env, client, [...proxyList, ...preview], context));
     }
     env.assertActive();
@@ -262,9 +291,13 @@ async function startDockerEnvironment(plan: RunPlan, kind: ImagesKind, options: 
   } catch (error) {
     await env.stop();
     if (options.signal?.aborted || (error instanceof HarnessError && error.code === ErrorCodes.interrupted)) {
-      throw new InfrastructureError(ErrorCodes.interrupted, 'interrupted while starting the docker backend; everything it had started was removed', { cause: error });
+      throw new InfrastructureError(ErrorCodes.interrupted, 'interrupted while starting the docker backend; everything it had started was removed', {
+        cause: error,
+      });
     }
     if (error instanceof HarnessError) throw error;
-    throw new InfrastructureError(ErrorCodes.serviceStart, `the docker backend failed to start: ${env.redactor.text((error as Error).message)}`, { cause: error });
+    throw new InfrastructureError(ErrorCodes.serviceStart, `the docker backend failed to start: ${env.redactor.text((error as Error).message)}`, {
+      cause: error,
+    });
   }
 }

@@ -78,7 +78,8 @@ export class DockerEnvironment implements StartedEnvironment {
   }
 
   assertActive(): void {
-    if (this.stopRequested || this.options.signal?.aborted) throw new InfrastructureError(ErrorCodes.interrupted, 'interrupted while starting the docker backend');
+    if (this.stopRequested || this.options.signal?.aborted)
+      throw new InfrastructureError(ErrorCodes.interrupted, 'interrupted while starting the docker backend');
   }
 
   setHub(hub: EvidenceHub, close: () => Promise<void>): void {
@@ -141,4 +142,3 @@ export class DockerEnvironment implements StartedEnvironment {
     return this.stop();
   }
 }
-

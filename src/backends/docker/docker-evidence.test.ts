@@ -23,13 +23,18 @@ function dockerSources() {
   ]);
   const sidekiq = captureAt('sidekiq', [[2000, 'sidekiq middle']]);
   const spec = (name: string, role: string) => ({ name, role, serviceId: 'chatwoot-3.8.0' });
-  const run = { logs: new Map([['rails', { spec: spec('rails', 'chatwoot-rails'), capture: rails }], ['sidekiq', { spec: spec('sidekiq', 'chatwoot-sidekiq'), capture: sidekiq }]]) };
+  const run = {
+    logs: new Map([
+      ['rails', { spec: spec('rails', 'chatwoot-rails'), capture: rails }],
+      ['sidekiq', { spec: spec('sidekiq', 'chatwoot-sidekiq'), capture: sidekiq }],
+    ]),
+  };
   const env = { plan: { services: [{ id: 'chatwoot-3.8.0', cells: ['cell-a'] }] } };
   return logSources(env as unknown as DockerEnvironment, run as unknown as DockerRun);
 }
 
 describe('docker log sources', () => {
-  it('group a service\'s containers under its plan id, in time order', () => {
+  it("group a service's containers under its plan id, in time order", () => {
     const [source, ...rest] = dockerSources();
     expect(rest).toEqual([]);
     expect(source!.service).toBe('chatwoot-3.8.0');
@@ -37,7 +42,7 @@ describe('docker log sources', () => {
     expect(source!.entries({}).map((entry) => entry.line)).toEqual(['rails boot', 'sidekiq middle', 'rails late']);
   });
 
-  it('read `since` as the sim backend\'s captures do: epoch ms, digits, ISO date; an unreadable one is no condition', () => {
+  it("read `since` as the sim backend's captures do: epoch ms, digits, ISO date; an unreadable one is no condition", () => {
     const [source] = dockerSources();
     const lines = (since: number | string | undefined) => source!.entries({ since }).map((entry) => entry.line);
     expect(lines(2000)).toEqual(['sidekiq middle', 'rails late']);

@@ -29,4 +29,3 @@ export function logSources(env: DockerEnvironment, run: DockerRun): LogSource[] 
     entries: (filter) => group.captures.flatMap((entries) => entries({ since: filter.since })).sort((a, b) => a.at - b.at),
   }));
 }
-

@@ -59,7 +59,13 @@ describe.runIf(gate.run)('docker run lifecycle', () => {
   it('keeps the logs of a container that fails its wait, in every cell it serves, and leaves nothing running', async () => {
     const client = await connectToEngine();
     const runId = `fail-${Date.now().toString(36)}`;
-    const run = new DockerRun({ client, runId, labels: runLabels(runId, new Date()), artifactsDir, redact: (line) => line.replaceAll('secret-api-key-1234', '[REDACTED]') });
+    const run = new DockerRun({
+      client,
+      runId,
+      labels: runLabels(runId, new Date()),
+      artifactsDir,
+      redact: (line) => line.replaceAll('secret-api-key-1234', '[REDACTED]'),
+    });
     await run.createNetwork();
     const failure = await run.start(brokenEvolution(runId)).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(HarnessError);
@@ -82,7 +88,9 @@ describe.runIf(gate.run)('docker run lifecycle', () => {
     const run = new DockerRun({ client, runId, labels, artifactsDir });
     await run.createNetwork();
     const context = { ...testSpecContext('twin'), runId, runLabels: labels };
-    const proxy = proxySpecs(planRun([{ id: 'c', chatwoot: '3.7.0', evolution: '1.7.5', storage: 'local', suites: ['auth'] }]), context).get('evolution-1.7.5')!.front!;
+    const proxy = proxySpecs(planRun([{ id: 'c', chatwoot: '3.7.0', evolution: '1.7.5', storage: 'local', suites: ['auth'] }]), context).get(
+      'evolution-1.7.5',
+    )!.front!;
     const starting = run.start(proxy).catch((error: unknown) => error);
     const [first, second] = [run.teardown(), run.teardown()];
     expect(first).toBe(second);
@@ -102,7 +110,9 @@ describe.runIf(gate.run)('docker run lifecycle', () => {
     const leftover = new DockerRun({ client, runId: oldRun, labels: runLabels(oldRun, twoHoursAgo), artifactsDir });
     await leftover.createNetwork();
     const context = { ...testSpecContext('twin'), runId: oldRun, runLabels: runLabels(oldRun, twoHoursAgo) };
-    const proxy = proxySpecs(planRun([{ id: 'c', chatwoot: '3.7.0', evolution: '1.7.5', storage: 'local', suites: ['auth'] }]), context).get('evolution-1.7.5')!.front!;
+    const proxy = proxySpecs(planRun([{ id: 'c', chatwoot: '3.7.0', evolution: '1.7.5', storage: 'local', suites: ['auth'] }]), context).get(
+      'evolution-1.7.5',
+    )!.front!;
     await leftover.start(proxy);
     const fresh = new DockerRun({ client, runId: freshRun, labels: runLabels(freshRun, new Date()), artifactsDir });
     await fresh.createNetwork();
@@ -127,21 +137,27 @@ describe.runIf(gate.run)('docker run lifecycle', () => {
     }
   }, 120_000);
 
-  it('the run watchdog removes a run\'s containers and network once the process it watches is gone', async () => {
+  it("the run watchdog removes a run's containers and network once the process it watches is gone", async () => {
     const client = await connectToEngine();
     const runId = `reap-${Date.now().toString(36)}`;
     const labels = runLabels(runId, new Date());
     const orphaned = new DockerRun({ client, runId, labels, artifactsDir });
     await orphaned.createNetwork();
     const context = { ...testSpecContext('twin'), runId, runLabels: labels };
-    const proxy = proxySpecs(planRun([{ id: 'c', chatwoot: '3.7.0', evolution: '1.7.5', storage: 'local', suites: ['auth'] }]), context).get('evolution-1.7.5')!.front!;
+    const proxy = proxySpecs(planRun([{ id: 'c', chatwoot: '3.7.0', evolution: '1.7.5', storage: 'local', suites: ['auth'] }]), context).get(
+      'evolution-1.7.5',
+    )!.front!;
     await orphaned.start(proxy);
     expect(await listLabelledResources(client, { runId })).toHaveLength(2);
     // A stand-in for the harness process: the watchdog acts only once it is gone.
     const owner = spawn('sleep', ['2'], { stdio: 'ignore' });
     startRunWatchdog(runId, { watchPid: owner.pid! });
     await new Promise((resolve) => owner.on('exit', resolve));
-    await waitFor(async () => (await listLabelledResources(client, { runId })).length === 0, { timeoutMs: 60_000, intervalMs: 500, description: `run ${runId} reaped` });
+    await waitFor(async () => (await listLabelledResources(client, { runId })).length === 0, {
+      timeoutMs: 60_000,
+      intervalMs: 500,
+      description: `run ${runId} reaped`,
+    });
   }, 120_000);
 
   it('a watchdog whose run stopped normally does nothing', async () => {

@@ -90,7 +90,11 @@ export class DockerRun {
 
   async createNetwork(): Promise<RunNetwork> {
     if (this.stopping) throw this.stoppedError('network');
-    const network = await createRunNetwork(this.options.client, this.containerPrefix, { ...this.options.labels, [LABELS.service]: 'network', [LABELS.role]: 'network' });
+    const network = await createRunNetwork(this.options.client, this.containerPrefix, {
+      ...this.options.labels,
+      [LABELS.service]: 'network',
+      [LABELS.role]: 'network',
+    });
     if (this.stopping) {
       // Teardown began while the network was being created and may have missed it.
       await this.options.client.network.remove(this.options.client.network.getById(network.id)).catch(() => undefined);
@@ -138,7 +142,10 @@ export class DockerRun {
         this.created.set(id, { name: spec.name, started: false });
         if (this.stopping) {
           // Created after teardown listed the run's containers: remove it here, before it ever starts.
-          await this.options.client.container.dockerode.getContainer(id).remove({ force: true }).catch(() => undefined);
+          await this.options.client.container.dockerode
+            .getContainer(id)
+            .remove({ force: true })
+            .catch(() => undefined);
           throw this.stoppedError(spec.name);
         }
       },
@@ -210,7 +217,8 @@ export class DockerRun {
       let containers = labelled.filter((resource) => resource.kind === 'container');
       // Created but not yet visible under its labels? Also remove by id.
       for (const [id, entry] of this.created) {
-        if (!containers.some((resource) => resource.id === id)) containers.push({ kind: 'container', id, name: entry.name, runId: this.runId, createdAt: undefined });
+        if (!containers.some((resource) => resource.id === id))
+          containers.push({ kind: 'container', id, name: entry.name, runId: this.runId, createdAt: undefined });
       }
       if (options.skipStarting) containers = containers.filter((resource) => this.created.get(resource.id)?.started !== false);
       merge(await removeResources(client, containers));

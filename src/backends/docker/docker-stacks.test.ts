@@ -37,14 +37,27 @@ function wire(plan: RunPlan, kind: 'twin' | 'upstream') {
   collectRuntimes(env, run, proxies, services, storeUrl);
   let accountId = 0;
   for (const runtime of env.chatwoots.values()) {
-    const accounts = new Map(runtime.service.cells.map((cellId) => [cellId, { url: runtime.url, urlFromEvolution: runtime.urlFromEvolution, accountId: ++accountId, token: 't', locale: 'en' as const }]));
+    const accounts = new Map(
+      runtime.service.cells.map((cellId) => [
+        cellId,
+        { url: runtime.url, urlFromEvolution: runtime.urlFromEvolution, accountId: ++accountId, token: 't', locale: 'en' as const },
+      ]),
+    );
     runtime.accounts = { accounts, ptBr: undefined };
   }
-  return { env, stack: (cellId: string) => buildStack(env, plan.cells.find((cell) => cell.id === cellId)!, `http://hub/${cellId}`) };
+  return {
+    env,
+    stack: (cellId: string) =>
+      buildStack(
+        env,
+        plan.cells.find((cell) => cell.id === cellId)!,
+        `http://hub/${cellId}`,
+      ),
+  };
 }
 
 describe('buildStack', () => {
-  it('gives each cell of a shared plan the shared Chatwoot\'s proxy, its own account and the shared latency control', () => {
+  it("gives each cell of a shared plan the shared Chatwoot's proxy, its own account and the shared latency control", () => {
     const { stack } = wire(planRun(cells), 'twin');
     const a = stack('cell-a');
     const b = stack('cell-b');
@@ -56,7 +69,11 @@ describe('buildStack', () => {
     expect(a.faults.trailingSlashEvolution?.serverUrl).toBe('http://evolution-1-7-4-trailing-slash-server-url:8080/');
     expect(a.faults.slowStorage?.latencyControlUrl).toBe('http://host/storage-latency-proxy-proxy:9000/__evochat/latency');
     expect(b.faults.slowStorage?.latencyControlUrl).toBe(a.faults.slowStorage?.latencyControlUrl);
-    expect(a.s3).toMatchObject({ endpoint: 'http://host/s3-minio', endpointFromChatwoot: expect.stringMatching(/^http:\/\/10\.0\.0\.\d+:9000$/), bucket: 'chatwoot-3-8-0-minio' });
+    expect(a.s3).toMatchObject({
+      endpoint: 'http://host/s3-minio',
+      endpointFromChatwoot: expect.stringMatching(/^http:\/\/10\.0\.0\.\d+:9000$/),
+      bucket: 'chatwoot-3-8-0-minio',
+    });
     expect(a.capabilities).toEqual(['evidence', 'writes', 'whatsappPeer', 's3Inspect', 'storageLatency']);
     expect(a.whatsappControlUrl).toBe('http://host/evolution-1-7-4-app:8080/__twin/whatsapp');
     expect(a.evolutionSideProbeUrl).toBe('http://host/evolution-1-7-4-proxy:8080');

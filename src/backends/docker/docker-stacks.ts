@@ -20,7 +20,13 @@ export function proxyHandleUrl(run: DockerRun, spec: ContainerSpec | undefined):
   return handle.hostUrl(spec.exposedPorts[0]!);
 }
 
-export function collectRuntimes(env: DockerEnvironment, run: DockerRun, proxies: ReadonlyMap<string, ServiceProxies>, services: ReadonlyMap<string, ServiceContainers>, storeUrlOf: (service: PlannedService) => string | undefined): void {
+export function collectRuntimes(
+  env: DockerEnvironment,
+  run: DockerRun,
+  proxies: ReadonlyMap<string, ServiceProxies>,
+  services: ReadonlyMap<string, ServiceContainers>,
+  storeUrlOf: (service: PlannedService) => string | undefined,
+): void {
   for (const entry of services.values()) {
     const service = entry.service;
     const serviceProxies = proxies.get(service.id);
@@ -68,7 +74,11 @@ export function collectRuntimes(env: DockerEnvironment, run: DockerRun, proxies:
   }
 }
 
-function serviceFor<T extends { service: PlannedService }>(map: ReadonlyMap<string, T>, cellId: string, match: (service: PlannedService) => boolean): T | undefined {
+function serviceFor<T extends { service: PlannedService }>(
+  map: ReadonlyMap<string, T>,
+  cellId: string,
+  match: (service: PlannedService) => boolean,
+): T | undefined {
   return [...map.values()].find((runtime) => runtime.service.cells.includes(cellId) && match(runtime.service));
 }
 
@@ -115,4 +125,3 @@ export function buildStack(env: DockerEnvironment, cell: PlannedCell, evidenceUr
     },
   };
 }
-

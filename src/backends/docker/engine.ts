@@ -2,9 +2,7 @@ import { getContainerRuntimeClient, type ContainerRuntimeClient } from 'testcont
 import { ErrorCodes, InfrastructureError } from '../../errors/index.ts';
 import { applyTestcontainersDefaults } from './testcontainers-env.ts';
 
-export type EngineProbe =
-  | { available: true; serverVersion: string; host: string; operatingSystem: string }
-  | { available: false; reason: string };
+export type EngineProbe = { available: true; serverVersion: string; host: string; operatingSystem: string } | { available: false; reason: string };
 
 /** testcontainers' Dockerode instance, typed without naming dockerode (a transitive dependency). */
 export type Dockerode = ContainerRuntimeClient['container']['dockerode'];

@@ -101,7 +101,9 @@ export class HttpReadyWait implements WaitStrategy {
         }
       }
       if (Date.now() >= deadline) {
-        throw new Error(`GET ${this.check.path} did not answer ${this.check.status}${this.check.jsonFields ? ` with ${JSON.stringify(this.check.jsonFields)}` : ''} within ${this.startupTimeoutMs} ms (last: ${last})`);
+        throw new Error(
+          `GET ${this.check.path} did not answer ${this.check.status}${this.check.jsonFields ? ` with ${JSON.stringify(this.check.jsonFields)}` : ''} within ${this.startupTimeoutMs} ms (last: ${last})`,
+        );
       }
       await sleep(this.options.pollMs ?? 250, signal);
     }

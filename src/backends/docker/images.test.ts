@@ -35,7 +35,9 @@ describe('pinned images', () => {
 describe('overrides', () => {
   it('reads EVOCHAT_IMAGE_<SLOT> and a JSON file, env winning', () => {
     expect(overrideEnvName('chatwoot@3.8.0')).toBe('EVOCHAT_IMAGE_CHATWOOT_3_8_0');
-    const files: Record<string, string> = { '/images.json': JSON.stringify({ postgres: 'mirror.example/postgres:12', 'chatwoot@3.8.0': 'from-file/chatwoot:v3.8.0' }) };
+    const files: Record<string, string> = {
+      '/images.json': JSON.stringify({ postgres: 'mirror.example/postgres:12', 'chatwoot@3.8.0': 'from-file/chatwoot:v3.8.0' }),
+    };
     const overrides = readImageOverrides(
       { EVOCHAT_IMAGES_FILE: '/images.json', EVOCHAT_IMAGE_CHATWOOT_3_8_0: 'mine/chatwoot:v3.8.0-patched' },
       (path) => files[path]!,
@@ -58,7 +60,12 @@ describe('overrides', () => {
 
   it('ignores overrides for twin images: those are always the local builds', () => {
     const resolver = createImageResolver('twin', {}, { 'chatwoot@3.8.0': 'mine/chatwoot:x' });
-    expect(resolver.resolve('chatwoot@3.8.0')).toEqual({ slot: 'chatwoot@3.8.0', requested: TWIN_IMAGES['chatwoot@3.8.0'], effective: TWIN_IMAGES['chatwoot@3.8.0'], local: true });
+    expect(resolver.resolve('chatwoot@3.8.0')).toEqual({
+      slot: 'chatwoot@3.8.0',
+      requested: TWIN_IMAGES['chatwoot@3.8.0'],
+      effective: TWIN_IMAGES['chatwoot@3.8.0'],
+      local: true,
+    });
     expect(() => resolver.resolve('postgres')).toThrow(/no twin/);
   });
 });

@@ -90,7 +90,10 @@ const imageNamePattern = /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]
 const overrideFileSchema = z.record(z.string(), z.string().trim().regex(imageNamePattern, 'must be an image reference such as registry/name:tag'));
 
 /** Reads the overrides from env and the optional JSON file; unknown slots and malformed names are config errors. */
-export function readImageOverrides(env: NodeJS.ProcessEnv = process.env, readFile: (path: string) => string = (p) => readFileSync(p, 'utf8')): Partial<Record<ImageSlot, string>> {
+export function readImageOverrides(
+  env: NodeJS.ProcessEnv = process.env,
+  readFile: (path: string) => string = (p) => readFileSync(p, 'utf8'),
+): Partial<Record<ImageSlot, string>> {
   const overrides: Partial<Record<ImageSlot, string>> = {};
   const issues: ConfigIssue[] = [];
   const file = env.EVOCHAT_IMAGES_FILE;
@@ -99,7 +102,9 @@ export function readImageOverrides(env: NodeJS.ProcessEnv = process.env, readFil
     try {
       raw = JSON.parse(readFile(file));
     } catch (error) {
-      throw new ConfigError(`EVOCHAT_IMAGES_FILE ${file}: ${(error as Error).message}`, [{ path: 'EVOCHAT_IMAGES_FILE', message: 'unreadable or not JSON', value: file }]);
+      throw new ConfigError(`EVOCHAT_IMAGES_FILE ${file}: ${(error as Error).message}`, [
+        { path: 'EVOCHAT_IMAGES_FILE', message: 'unreadable or not JSON', value: file },
+      ]);
     }
     const parsed = overrideFileSchema.safeParse(raw);
     if (!parsed.success) {

@@ -17,7 +17,21 @@ import { ensureTwinImages } from './twin-images/ensure-twin-images.ts';
 import { runDocker } from './twin-images/docker-cli.ts';
 
 const gate = await dockerGate('docker signal tests');
-const RUN = ['run', '--backend', 'docker', '--images', 'twin', '--chatwoot', '3.7.0,3.8.0', '--evolution', '1.7.5', '--storage', 'local', '--suite', 'bot-command'];
+const RUN = [
+  'run',
+  '--backend',
+  'docker',
+  '--images',
+  'twin',
+  '--chatwoot',
+  '3.7.0,3.8.0',
+  '--evolution',
+  '1.7.5',
+  '--storage',
+  'local',
+  '--suite',
+  'bot-command',
+];
 
 /**
  * Everything of the run is gone: removed by the run's own teardown, or, if the process was ended first, by the
@@ -25,7 +39,11 @@ const RUN = ['run', '--backend', 'docker', '--images', 'twin', '--chatwoot', '3.
  */
 async function expectNothingLeft(runId: string): Promise<void> {
   const client = await connectToEngine();
-  await waitFor(async () => (await listLabelledResources(client, { runId })).length === 0, { timeoutMs: 60_000, intervalMs: 250, description: `no resources of ${runId}` });
+  await waitFor(async () => (await listLabelledResources(client, { runId })).length === 0, {
+    timeoutMs: 60_000,
+    intervalMs: 250,
+    description: `no resources of ${runId}`,
+  });
   // The same question as a user would ask it.
   const containers = await runDocker(['ps', '-a', '-q', '--filter', `label=evochat.run-id=${runId}`]);
   const networks = await runDocker(['network', 'ls', '-q', '--filter', `label=evochat.run-id=${runId}`]);

@@ -85,7 +85,15 @@ describe.runIf(gate.run)('upstream topology on local images (overrides)', () => 
   it('removes the finished db prepare container but keeps its log', async () => {
     const client = await connectToEngine();
     const containers = await client.container.dockerode.listContainers({ all: true, filters: JSON.stringify({ label: [`evochat.run-id=${runId}`] }) });
-    expect(containers.map((c) => c.Labels['evochat.role']).sort()).toEqual(['chatwoot-rails', 'chatwoot-sidekiq', 'evolution', 'postgres', 'recording-proxy', 'recording-proxy', 'redis']);
+    expect(containers.map((c) => c.Labels['evochat.role']).sort()).toEqual([
+      'chatwoot-rails',
+      'chatwoot-sidekiq',
+      'evolution',
+      'postgres',
+      'recording-proxy',
+      'recording-proxy',
+      'redis',
+    ]);
     const log = await readFile(join(artifactsDir, 'cells', CELL, 'logs', 'chatwoot-3-7-0-local-prepare.log'), 'utf8');
     expect(log).toContain('db:chatwoot_prepare');
   });
@@ -97,7 +105,9 @@ describe.runIf(gate.run)('upstream topology on local images (overrides)', () => 
     expect(stack.images).toBe('upstream');
     expect(stack.capabilities).not.toContain('whatsappPeer');
     expect(stack.whatsappControlUrl).toBeUndefined();
-    expect(Object.keys(environment.imagesFor(CELL))).toEqual(expect.arrayContaining([PLACEHOLDER_IMAGES.postgres, PLACEHOLDER_IMAGES.redis, TWIN_IMAGES['chatwoot@3.7.0']]));
+    expect(Object.keys(environment.imagesFor(CELL))).toEqual(
+      expect.arrayContaining([PLACEHOLDER_IMAGES.postgres, PLACEHOLDER_IMAGES.redis, TWIN_IMAGES['chatwoot@3.7.0']]),
+    );
   });
 
   it('leaves nothing behind after stop', async () => {

@@ -32,7 +32,10 @@ export interface CellAccounts {
 }
 
 function slug(text: string): string {
-  return text.replace(/[^a-zA-Z0-9]+/g, '-').replace(/^-|-$/g, '').toLowerCase();
+  return text
+    .replace(/[^a-zA-Z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .toLowerCase();
 }
 
 export async function signupCellAccounts(input: CellAccountsInput): Promise<CellAccounts> {

@@ -33,7 +33,9 @@ describe('signupCellAccounts on Chatwoot refusals', () => {
     await accountsOn(t, ['c1']);
     const error = await accountsOn(t, ['c1']).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: ErrorCodes.signupRefused, exitCode: ExitCodes.infrastructure });
-    expect((error as Error).message).toMatch(/: Chatwoot refused the signup \(403\): You have already signed up for an account with run1-chatwoot-3-8-0-c1@evochat\.test$/);
+    expect((error as Error).message).toMatch(
+      /: Chatwoot refused the signup \(403\): You have already signed up for an account with run1-chatwoot-3-8-0-c1@evochat\.test$/,
+    );
     expect((error as Error).message).not.toContain('\n');
   });
 

@@ -27,7 +27,7 @@ describe('no credential in any artifact of a run', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('full matrix: result.json, reports, cells/*, services/* hold none of the run\'s credentials', async () => {
+  it("full matrix: result.json, reports, cells/*, services/* hold none of the run's credentials", async () => {
     const out = join(dir, 'matrix');
     await runMatrix({
       matrixFile: join(root, 'matrix.json'),
@@ -40,7 +40,16 @@ describe('no credential in any artifact of a run', () => {
     });
     const kinds = new Set(matrixCredentials.values());
     // The harvest itself must have found what the run is known to create, or the scan proves nothing.
-    for (const kind of ['stack chatwoot token', 'evolution global apikey', 's3 secret access key', 'hash.apikey', 'password', 'hmac_token', 'pubsub_token', 'inbox_identifier']) {
+    for (const kind of [
+      'stack chatwoot token',
+      'evolution global apikey',
+      's3 secret access key',
+      'hash.apikey',
+      'password',
+      'hmac_token',
+      'pubsub_token',
+      'inbox_identifier',
+    ]) {
       expect(kinds, kind).toContain(kind);
     }
     const hits = await scanForCredentials(out, matrixCredentials);
@@ -48,7 +57,7 @@ describe('no credential in any artifact of a run', () => {
     expect(hits.byFileAndKind).toEqual({});
   }, 600_000);
 
-  it('repro bundle (meant to be shared) holds none of the run\'s credentials', async () => {
+  it("repro bundle (meant to be shared) holds none of the run's credentials", async () => {
     const out = join(dir, 'bundle');
     await runRepro({
       file: join(root, 'fixtures/bug-reports/qr-code-missing-evolution-605.yaml'),

@@ -6,9 +6,7 @@ import type { LogSink } from '../../common/log-sink.ts';
 import { ErrorCodes, InfrastructureError } from '../../errors/index.ts';
 import type { StartedTwin, TwinRole } from '../../twins/twin-types.ts';
 
-export type HostRequest =
-  | { type: 'start'; id: number; role: TwinRole; env: Record<string, string | undefined>; port: number }
-  | { type: 'close'; id: number };
+export type HostRequest = { type: 'start'; id: number; role: TwinRole; env: Record<string, string | undefined>; port: number } | { type: 'close'; id: number };
 
 export type HostReply =
   | { type: 'started'; id: number; url: string; port: number; version: string | undefined }
@@ -56,7 +54,9 @@ export async function createWorkerServiceHost(name: string): Promise<ServiceHost
     for (const waiter of pending.values()) waiter.reject(error);
     pending.clear();
   };
-  worker.on('error', (error) => failAll(new InfrastructureError(ErrorCodes.serviceStart, `sim service host ${name} crashed: ${error.message}`, { cause: error })));
+  worker.on('error', (error) =>
+    failAll(new InfrastructureError(ErrorCodes.serviceStart, `sim service host ${name} crashed: ${error.message}`, { cause: error })),
+  );
   worker.on('exit', (code) => failAll(new InfrastructureError(ErrorCodes.serviceStart, `sim service host ${name} exited (code ${code})`)));
 
   const call = (request: HostRequest) =>
@@ -75,7 +75,9 @@ export async function createWorkerServiceHost(name: string): Promise<ServiceHost
       const reply = await call({ type: 'start', id, role, env: options.env, port: 0 });
       if (reply.type === 'failed') {
         logs.delete(id);
-        throw new InfrastructureError(ErrorCodes.serviceStart, `${role} twin did not start: ${reply.message}`, { details: { name: reply.name, code: reply.code } });
+        throw new InfrastructureError(ErrorCodes.serviceStart, `${role} twin did not start: ${reply.message}`, {
+          details: { name: reply.name, code: reply.code },
+        });
       }
       if (reply.type !== 'started') throw new InfrastructureError(ErrorCodes.internal, `unexpected reply ${reply.type} from service host ${name}`);
       let stopping: Promise<void> | undefined;

@@ -64,7 +64,14 @@ describe('sim backend', () => {
     expect(env.backend).toBe('sim');
     expect(env.servicesStarted).toBe(plan.services.length);
     expect(Object.keys(env.phases)).toEqual(expect.arrayContaining(['start', 'bootstrap']));
-    expect(stack).toMatchObject({ cellId: CELL.id, backend: 'sim', chatwootVersion: '3.8.0', evolutionVersion: '1.7.4', storage: 'minio', instancePrefix: 'c380e174minio-' });
+    expect(stack).toMatchObject({
+      cellId: CELL.id,
+      backend: 'sim',
+      chatwootVersion: '3.8.0',
+      evolutionVersion: '1.7.4',
+      storage: 'minio',
+      instancePrefix: 'c380e174minio-',
+    });
     expect(stack.capabilities).toEqual(['evidence', 'writes', 'whatsappPeer', 's3Inspect', 'storageLatency']);
     expect(stack.faults.trailingSlashEvolution?.serverUrl).toMatch(/\/$/);
     expect(env.imagesFor(CELL.id)).toMatchObject({ chatwoot: 'chatwoot twin 3.8.0 (sim)', evolution: 'evolution twin 1.7.4 (sim)' });

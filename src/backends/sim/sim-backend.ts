@@ -57,7 +57,11 @@ export function createSimBackend(backendOptions: SimBackendOptions = {}): Backen
               await startService(env, service);
             } catch (error) {
               if (error instanceof HarnessError) throw error;
-              throw new InfrastructureError(ErrorCodes.serviceStart, `could not start ${service.id}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+              throw new InfrastructureError(
+                ErrorCodes.serviceStart,
+                `could not start ${service.id}: ${error instanceof Error ? error.message : String(error)}`,
+                { cause: error },
+              );
             }
             progress('start', `${service.id} up`);
           }),
@@ -80,7 +84,11 @@ export function createSimBackend(backendOptions: SimBackendOptions = {}): Backen
           for (const runtime of env.chatwoots.values()) {
             for (const [accountId, cells] of runtime.accountCells) for (const cellId of cells) markers.get(cellId)?.push(`/accounts/${accountId}/`);
           }
-          const logSources: LogSource[] = [...env.captures.values()].map(({ capture, cells }) => ({ service: capture.service, cells, entries: (filter) => capture.entries(filter) }));
+          const logSources: LogSource[] = [...env.captures.values()].map(({ capture, cells }) => ({
+            service: capture.service,
+            cells,
+            entries: (filter) => capture.entries(filter),
+          }));
           env.hub = new EvidenceHub({
             exchangeSources: env.proxies.map((proxy, index) => ({ name: `${proxy.link}#${index}`, list: (filter) => proxy.recorded(filter) })),
             logSources,

@@ -31,7 +31,10 @@ export function secret(prefix: string): string {
 }
 
 export function slug(text: string): string {
-  return text.replace(/[^a-zA-Z0-9]+/g, '-').replace(/^-|-$/g, '').toLowerCase();
+  return text
+    .replace(/[^a-zA-Z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .toLowerCase();
 }
 
 export interface S3Runtime {
@@ -139,7 +142,10 @@ export class SimEnvironment implements StartedEnvironment {
 
   /** One log for every recording proxy's own messages (transport failures it passed through). */
   proxyLog(): LogCapture {
-    this.proxyCapture ??= this.captureFor('proxies', this.plan.cells.map((cell) => cell.id));
+    this.proxyCapture ??= this.captureFor(
+      'proxies',
+      this.plan.cells.map((cell) => cell.id),
+    );
     return this.proxyCapture;
   }
 

@@ -67,7 +67,14 @@ async function recordingProxy(
   accounts: ReadonlyMap<number, readonly string[]>,
   upstream?: string,
 ): Promise<RecordingProxy> {
-  const proxy = await createRecordingProxy({ upstream, link, redactor: env.redactor, classify: proxyClassifier(env, cells, accounts), idPrefix, log: env.proxyLog() });
+  const proxy = await createRecordingProxy({
+    upstream,
+    link,
+    redactor: env.redactor,
+    classify: proxyClassifier(env, cells, accounts),
+    idPrefix,
+    log: env.proxyLog(),
+  });
   env.resources.add(`proxy ${idPrefix}`, () => proxy.close());
   env.proxies.push(proxy);
   return proxy;

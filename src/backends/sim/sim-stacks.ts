@@ -53,8 +53,12 @@ export function buildStack(env: SimEnvironment, cell: PlannedCell, evidenceUrl: 
     evidenceUrl,
     evolutionSideProbeUrl: evolution.front.url,
     faults: {
-      trailingSlashEvolution: evolutionEndpoint(serviceFor(env.evolutions, cell.id, (s) => s.variant === 'trailing-slash-server-url' && s.version === cell.evolution)),
-      unreachableEvolution: evolutionEndpoint(serviceFor(env.evolutions, cell.id, (s) => s.variant === 'unreachable-server-url' && s.version === cell.evolution)),
+      trailingSlashEvolution: evolutionEndpoint(
+        serviceFor(env.evolutions, cell.id, (s) => s.variant === 'trailing-slash-server-url' && s.version === cell.evolution),
+      ),
+      unreachableEvolution: evolutionEndpoint(
+        serviceFor(env.evolutions, cell.id, (s) => s.variant === 'unreachable-server-url' && s.version === cell.evolution),
+      ),
       slowStorage,
     },
   };

@@ -9,11 +9,16 @@ export interface OrderedItem {
  * Runs `start` for every item once all its dependencies finished, at most `concurrency` at a time.
  * The first failure stops new starts; items already running are awaited, then the failure is thrown.
  */
-export async function startInDependencyOrder<T extends OrderedItem>(items: readonly T[], concurrency: number, start: (item: T) => Promise<void>): Promise<void> {
+export async function startInDependencyOrder<T extends OrderedItem>(
+  items: readonly T[],
+  concurrency: number,
+  start: (item: T) => Promise<void>,
+): Promise<void> {
   const ids = new Set(items.map((item) => item.id));
   for (const item of items) {
     const missing = item.dependsOn.filter((dep) => !ids.has(dep));
-    if (missing.length > 0) throw new InfrastructureError(ErrorCodes.serviceStart, `service ${item.id} depends on ${missing.join(', ')}, which the plan does not contain`);
+    if (missing.length > 0)
+      throw new InfrastructureError(ErrorCodes.serviceStart, `service ${item.id} depends on ${missing.join(', ')}, which the plan does not contain`);
   }
   const done = new Set<string>();
   const running = new Map<string, Promise<void>>();
@@ -23,7 +28,7 @@ export async function startInDependencyOrder<T extends OrderedItem>(items: reado
 
   while (pending.length > 0 || running.size > 0) {
     if (failure === undefined) {
-      for (let i = 0; i < pending.length && running.size < limit; ) {
+      for (let i = 0; i < pending.length && running.size < limit;) {
         const item = pending[i]!;
         if (item.dependsOn.every((dep) => done.has(dep))) {
           pending.splice(i, 1);

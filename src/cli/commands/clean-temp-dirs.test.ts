@@ -22,7 +22,11 @@ interface Holder {
 
 /** A child process (node itself, no wrapper, so its pid owns the folders) running the three twins. */
 async function startHolder(tempRoot: string): Promise<Holder> {
-  const child = spawn(process.execPath, ['--import', 'tsx', HOLDER], { cwd: root, env: { ...process.env, TMPDIR: tempRoot }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', HOLDER], {
+    cwd: root,
+    env: { ...process.env, TMPDIR: tempRoot },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   await new Promise<void>((resolve, reject) => {
     let out = '';
@@ -40,7 +44,7 @@ const noEngine = async () => {
   throw new InfrastructureError(ErrorCodes.dockerUnavailable, 'no Docker engine answers: connect ENOENT /var/run/docker.sock');
 };
 
-describe('clean: the harness\'s temp folders', () => {
+describe("clean: the harness's temp folders", () => {
   let tempRoot: string;
   let killed: Holder;
   let live: Holder;
@@ -59,7 +63,11 @@ describe('clean: the harness\'s temp folders', () => {
 
   it('the twins name their folders after their owner; a SIGKILLed owner leaves them behind', () => {
     for (const holder of [killed, live]) {
-      expect(foldersOf(tempRoot, holder.child.pid!).map((name) => parseOwnedTempDirName(name)!.purpose).sort()).toEqual(['chatwoot-storage', 'evolution', 's3']);
+      expect(
+        foldersOf(tempRoot, holder.child.pid!)
+          .map((name) => parseOwnedTempDirName(name)!.purpose)
+          .sort(),
+      ).toEqual(['chatwoot-storage', 'evolution', 's3']);
     }
   });
 
@@ -75,7 +83,7 @@ describe('clean: the harness\'s temp folders', () => {
     expect(foldersOf(tempRoot, killed.child.pid!)).toHaveLength(3);
   });
 
-  it('removes the dead owner\'s folders and keeps the live one\'s', async () => {
+  it("removes the dead owner's folders and keeps the live one's", async () => {
     const lines: string[] = [];
     expect(await cleanCommand({ tempRoot, connect: noEngine, out: (line) => lines.push(line) })).toBe(0);
     expect(foldersOf(tempRoot, killed.child.pid!)).toEqual([]);
@@ -83,7 +91,7 @@ describe('clean: the harness\'s temp folders', () => {
     expect(lines.filter((line) => line.startsWith('removed temp-dir'))).toHaveLength(3);
   });
 
-  it('a folder naming a live pid with another start time is a dead owner\'s (pid reuse)', async () => {
+  it("a folder naming a live pid with another start time is a dead owner's (pid reuse)", async () => {
     const reused = `evochat-tmp-${live.child.pid}-0123456789ab-s3-Abc123`;
     mkdirSync(join(tempRoot, reused));
     await cleanCommand({ tempRoot, connect: noEngine, out: () => undefined });
@@ -108,7 +116,7 @@ describe('clean: the harness\'s temp folders', () => {
     expect(await live.exited).toBe(0);
     expect(foldersOf(tempRoot, live.child.pid!)).toEqual([]);
   });
-  it('--force removes a live owner\'s folders too', async () => {
+  it("--force removes a live owner's folders too", async () => {
     // Owned by this (live) test process.
     const mine = basename(makeOwnedTempDir('force-test', tempRoot));
     await cleanCommand({ tempRoot, connect: noEngine, out: () => undefined });
@@ -116,5 +124,4 @@ describe('clean: the harness\'s temp folders', () => {
     await cleanCommand({ tempRoot, force: true, connect: noEngine, out: () => undefined });
     expect(readdirSync(tempRoot)).not.toContain(mine);
   });
-
 });

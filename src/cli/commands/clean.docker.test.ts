@@ -43,13 +43,17 @@ describe.runIf(gate.run)('clean: docker resources by owner', () => {
     await run.createNetwork();
     if (withContainer) {
       const context = { ...testSpecContext('twin'), runId, runLabels: labels };
-      const proxy = proxySpecs(planRun([{ id: 'c', chatwoot: '3.7.0', evolution: '1.7.5', storage: 'local', suites: ['auth'] }]), context).get('evolution-1.7.5')!.front!;
+      const proxy = proxySpecs(planRun([{ id: 'c', chatwoot: '3.7.0', evolution: '1.7.5', storage: 'local', suites: ['auth'] }]), context).get(
+        'evolution-1.7.5',
+      )!.front!;
       await run.start(proxy);
     }
   }
 
   const states = async () =>
-    Object.fromEntries(await Promise.all(Object.entries(ids).map(async ([key, runId]) => [key, (await listLabelledResources(await client(), { runId })).length] as const)));
+    Object.fromEntries(
+      await Promise.all(Object.entries(ids).map(async ([key, runId]) => [key, (await listLabelledResources(await client(), { runId })).length] as const)),
+    );
 
   beforeAll(async () => {
     requireEngine(gate);
@@ -89,7 +93,9 @@ describe.runIf(gate.run)('clean: docker resources by owner', () => {
     expect(about(ids.live).some((line) => line.includes('state=running'))).toBe(true);
     expect(about(ids.dead)).toEqual([expect.stringMatching(/^would remove network .* — owner pid \d+ is gone$/)]);
     expect(about(ids.reused)).toEqual([expect.stringMatching(/^would remove network .* — owner pid \d+ is gone \(its pid now belongs to another process\)$/)]);
-    expect(about(ids.oldFormatYoung)).toEqual([expect.stringMatching(/^kept network .* — no owner recorded \(older format\), only \d+ (s|min) old: kept until 24 h old/)]);
+    expect(about(ids.oldFormatYoung)).toEqual([
+      expect.stringMatching(/^kept network .* — no owner recorded \(older format\), only \d+ (s|min) old: kept until 24 h old/),
+    ]);
     expect(about(ids.oldFormatOld)).toEqual([expect.stringMatching(/^would remove network .* — no owner recorded \(older format\), 2 d old \(over 24 h\)$/)]);
     expect(await states()).toEqual({ live: 2, dead: 1, reused: 1, oldFormatYoung: 1, oldFormatOld: 1 });
   }, 60_000);
@@ -103,7 +109,7 @@ describe.runIf(gate.run)('clean: docker resources by owner', () => {
     expect(lines.filter((line) => line.startsWith('removed '))).toHaveLength(3);
   }, 60_000);
 
-  it('--force removes every labelled resource, the live run\'s too', async () => {
+  it("--force removes every labelled resource, the live run's too", async () => {
     expect(await cleanCommand({ force: true, tempRoot, onlyRunIds, out: () => undefined })).toBe(0);
     expect(await states()).toEqual({ live: 0, dead: 0, reused: 0, oldFormatYoung: 0, oldFormatOld: 0 });
   }, 60_000);

@@ -43,7 +43,10 @@ export interface DoctorIo {
  * Exit 0 all pass (warnings allowed), 1 a failing check, 2 usage error or an unsupported target,
  * 3 a service could not be reached.
  */
-export async function doctorCommand(options: DoctorCommandOptions, io: DoctorIo = { stdout: process.stdout, stderr: process.stderr, env: process.env }): Promise<number> {
+export async function doctorCommand(
+  options: DoctorCommandOptions,
+  io: DoctorIo = { stdout: process.stdout, stderr: process.stderr, env: process.env },
+): Promise<number> {
   // Nothing runs on this side to stop: a signal ends the checks in flight (their connections closed), writes nothing.
   return runInterruptible(
     { action: 'stopping the checks, then exiting', stderr: io.stderr, interrupted: (signal) => `interrupted by ${signal}: checks stopped, nothing written` },
@@ -75,7 +78,9 @@ async function doctorChecks(options: DoctorCommandOptions, io: DoctorIo, signal:
   });
 
   if (options.json) {
-    io.stdout.write(`${JSON.stringify(result ?? { error: 'no result: the versions of both services are needed for a result cell', checks: run.reports }, null, 2)}\n`);
+    io.stdout.write(
+      `${JSON.stringify(result ?? { error: 'no result: the versions of both services are needed for a result cell', checks: run.reports }, null, 2)}\n`,
+    );
   } else {
     io.stdout.write(renderDoctor(run, { colour: wantsColour(io.stdout, io.env), verbose: options.verbose === true, target: targetDescription }));
   }

@@ -34,28 +34,34 @@ async function twinTempDirs(tmp: string): Promise<string[]> {
 }
 
 describe('twin', () => {
-  it.each(['SIGINT', 'SIGTERM'] as const)('a %s and its relayed copy stop the twin once, cleanly (exit 0, port closed, temp folder gone)', async (signal) => {
-    const tmp = await privateTmp(`twin-${signal}`);
-    cli = startCli('bin', ['twin', 'chatwoot', '--version', '3.8.0', '--port', '0'], { TMPDIR: tmp });
-    const [, port] = await cli.waitForStderr(/chatwoot twin 3\.8\.0 listening on http:\/\/127\.0\.0\.1:(\d+)/);
-    expect(await isListening(Number(port))).toBe(true);
-    expect((await twinTempDirs(tmp)).length).toBeGreaterThan(0);
-    cli.signal(signal);
-    // The copy arrives once the first was handled, as npm's relayed one does (two signals sent at once merge into one).
-    await cli.waitForStderr(new RegExp(`${signal}: stopping the chatwoot twin`));
-    cli.signal(signal);
-    expect(await cli.exit).toEqual({ code: 0, signal: null });
-    expect(cli.stderr()).toContain(`${signal}: stopping the chatwoot twin; press Ctrl-C again after 2 s to force`);
-    expect(await isListening(Number(port))).toBe(false);
-    expect(await twinTempDirs(tmp)).toEqual([]);
-  }, 120_000);
+  it.each(['SIGINT', 'SIGTERM'] as const)(
+    'a %s and its relayed copy stop the twin once, cleanly (exit 0, port closed, temp folder gone)',
+    async (signal) => {
+      const tmp = await privateTmp(`twin-${signal}`);
+      cli = startCli('bin', ['twin', 'chatwoot', '--version', '3.8.0', '--port', '0'], { TMPDIR: tmp });
+      const [, port] = await cli.waitForStderr(/chatwoot twin 3\.8\.0 listening on http:\/\/127\.0\.0\.1:(\d+)/);
+      expect(await isListening(Number(port))).toBe(true);
+      expect((await twinTempDirs(tmp)).length).toBeGreaterThan(0);
+      cli.signal(signal);
+      // The copy arrives once the first was handled, as npm's relayed one does (two signals sent at once merge into one).
+      await cli.waitForStderr(new RegExp(`${signal}: stopping the chatwoot twin`));
+      cli.signal(signal);
+      expect(await cli.exit).toEqual({ code: 0, signal: null });
+      expect(cli.stderr()).toContain(`${signal}: stopping the chatwoot twin; press Ctrl-C again after 2 s to force`);
+      expect(await isListening(Number(port))).toBe(false);
+      expect(await twinTempDirs(tmp)).toEqual([]);
+    },
+    120_000,
+  );
 });
 
 describe('repro --keep', () => {
   it('keeps the stack until Ctrl-C; Ctrl-C and its relayed copy stop it, and the exit code is the verdict (0 reproduced)', async () => {
     const tmp = await privateTmp('repro-keep');
     const out = join(dir, 'repro-keep', 'bundle');
-    cli = startCli('bin', ['repro', 'fixtures/bug-reports/server-url-localhost-evolution-1375.yaml', '--out', out, '--backend', 'sim', '--keep'], { TMPDIR: tmp });
+    cli = startCli('bin', ['repro', 'fixtures/bug-reports/server-url-localhost-evolution-1375.yaml', '--out', out, '--backend', 'sim', '--keep'], {
+      TMPDIR: tmp,
+    });
     const [, chatwootPort] = await cli.waitForStdout(/Chatwoot {3}http:\/\/127\.0\.0\.1:(\d+)/, 150_000);
     const [, evolutionPort] = await cli.waitForStdout(/Evolution {2}http:\/\/127\.0\.0\.1:(\d+)/);
     expect(await isListening(Number(chatwootPort))).toBe(true);
@@ -108,10 +114,26 @@ describe('doctor', () => {
   it('Ctrl-C while a check waits ends the checks at once with exit 130 and writes nothing', async () => {
     const port = (server.address() as { port: number }).port;
     const out = join(dir, 'doctor', 'out');
-    cli = startCli('bin', ['doctor', '--chatwoot-url', `http://127.0.0.1:${port}`, '--account', '1', '--evolution-url', `http://127.0.0.1:${port}`, '--timeout', '600000', '--out', out], {
-      EVOCHAT_CHATWOOT_TOKEN: 'doctor-token-not-real',
-      EVOCHAT_EVOLUTION_KEY: 'doctor-key-not-real',
-    });
+    cli = startCli(
+      'bin',
+      [
+        'doctor',
+        '--chatwoot-url',
+        `http://127.0.0.1:${port}`,
+        '--account',
+        '1',
+        '--evolution-url',
+        `http://127.0.0.1:${port}`,
+        '--timeout',
+        '600000',
+        '--out',
+        out,
+      ],
+      {
+        EVOCHAT_CHATWOOT_TOKEN: 'doctor-token-not-real',
+        EVOCHAT_EVOLUTION_KEY: 'doctor-key-not-real',
+      },
+    );
     await waitFor(() => connections.length > 0, { timeoutMs: 60_000, intervalMs: 50, description: 'the doctor connecting' });
     cli.signal('SIGINT');
     expect(await cli.exit).toEqual({ code: 130, signal: null });
@@ -119,4 +141,3 @@ describe('doctor', () => {
     expect(await readdir(out).catch(() => [])).toEqual([]);
   }, 120_000);
 });
-

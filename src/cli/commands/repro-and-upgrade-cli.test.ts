@@ -60,7 +60,20 @@ describe('repro and can-i-upgrade from the command line', () => {
     expect(yes.code).toBe(0);
     expect(JSON.parse(yes.stdout)).toMatchObject({ answer: 'yes', state: 'works', source: { kind: 'result', backend: 'sim', standIns: true } });
 
-    const unknown = await cli(['can-i-upgrade', '--chatwoot', '3.7.0', '--evolution', '1.7.5', '--to', 'chatwoot@3.8.0', '--storage', 'minio', '--from-result', SAMPLE, '--json']);
+    const unknown = await cli([
+      'can-i-upgrade',
+      '--chatwoot',
+      '3.7.0',
+      '--evolution',
+      '1.7.5',
+      '--to',
+      'chatwoot@3.8.0',
+      '--storage',
+      'minio',
+      '--from-result',
+      SAMPLE,
+      '--json',
+    ]);
     expect(unknown.code).toBe(1);
     const answer = JSON.parse(unknown.stdout) as { answer: string; state: string; missing: string[] };
     expect(answer).toMatchObject({ answer: 'no', state: 'unknown' });

@@ -50,7 +50,7 @@ async function heldRun(name: string, launcher: Launcher, holds = 'scenario'): Pr
   const staging = await onlyFolder(outDir, '.partial-');
   expect(staging, 'the run writes into its staging folder').toBeDefined();
   // Service logs reach the disk in batches: wait for the twins' start-up lines.
-  await waitFor(async () => (await servicePorts(staging!)).length >= 2, { timeoutMs: 30_000, intervalMs: 100, description: 'the twins\' listening lines' });
+  await waitFor(async () => (await servicePorts(staging!)).length >= 2, { timeoutMs: 30_000, intervalMs: 100, description: "the twins' listening lines" });
   const ports = await servicePorts(staging!);
   for (const port of ports) expect(await isListening(port), `port ${port} listens while the run is held`).toBe(true);
   expect((await twinTempDirs(tmp)).length).toBeGreaterThan(0);

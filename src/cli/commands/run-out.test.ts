@@ -33,7 +33,9 @@ describe('run --out', () => {
     for (const out of [file, join(file, 'out')]) {
       const { exit, stderr } = await runWithOut(out, tmp);
       expect(exit).toEqual({ code: 2, signal: null });
-      expect(stderr.trim().split('\n')).toEqual([`error EVOCHAT_E_OUT_NOT_DIRECTORY: --out ${out}: ${out === file ? 'is a file, not a folder' : 'it, or a folder on its path, is a file, not a folder'}`]);
+      expect(stderr.trim().split('\n')).toEqual([
+        `error EVOCHAT_E_OUT_NOT_DIRECTORY: --out ${out}: ${out === file ? 'is a file, not a folder' : 'it, or a folder on its path, is a file, not a folder'}`,
+      ]);
     }
     // No twin ever started: none made its temp folder.
     expect((await readdir(tmp)).filter((name) => name !== 'tsx-0')).toEqual([]); // tsx-0: tsx's compile cache

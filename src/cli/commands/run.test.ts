@@ -84,16 +84,24 @@ describe('runCommand', () => {
   it('colours a TTY unless NO_COLOR is set; --no-progress silences stderr', async () => {
     const tty = capture(true);
     const quiet = capture(false);
-    await runCommand({ matrix: join(root, 'matrix.json'), out: join(dir, 'o2'), storage: 'local', progress: false }, { stdout: tty, stderr: quiet, env: {}, handleSignals: false, deps: fakeDeps() });
+    await runCommand(
+      { matrix: join(root, 'matrix.json'), out: join(dir, 'o2'), storage: 'local', progress: false },
+      { stdout: tty, stderr: quiet, env: {}, handleSignals: false, deps: fakeDeps() },
+    );
     expect(tty.text).toMatch(/\u001b\[/);
     expect(quiet.text).toBe('');
     const noColor = capture(true);
-    await runCommand({ matrix: join(root, 'matrix.json'), out: join(dir, 'o3'), storage: 'local', progress: false }, { stdout: noColor, stderr: capture(), env: { NO_COLOR: '1' }, handleSignals: false, deps: fakeDeps() });
+    await runCommand(
+      { matrix: join(root, 'matrix.json'), out: join(dir, 'o3'), storage: 'local', progress: false },
+      { stdout: noColor, stderr: capture(), env: { NO_COLOR: '1' }, handleSignals: false, deps: fakeDeps() },
+    );
     expect(noColor.text).not.toMatch(/\u001b\[/);
   });
 
   it('rejects a bad --jobs as a usage error', async () => {
-    await expect(runCommand({ jobs: '0' }, { stdout: capture(), stderr: capture(), env: {}, handleSignals: false, deps: fakeDeps() })).rejects.toBeInstanceOf(UsageError);
+    await expect(runCommand({ jobs: '0' }, { stdout: capture(), stderr: capture(), env: {}, handleSignals: false, deps: fakeDeps() })).rejects.toBeInstanceOf(
+      UsageError,
+    );
   });
 });
 
@@ -125,6 +133,8 @@ describe('the CLI on a broken matrix.json', () => {
     )) as { code: number; stderr: string } | undefined;
     expect(failure?.code).toBe(2);
     expect(failure?.stderr).toContain('error EVOCHAT_E_CONFIG:');
-    expect(failure?.stderr).toContain('at expectations[0].scenarios[1]: unknown scenario of suite "bot-command" got "bot-command/nope" (allowed: "bot-command/status-round-trip")');
+    expect(failure?.stderr).toContain(
+      'at expectations[0].scenarios[1]: unknown scenario of suite "bot-command" got "bot-command/nope" (allowed: "bot-command/status-round-trip")',
+    );
   });
 });

@@ -49,7 +49,9 @@ export function startCli(launcher: Launcher, args: string[], env: NodeJS.Process
     stdout += chunk;
     for (const check of [...waiters]) check();
   });
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('close', (code, signal) => resolve({ code, signal })),
+  );
   let exited = false;
   void exit.then(() => {
     exited = true;

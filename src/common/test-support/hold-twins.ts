@@ -9,7 +9,14 @@ import type { StartedTwin } from '../../twins/twin-types.ts';
 const silent = { write() {} };
 const twins: StartedTwin[] = [];
 for (const role of ['chatwoot', 'evolution', 's3']) {
-  twins.push(await startTwin(role, { env: { TWIN_VERSION: role === 'chatwoot' ? '3.8.0' : role === 'evolution' ? '1.7.5' : undefined }, port: 0, host: '127.0.0.1', log: silent }));
+  twins.push(
+    await startTwin(role, {
+      env: { TWIN_VERSION: role === 'chatwoot' ? '3.8.0' : role === 'evolution' ? '1.7.5' : undefined },
+      port: 0,
+      host: '127.0.0.1',
+      log: silent,
+    }),
+  );
 }
 process.stdout.write('ready\n');
 process.once('SIGTERM', () => {

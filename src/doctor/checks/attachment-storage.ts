@@ -85,7 +85,9 @@ export const attachmentStorageCheck: DoctorCheck = {
         exchanges,
       };
     }
-    const evidence = [`attachment #${attachment.id} (${attachment.file_type ?? 'file'}) of message #${attachment.message} in conversation #${attachment.conversation}`];
+    const evidence = [
+      `attachment #${attachment.id} (${attachment.file_type ?? 'file'}) of message #${attachment.message} in conversation #${attachment.conversation}`,
+    ];
     const dataUrl = new URL(attachment.data_url);
     if (dataUrl.hostname === '0.0.0.0') {
       return {
@@ -142,7 +144,8 @@ export const attachmentStorageCheck: DoctorCheck = {
         status: 'fail',
         summary: `the stored file answered ${object.status} (${service.name})`,
         evidence,
-        remedy: 'The object is missing or the bucket/credentials are wrong: check STORAGE_BUCKET_NAME, STORAGE_ENDPOINT, STORAGE_FORCE_PATH_STYLE=true for MinIO.',
+        remedy:
+          'The object is missing or the bucket/credentials are wrong: check STORAGE_BUCKET_NAME, STORAGE_ENDPOINT, STORAGE_FORCE_PATH_STYLE=true for MinIO.',
         references: ['chatwoot#1596', 'chatwoot#9547', 'chatwoot#11440'],
         exchanges,
       };

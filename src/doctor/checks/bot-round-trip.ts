@@ -75,7 +75,13 @@ export const botRoundTripCheck: DoctorCheck = {
       if (lastExchange) exchanges.push(lastExchange);
       if ('failed' in reply && reply.failed) {
         const error = String((reply.failed.content_attributes as { external_error?: unknown } | null | undefined)?.external_error ?? 'unknown error');
-        const rule = /404/.test(error) ? ruleRemedy('webhook-double-slash') : /TCP|connect/i.test(error) ? ruleRemedy('server-url-unreachable') : /Timed out/i.test(error) ? ruleRemedy('webhook-timeout-slow-storage') : undefined;
+        const rule = /404/.test(error)
+          ? ruleRemedy('webhook-double-slash')
+          : /TCP|connect/i.test(error)
+            ? ruleRemedy('server-url-unreachable')
+            : /Timed out/i.test(error)
+              ? ruleRemedy('webhook-timeout-slow-storage')
+              : undefined;
         return {
           status: 'fail',
           summary: `Chatwoot marked \`status\` failed: "${error}" — its webhook did not reach Evolution`,

@@ -26,10 +26,7 @@ export const chatwootSettingsCheck: DoctorCheck = {
       return {
         status: 'fail',
         summary: `the Chatwoot integration is not enabled for instance "${instance}"`,
-        evidence: [
-          ...evidence,
-          'Evolution 1.7.x has no CHATWOOT_ENABLED variable (it arrived in 2.0): the switch is the instance’s own `enabled` setting',
-        ],
+        evidence: [...evidence, 'Evolution 1.7.x has no CHATWOOT_ENABLED variable (it arrived in 2.0): the switch is the instance’s own `enabled` setting'],
         remedy: `POST /chatwoot/set/${instance} with enabled: true, account_id, token, url, sign_msg, reopen_conversation, conversation_pending (evolution-api-1.7.md §2.5).`,
         exchanges,
       };
@@ -65,15 +62,21 @@ export const chatwootSettingsCheck: DoctorCheck = {
             ? 'Evolution’s token header does not reach Chatwoot (devise 401): every Evolution call fails with Unauthorized'
             : `Chatwoot refuses the token stored in Evolution: ${AUTH_ANSWER_TEXT[answer]}`,
         evidence,
-        ...(reused ? { remedy: reused.remedy, references: reused.references, rule: reused.rule } : {
-          remedy: `Store a valid administrator user token with POST /chatwoot/set/${instance}.`,
-        }),
+        ...(reused
+          ? { remedy: reused.remedy, references: reused.references, rule: reused.rule }
+          : {
+              remedy: `Store a valid administrator user token with POST /chatwoot/set/${instance}.`,
+            }),
         exchanges: [probe.exchange, ...settings.exchanges],
       };
     }
 
     if (s.url && s.url.replace(/\/+$/, '') !== ctx.target.chatwootUrl) {
-      const other = await ctx.facts.reach('instance/chatwoot-settings', 'Chatwoot', { link: 'harness->chatwoot', method: 'GET', url: `${s.url.replace(/\/+$/, '')}/api` });
+      const other = await ctx.facts.reach('instance/chatwoot-settings', 'Chatwoot', {
+        link: 'harness->chatwoot',
+        method: 'GET',
+        url: `${s.url.replace(/\/+$/, '')}/api`,
+      });
       if (reached(other)) {
         exchanges.push(other.exchange);
         const version = (other.json as { version?: unknown } | undefined)?.version;

@@ -71,9 +71,7 @@ export const chatwootTokenCheck: DoctorCheck = {
         status: underscore === 'html' || underscore === 'other' ? 'error' : 'fail',
         summary,
         evidence,
-        remedy:
-          reused?.remedy ??
-          'Use a user access token of an administrator of the account (Chatwoot → Profile settings → Access Token).',
+        remedy: reused?.remedy ?? 'Use a user access token of an administrator of the account (Chatwoot → Profile settings → Access Token).',
         ...(reused ? { references: reused.references, rule: reused.rule } : {}),
         exchanges: [decisive, responses.hyphen.exchange],
       };

@@ -28,7 +28,8 @@ export const chatwootVersionCheck: DoctorCheck = {
         status: 'fail',
         summary: `Chatwoot ${version} reports ${[queueServices === 'failing' ? 'its queue (Redis/Sidekiq)' : '', dataServices === 'failing' ? 'its database' : ''].filter(Boolean).join(' and ')} failing`,
         evidence,
-        remedy: 'Without Redis and a Sidekiq worker Chatwoot sends no webhooks at all (chatwoot-3.7-3.9.md §4): start them and check REDIS_URL / POSTGRES_* of the rails and sidekiq services.',
+        remedy:
+          'Without Redis and a Sidekiq worker Chatwoot sends no webhooks at all (chatwoot-3.7-3.9.md §4): start them and check REDIS_URL / POSTGRES_* of the rails and sidekiq services.',
         exchanges: api.exchanges,
       };
     }

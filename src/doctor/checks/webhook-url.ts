@@ -27,12 +27,25 @@ export const webhookUrlCheck: DoctorCheck = {
     const expectedSuffix = `/chatwoot/webhook/${encodeURIComponent(instance)}`;
     const inboxUrl = inbox.value.webhook_url ?? '';
     const evolutionUrl = settings.value.webhook_url ?? '';
-    const evidence = [`inbox "${inbox.value.name}" (#${inbox.value.id}) webhook_url: ${inboxUrl || '(empty)'}`, `Evolution's webhook_url (SERVER_URL based): ${evolutionUrl || '(unset)'}`];
+    const evidence = [
+      `inbox "${inbox.value.name}" (#${inbox.value.id}) webhook_url: ${inboxUrl || '(empty)'}`,
+      `Evolution's webhook_url (SERVER_URL based): ${evolutionUrl || '(unset)'}`,
+    ];
     const exchanges = [...inbox.exchanges, ...settings.exchanges];
-    const fail = (summary: string, remedy: string, extra: Partial<CheckOutcome> = {}): CheckOutcome => ({ status: 'fail', summary, evidence, remedy, exchanges, ...extra });
+    const fail = (summary: string, remedy: string, extra: Partial<CheckOutcome> = {}): CheckOutcome => ({
+      status: 'fail',
+      summary,
+      evidence,
+      remedy,
+      exchanges,
+      ...extra,
+    });
 
     if (!inboxUrl) {
-      return fail('the inbox has no webhook URL: Chatwoot sends nothing to Evolution', `Set the inbox's webhook URL to ${evolutionUrl || `<SERVER_URL>${expectedSuffix}`} (Chatwoot → Settings → Inboxes → ${inbox.value.name} → Configuration).`);
+      return fail(
+        'the inbox has no webhook URL: Chatwoot sends nothing to Evolution',
+        `Set the inbox's webhook URL to ${evolutionUrl || `<SERVER_URL>${expectedSuffix}`} (Chatwoot → Settings → Inboxes → ${inbox.value.name} → Configuration).`,
+      );
     }
     const path = pathOf(inboxUrl);
     if (path === undefined) return fail(`the inbox webhook URL is not a URL: ${inboxUrl}`, `Set it to <SERVER_URL>${expectedSuffix}.`);
@@ -54,7 +67,10 @@ export const webhookUrlCheck: DoctorCheck = {
     }
     const inboxHost = new URL(inboxUrl).hostname;
     if (inboxHost === '0.0.0.0') {
-      return fail('the webhook URL host is 0.0.0.0, which Chatwoot cannot connect to', `Set SERVER_URL to an address Chatwoot reaches and the inbox's webhook URL to <that>${expectedSuffix}.`);
+      return fail(
+        'the webhook URL host is 0.0.0.0, which Chatwoot cannot connect to',
+        `Set SERVER_URL to an address Chatwoot reaches and the inbox's webhook URL to <that>${expectedSuffix}.`,
+      );
     }
     if (evolutionUrl && collapseSlashes(evolutionUrl) !== collapseSlashes(inboxUrl)) {
       return fail(
@@ -72,7 +88,9 @@ export const webhookUrlCheck: DoctorCheck = {
       );
     }
     if (isLoopbackUrl(inboxUrl) && !isLoopbackUrl(ctx.target.chatwootUrl)) {
-      warnings.push(`the webhook host is ${inboxHost}: Chatwoot would connect to itself, not to Evolution ("Failed to open TCP connection to ${inboxHost}…", evolution#1375)`);
+      warnings.push(
+        `the webhook host is ${inboxHost}: Chatwoot would connect to itself, not to Evolution ("Failed to open TCP connection to ${inboxHost}…", evolution#1375)`,
+      );
     }
 
     // Reachability from here: GET on the webhook's origin is a read and Evolution answers it with its welcome JSON.
@@ -83,13 +101,19 @@ export const webhookUrlCheck: DoctorCheck = {
       const version = (answer.json as { version?: unknown; message?: unknown } | undefined)?.version;
       if (typeof version === 'string') {
         evidence.push(`${origin}/ answers as Evolution ${version} from here`);
-        if (version !== root.value.version) warnings.push(`the webhook host is Evolution ${version}, but --evolution-url is Evolution ${root.value.version}: a different Evolution`);
+        if (version !== root.value.version)
+          warnings.push(`the webhook host is Evolution ${version}, but --evolution-url is Evolution ${root.value.version}: a different Evolution`);
       } else {
-        return fail(`${origin} answers from here, but not as Evolution (${answer.status})`, `Point the inbox's webhook URL at Evolution: ${evolutionUrl || `<SERVER_URL>${expectedSuffix}`}.`);
+        return fail(
+          `${origin} answers from here, but not as Evolution (${answer.status})`,
+          `Point the inbox's webhook URL at Evolution: ${evolutionUrl || `<SERVER_URL>${expectedSuffix}`}.`,
+        );
       }
     } else {
       exchanges.push(...answer.exchanges);
-      warnings.push(`${origin} is unreachable from here (${answer.summary.replace(/^cannot reach [^:]+: /, '')}); Chatwoot may still reach it — check from Chatwoot's host`);
+      warnings.push(
+        `${origin} is unreachable from here (${answer.summary.replace(/^cannot reach [^:]+: /, '')}); Chatwoot may still reach it — check from Chatwoot's host`,
+      );
     }
 
     if (warnings.length > 0) {

@@ -116,8 +116,12 @@ export async function startTestDeployment(options: TestDeploymentOptions): Promi
           () => {
             const calls = chatwootFront.exchanges().map((entry) => entry.exchange);
             const messagePosts = calls.filter((e) => e.request.method === 'POST' && /\/messages$/.test(e.request.url.split('?')[0]!)).length;
-            const qrSettled = messagePosts >= 3 || calls.some((e) => /\/conversations\/filter$/.test(e.request.url.split('?')[0]!) && (e.response?.status ?? 0) >= 400);
-            const webhookCalls = evolutionFront.exchanges().map((entry) => entry.exchange).filter((e) => e.request.url.includes('/chatwoot/webhook/'));
+            const qrSettled =
+              messagePosts >= 3 || calls.some((e) => /\/conversations\/filter$/.test(e.request.url.split('?')[0]!) && (e.response?.status ?? 0) >= 400);
+            const webhookCalls = evolutionFront
+              .exchanges()
+              .map((entry) => entry.exchange)
+              .filter((e) => e.request.url.includes('/chatwoot/webhook/'));
             const answered = webhookCalls.filter((e) => e.response !== null || e.error !== undefined);
             // A misrouted webhook (e.g. `//chatwoot/webhook`) means `init` never reaches Evolution, so no QR follows.
             const initLost = answered.some((e) => e.error !== undefined || (e.response?.status ?? 200) >= 400);
@@ -127,7 +131,11 @@ export async function startTestDeployment(options: TestDeploymentOptions): Promi
         );
       } else {
         // Evolution's first call (GET inboxes) comes back 401 through the dropping proxy.
-        await waitFor(() => chatwootFront.exchanges().some((e) => e.exchange.response?.status === 401), { timeoutMs: 10_000, intervalMs: 50, description: 'Evolution’s first (refused) call' });
+        await waitFor(() => chatwootFront.exchanges().some((e) => e.exchange.response?.status === 401), {
+          timeoutMs: 10_000,
+          intervalMs: 50,
+          description: 'Evolution’s first (refused) call',
+        });
       }
     }
 

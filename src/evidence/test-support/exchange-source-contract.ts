@@ -89,10 +89,13 @@ export function describeExchangeSourceContract(name: string, setup: () => Promis
     beforeAll(async () => {
       subject = await setup();
       for (const traffic of BEFORE) await send(subject.proxyUrl, traffic);
-      const early = await waitFor(async () => {
-        const items = await subject.source.list({});
-        return items.length === BEFORE.length ? items : undefined;
-      }, { timeoutMs: 20_000, intervalMs: 100, description: 'the early exchanges to be recorded' });
+      const early = await waitFor(
+        async () => {
+          const items = await subject.source.list({});
+          return items.length === BEFORE.length ? items : undefined;
+        },
+        { timeoutMs: 20_000, intervalMs: 100, description: 'the early exchanges to be recorded' },
+      );
       boundary = Math.max(...early.map((item) => item.startedAtMs)) + 1;
       // The proxy's clock is this machine's: wait until it is past the boundary, so every later request starts at or after it.
       await waitFor(() => Date.now() > boundary, { timeoutMs: 1_000, intervalMs: 1, description: 'the clock to pass the boundary' });
@@ -137,7 +140,7 @@ export function describeExchangeSourceContract(name: string, setup: () => Promis
       expect(await paths(subject.source, { link: 'nobody->nowhere' })).toEqual([]);
     });
 
-    it("scenario: a harness request keeps the scenario it named, without the header; nothing else has one", async () => {
+    it('scenario: a harness request keeps the scenario it named, without the header; nothing else has one', async () => {
       const tagged = (await subject.source.list({})).filter((item) => item.exchange.scenario !== undefined);
       expect(tagged.map((item) => item.exchange.request.url)).toEqual(['/chatwoot/webhook/needle-url/r201']);
       expect(tagged[0]!.exchange.scenario).toEqual(CONTRACT_SCENARIO);

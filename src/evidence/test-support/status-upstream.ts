@@ -32,7 +32,10 @@ process.on('SIGTERM', () => server.close(() => process.exit(0)));
 
 /** Runs the upstream as a child process on loopback; resolves once it printed its port. */
 export async function startStatusUpstream(): Promise<{ url: string; child: ChildProcess; close(): Promise<void> }> {
-  const child = spawn(process.execPath, ['-e', STATUS_UPSTREAM_SCRIPT], { env: { PATH: process.env.PATH, PORT: '0', HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['-e', STATUS_UPSTREAM_SCRIPT], {
+    env: { PATH: process.env.PATH, PORT: '0', HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const port = await new Promise<number>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => {

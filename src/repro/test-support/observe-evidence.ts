@@ -27,4 +27,6 @@ const scenario: ScenarioResult = {
 const cell = { id: 'c', scenarios: [scenario] } as unknown as CellResult;
 const started = performance.now();
 const observation = observe({ id: scenario.id, status: 'break', evidence: pattern }, cell);
-process.stdout.write(`${JSON.stringify({ met: observation.met, actual: observation.actual.slice(0, 200), exchange: observation.exchange?.id, ms: Math.round(performance.now() - started) })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ met: observation.met, actual: observation.actual.slice(0, 200), exchange: observation.exchange?.id, ms: Math.round(performance.now() - started) })}\n`,
+);

@@ -19,7 +19,19 @@ describe.each(VERSIONS)('accounts on %s', (version) => {
   it('GET shows the account; subscribed_features only from 3.9.0; latest_chatwoot_version null offline', async () => {
     const answer = await call(t.url, 'GET', path(), { token: admin.token });
     expect(answer.status).toBe(200);
-    const keys = ['auto_resolve_duration', 'cache_keys', 'created_at', 'domain', 'features', 'id', 'latest_chatwoot_version', 'locale', 'name', 'status', 'support_email'];
+    const keys = [
+      'auto_resolve_duration',
+      'cache_keys',
+      'created_at',
+      'domain',
+      'features',
+      'id',
+      'latest_chatwoot_version',
+      'locale',
+      'name',
+      'status',
+      'support_email',
+    ];
     expect(Object.keys(answer.json).sort()).toEqual((version === '3.9.0' ? [...keys, 'subscribed_features'] : keys).sort());
     expect(answer.json).toMatchObject({ id: admin.accountId, locale: 'en', latest_chatwoot_version: null, status: 'active' });
   });
@@ -38,7 +50,13 @@ describe.each(VERSIONS)('accounts on %s', (version) => {
   });
 
   it('an unknown locale is the enum ArgumentError (500); another account is 404', async () => {
-    expect(await call(t.url, 'PATCH', path(), { token: admin.token, json: { locale: 'xx' } })).toMatchObject({ status: 500, json: { status: 500, error: 'Internal Server Error' } });
-    expect(await call(t.url, 'PATCH', path(other), { token: admin.token, json: { locale: 'pt_BR' } })).toMatchObject({ status: 404, json: { error: 'Resource could not be found' } });
+    expect(await call(t.url, 'PATCH', path(), { token: admin.token, json: { locale: 'xx' } })).toMatchObject({
+      status: 500,
+      json: { status: 500, error: 'Internal Server Error' },
+    });
+    expect(await call(t.url, 'PATCH', path(other), { token: admin.token, json: { locale: 'pt_BR' } })).toMatchObject({
+      status: 404,
+      json: { error: 'Resource could not be found' },
+    });
   });
 });

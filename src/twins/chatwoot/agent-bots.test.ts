@@ -57,7 +57,10 @@ describe.each(VERSIONS)('agent bots on %s', (version) => {
     for (const suffix of ['/contacts', '/inboxes']) {
       expect(await call(t.url, 'GET', path(suffix), { token: bot.access_token })).toMatchObject({ status: 401, json: NOT_FOR_BOTS });
     }
-    expect(await call(t.url, 'POST', path('/conversations/filter'), { token: bot.access_token, json: { payload: [] } })).toMatchObject({ status: 401, json: NOT_FOR_BOTS });
+    expect(await call(t.url, 'POST', path('/conversations/filter'), { token: bot.access_token, json: { payload: [] } })).toMatchObject({
+      status: 401,
+      json: NOT_FOR_BOTS,
+    });
     expect(await call(t.url, 'GET', path(`/conversations/${plain.id}`), { token: bot.access_token })).toMatchObject({ status: 401, json: NOT_FOR_BOTS });
     // Connected to an inbox of `admin`'s account only.
     expect(await call(t.url, 'POST', path('/conversations/1/toggle_status', other), { token: bot.access_token, json: {} })).toMatchObject({
@@ -69,12 +72,17 @@ describe.each(VERSIONS)('agent bots on %s', (version) => {
     const botContact = await createContact(t.url, admin, { inbox_id: botInbox.id, name: 'Ana' });
     const pending = await createConversation(t.url, admin, { contact_id: botContact.id, inbox_id: botInbox.id });
     expect(pending.status).toBe('pending');
-    const posted = await call(t.url, 'POST', path(`/conversations/${pending.id}/messages`), { token: bot.access_token, json: { content: 'bot says', message_type: 'outgoing' } });
+    const posted = await call(t.url, 'POST', path(`/conversations/${pending.id}/messages`), {
+      token: bot.access_token,
+      json: { content: 'bot says', message_type: 'outgoing' },
+    });
     expect(posted).toMatchObject({ status: 200, json: { message_type: 1, sender: { id: bot.id, name: 'Helper', type: 'agent_bot' } } });
     const handoff = await call(t.url, 'POST', path(`/conversations/${pending.id}/toggle_status`), { token: bot.access_token, json: { status: 'open' } });
     expect(handoff.json).toEqual({ payload: { success: null, conversation_id: pending.id, current_status: 'open', snoozed_until: null } });
     const resolved = await call(t.url, 'POST', path(`/conversations/${pending.id}/toggle_status`), { token: bot.access_token, json: { status: 'resolved' } });
     expect(resolved.json.payload).toMatchObject({ success: true, current_status: 'resolved' });
-    expect((await call(t.url, 'POST', path(`/conversations/${pending.id}/toggle_priority`), { token: bot.access_token, json: { priority: 'low' } })).status).toBe(200);
+    expect(
+      (await call(t.url, 'POST', path(`/conversations/${pending.id}/toggle_priority`), { token: bot.access_token, json: { priority: 'low' } })).status,
+    ).toBe(200);
   });
 });

@@ -54,7 +54,14 @@ describe('attachments on local storage (§7)', () => {
       ]);
       expect(answer.status).toBe(200);
       const [image, text] = answer.json.attachments;
-      expect(image).toMatchObject({ file_type: 'image', account_id: seeded.account.accountId, message_id: answer.json.id, file_size: png.length, width: null, height: null });
+      expect(image).toMatchObject({
+        file_type: 'image',
+        account_id: seeded.account.accountId,
+        message_id: answer.json.id,
+        file_size: png.length,
+        width: null,
+        height: null,
+      });
       expect(text).toMatchObject({ file_type: 'file', file_size: 15, thumb_url: '' });
       expect(image.data_url.startsWith(`${t.url}/rails/active_storage/blobs/redirect/`)).toBe(true);
       expect(image.data_url.endsWith('/instance.png')).toBe(true);

@@ -117,7 +117,9 @@ describe('authentication rows of §2.3 (identical in all versions)', () => {
     });
     expect(message.status).toBe(200);
     expect(message.json.sender).toMatchObject({ type: 'agent_bot', name: 'Bot' });
-    expect(await call(t.url, 'POST', `/api/v1/accounts/${other.accountId}/conversations/1/messages`, { token: botToken, json: { content: 'x' } })).toMatchObject({
+    expect(
+      await call(t.url, 'POST', `/api/v1/accounts/${other.accountId}/conversations/1/messages`, { token: botToken, json: { content: 'x' } }),
+    ).toMatchObject({
       status: 401,
       json: { error: 'Bot is not authorized to access this account' },
     });
@@ -209,13 +211,21 @@ describe('routing and malformed requests', () => {
     });
     expect(answer.status).toBe(500);
     expect(answer.json).toEqual({ status: 500, error: 'Internal Server Error' });
-    expect((await call(t.url, 'GET', `/api/v1/accounts/${admin.accountId}/inboxes`, { token: admin.token })).json.payload.map((i: any) => i.name)).not.toContain('x');
+    expect(
+      (await call(t.url, 'GET', `/api/v1/accounts/${admin.accountId}/inboxes`, { token: admin.token })).json.payload.map((i: any) => i.name),
+    ).not.toContain('x');
   });
 
   it('logs requests in Rails format', async () => {
     await call(t.url, 'GET', '/api');
     const lines = t.log.lines();
-    expect(lines.some((line) => /^I, \[\d{4}-\d\d-\d\dT[\d:.]+ #\d+\]  INFO -- : \[[0-9a-f-]+\] Started GET "\/api" for 127\.0\.0\.1 at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+0000$/.test(line))).toBe(true);
+    expect(
+      lines.some((line) =>
+        /^I, \[\d{4}-\d\d-\d\dT[\d:.]+ #\d+\]  INFO -- : \[[0-9a-f-]+\] Started GET "\/api" for 127\.0\.0\.1 at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+0000$/.test(
+          line,
+        ),
+      ),
+    ).toBe(true);
     expect(lines.some((line) => / Completed 200 OK in \d+ms$/.test(line))).toBe(true);
     expect(lines.some((line) => / Completed 422 Unprocessable Entity in \d+ms$/.test(line) || / Completed 400 Bad Request in \d+ms$/.test(line))).toBe(true);
   });

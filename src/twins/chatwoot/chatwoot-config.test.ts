@@ -40,8 +40,14 @@ describe('parseChatwootConfig', () => {
 
   it('applies the per-version search limit and flood guard (3.7/3.8: 5 and none; 3.9: env)', () => {
     const env = { RATE_LIMIT_CONTACT_SEARCH: '7', CONVERSATION_MESSAGE_PER_MINUTE_LIMIT: '3' };
-    expect(parseChatwootConfig({ ...env, TWIN_VERSION: '3.7.0' }, noDir)).toMatchObject({ contactSearchLimitPerMinute: 5, messageFloodLimitPerMinute: undefined });
-    expect(parseChatwootConfig({ ...env, TWIN_VERSION: '3.8.0' }, noDir)).toMatchObject({ contactSearchLimitPerMinute: 5, messageFloodLimitPerMinute: undefined });
+    expect(parseChatwootConfig({ ...env, TWIN_VERSION: '3.7.0' }, noDir)).toMatchObject({
+      contactSearchLimitPerMinute: 5,
+      messageFloodLimitPerMinute: undefined,
+    });
+    expect(parseChatwootConfig({ ...env, TWIN_VERSION: '3.8.0' }, noDir)).toMatchObject({
+      contactSearchLimitPerMinute: 5,
+      messageFloodLimitPerMinute: undefined,
+    });
     expect(parseChatwootConfig({ ...env, TWIN_VERSION: '3.9.0' }, noDir)).toMatchObject({ contactSearchLimitPerMinute: 7, messageFloodLimitPerMinute: 3 });
   });
 

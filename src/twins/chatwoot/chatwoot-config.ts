@@ -78,17 +78,15 @@ const enumVar = <T extends string>(name: string, values: readonly [T, ...T[]]) =
 
 const envSchema = z.object({
   TWIN_VERSION: enumVar('TWIN_VERSION', CHATWOOT_VERSIONS).optional(),
-  PORT: positiveIntVar('PORT').refine((port) => port <= 65535, 'PORT must be at most 65535').optional(),
+  PORT: positiveIntVar('PORT')
+    .refine((port) => port <= 65535, 'PORT must be at most 65535')
+    .optional(),
   FRONTEND_URL: z
     .string()
     .trim()
     .refine((value) => /^https?:\/\/[^\s/]+/.test(value), { message: 'FRONTEND_URL must be an http(s) URL' })
     .optional(),
-  DEFAULT_LOCALE: z
-    .string()
-    .trim()
-    .refine(isAvailableLocale, { message: 'DEFAULT_LOCALE must be a Chatwoot locale such as en or pt_BR' })
-    .optional(),
+  DEFAULT_LOCALE: z.string().trim().refine(isAvailableLocale, { message: 'DEFAULT_LOCALE must be a Chatwoot locale such as en or pt_BR' }).optional(),
   ENABLE_ACCOUNT_SIGNUP: enumVar('ENABLE_ACCOUNT_SIGNUP', ['false', 'true', 'api_only'] as const).optional(),
   ENABLE_RACK_ATTACK: booleanVar('ENABLE_RACK_ATTACK').optional(),
   RACK_ATTACK_LIMIT: positiveIntVar('RACK_ATTACK_LIMIT').optional(),
@@ -147,9 +145,7 @@ export function parseChatwootConfig(rawEnv: Record<string, string | undefined>, 
 
   let storage: StorageConfig;
   if ((env.ACTIVE_STORAGE_SERVICE ?? 'local') === 's3_compatible') {
-    const missing = (['STORAGE_BUCKET_NAME', 'STORAGE_ACCESS_KEY_ID', 'STORAGE_SECRET_ACCESS_KEY', 'STORAGE_ENDPOINT'] as const).filter(
-      (name) => !env[name],
-    );
+    const missing = (['STORAGE_BUCKET_NAME', 'STORAGE_ACCESS_KEY_ID', 'STORAGE_SECRET_ACCESS_KEY', 'STORAGE_ENDPOINT'] as const).filter((name) => !env[name]);
     if (missing.length > 0) {
       throw new ConfigError(
         `ACTIVE_STORAGE_SERVICE=s3_compatible needs ${missing.join(', ')}`,

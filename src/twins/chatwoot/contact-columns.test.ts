@@ -21,12 +21,18 @@ describe.each(VERSIONS)('contacts on %s', (version) => {
     expect(answer.json.payload.contact).not.toHaveProperty('last_activity_at');
     const inbox = await createInbox(t.url, account, 'evolution');
     const withInbox = await create({ name: 'With Inbox', inbox_id: inbox.id });
-    expect(withInbox.json.payload.contact_inbox).toEqual({ inbox: expect.objectContaining({ id: inbox.id, account_id: account.accountId }), source_id: expect.any(String) });
+    expect(withInbox.json.payload.contact_inbox).toEqual({
+      inbox: expect.objectContaining({ id: inbox.id, account_id: account.accountId }),
+      source_id: expect.any(String),
+    });
   });
 
   it('every string column is limited to 255 characters (counted as Ruby does), before the model validations', async () => {
     const long = 'n'.repeat(256);
-    expect(await create({ name: long })).toMatchObject({ status: 422, json: { message: 'Name is too long (maximum is 255 characters)', attributes: ['name'] } });
+    expect(await create({ name: long })).toMatchObject({
+      status: 422,
+      json: { message: 'Name is too long (maximum is 255 characters)', attributes: ['name'] },
+    });
     expect((await create({ name: 'n'.repeat(255) })).status).toBe(200);
     expect(await create({ name: 'e', email: `${'e'.repeat(244)}@example.test` })).toMatchObject({
       status: 422,
@@ -43,12 +49,18 @@ describe.each(VERSIONS)('contacts on %s', (version) => {
     // 200 emoji are 200 characters for Ruby (400 UTF-16 units for JavaScript).
     expect((await create({ name: '😀'.repeat(200) })).status).toBe(200);
     const contact = await createContact(t.url, account, { name: 'Short' });
-    expect(await call(t.url, 'PUT', path(`/${contact.id}`), { token: account.token, json: { name: long } })).toMatchObject({ status: 422, json: { attributes: ['name'] } });
+    expect(await call(t.url, 'PUT', path(`/${contact.id}`), { token: account.token, json: { name: long } })).toMatchObject({
+      status: 422,
+      json: { attributes: ['name'] },
+    });
   });
 
   it('PUT/PATCH replace additional_attributes on 3.x and merge custom_attributes; absent keeps them', async () => {
     const contact = await createContact(t.url, account, { name: 'Attr', additional_attributes: { a: 1, b: 2 }, custom_attributes: { x: 1, y: 2 } });
-    const put = await call(t.url, 'PUT', path(`/${contact.id}`), { token: account.token, json: { additional_attributes: { c: 3 }, custom_attributes: { z: 3 } } });
+    const put = await call(t.url, 'PUT', path(`/${contact.id}`), {
+      token: account.token,
+      json: { additional_attributes: { c: 3 }, custom_attributes: { z: 3 } },
+    });
     expect(put.json.payload).toMatchObject({ additional_attributes: { c: 3 }, custom_attributes: { x: 1, y: 2, z: 3 } });
     expect(put.json.payload.additional_attributes).toEqual({ c: 3 });
     const rename = await call(t.url, 'PUT', path(`/${contact.id}`), { token: account.token, json: { name: 'Attr2' } });

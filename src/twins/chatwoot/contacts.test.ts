@@ -23,7 +23,9 @@ describe('contacts (identical in all versions)', () => {
     expect(answer.status).toBe(200);
     const { contact, contact_inbox: contactInbox } = answer.json.payload;
     expect(contact).toMatchObject({ name: 'EvolutionAPI', phone_number: '+123456', email: null, identifier: null, thumbnail: '', custom_attributes: {} });
-    expect(contact.contact_inboxes).toEqual([{ source_id: contactInbox.source_id, inbox: expect.objectContaining({ id: inbox.id, channel_type: 'Channel::Api' }) }]);
+    expect(contact.contact_inboxes).toEqual([
+      { source_id: contactInbox.source_id, inbox: expect.objectContaining({ id: inbox.id, channel_type: 'Channel::Api' }) },
+    ]);
     expect(contactInbox.source_id).toMatch(/^[0-9a-f-]{36}$/);
     expect(contactInbox.inbox).toMatchObject({ id: inbox.id, account_id: account.accountId, channel_type: 'Channel::Api' });
     expect(contactInbox.inbox.created_at).toMatch(/^\d{4}-\d\d-\d\dT/);

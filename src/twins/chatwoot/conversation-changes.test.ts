@@ -28,7 +28,12 @@ describe.each(VERSIONS)('conversation changes on %s', (version) => {
     expect(resolved.json).toEqual({ payload: { success: true, conversation_id: seeded.conversation.id, current_status: 'resolved', snoozed_until: null } });
     const until = 1796285168;
     const snoozed = await call(t.url, 'POST', path('/toggle_status'), { token: token(), json: { status: 'snoozed', snoozed_until: until } });
-    expect(snoozed.json.payload).toEqual({ success: true, conversation_id: seeded.conversation.id, current_status: 'snoozed', snoozed_until: '2026-12-03T08:06:08.000Z' });
+    expect(snoozed.json.payload).toEqual({
+      success: true,
+      conversation_id: seeded.conversation.id,
+      current_status: 'snoozed',
+      snoozed_until: '2026-12-03T08:06:08.000Z',
+    });
     expect((await call(t.url, 'GET', path(), { token: token() })).json.snoozed_until).toBe('2026-12-03T08:06:08.000Z');
     const asString = await call(t.url, 'POST', path('/toggle_status'), { token: token(), json: { status: 'snoozed', snoozed_until: String(until + 60) } });
     expect(asString.json.payload.snoozed_until).toBe('2026-12-03T08:07:08.000Z');

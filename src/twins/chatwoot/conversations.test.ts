@@ -74,14 +74,23 @@ describe('conversations (identical in all versions)', () => {
   });
 
   it('a plain agent opening a conversation gets it assigned; a bot handing off pending → open gets success null', async () => {
-    const agent = await call(t.url, 'POST', `/__twin/accounts/${account.accountId}/agents`, { token: account.token, json: { name: 'Agent', email: 'agent@x.test' } });
-    await call(t.url, 'POST', `/api/v1/accounts/${account.accountId}/inbox_members`, { token: account.token, json: { inbox_id: inbox.id, user_ids: [agent.json.id] } });
+    const agent = await call(t.url, 'POST', `/__twin/accounts/${account.accountId}/agents`, {
+      token: account.token,
+      json: { name: 'Agent', email: 'agent@x.test' },
+    });
+    await call(t.url, 'POST', `/api/v1/accounts/${account.accountId}/inbox_members`, {
+      token: account.token,
+      json: { inbox_id: inbox.id, user_ids: [agent.json.id] },
+    });
     const conversation = await createConversation(t.url, account, { contact_id: contact.id, inbox_id: inbox.id, status: 'pending' });
     const byAgent = await call(t.url, 'POST', path(`/${conversation.id}/toggle_status`), { token: agent.json.access_token, json: { status: 'open' } });
     expect(byAgent.json.payload.current_status).toBe('open');
     expect((await call(t.url, 'GET', path(`/${conversation.id}`), { token: account.token })).json.meta.assignee).toMatchObject({ id: agent.json.id });
 
-    const bot = await call(t.url, 'POST', `/__twin/accounts/${account.accountId}/agent_bots`, { token: account.token, json: { name: 'Bot', inbox_ids: [inbox.id] } });
+    const bot = await call(t.url, 'POST', `/__twin/accounts/${account.accountId}/agent_bots`, {
+      token: account.token,
+      json: { name: 'Bot', inbox_ids: [inbox.id] },
+    });
     const pending = await createConversation(t.url, account, { contact_id: contact.id, inbox_id: inbox.id });
     expect(pending.status).toBe('pending');
     const handoff = await call(t.url, 'POST', path(`/${pending.id}/toggle_status`), { token: bot.json.access_token, json: { status: 'open' } });
@@ -97,7 +106,11 @@ describe('conversations (identical in all versions)', () => {
 
   it('public update_last_seen answers 200 with an empty body, and 404 for unknown ids', async () => {
     const conversation = await createConversation(t.url, account, { contact_id: contact.id, inbox_id: inbox.id, source_id: 'read-receipt' });
-    const ok = await call(t.url, 'POST', `/public/api/v1/inboxes/${inbox.inbox_identifier}/contacts/read-receipt/conversations/${conversation.id}/update_last_seen`);
+    const ok = await call(
+      t.url,
+      'POST',
+      `/public/api/v1/inboxes/${inbox.inbox_identifier}/contacts/read-receipt/conversations/${conversation.id}/update_last_seen`,
+    );
     expect(ok.status).toBe(200);
     expect(ok.text).toBe('');
     expect((await call(t.url, 'POST', `/public/api/v1/inboxes/nope/contacts/read-receipt/conversations/${conversation.id}/update_last_seen`)).status).toBe(404);

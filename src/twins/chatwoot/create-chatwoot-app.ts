@@ -130,7 +130,10 @@ export function createChatwootApp(deps: TwinDeps): Hono<TwinEnv> {
     const path = normalisePath(new URL(c.req.url).pathname);
     deps.log.fatal(`ActionController::RoutingError (No route matches [${c.req.method}] "${new URL(c.req.url).pathname}"):`, c.get('requestId'));
     if (wantsJson(c.req.raw, path)) return renderProblem(railsPublicError(404));
-    return c.html('<!DOCTYPE html><html><head><title>The page you were looking for doesn\'t exist (404)</title></head><body><h1>The page you were looking for doesn\'t exist.</h1></body></html>', 404);
+    return c.html(
+      "<!DOCTYPE html><html><head><title>The page you were looking for doesn't exist (404)</title></head><body><h1>The page you were looking for doesn't exist.</h1></body></html>",
+      404,
+    );
   });
 
   app.onError((error, c) => {

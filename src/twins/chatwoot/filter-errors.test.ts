@@ -77,7 +77,9 @@ describe.each(VERSIONS)('malformed filters on %s', (version) => {
       expect((await filter('conversations', [cond('status', 'eq', ['open'])])).json.error).toBe(
         'Invalid operator. The allowed operators for status are [equal_to,not_equal_to].',
       );
-      expect((await filter('contacts', [cond('country_code', 'equal_to', [])])).json.error).toBe('Invalid value. The values provided for country_code are invalid');
+      expect((await filter('contacts', [cond('country_code', 'equal_to', [])])).json.error).toBe(
+        'Invalid value. The values provided for country_code are invalid',
+      );
       expect((await filter('conversations', [cond('phone_number', 'equal_to', ['+1'])])).json.error).toMatch(/^Invalid attribute key - \[phone_number\]/);
     });
 

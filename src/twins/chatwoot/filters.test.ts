@@ -94,11 +94,15 @@ describe.each(VERSIONS)('conversation and contact filters on %s', (version) => {
     });
     if (validating) expect(answer).toMatchObject({ status: 422, json: { error: 'Invalid value. The values provided for contact_id are invalid' } });
     else expect(answer.status).toBe(200);
-    const pt = await filterConversations(w, w.pt, { payload: [{ attribute_key: 'status', filter_operator: 'contains', values: ['open'], query_operator: null }] });
+    const pt = await filterConversations(w, w.pt, {
+      payload: [{ attribute_key: 'status', filter_operator: 'contains', values: ['open'], query_operator: null }],
+    });
     if (validating) expect(pt.json).toEqual({ error: 'Operador inválido. Os operadores permitidos para status são [equal_to,not_equal_to].' });
     // 3.7.0: `conversations.status ILIKE ANY (…)` on an integer column is a Postgres error (measured 500).
     else expect(pt.status).toBe(500);
-    const value = await filterConversations(w, w.pt, { payload: [{ attribute_key: 'inbox_id', filter_operator: 'equal_to', values: [], query_operator: null }] });
+    const value = await filterConversations(w, w.pt, {
+      payload: [{ attribute_key: 'inbox_id', filter_operator: 'equal_to', values: [], query_operator: null }],
+    });
     if (validating) expect(value.json).toEqual({ error: 'Valor inválido. Os valores fornecidos para inbox_id são inválidos' });
     else expect(value.status).toBe(200);
   });
@@ -140,11 +144,15 @@ describe.each(VERSIONS)('conversation and contact filters on %s', (version) => {
 
   it('priority is a key on 3.8.0+ only; a bogus query_operator is an SQL error (500) everywhere', async () => {
     // Priority values are not mapped: the enum integer works ("2" = high), a name is a Postgres error.
-    const priority = await filterConversations(w, w.en, { payload: [{ attribute_key: 'priority', filter_operator: 'equal_to', values: ['2'], query_operator: null }] });
+    const priority = await filterConversations(w, w.en, {
+      payload: [{ attribute_key: 'priority', filter_operator: 'equal_to', values: ['2'], query_operator: null }],
+    });
     // 3.7.0 has no priority key: the only condition is dropped, `AND ( )` is an SQL error (§M).
     if (validating) expect(priority).toMatchObject({ status: 200, json: { meta: { all_count: 0 } } });
     else expect(priority.status).toBe(500);
-    const byName = await filterConversations(w, w.en, { payload: [{ attribute_key: 'priority', filter_operator: 'equal_to', values: ['high'], query_operator: null }] });
+    const byName = await filterConversations(w, w.en, {
+      payload: [{ attribute_key: 'priority', filter_operator: 'equal_to', values: ['high'], query_operator: null }],
+    });
     expect(byName).toMatchObject({ status: 500, json: { status: 500, error: 'Internal Server Error' } });
     const bogus = await filterConversations(w, w.en, {
       payload: [
@@ -168,7 +176,9 @@ describe.each(VERSIONS)('conversation and contact filters on %s', (version) => {
   });
 
   it('conversation filter: meta counts and last_activity_at desc order', async () => {
-    const answer = await filterConversations(w, w.en, { payload: [{ attribute_key: 'status', filter_operator: 'equal_to', values: ['all'], query_operator: null }] });
+    const answer = await filterConversations(w, w.en, {
+      payload: [{ attribute_key: 'status', filter_operator: 'equal_to', values: ['all'], query_operator: null }],
+    });
     expect(answer.status).toBe(200);
     expect(Object.keys(answer.json.meta)).toEqual(['mine_count', 'unassigned_count', 'all_count']);
     const activity = answer.json.payload.map((c: any) => c.last_activity_at);
@@ -184,11 +194,17 @@ describe.each(VERSIONS)('conversation and contact filters on %s', (version) => {
     expect(byPhone.json.meta).toEqual({ count: 1, current_page: 1 });
     expect(byPhone.json.payload.map((c: any) => c.id)).toEqual([w.botContactId]);
     expect(byPhone.json.payload[0].contact_inboxes[0]).toMatchObject({ inbox: { id: w.inboxId } });
-    const withPlus = await filterContacts(w, w.en, { payload: [{ attribute_key: 'phone_number', filter_operator: 'equal_to', values: ['+123456'], query_operator: null }] });
+    const withPlus = await filterContacts(w, w.en, {
+      payload: [{ attribute_key: 'phone_number', filter_operator: 'equal_to', values: ['+123456'], query_operator: null }],
+    });
     expect(withPlus.json.meta.count).toBe(0);
-    const byName = await filterContacts(w, w.en, { payload: [{ attribute_key: 'name', filter_operator: 'equal_to', values: ['EVOLUTIONAPI'], query_operator: null }] });
+    const byName = await filterContacts(w, w.en, {
+      payload: [{ attribute_key: 'name', filter_operator: 'equal_to', values: ['EVOLUTIONAPI'], query_operator: null }],
+    });
     expect(byName.json.payload.map((c: any) => c.id)).toEqual([w.botContactId]);
-    const contains = await filterContacts(w, w.en, { payload: [{ attribute_key: 'name', filter_operator: 'contains', values: ['zzz', 'other'], query_operator: null }] });
+    const contains = await filterContacts(w, w.en, {
+      payload: [{ attribute_key: 'name', filter_operator: 'contains', values: ['zzz', 'other'], query_operator: null }],
+    });
     expect(contains.json.payload.map((c: any) => c.name)).toEqual(['Other']);
   });
 
@@ -209,8 +225,12 @@ describe.each(VERSIONS)('conversation and contact filters on %s', (version) => {
   });
 
   it('contact keys: browser_language only on 3.7.0, blocked only on 3.8.0+', async () => {
-    const browser = await filterContacts(w, w.en, { payload: [{ attribute_key: 'browser_language', filter_operator: 'equal_to', values: ['en'], query_operator: null }] });
-    const blocked = await filterContacts(w, w.en, { payload: [{ attribute_key: 'blocked', filter_operator: 'equal_to', values: ['false'], query_operator: null }] });
+    const browser = await filterContacts(w, w.en, {
+      payload: [{ attribute_key: 'browser_language', filter_operator: 'equal_to', values: ['en'], query_operator: null }],
+    });
+    const blocked = await filterContacts(w, w.en, {
+      payload: [{ attribute_key: 'blocked', filter_operator: 'equal_to', values: ['false'], query_operator: null }],
+    });
     if (validating) {
       expect(browser.status).toBe(422);
       expect(browser.json.error).toBe(

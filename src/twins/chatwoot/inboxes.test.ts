@@ -21,12 +21,18 @@ describe.each(VERSIONS)('inboxes on %s', (version) => {
     expect(deleted.headers['content-type']).toBe('application/json; charset=utf-8');
     expect((await call(t.url, 'GET', path(`/${inbox.id}`), { token: admin.token })).status).toBe(404);
     const foreign = await createInbox(t.url, other, 'foreign');
-    expect(await call(t.url, 'DELETE', path(`/${foreign.id}`), { token: admin.token })).toMatchObject({ status: 404, json: { error: 'Resource could not be found' } });
+    expect(await call(t.url, 'DELETE', path(`/${foreign.id}`), { token: admin.token })).toMatchObject({
+      status: 404,
+      json: { error: 'Resource could not be found' },
+    });
     expect((await call(t.url, 'GET', path(`/${foreign.id}`, other), { token: other.token })).status).toBe(200);
   });
 
   it('creates a website inbox from channel type web_widget with the widget keys', async () => {
-    const answer = await call(t.url, 'POST', path(), { token: admin.token, json: { name: 'site', channel: { type: 'web_widget', website_url: 'https://example.test' } } });
+    const answer = await call(t.url, 'POST', path(), {
+      token: admin.token,
+      json: { name: 'site', channel: { type: 'web_widget', website_url: 'https://example.test' } },
+    });
     expect(answer.status).toBe(200);
     expect(answer.json).toMatchObject({
       name: 'site',
@@ -60,6 +66,12 @@ describe.each(VERSIONS)('inboxes on %s', (version) => {
 
   it('an API inbox renders webhook_url null when none was given, with the Twilio keys', async () => {
     const answer = await call(t.url, 'POST', path(), { token: admin.token, json: { name: 'api', channel: { type: 'api' } } });
-    expect(answer.json).toMatchObject({ channel_type: 'Channel::Api', webhook_url: null, messaging_service_sid: null, phone_number: null, additional_attributes: {} });
+    expect(answer.json).toMatchObject({
+      channel_type: 'Channel::Api',
+      webhook_url: null,
+      messaging_service_sid: null,
+      phone_number: null,
+      additional_attributes: {},
+    });
   });
 });

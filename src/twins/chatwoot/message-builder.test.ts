@@ -17,12 +17,21 @@ describe.each(VERSIONS)('message builder on %s', (version) => {
     const first = await post(seeded.conversation.id, { content: 'hi', message_type: 'incoming', external_created_at: 1700000000, source_id: 'WAID:FIRST' });
     expect(first.json.content_attributes).toEqual({ external_created_at: 1700000000 });
     expect(Math.abs(first.json.created_at - Date.now() / 1000)).toBeLessThan(120);
-    const mixed = await post(seeded.conversation.id, { content: 'hi2', message_type: 'incoming', content_attributes: { a: 1 }, external_created_at: '2023-11-14T22:13:20Z' });
+    const mixed = await post(seeded.conversation.id, {
+      content: 'hi2',
+      message_type: 'incoming',
+      content_attributes: { a: 1 },
+      external_created_at: '2023-11-14T22:13:20Z',
+    });
     expect(mixed.json.content_attributes).toEqual({ external_created_at: '2023-11-14T22:13:20Z' });
     // in_reply_to is looked up and gets the replied message's source_id.
     const reply = await post(seeded.conversation.id, { content: 'reply', message_type: 'outgoing', content_attributes: { in_reply_to: first.json.id, a: 1 } });
     expect(reply.json.content_attributes).toEqual({ in_reply_to: first.json.id, in_reply_to_external_id: 'WAID:FIRST' });
-    const external = await post(seeded.conversation.id, { content: 'r2', message_type: 'outgoing', content_attributes: { in_reply_to_external_id: 'WAID:FIRST' } });
+    const external = await post(seeded.conversation.id, {
+      content: 'r2',
+      message_type: 'outgoing',
+      content_attributes: { in_reply_to_external_id: 'WAID:FIRST' },
+    });
     expect(external.json.content_attributes).toEqual({});
   });
 

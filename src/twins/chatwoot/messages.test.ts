@@ -34,7 +34,7 @@ describe('messages (identical in all versions)', () => {
     expect((await post({ content: 'x' })).json.message_type).toBe(1);
   });
 
-  it("answers 422 {error} for an unknown message_type", async () => {
+  it('answers 422 {error} for an unknown message_type', async () => {
     expect(await post({ content: 'x', message_type: 'foo' })).toMatchObject({ status: 422, json: { error: "'foo' is not a valid message_type" } });
   });
 

@@ -64,7 +64,23 @@ describe.each(VERSIONS)('signup on %s', (version) => {
     expect(answer.status).toBe(200);
     const data = answer.json.data;
     expect(Object.keys(data).sort()).toEqual(
-      ['access_token', 'account_id', 'accounts', 'avatar_url', 'confirmed', 'created_at', 'display_name', 'email', 'id', 'inviter_id', 'name', 'provider', 'pubsub_token', 'role', 'uid'].sort(),
+      [
+        'access_token',
+        'account_id',
+        'accounts',
+        'avatar_url',
+        'confirmed',
+        'created_at',
+        'display_name',
+        'email',
+        'id',
+        'inviter_id',
+        'name',
+        'provider',
+        'pubsub_token',
+        'role',
+        'uid',
+      ].sort(),
     );
     expect(data).toMatchObject({ provider: 'email', uid: 'shape@acme.test', role: 'administrator', confirmed: false, inviter_id: null });
     expect(data.accounts).toEqual([{ id: data.account_id, name: 'Acme', active_at: null, role: 'administrator', locale: 'pt_BR' }]);

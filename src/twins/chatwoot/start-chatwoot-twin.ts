@@ -25,9 +25,7 @@ function secureToken(): string {
 const defaultRandom: TwinRandom = { token: secureToken, uuid: randomUUID };
 
 function createStore(config: ChatwootTwinConfig, signer: BlobSigner, now: () => number): AttachmentStore {
-  return config.storage.kind === 'local'
-    ? new LocalDiskStore(config.storage.dir, signer, now)
-    : new S3CompatibleStore(config.storage, now);
+  return config.storage.kind === 'local' ? new LocalDiskStore(config.storage.dir, signer, now) : new S3CompatibleStore(config.storage, now);
 }
 
 /** A started Chatwoot twin plus test hooks (not part of StartedTwin). */

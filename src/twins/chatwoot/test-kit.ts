@@ -120,7 +120,12 @@ export async function createConversation(base: string, account: Account, body: R
 export async function seedConversation(base: string, webhookUrl = '', options: { locale?: string } = {}) {
   const account = await signup(base, options);
   const inbox = await createInbox(base, account, 'evolution', webhookUrl);
-  const contact = await createContact(base, account, { inbox_id: inbox.id, name: 'Maria', phone_number: '+5511987654321', identifier: '5511987654321@s.whatsapp.net' });
+  const contact = await createContact(base, account, {
+    inbox_id: inbox.id,
+    name: 'Maria',
+    phone_number: '+5511987654321',
+    identifier: '5511987654321@s.whatsapp.net',
+  });
   const conversation = await createConversation(base, account, { contact_id: String(contact.id), inbox_id: String(inbox.id) });
   return { account, inbox, contact, conversation };
 }

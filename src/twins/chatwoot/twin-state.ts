@@ -215,7 +215,20 @@ export interface CustomAttributeDefinition {
   createdAt: number;
 }
 
-type IdKind = 'account' | 'user' | 'agentBot' | 'accessToken' | 'inbox' | 'channel' | 'contact' | 'contactInbox' | 'conversation' | 'message' | 'attachment' | 'blob' | 'customAttribute';
+type IdKind =
+  | 'account'
+  | 'user'
+  | 'agentBot'
+  | 'accessToken'
+  | 'inbox'
+  | 'channel'
+  | 'contact'
+  | 'contactInbox'
+  | 'conversation'
+  | 'message'
+  | 'attachment'
+  | 'blob'
+  | 'customAttribute';
 
 /** Plain tables plus id sequences. Callers validate fully before they insert (no half-written state). */
 export class TwinState {

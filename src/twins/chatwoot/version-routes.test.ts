@@ -33,7 +33,10 @@ describe.each(VERSIONS)('version-specific routes on %s', (version) => {
     expect((await call(t.url, 'GET', drafts, { token })).json).toEqual({ has_draft: false });
     await call(t.url, 'PATCH', drafts, { token, json: {} });
     expect((await call(t.url, 'GET', drafts, { token })).json).toEqual({ has_draft: true, message: '' });
-    expect(await call(t.url, 'GET', path('/conversations/99999/draft_messages'), { token })).toMatchObject({ status: 404, json: { error: 'Resource could not be found' } });
+    expect(await call(t.url, 'GET', path('/conversations/99999/draft_messages'), { token })).toMatchObject({
+      status: 404,
+      json: { error: 'Resource could not be found' },
+    });
   });
 
   it('contacts export: GET on 3.7.0/3.8.0, POST on 3.9.0 (head :ok); the other method does not route to it', async () => {

@@ -10,7 +10,10 @@ afterEach(async () => {
 async function setup(recorderOptions: Parameters<typeof startRecorder>[0] = {}) {
   const recorder = await startRecorder(recorderOptions);
   const t = await startTestTwin('3.9.0');
-  cleanup.push(() => t.twin.close(), () => recorder.close());
+  cleanup.push(
+    () => t.twin.close(),
+    () => recorder.close(),
+  );
   return { recorder, t };
 }
 
@@ -161,7 +164,10 @@ describe('webhooks to an API inbox (§4)', () => {
   it('delivers to one URL concurrently up to SIDEKIQ_CONCURRENCY (no per-URL queue)', async () => {
     const recorder = await startRecorder({ hold: true });
     const t = await startTestTwin('3.8.0', { SIDEKIQ_CONCURRENCY: '3' });
-    cleanup.push(() => t.twin.close(), () => recorder.close());
+    cleanup.push(
+      () => t.twin.close(),
+      () => recorder.close(),
+    );
     const seeded = await seedConversation(t.url, recorder.url);
     const path = messagesPath(seeded);
     // Incoming messages: one message_created each (no first-reply conversation_updated); + conversation_created = 6 jobs.

@@ -18,7 +18,9 @@ function recorded(overrides: Partial<RecordedCall> = {}): RecordedCall {
     headers: { api_access_token: 't', 'content-type': form.contentType, 'transfer-encoding': 'chunked' },
     body,
     json: undefined,
-    parts: [{ name: 'content', filename: undefined, headers: ['Content-Disposition: form-data; name="content"'], contentType: undefined, data: Buffer.from('init') }],
+    parts: [
+      { name: 'content', filename: undefined, headers: ['Content-Disposition: form-data; name="content"'], contentType: undefined, data: Buffer.from('init') },
+    ],
     status: 200,
     ...overrides,
   };
@@ -46,17 +48,71 @@ describe('call-sequence comparison', () => {
     ['query', { query: 'page=1' }],
     ['header value', { headers: { api_access_token: 'x', 'content-type': 'multipart/form-data; boundary=b', 'transfer-encoding': 'chunked' } }],
     ['header casing', { rawHeaders: [['Content-Type', 'multipart/form-data']] as Array<[string, string]> }],
-    ['an extra header', { headers: { api_access_token: 't', authorization: 'Bearer t', 'content-type': 'multipart/form-data; boundary=' + '-'.repeat(26) + '1'.repeat(24), 'transfer-encoding': 'chunked' } }],
-    ['framing', { headers: { api_access_token: 't', 'content-type': 'multipart/form-data; boundary=' + '-'.repeat(26) + '1'.repeat(24), 'content-length': '10' } }],
-    ['part value', { parts: [{ name: 'content', filename: undefined, headers: ['Content-Disposition: form-data; name="content"'], contentType: undefined, data: Buffer.from('init:5511') }] }],
-    ['part headers', { parts: [{ name: 'content', filename: undefined, headers: ['Content-Disposition: form-data; name="content"', 'Content-Type: text/plain'], contentType: 'text/plain', data: Buffer.from('init') }] }],
+    [
+      'an extra header',
+      {
+        headers: {
+          api_access_token: 't',
+          authorization: 'Bearer t',
+          'content-type': 'multipart/form-data; boundary=' + '-'.repeat(26) + '1'.repeat(24),
+          'transfer-encoding': 'chunked',
+        },
+      },
+    ],
+    [
+      'framing',
+      { headers: { api_access_token: 't', 'content-type': 'multipart/form-data; boundary=' + '-'.repeat(26) + '1'.repeat(24), 'content-length': '10' } },
+    ],
+    [
+      'part value',
+      {
+        parts: [
+          {
+            name: 'content',
+            filename: undefined,
+            headers: ['Content-Disposition: form-data; name="content"'],
+            contentType: undefined,
+            data: Buffer.from('init:5511'),
+          },
+        ],
+      },
+    ],
+    [
+      'part headers',
+      {
+        parts: [
+          {
+            name: 'content',
+            filename: undefined,
+            headers: ['Content-Disposition: form-data; name="content"', 'Content-Type: text/plain'],
+            contentType: 'text/plain',
+            data: Buffer.from('init'),
+          },
+        ],
+      },
+    ],
   ])('reports a different %s', (_what, overrides) => {
     expect(callMismatches(recorded(overrides as Partial<RecordedCall>), expected)).not.toEqual([]);
   });
 
   it('compares sequences in order, or as a multiset for order "any"', () => {
-    const other = recorded({ method: 'GET', path: '/api/v1/accounts/1/inboxes', headers: { api_access_token: 't' }, rawHeaders: [['api_access_token', 't']], parts: undefined });
-    const otherExpected: ExpectedCall = { method: 'GET', path: '/api/v1/accounts/1/inboxes', query: '', headers: {}, headerPatterns: {}, rawHeaderNames: [], absentHeaders: [], framing: 'none' };
+    const other = recorded({
+      method: 'GET',
+      path: '/api/v1/accounts/1/inboxes',
+      headers: { api_access_token: 't' },
+      rawHeaders: [['api_access_token', 't']],
+      parts: undefined,
+    });
+    const otherExpected: ExpectedCall = {
+      method: 'GET',
+      path: '/api/v1/accounts/1/inboxes',
+      query: '',
+      headers: {},
+      headerPatterns: {},
+      rawHeaderNames: [],
+      absentHeaders: [],
+      framing: 'none',
+    };
     const base = { version: '1.7.4', flow: 'x', description: 'x', chatwootStyle: '3.7' };
     const strict = callSequenceFixtureSchema.parse({ ...base, calls: [otherExpected, expected] });
     const any = callSequenceFixtureSchema.parse({ ...base, order: 'any', calls: [otherExpected, expected] });

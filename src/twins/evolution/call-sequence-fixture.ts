@@ -56,9 +56,7 @@ export const callSequenceFixtureSchema = z
       .object({ contains: z.array(z.string()).default([]), absent: z.array(z.string()).default([]) })
       .strict()
       .default({ contains: [], absent: [] }),
-    whatsappSent: z
-      .array(z.object({ kind: z.enum(['text', 'media', 'revoke', 'read']), to: z.string(), text: z.string().optional() }).strict())
-      .optional(),
+    whatsappSent: z.array(z.object({ kind: z.enum(['text', 'media', 'revoke', 'read']), to: z.string(), text: z.string().optional() }).strict()).optional(),
   })
   .strict();
 export type CallSequenceFixture = z.infer<typeof callSequenceFixtureSchema>;

@@ -108,9 +108,7 @@ export class ChatwootSdkClient {
     const params = operation.path ?? {};
     const path = operation.template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? encodeURI(String(params[name])) : whole));
     const query = Object.entries(operation.query ?? {}).filter(([, value]) => value !== undefined);
-    const queryString = query.length
-      ? `?${query.map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(String(value))}`).join('&')}`
-      : '';
+    const queryString = query.length ? `?${query.map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(String(value))}`).join('&')}` : '';
     const url = `${this.target.url}${path}${queryString}`;
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (typeof this.target.token === 'string' && this.target.token.trim() !== '') {
@@ -171,19 +169,42 @@ export class ChatwootSdkClient {
   }
 
   createContact(data: unknown): Promise<unknown> {
-    return this.call({ method: 'POST', template: '/api/v1/accounts/{account_id}/contacts', path: this.account, json: data, errors: { 400: 'Bad Request Error' } });
+    return this.call({
+      method: 'POST',
+      template: '/api/v1/accounts/{account_id}/contacts',
+      path: this.account,
+      json: data,
+      errors: { 400: 'Bad Request Error' },
+    });
   }
 
   updateContact(id: string | number, data: unknown): Promise<unknown> {
-    return this.call({ method: 'PUT', template: '/api/v1/accounts/{account_id}/contacts/{id}', path: { ...this.account, id }, json: data, errors: CONTACT_ERRORS });
+    return this.call({
+      method: 'PUT',
+      template: '/api/v1/accounts/{account_id}/contacts/{id}',
+      path: { ...this.account, id },
+      json: data,
+      errors: CONTACT_ERRORS,
+    });
   }
 
   listContactConversations(id: string | number): Promise<unknown> {
-    return this.call({ method: 'GET', template: '/api/v1/accounts/{account_id}/contacts/{id}/conversations', path: { ...this.account, id }, errors: CONTACT_ERRORS });
+    return this.call({
+      method: 'GET',
+      template: '/api/v1/accounts/{account_id}/contacts/{id}/conversations',
+      path: { ...this.account, id },
+      errors: CONTACT_ERRORS,
+    });
   }
 
   createConversation(data: unknown): Promise<unknown> {
-    return this.call({ method: 'POST', template: '/api/v1/accounts/{account_id}/conversations', path: this.account, json: data, errors: { 403: 'Access denied' } });
+    return this.call({
+      method: 'POST',
+      template: '/api/v1/accounts/{account_id}/conversations',
+      path: this.account,
+      json: data,
+      errors: { 403: 'Access denied' },
+    });
   }
 
   /** 1.7.0-1.7.4 only (§3b B3). No query string: `page` is undefined. */

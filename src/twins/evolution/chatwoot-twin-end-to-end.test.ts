@@ -92,10 +92,14 @@ function chatwoot(cell: Cell) {
     get: async (path: string) => (await http('GET', `${base}${path}`, { headers })).json as any,
     post: async (path: string, body: unknown) => http('POST', `${base}${path}`, { headers, body }),
     filterContacts: async (phone: string) =>
-      ((await http('POST', `${base}/contacts/filter`, {
-        headers,
-        body: { payload: [{ attribute_key: 'phone_number', filter_operator: 'equal_to', values: [phone], query_operator: null }] },
-      })).json as { payload: Array<{ id: number; name: string }> }).payload,
+      (
+        (
+          await http('POST', `${base}/contacts/filter`, {
+            headers,
+            body: { payload: [{ attribute_key: 'phone_number', filter_operator: 'equal_to', values: [phone], query_operator: null }] },
+          })
+        ).json as { payload: Array<{ id: number; name: string }> }
+      ).payload,
   };
 }
 
@@ -115,10 +119,13 @@ async function bootstrap(cell: Cell) {
   expect(created.status).toBe(201);
   const cw = chatwoot(cell);
   const botContact = await waitFor(async () => (await cw.filterContacts('123456'))[0], { ...DEADLINE, description: 'the bot contact' });
-  const conversation = await waitFor(async () => (await cw.get(`/contacts/${botContact.id}/conversations`)).payload[0] as { id: number; inbox_id: number } | undefined, {
-    ...DEADLINE,
-    description: 'the bot conversation',
-  });
+  const conversation = await waitFor(
+    async () => (await cw.get(`/contacts/${botContact.id}/conversations`)).payload[0] as { id: number; inbox_id: number } | undefined,
+    {
+      ...DEADLINE,
+      description: 'the bot conversation',
+    },
+  );
   const messages = async (): Promise<CwMessage[]> => (await cw.get(`/conversations/${conversation.id}/messages`)).payload;
   await waitFor(async () => (await messages()).some((message) => message.content === 'init'), { ...DEADLINE, description: 'the init message' });
   return { cw, botContact, conversation, messages };
@@ -146,7 +153,10 @@ describe('Evolution twin × Chatwoot twin', () => {
       description: 'the QR image attachment',
     });
     expect(qrImage.content).toBe('QRCode successfully generated!');
-    await waitFor(async () => (await messages()).some((message) => message.content?.startsWith('⚡️QRCode successfully generated!')), { ...DEADLINE, description: 'the QR text' });
+    await waitFor(async () => (await messages()).some((message) => message.content?.startsWith('⚡️QRCode successfully generated!')), {
+      ...DEADLINE,
+      description: 'the QR text',
+    });
 
     expect((await cw.post(`/conversations/${conversation.id}/messages`, { content: '/status', message_type: 'outgoing' })).status).toBe(200);
     await waitFor(async () => (await messages()).some((message) => message.content === `⚠️ ${INSTANCE} instance status: *connecting*.`), {
@@ -156,42 +166,50 @@ describe('Evolution twin × Chatwoot twin', () => {
     expect(chatwootErrors(cell)).toBe(0);
   });
 
-  it.each(['3.8.0', '3.9.0'] as const)('1.7.4 × %s: inbox, bot contact, conversation and init, but no QR image; /status fails with the logged 422', async (chatwootVersion) => {
-    const cell = await startCell('1.7.4', chatwootVersion);
-    const { conversation, messages } = await bootstrap(cell);
-    await waitFor(() => chatwootErrors(cell) >= 1, { ...DEADLINE, description: 'the ChatwootService error for the QR' });
-    const log = normaliseLog(cell.evolutionLog.lines());
-    expect(log).toContain('ApiError: Generic Error');
-    expect(log).toContain('status: 422');
-    expect(log).toContain("statusText: 'Unprocessable Entity'");
-    expect(log).toContain('Invalid attribute key - [contact_id]');
-    // The SDK request as conversations.filter declares it (recorded from the real 1.7.4, util.inspect depth 2).
-    expect(log).toContain("url: '/api/v1/accounts/{account_id}/conversations/filter'");
-    expect(log).toContain("path: { account_id: '1' }");
-    expect(log).toContain('query: { page: undefined }');
-    expect(log).toContain('body: { payload: [Array] }');
-    expect(log).toContain("errors: { '400': 'Bad Request Error' }");
-    expect((await messages()).map((message) => message.content)).toEqual(['init']);
+  it.each(['3.8.0', '3.9.0'] as const)(
+    '1.7.4 × %s: inbox, bot contact, conversation and init, but no QR image; /status fails with the logged 422',
+    async (chatwootVersion) => {
+      const cell = await startCell('1.7.4', chatwootVersion);
+      const { conversation, messages } = await bootstrap(cell);
+      await waitFor(() => chatwootErrors(cell) >= 1, { ...DEADLINE, description: 'the ChatwootService error for the QR' });
+      const log = normaliseLog(cell.evolutionLog.lines());
+      expect(log).toContain('ApiError: Generic Error');
+      expect(log).toContain('status: 422');
+      expect(log).toContain("statusText: 'Unprocessable Entity'");
+      expect(log).toContain('Invalid attribute key - [contact_id]');
+      // The SDK request as conversations.filter declares it (recorded from the real 1.7.4, util.inspect depth 2).
+      expect(log).toContain("url: '/api/v1/accounts/{account_id}/conversations/filter'");
+      expect(log).toContain("path: { account_id: '1' }");
+      expect(log).toContain('query: { page: undefined }');
+      expect(log).toContain('body: { payload: [Array] }');
+      expect(log).toContain("errors: { '400': 'Bad Request Error' }");
+      expect((await messages()).map((message) => message.content)).toEqual(['init']);
 
-    const cw = chatwoot(cell);
-    expect((await cw.post(`/conversations/${conversation.id}/messages`, { content: '/status', message_type: 'outgoing' })).status).toBe(200);
-    await waitFor(() => chatwootErrors(cell) >= 2, { ...DEADLINE, description: 'the ChatwootService error for /status' });
-    expect((await messages()).map((message) => message.content)).toEqual(['init', '/status']);
+      const cw = chatwoot(cell);
+      expect((await cw.post(`/conversations/${conversation.id}/messages`, { content: '/status', message_type: 'outgoing' })).status).toBe(200);
+      await waitFor(() => chatwootErrors(cell) >= 2, { ...DEADLINE, description: 'the ChatwootService error for /status' });
+      expect((await messages()).map((message) => message.content)).toEqual(['init', '/status']);
 
-    // Inbound WhatsApp → Chatwoot still works in the failing cell (it never uses conversations/filter).
-    const control = `${cell.evolutionUrl}${WHATSAPP_CONTROL_PREFIX}/instances/${INSTANCE}`;
-    expect((await http('POST', `${control}/scan`, { body: {} })).status).toBe(200);
-    await waitFor(() => chatwootErrors(cell) >= 3, { ...DEADLINE, description: 'the failed "connected" message' });
-    expect((await http('POST', `${control}/inbound`, { body: { from: '5511999990001', pushName: 'Alice', id: '3EB0E2E0000000000001', text: 'Olá' } })).status).toBe(202);
-    const customer = await waitFor(async () => (await cw.filterContacts('5511999990001'))[0], { ...DEADLINE, description: 'the customer contact' });
-    const customerConversation = await waitFor(async () => (await cw.get(`/contacts/${customer.id}/conversations`)).payload[0] as { id: number } | undefined, {
-      ...DEADLINE,
-      description: 'the customer conversation',
-    });
-    const inbound = await waitFor(
-      async () => ((await cw.get(`/conversations/${customerConversation.id}/messages`)).payload as CwMessage[]).find((m) => m.content === 'Olá'),
-      { ...DEADLINE, description: 'the inbound message' },
-    );
-    expect(inbound).toMatchObject({ message_type: 0, source_id: 'WAID:3EB0E2E0000000000001' });
-  });
+      // Inbound WhatsApp → Chatwoot still works in the failing cell (it never uses conversations/filter).
+      const control = `${cell.evolutionUrl}${WHATSAPP_CONTROL_PREFIX}/instances/${INSTANCE}`;
+      expect((await http('POST', `${control}/scan`, { body: {} })).status).toBe(200);
+      await waitFor(() => chatwootErrors(cell) >= 3, { ...DEADLINE, description: 'the failed "connected" message' });
+      expect(
+        (await http('POST', `${control}/inbound`, { body: { from: '5511999990001', pushName: 'Alice', id: '3EB0E2E0000000000001', text: 'Olá' } })).status,
+      ).toBe(202);
+      const customer = await waitFor(async () => (await cw.filterContacts('5511999990001'))[0], { ...DEADLINE, description: 'the customer contact' });
+      const customerConversation = await waitFor(
+        async () => (await cw.get(`/contacts/${customer.id}/conversations`)).payload[0] as { id: number } | undefined,
+        {
+          ...DEADLINE,
+          description: 'the customer conversation',
+        },
+      );
+      const inbound = await waitFor(
+        async () => ((await cw.get(`/conversations/${customerConversation.id}/messages`)).payload as CwMessage[]).find((m) => m.content === 'Olá'),
+        { ...DEADLINE, description: 'the inbound message' },
+      );
+      expect(inbound).toMatchObject({ message_type: 0, source_id: 'WAID:3EB0E2E0000000000001' });
+    },
+  );
 });

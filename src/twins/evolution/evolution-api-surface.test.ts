@@ -87,7 +87,9 @@ describe('guards and authentication (§2.2)', () => {
     expect(inUse.status).toBe(403);
     expect(inUse.json).toEqual({ status: 403, error: 'Forbidden', response: { message: ['This name "a" is already in use.'] } });
 
-    expect((await k.api('GET', '/instance/connectionState/a', undefined, { apikey: 'A-KEY' })).json).toEqual({ instance: { instanceName: 'a', state: 'close' } });
+    expect((await k.api('GET', '/instance/connectionState/a', undefined, { apikey: 'A-KEY' })).json).toEqual({
+      instance: { instanceName: 'a', state: 'close' },
+    });
     expect((await k.api('GET', '/instance/connectionState/b', undefined, { apikey: 'A-KEY' })).status).toBe(401);
     expect((await k.api('GET', '/instance/fetchInstances', undefined, { apikey: 'A-KEY' })).status).toBe(401);
     expect((await k.api('GET', '/instance/fetchInstances')).status).toBe(403);
@@ -153,7 +155,10 @@ describe('POST /instance/create with Chatwoot (§2.3, §3a)', () => {
     expect((answer.json as any).chatwoot.webhook_url).toBe('http://evolution:8080//chatwoot/webhook/my%20shop');
     expect('merge_brazil_contacts' in (answer.json as any).chatwoot).toBe(false);
     await k.waitForMessage((content) => content === 'init', 'the init message');
-    expect(k.recorder.calls()[1]?.json).toEqual({ name: 'my shop', channel: { type: 'api', webhook_url: 'http://evolution:8080//chatwoot/webhook/my%20shop' } });
+    expect(k.recorder.calls()[1]?.json).toEqual({
+      name: 'my shop',
+      channel: { type: 'api', webhook_url: 'http://evolution:8080//chatwoot/webhook/my%20shop' },
+    });
   });
 
   it('leaves a half-created instance when a required Chatwoot boolean is missing', async () => {
@@ -227,12 +232,27 @@ describe('/chatwoot/set and /chatwoot/find (§2.5)', () => {
       recorder: { overrides: [{ method: 'GET', path: /\/inboxes$/, status: 401, body: { error: 'Invalid Access Token' } }] },
     });
     await k.api('POST', '/instance/create', { instanceName: 'cw' }, globalKey);
-    const body = { enabled: true, account_id: '1', token: 'bad', url: k.recorder.url, sign_msg: false, reopen_conversation: true, conversation_pending: false, auto_create: true };
+    const body = {
+      enabled: true,
+      account_id: '1',
+      token: 'bad',
+      url: k.recorder.url,
+      sign_msg: false,
+      reopen_conversation: true,
+      conversation_pending: false,
+      auto_create: true,
+    };
     const answer = await k.api('POST', '/chatwoot/set/cw', body, globalKey);
     expect(answer.status).toBe(401);
     expect(answer.text).toBe('{"status":401,"error":"Internal Server Error","response":{"message":"Unauthorized"}}');
     const found = await k.api('GET', '/chatwoot/find/cw', undefined, globalKey);
-    expect(found.json).toMatchObject({ enabled: true, account_id: '1', token: 'bad', sign_delimiter: null, webhook_url: 'http://127.0.0.1:8080/chatwoot/webhook/cw' });
+    expect(found.json).toMatchObject({
+      enabled: true,
+      account_id: '1',
+      token: 'bad',
+      sign_delimiter: null,
+      webhook_url: 'http://127.0.0.1:8080/chatwoot/webhook/cw',
+    });
   });
 
   it('echoes the saved config with webhook_url on success', async () => {
@@ -247,7 +267,16 @@ describe('/chatwoot/set and /chatwoot/find (§2.5)', () => {
       name_inbox: '',
       webhook_url: '',
     });
-    const body = { enabled: true, account_id: '1', token: 't', url: k.recorder.url, sign_msg: false, reopen_conversation: true, conversation_pending: false, auto_create: true };
+    const body = {
+      enabled: true,
+      account_id: '1',
+      token: 't',
+      url: k.recorder.url,
+      sign_msg: false,
+      reopen_conversation: true,
+      conversation_pending: false,
+      auto_create: true,
+    };
     const answer = await k.api('POST', '/chatwoot/set/cw', body, globalKey);
     expect(answer.status).toBe(201);
     expect(answer.json).toEqual({ ...body, sign_delimiter: null, name_inbox: 'cw', webhook_url: 'http://127.0.0.1:8080/chatwoot/webhook/cw' });

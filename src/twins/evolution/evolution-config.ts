@@ -42,11 +42,7 @@ export interface EvolutionConfig {
   bodyLimitBytes: number;
 }
 
-const positiveInt = (name: string) =>
-  z
-    .string()
-    .regex(/^\d+$/, `${name} must be a non-negative integer`)
-    .transform(Number);
+const positiveInt = (name: string) => z.string().regex(/^\d+$/, `${name} must be a non-negative integer`).transform(Number);
 
 /**
  * Only the upstream variables the twin honours, plus TWIN_ knobs. Every other variable
@@ -54,9 +50,7 @@ const positiveInt = (name: string) =>
  */
 const envSchema = z.object({
   TWIN_VERSION: z.enum(EVOLUTION_VERSIONS).default('1.7.5'),
-  SERVER_PORT: positiveInt('SERVER_PORT')
-    .pipe(z.number().max(65535, 'SERVER_PORT must be at most 65535'))
-    .optional(),
+  SERVER_PORT: positiveInt('SERVER_PORT').pipe(z.number().max(65535, 'SERVER_PORT must be at most 65535')).optional(),
   SERVER_URL: z.string().default(IMAGE_DEFAULT_SERVER_URL),
   AUTHENTICATION_TYPE: z
     .enum(['apikey', 'jwt'])
@@ -75,9 +69,7 @@ const envSchema = z.object({
   CHATWOOT_MESSAGE_DELETE: z.string().optional(),
   CHATWOOT_MESSAGE_READ: z.string().optional(),
   TWIN_STORE_DIR: z.string().min(1).optional(),
-  TWIN_QR_REFRESH_MS: positiveInt('TWIN_QR_REFRESH_MS')
-    .pipe(z.number().min(10, 'TWIN_QR_REFRESH_MS must be at least 10'))
-    .default(UPSTREAM_QR_REFRESH_MS),
+  TWIN_QR_REFRESH_MS: positiveInt('TWIN_QR_REFRESH_MS').pipe(z.number().min(10, 'TWIN_QR_REFRESH_MS must be at least 10')).default(UPSTREAM_QR_REFRESH_MS),
   TWIN_BODY_LIMIT_BYTES: positiveInt('TWIN_BODY_LIMIT_BYTES')
     .pipe(z.number().min(1, 'TWIN_BODY_LIMIT_BYTES must be at least 1'))
     .default(UPSTREAM_BODY_LIMIT_BYTES),
@@ -100,7 +92,9 @@ export function parseEvolutionConfig(env: Record<string, string | undefined>, po
     throw new ConfigError(`invalid Evolution twin environment: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
   }
   const e = parsed.data;
-  const levels = e.LOG_LEVEL.split(',').map((level) => level.trim()).filter(Boolean);
+  const levels = e.LOG_LEVEL.split(',')
+    .map((level) => level.trim())
+    .filter(Boolean);
   const unknownLevels = levels.filter((level) => !LOG_LEVELS.includes(level as LogLevel));
   if (unknownLevels.length > 0) {
     throw new ConfigError(`invalid Evolution twin environment: env.LOG_LEVEL: unknown level(s) ${unknownLevels.join(', ')}`, [

@@ -325,4 +325,3 @@ export class EvolutionInstance implements ChatwootBoundInstance {
     this.openSession().markRead(last.key.remoteJid, [last.key.id]);
   }
 }
-

@@ -28,9 +28,7 @@ describe('EvolutionLogger', () => {
     log.error(apiError());
     const [first, ...rest] = sink.lines();
     expect(first).toContain('\x1b[');
-    expect(stripAnsi(first!)).toBe(
-      `[Evolution API]    v1.7.4  4242   -  ${formatLogDate(NOW)}     ERROR   [ChatwootService]  [object]   `,
-    );
+    expect(stripAnsi(first!)).toBe(`[Evolution API]    v1.7.4  4242   -  ${formatLogDate(NOW)}     ERROR   [ChatwootService]  [object]   `);
     const dump = rest.join('\n');
     expect(dump).toMatch(/^ApiError: Generic Error\n/);
     expect(dump).toContain('status: 422');

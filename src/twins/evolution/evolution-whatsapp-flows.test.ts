@@ -31,9 +31,15 @@ const DEADLINE = { timeoutMs: 10_000, intervalMs: 20 };
 async function createAndConnect(k: Kit, name = 'shop'): Promise<void> {
   const initsBefore = k.messagePosts().filter((call) => contentOf(call) === 'init').length;
   expect((await k.createWithChatwoot(name)).status).toBe(201);
-  const init = await waitFor(() => k.messagePosts().filter((call) => contentOf(call) === 'init')[initsBefore], { ...DEADLINE, description: `the init message of ${name}` });
+  const init = await waitFor(() => k.messagePosts().filter((call) => contentOf(call) === 'init')[initsBefore], {
+    ...DEADLINE,
+    description: `the init message of ${name}`,
+  });
   await k.webhook(name, botWebhook('init', name));
-  await waitFor(() => k.messagePosts().find((call) => call.path === init.path && contentOf(call)?.startsWith('⚡️')), { ...DEADLINE, description: `the QR text of ${name}` });
+  await waitFor(() => k.messagePosts().find((call) => call.path === init.path && contentOf(call)?.startsWith('⚡️')), {
+    ...DEADLINE,
+    description: `the QR text of ${name}`,
+  });
 }
 
 async function pair(k: Kit, name = 'shop'): Promise<void> {
@@ -92,7 +98,10 @@ describe('QR codes (§3b)', () => {
     await k.createWithChatwoot('shop');
     await k.waitForMessage((content) => content === 'init', 'the init message');
     await k.webhook('shop', botWebhook('init'));
-    await waitFor(() => k.recorder.calls().filter((call) => call.path.endsWith('/conversations/filter')).length >= 4, { ...DEADLINE, description: '3 QRs and the limit message' });
+    await waitFor(() => k.recorder.calls().filter((call) => call.path.endsWith('/conversations/filter')).length >= 4, {
+      ...DEADLINE,
+      description: '3 QRs and the limit message',
+    });
     await waitFor(() => (k.logText().match(/ERROR \[ChatwootService\] \[object\]/g) ?? []).length >= 4, { ...DEADLINE, description: 'four logged errors' });
     expect(k.messagePosts().map(contentOf)).toEqual(['init']);
   });
@@ -131,7 +140,11 @@ describe('pairing, bot commands and logout', () => {
       error: 'Bad Request',
       response: { message: ['The "shop" instance is not connected'] },
     });
-    expect((await k.api('DELETE', '/instance/delete/shop', undefined, globalKey)).json).toEqual({ status: 'SUCCESS', error: false, response: { message: 'Instance deleted' } });
+    expect((await k.api('DELETE', '/instance/delete/shop', undefined, globalKey)).json).toEqual({
+      status: 'SUCCESS',
+      error: false,
+      response: { message: 'Instance deleted' },
+    });
     expect((await k.api('GET', '/instance/connectionState/shop', undefined, globalKey)).status).toBe(404);
   });
 
@@ -140,7 +153,11 @@ describe('pairing, bot commands and logout', () => {
     await k.createWithChatwoot('shop');
     await k.waitForMessage((content) => content === 'init', 'the init message');
     k.recorder.clear();
-    for (const body of [{ ...botWebhook('status', 'shop'), private: true }, { ...botWebhook('status', 'shop'), event: 'message_updated' }, { event: 'message_created', content: 'status' }]) {
+    for (const body of [
+      { ...botWebhook('status', 'shop'), private: true },
+      { ...botWebhook('status', 'shop'), event: 'message_updated' },
+      { event: 'message_created', content: 'status' },
+    ]) {
       expect((await k.webhook('shop', body)).json).toEqual({ message: 'bot' });
     }
     expect(k.recorder.calls()).toEqual([]);
@@ -249,7 +266,10 @@ describe('inbound with conversation_pending (§3c steps 8-9)', () => {
     await k.waitForMessage((content) => content.startsWith('⚡️'), 'the QR text');
     await pair(k);
     k.recorder.clear();
-    for (const [id, text] of [['3EB0PENDING0000000001', 'one'], ['3EB0PENDING0000000002', 'two']]) {
+    for (const [id, text] of [
+      ['3EB0PENDING0000000001', 'one'],
+      ['3EB0PENDING0000000002', 'two'],
+    ]) {
       await k.control('POST', '/instances/shop/inbound', { from: '5511999990001', pushName: 'Alice', id, text });
       await k.waitForMessage((content) => content === text, `the relay of ${text}`);
     }
@@ -284,7 +304,10 @@ describe('restart behaviour (§7)', () => {
     await second.waitForMessage((content) => content.startsWith('⚡️'), 'a QR after the restart');
     const states = Object.fromEntries(
       await Promise.all(
-        ['waiting', 'paired'].map(async (name) => [name, ((await second.api('GET', `/instance/connectionState/${name}`, undefined, globalKey)).json as any).instance.state]),
+        ['waiting', 'paired'].map(async (name) => [
+          name,
+          ((await second.api('GET', `/instance/connectionState/${name}`, undefined, globalKey)).json as any).instance.state,
+        ]),
       ),
     );
     expect(states).toEqual({ waiting: 'connecting', paired: 'open' });

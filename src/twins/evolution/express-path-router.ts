@@ -16,10 +16,7 @@ export interface RouteDefinition<H> {
   handler: H;
 }
 
-export type RouteLookup<H> =
-  | { kind: 'matched'; handler: H; params: Record<string, string> }
-  | { kind: 'bad-param'; message: string }
-  | { kind: 'none' };
+export type RouteLookup<H> = { kind: 'matched'; handler: H; params: Record<string, string> } | { kind: 'bad-param'; message: string } | { kind: 'none' };
 
 interface CompiledRoute<H> {
   method: HttpMethod;

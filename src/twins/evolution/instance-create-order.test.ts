@@ -33,7 +33,10 @@ describe.each(['1.7.4', '1.7.5'] as const)('POST /instance/create with Chatwoot 
   it('hands the Chatwoot bootstrap to afterSent instead of starting it while answering', async () => {
     const work = new BackgroundWork();
     const store = new InstanceStore(undefined);
-    closers.push(() => work.close(), () => store.dispose());
+    closers.push(
+      () => work.close(),
+      () => store.dispose(),
+    );
     const creates: string[] = [];
     const chatwoot = { create: async (name: string) => void creates.push(name), webhookUrl: () => '' } as unknown as ChatwootService;
     const router = buildEvolutionRouter({

@@ -13,12 +13,19 @@ describe('isUrl (validator.js isURL as Evolution calls it)', () => {
     expect(isUrl(url, { requireTld: false })).toBe(true);
   });
 
-  it.each(['', 'not a url', 'ws://chatwoot:3000', '//chatwoot:3000', 'http://', 'http://chatwoot:0', 'http://chatwoot:99999', 'http://-bad-.com', 'mailto:a@b.c'])(
-    'rejects %j',
-    (url) => {
-      expect(isUrl(url, { requireTld: false })).toBe(false);
-    },
-  );
+  it.each([
+    '',
+    'not a url',
+    'ws://chatwoot:3000',
+    '//chatwoot:3000',
+    'http://',
+    'http://chatwoot:0',
+    'http://chatwoot:99999',
+    'http://-bad-.com',
+    'mailto:a@b.c',
+  ])('rejects %j', (url) => {
+    expect(isUrl(url, { requireTld: false })).toBe(false);
+  });
 
   it('rejects non-strings', () => {
     expect(isUrl(42, { requireTld: false })).toBe(false);

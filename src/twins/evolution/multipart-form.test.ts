@@ -22,8 +22,7 @@ describe('multipart encoding like the form-data package', () => {
       Buffer.from(
         '--B\r\nContent-Disposition: form-data; name="content"\r\n\r\nhéllo\r\n' +
           '--B\r\nContent-Disposition: form-data; name="attachments[]"; filename="x.png"\r\nContent-Type: image/png\r\n\r\n',
-      ).toString('latin1') +
-        '\x01\x02\x03\r\n--B--\r\n',
+      ).toString('latin1') + '\x01\x02\x03\r\n--B--\r\n',
     );
     const parts = parseMultipart(body, form.contentType);
     expect(parts.map((p) => [p.name, p.filename, p.contentType, p.data.length])).toEqual([
@@ -33,7 +32,15 @@ describe('multipart encoding like the form-data package', () => {
   });
 
   it('builds SDK parts: strings raw, others JSON, undefined/null dropped, arrays expanded', () => {
-    const parts = sdkFormParts({ content: 'hi', message_type: 'incoming', private: false, source_id: undefined, content_attributes: {}, tags: ['a', 'b'], x: null });
+    const parts = sdkFormParts({
+      content: 'hi',
+      message_type: 'incoming',
+      private: false,
+      source_id: undefined,
+      content_attributes: {},
+      tags: ['a', 'b'],
+      x: null,
+    });
     expect(parts).toEqual([
       { name: 'content', value: 'hi' },
       { name: 'message_type', value: 'incoming' },

@@ -5,9 +5,7 @@
  * parts carrying only `Content-Disposition`, file parts adding `; filename="…"` and `Content-Type`,
  * and a closing `--b-- CRLF`. The header goes out as lower-case `content-type`.
  */
-export type FormPart =
-  | { name: string; value: string }
-  | { name: string; filename: string; contentType: string; data: Uint8Array };
+export type FormPart = { name: string; value: string } | { name: string; filename: string; contentType: string; data: Uint8Array };
 
 export interface EncodedForm {
   boundary: string;

@@ -16,7 +16,11 @@ afterEach(async () => {
 });
 
 async function twin(env: Record<string, string> = {}): Promise<StartedTwin> {
-  const started = await startEvolutionTwin({ env: { AUTHENTICATION_API_KEY: 'body-limit-key', SERVER_URL: 'http://127.0.0.1:1', ...env }, port: 0, log: createMemorySink() });
+  const started = await startEvolutionTwin({
+    env: { AUTHENTICATION_API_KEY: 'body-limit-key', SERVER_URL: 'http://127.0.0.1:1', ...env },
+    port: 0,
+    log: createMemorySink(),
+  });
   twins.push(started);
   // A first request of some size, so the RSS baseline of a measured one already includes warmed-up buffers and code.
   await post(`${started.url}/chatwoot/webhook/warm-up`, 16 * MIB, { chunked: true, contentType: 'text/plain' });
@@ -43,7 +47,10 @@ function post(url: string, total: number, options: { chunked: boolean; contentTy
       port: target.port,
       path: target.pathname,
       method: 'POST',
-      headers: { 'content-type': options.contentType ?? 'application/json', ...(options.chunked ? { 'transfer-encoding': 'chunked' } : { 'content-length': String(total) }) },
+      headers: {
+        'content-type': options.contentType ?? 'application/json',
+        ...(options.chunked ? { 'transfer-encoding': 'chunked' } : { 'content-length': String(total) }),
+      },
     });
     client.on('error', reject);
     client.on('response', (response) => {
@@ -69,7 +76,7 @@ function post(url: string, total: number, options: { chunked: boolean; contentTy
 }
 
 describe('Evolution twin: request body limit (Express json/urlencoded 136mb)', () => {
-  it('defaults to exactly upstream\'s limit', () => {
+  it("defaults to exactly upstream's limit", () => {
     expect(UPSTREAM_BODY_LIMIT_BYTES).toBe(142_606_336);
     expect(parseEvolutionConfig({ AUTHENTICATION_API_KEY: 'k' }).bodyLimitBytes).toBe(UPSTREAM_BODY_LIMIT_BYTES);
   });
@@ -87,7 +94,9 @@ describe('Evolution twin: request body limit (Express json/urlencoded 136mb)', (
   it('answers a 150 MB chunked webhook POST like upstream, 413, holding no more than the limit', async () => {
     const evolution = await twin();
     const sent = await post(`${evolution.url}/chatwoot/webhook/any-instance`, 150 * 1000 * 1000, { chunked: true });
-    console.log(`body limit: 150 MB chunked → ${sent.status}, RSS grew ${(sent.rssGrowthBytes / MIB).toFixed(1)} MiB (limit ${UPSTREAM_BODY_LIMIT_BYTES / MIB} MiB)`);
+    console.log(
+      `body limit: 150 MB chunked → ${sent.status}, RSS grew ${(sent.rssGrowthBytes / MIB).toFixed(1)} MiB (limit ${UPSTREAM_BODY_LIMIT_BYTES / MIB} MiB)`,
+    );
     expect(sent.status).toBe(413);
     expect(sent.json).toEqual(TOO_LARGE);
     // Up to the limit is held, as raw-body does; the whole body and its text (the old way) would be twice 150 MB.

@@ -170,7 +170,10 @@ export async function startRecordingChatwoot(options: RecordingChatwootOptions):
       const conversation = state.conversations.find((c) => c.id === Number(match![1]));
       if (!conversation) return { status: 404, body: { error: 'Resource could not be found' } };
       conversation.status = String(body.status ?? 'open');
-      return { status: 200, body: { meta: {}, payload: { success: true, conversation_id: conversation.id, current_status: conversation.status, snoozed_until: null } } };
+      return {
+        status: 200,
+        body: { meta: {}, payload: { success: true, conversation_id: conversation.id, current_status: conversation.status, snoozed_until: null } },
+      };
     }
     if ((match = /^\/conversations\/(\d+)\/messages$/.exec(rest)) && method === 'POST') {
       const conversation = state.conversations.find((c) => c.id === Number(match![1]));

@@ -39,7 +39,12 @@ function expectedFrom(call: RecordedCall): ExpectedCall {
     expected.multipart = call.parts.map((part) =>
       part.filename === undefined
         ? { name: part.name, value: part.data.toString('utf8') }
-        : { name: part.name, filename: part.filename, contentType: part.contentType ?? '', ...(part.contentType === 'image/png' ? { png: true } : { size: part.data.length }) },
+        : {
+            name: part.name,
+            filename: part.filename,
+            contentType: part.contentType ?? '',
+            ...(part.contentType === 'image/png' ? { png: true } : { size: part.data.length }),
+          },
     );
   }
   return expected;

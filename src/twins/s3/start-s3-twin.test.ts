@@ -42,7 +42,15 @@ describe('S3 twin', () => {
     s3.destroy();
 
     const { hostname, port } = new URL(twin.url);
-    const minio = new Minio.Client({ endPoint: hostname, port: Number(port), useSSL: false, accessKey: USER, secretKey: PASSWORD, region: 'us-east-1', pathStyle: true });
+    const minio = new Minio.Client({
+      endPoint: hostname,
+      port: Number(port),
+      useSSL: false,
+      accessKey: USER,
+      secretKey: PASSWORD,
+      region: 'us-east-1',
+      pathStyle: true,
+    });
     const presigned = await minio.presignedGetObject('chatwoot', 'blobs/abc', 300);
     expect(presigned).toContain('X-Amz-Signature=');
     const fetched = await request(presigned);

@@ -13,8 +13,7 @@ export interface WhatsappDevice {
 }
 
 export type InboundContent =
-  | { kind: 'text'; text: string }
-  | { kind: 'media'; base64: string; mimetype: string; fileName: string | undefined; caption: string | undefined };
+  { kind: 'text'; text: string } | { kind: 'media'; base64: string; mimetype: string; fileName: string | undefined; caption: string | undefined };
 
 export interface InboundWhatsappMessage {
   id: string;

@@ -39,7 +39,9 @@ describe('WhatsApp control API', () => {
   it('is not an Evolution route: no apikey needed, and Evolution routes are unaffected', async () => {
     const k = await twin();
     expect((await k.control('GET', '/numbers')).json).toEqual({ numbers: [] });
-    expect((await k.control('PUT', '/numbers', { numbers: ['5511999990001', '+5511999990002'] })).json).toEqual({ numbers: ['5511999990001', '5511999990002'] });
+    expect((await k.control('PUT', '/numbers', { numbers: ['5511999990001', '+5511999990002'] })).json).toEqual({
+      numbers: ['5511999990001', '5511999990002'],
+    });
     expect((await k.api('GET', '/__twin/other')).status).toBe(404);
   });
 });

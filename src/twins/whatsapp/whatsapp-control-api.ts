@@ -40,7 +40,10 @@ export const inboundBodySchema = z
   .object({
     from: number,
     pushName: z.string().min(1).optional(),
-    id: z.string().regex(/^[A-Za-z0-9]{4,64}$/).optional(),
+    id: z
+      .string()
+      .regex(/^[A-Za-z0-9]{4,64}$/)
+      .optional(),
     text: z.string().min(1).optional(),
     media: z
       .object({

@@ -29,8 +29,7 @@ export const SIDEKIQ_COMMAND = ['bundle', 'exec', 'sidekiq', '-C', 'config/sidek
 export const CHATWOOT_BOOT_TIMEOUT_MS = 180_000;
 
 export type ChatwootStorageWiring =
-  | { kind: 'local' }
-  | { kind: 's3_compatible'; endpoint: string; bucket: string; region: string; accessKeyId: string; secretAccessKey: string };
+  { kind: 'local' } | { kind: 's3_compatible'; endpoint: string; bucket: string; region: string; accessKeyId: string; secretAccessKey: string };
 
 export interface ChatwootWiring {
   /** DNS label of the service; container aliases derive from it. */
@@ -108,7 +107,14 @@ export function chatwootSpecs(service: PlannedService, wiring: ChatwootWiring, c
     networkAliases: [`${wiring.alias}-rails`],
     exposedPorts: [CHATWOOT_PORT],
     // GET /api answers 200 even when Redis or Postgres fail: check the fields (§5 "Health check").
-    wait: { kind: 'http', path: '/api', port: CHATWOOT_PORT, status: 200, jsonFields: { data_services: 'ok', queue_services: 'ok' }, timeoutMs: CHATWOOT_BOOT_TIMEOUT_MS },
+    wait: {
+      kind: 'http',
+      path: '/api',
+      port: CHATWOOT_PORT,
+      status: 200,
+      jsonFields: { data_services: 'ok', queue_services: 'ok' },
+      timeoutMs: CHATWOOT_BOOT_TIMEOUT_MS,
+    },
     dependsOn: [...wiring.dependsOn],
     labels: labels('chatwoot-rails'),
     oneShot: false,

@@ -19,7 +19,8 @@ function cell(key: CellKey, suites = ALL_SUITES): PlannedCell {
 
 function fullPlan(): RunPlan {
   const cells: PlannedCell[] = [];
-  for (const chatwoot of CHATWOOT_VERSIONS) for (const evolution of EVOLUTION_VERSIONS) for (const storage of STORAGES) cells.push(cell({ chatwoot, evolution, storage }));
+  for (const chatwoot of CHATWOOT_VERSIONS)
+    for (const evolution of EVOLUTION_VERSIONS) for (const storage of STORAGES) cells.push(cell({ chatwoot, evolution, storage }));
   return planRun(cells);
 }
 
@@ -56,7 +57,7 @@ describe('upstream Chatwoot stack (chatwoot-3.7-3.9.md §5)', () => {
   const rails = byName(specs, 'chatwoot-3-8-0-minio-rails');
   const sidekiq = byName(specs, 'chatwoot-3-8-0-minio-sidekiq');
 
-  it('runs postgres:12 with the compose file\'s database and user', () => {
+  it("runs postgres:12 with the compose file's database and user", () => {
     expect(postgres.image).toBe('postgres:12');
     expect(postgres.env).toEqual({ POSTGRES_DB: 'chatwoot', POSTGRES_USER: 'postgres', POSTGRES_PASSWORD: TEST_SECRETS.postgresPassword });
     expect(postgres.wait).toMatchObject({ kind: 'log', times: 2 });
@@ -77,12 +78,19 @@ describe('upstream Chatwoot stack (chatwoot-3.7-3.9.md §5)', () => {
     expect(prepare.dependsOn).toEqual([postgres.name, redis.name]);
   });
 
-  it('serves rails with upstream\'s entrypoint and command, waiting on GET /api for healthy data and queue services', () => {
+  it("serves rails with upstream's entrypoint and command, waiting on GET /api for healthy data and queue services", () => {
     expect(rails.image).toBe('chatwoot/chatwoot:v3.8.0');
     expect(rails.entrypoint).toEqual(['docker/entrypoints/rails.sh']);
     expect(rails.command).toEqual(['bundle', 'exec', 'rails', 's', '-p', '3000', '-b', '0.0.0.0']);
     expect(rails.exposedPorts).toEqual([3000]);
-    expect(rails.wait).toEqual({ kind: 'http', path: '/api', port: 3000, status: 200, jsonFields: { data_services: 'ok', queue_services: 'ok' }, timeoutMs: 180_000 });
+    expect(rails.wait).toEqual({
+      kind: 'http',
+      path: '/api',
+      port: 3000,
+      status: 200,
+      jsonFields: { data_services: 'ok', queue_services: 'ok' },
+      timeoutMs: 180_000,
+    });
     expect(rails.dependsOn).toEqual(expect.arrayContaining([prepare.name, 's3-minio']));
   });
 
@@ -165,7 +173,7 @@ describe('twin Chatwoot stack', () => {
     for (const entry of chatwoot.replacedByTwin) expect(entry.reason.length).toBeGreaterThan(10);
   });
 
-  it('uses the S3 twin in MinIO\'s role, with MinIO\'s command and health route', () => {
+  it("uses the S3 twin in MinIO's role, with MinIO's command and health route", () => {
     const minio = services.get('s3')!.main!;
     expect(minio.image).toBe('localhost/evochat-twin/s3:latest');
     expect(minio.command).toEqual(['server', '/data']);
@@ -243,7 +251,7 @@ describe('MinIO and the proxies', () => {
     }
   });
 
-  it('puts the latency proxy between the slow-storage Chatwoot\'s storage proxy and the object store', () => {
+  it("puts the latency proxy between the slow-storage Chatwoot's storage proxy and the object store", () => {
     const latency = byName(specs, 'storage-latency-proxy-proxy');
     expect(latency.networkAliases).toEqual(['storage-latency-proxy']);
     expect(latency.env).toMatchObject({ TWIN_PROXY_KIND: 'latency', TWIN_PROXY_UPSTREAM: 'http://s3-minio:9000', TWIN_PROXY_DELAY_MS: '0' });

@@ -106,7 +106,10 @@ export function proxySpecs(plan: RunPlan, context: SpecContext): Map<string, Ser
         break;
       }
       case 'evolution':
-        proxies.set(service.id, { front: proxySpec({ ...common, kind: 'record', link: LINKS.toEvolution, upstream: `http://${alias}-app:${EVOLUTION_PORT}` }, context), storage: undefined });
+        proxies.set(service.id, {
+          front: proxySpec({ ...common, kind: 'record', link: LINKS.toEvolution, upstream: `http://${alias}-app:${EVOLUTION_PORT}` }, context),
+          storage: undefined,
+        });
         break;
       case 's3':
         // Recorded per Chatwoot (its storage proxy), as on the sim backend; the store itself has no proxy.
@@ -114,7 +117,10 @@ export function proxySpecs(plan: RunPlan, context: SpecContext): Map<string, Ser
         break;
       case 'storage-latency-proxy': {
         const store = findService(plan, service.dependsOn[0] ?? '');
-        proxies.set(service.id, { front: proxySpec({ ...common, kind: 'latency', upstream: `http://${serviceAlias(store)}-minio:${MINIO_PORT}`, delayMs: 0 }, context), storage: undefined });
+        proxies.set(service.id, {
+          front: proxySpec({ ...common, kind: 'latency', upstream: `http://${serviceAlias(store)}-minio:${MINIO_PORT}`, delayMs: 0 }, context),
+          storage: undefined,
+        });
         break;
       }
     }
@@ -172,7 +178,12 @@ function evolutionServerUrl(service: PlannedService): string {
 }
 
 /** Stage 2: the containers behind the proxies, keyed by service id. */
-export function serviceSpecs(plan: RunPlan, context: SpecContext, proxies: ReadonlyMap<string, ServiceProxies>, addresses: ProxyAddresses): Map<string, ServiceContainers> {
+export function serviceSpecs(
+  plan: RunPlan,
+  context: SpecContext,
+  proxies: ReadonlyMap<string, ServiceProxies>,
+  addresses: ProxyAddresses,
+): Map<string, ServiceContainers> {
   const result = new Map<string, ServiceContainers>();
   const none = { replacedByTwin: [], url: undefined, storageEndpoint: undefined, bucket: undefined };
   // Stores first, so the Chatwoots on minio can depend on them.
@@ -217,7 +228,15 @@ export function serviceSpecs(plan: RunPlan, context: SpecContext, proxies: Reado
         const frontendUrl = proxyUrl(proxies.get(service.id)?.front, addresses);
         const signups = service.cells.length + (service.variant === 'standard' ? 1 : 0);
         const containers = chatwootSpecs(service, { alias, frontendUrl, storage, dependsOn, rackAttack: signups <= SIGNUP_THROTTLE }, context);
-        result.set(service.id, { service, specs: containers.specs, main: containers.rails, replacedByTwin: containers.replacedByTwin, url: frontendUrl, storageEndpoint, bucket });
+        result.set(service.id, {
+          service,
+          specs: containers.specs,
+          main: containers.rails,
+          replacedByTwin: containers.replacedByTwin,
+          url: frontendUrl,
+          storageEndpoint,
+          bucket,
+        });
         break;
       }
     }

@@ -47,7 +47,11 @@ export function proxySpec(input: ProxySpecInput, context: SpecContext): Containe
     exposedPorts: [input.port],
     wait: { kind: 'http', path: `${CONTROL_PREFIX}${input.kind === 'record' ? 'health' : 'latency'}`, port: input.port, status: 200, timeoutMs: 30_000 },
     dependsOn: [],
-    labels: containerLabels(context.runLabels, { serviceId: input.serviceId, role: input.kind === 'record' ? 'recording-proxy' : 'latency-proxy', cells: input.cells }),
+    labels: containerLabels(context.runLabels, {
+      serviceId: input.serviceId,
+      role: input.kind === 'record' ? 'recording-proxy' : 'latency-proxy',
+      cells: input.cells,
+    }),
     oneShot: false,
   };
 }

@@ -139,7 +139,11 @@ async function ensureTwinImagesLocked(options: EnsureTwinImagesOptions): Promise
   const hash = await step('hash', async () => {
     const digest = createHash('sha256');
     digest.update(`builder ${BUILDER_VERSION}\n`).update(bundle.code).update(launcher);
-    for (const target of targets) digest.update(target.tag).update(JSON.stringify(target.buildArgs)).update(await readFile(join(DOCKERFILE_DIR, target.dockerfile)));
+    for (const target of targets)
+      digest
+        .update(target.tag)
+        .update(JSON.stringify(target.buildArgs))
+        .update(await readFile(join(DOCKERFILE_DIR, target.dockerfile)));
     for (const file of [nodeBinary, ...libraries]) {
       digest.update(file);
       await sha256File(file, digest);
@@ -177,7 +181,18 @@ async function ensureTwinImagesLocked(options: EnsureTwinImagesOptions): Promise
       // Metadata-only builds: cheap, so run them in parallel. The legacy builder needs no buildx plugin.
       await Promise.all(
         targets.map(async (target) => {
-          const args = ['build', '--quiet', '-f', join(DOCKERFILE_DIR, target.dockerfile), '-t', target.tag, '--build-arg', `BASE=${baseImage}`, '--build-arg', `TWIN_HASH=${hash}`];
+          const args = [
+            'build',
+            '--quiet',
+            '-f',
+            join(DOCKERFILE_DIR, target.dockerfile),
+            '-t',
+            target.tag,
+            '--build-arg',
+            `BASE=${baseImage}`,
+            '--build-arg',
+            `TWIN_HASH=${hash}`,
+          ];
           for (const [name, value] of Object.entries(target.buildArgs)) args.push('--build-arg', `${name}=${value}`);
           await runDockerChecked([...args, DOCKERFILE_DIR], { env: { ...process.env, DOCKER_BUILDKIT: '0' } });
           log(`built ${target.tag}`);
@@ -197,6 +212,9 @@ async function ensureTwinImagesLocked(options: EnsureTwinImagesOptions): Promise
 async function removeStaleBaseImages(keep: string): Promise<void> {
   const listed = await runDocker(['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}', `${TWIN_IMAGE_REPOSITORY}/base`]);
   if (listed.code !== 0) return;
-  const stale = listed.stdout.split('\n').map((line) => line.trim()).filter((line) => line !== '' && line !== keep);
+  const stale = listed.stdout
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && line !== keep);
   if (stale.length > 0) await runDocker(['image', 'rm', ...stale]);
 }

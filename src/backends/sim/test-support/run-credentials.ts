@@ -142,7 +142,9 @@ export interface SecretHits {
 
 /** Every occurrence of any credential (as is, JSON-escaped or URL-encoded) in every file under `dir`. */
 export async function scanForCredentials(dir: string, credentials: Credentials): Promise<SecretHits> {
-  const forms = [...credentials].flatMap(([value, kind]) => [...new Set([value, JSON.stringify(value).slice(1, -1), encodeURIComponent(value)])].map((form) => ({ form, kind })));
+  const forms = [...credentials].flatMap(([value, kind]) =>
+    [...new Set([value, JSON.stringify(value).slice(1, -1), encodeURIComponent(value)])].map((form) => ({ form, kind })),
+  );
   const hits: SecretHits = { total: 0, byFileAndKind: {} };
   for (const file of await filesUnder(dir)) {
     const text = await readFile(file, 'utf8');

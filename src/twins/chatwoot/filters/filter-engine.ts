@@ -50,7 +50,15 @@ const PRESENCE_OPERATORS = new Set(['is_present', 'is_not_present']);
  * (`= :value`), `starts_with` included although the 3.8+ YAML allows it for phone_number.
  */
 const KNOWN_OPERATORS = new Set([
-  'equal_to', 'not_equal_to', 'contains', 'does_not_contain', 'is_present', 'is_not_present', 'is_greater_than', 'is_less_than', 'days_before',
+  'equal_to',
+  'not_equal_to',
+  'contains',
+  'does_not_contain',
+  'is_present',
+  'is_not_present',
+  'is_greater_than',
+  'is_less_than',
+  'days_before',
 ]);
 /**
  * Columns Postgres stores as integers: a non-numeric value is an SQL error (500), not a mismatch.
@@ -241,9 +249,7 @@ export function runFilter<T>(request: FilterRequest, access: FilterRowAccess<T>,
     else access.beforeLookup?.(condition.attributeKey, condition.operator, condition.values, (message) => sqlError(request, message));
     if (known) {
       const read =
-        known.attributeType === 'additional_attributes'
-          ? (row: T) => access.additionalAttribute(row, known.key)
-          : (row: T) => access.column(row, known.key);
+        known.attributeType === 'additional_attributes' ? (row: T) => access.additionalAttribute(row, known.key) : (row: T) => access.column(row, known.key);
       built.push({
         predicate: attempt(() =>
           buildPredicate(request, access, condition, read, {

@@ -10,7 +10,9 @@ describe('parseMultipart', () => {
       Buffer.from(`--abc${CRLF}Content-Disposition: form-data; name="content"${CRLF}${CRLF}olá${CRLF}`),
       Buffer.from(`--abc${CRLF}Content-Disposition: form-data; name="attachments[]"; filename="q \\"x\\".png"${CRLF}${CRLF}`),
       binary,
-      Buffer.from(`${CRLF}--abc${CRLF}Content-Disposition: form-data; name="attachments[]"; filename="a.txt"${CRLF}Content-Type: text/plain${CRLF}${CRLF}hi${CRLF}--abc--${CRLF}`),
+      Buffer.from(
+        `${CRLF}--abc${CRLF}Content-Disposition: form-data; name="attachments[]"; filename="a.txt"${CRLF}Content-Type: text/plain${CRLF}${CRLF}hi${CRLF}--abc--${CRLF}`,
+      ),
     ]);
     const parts = parseMultipart(body, 'multipart/form-data; boundary="abc"');
     expect(parts.map((p) => [p.name, p.filename, p.contentType])).toEqual([

@@ -39,7 +39,10 @@ export class RailsLogger {
   }
 
   private write(level: Level, message: string, tags: string[]): void {
-    const stamp = new Date(this.now()).toISOString().replace('Z', '').replace(/\.(\d{3})$/, '.$1000');
+    const stamp = new Date(this.now())
+      .toISOString()
+      .replace('Z', '')
+      .replace(/\.(\d{3})$/, '.$1000');
     const prefix = `${level[0]}, [${stamp} #${this.pid}] ${level.padStart(5)} -- : ${tags.map((tag) => `[${tag}] `).join('')}`;
     for (const line of message.split('\n')) this.sink.write(prefix + line);
   }

@@ -4,9 +4,26 @@ import { isoTime } from './time-format.ts';
 
 /** Features a fresh 3.x account has enabled (`config/features.yml` defaults; measured). */
 const DEFAULT_FEATURES = [
-  'inbound_emails', 'channel_email', 'channel_facebook', 'channel_twitter', 'help_center', 'macros', 'agent_management', 'team_management',
-  'inbox_management', 'labels', 'custom_attributes', 'automations', 'canned_responses', 'integrations', 'voice_recorder', 'channel_website',
-  'campaigns', 'reports', 'crm', 'auto_resolve_conversations',
+  'inbound_emails',
+  'channel_email',
+  'channel_facebook',
+  'channel_twitter',
+  'help_center',
+  'macros',
+  'agent_management',
+  'team_management',
+  'inbox_management',
+  'labels',
+  'custom_attributes',
+  'automations',
+  'canned_responses',
+  'integrations',
+  'voice_recorder',
+  'channel_website',
+  'campaigns',
+  'reports',
+  'crm',
+  'auto_resolve_conversations',
 ];
 const OPTIONAL_CUSTOM_ATTRIBUTES = ['industry', 'company_size', 'timezone', 'logo', 'onboarding_step'];
 
@@ -24,7 +41,12 @@ export function accountJson(account: Account) {
             subscribed_quantity: custom.subscribed_quantity ?? null,
             subscription_status: custom.subscription_status ?? null,
             subscription_ends_on: custom.subscription_ends_on ?? null,
-            ...Object.fromEntries(OPTIONAL_CUSTOM_ATTRIBUTES.filter((key) => custom[key] !== undefined && custom[key] !== null && custom[key] !== '').map((key) => [key, custom[key]])),
+            ...Object.fromEntries(
+              OPTIONAL_CUSTOM_ATTRIBUTES.filter((key) => custom[key] !== undefined && custom[key] !== null && custom[key] !== '').map((key) => [
+                key,
+                custom[key],
+              ]),
+            ),
           },
         }
       : {}),

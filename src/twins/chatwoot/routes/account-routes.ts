@@ -66,4 +66,3 @@ export function registerAccountRoutes(app: Hono<TwinEnv>, deps: TwinDeps): void 
   app.patch('/api/v1/accounts/:accountId', update);
   app.put('/api/v1/accounts/:accountId', update);
 }
-

@@ -229,7 +229,10 @@ export function registerContactRoutes(app: Hono<TwinEnv>, deps: TwinDeps): void 
           .contactInboxesOf(contact.id)
           .filter((row) => row.inboxId === inbox.id)
           .at(-1);
-        return { source_id: latest?.sourceId ?? deps.random.uuid(), inbox: inboxJson(inbox, { administrator: access.role === 'administrator', frontendUrl: deps.config.frontendUrl }) };
+        return {
+          source_id: latest?.sourceId ?? deps.random.uuid(),
+          inbox: inboxJson(inbox, { administrator: access.role === 'administrator', frontendUrl: deps.config.frontendUrl }),
+        };
       });
     return c.json({ payload });
   });

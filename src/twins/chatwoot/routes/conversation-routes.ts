@@ -161,7 +161,8 @@ export function registerConversationRoutes(app: Hono<TwinEnv>, deps: TwinDeps): 
     } else if (requested !== undefined && requested !== '') {
       if (!isConversationStatus(requested)) throw railsPublicError(500);
       // set_conversation_status: snoozed_until only when given; before_save drops it unless snoozed.
-      const snoozedUntil = params.snoozed_until === undefined || params.snoozed_until === null ? conversation.snoozedUntil : snoozedUntilParam(params.snoozed_until);
+      const snoozedUntil =
+        params.snoozed_until === undefined || params.snoozed_until === null ? conversation.snoozedUntil : snoozedUntilParam(params.snoozed_until);
       changeStatus(deps, conversation, requested, snoozedUntil, actor);
     } else {
       // No status: open ↔ resolved; pending and snoozed open.

@@ -219,4 +219,3 @@ function createInbox(c: TwinContext, deps: TwinDeps): Response {
   deps.state.inboxes.set(inbox.id, inbox);
   return c.json(inboxJson(inbox, { administrator: true, frontendUrl: deps.config.frontendUrl }));
 }
-

@@ -11,9 +11,7 @@ export function registerPublicRoutes(app: Hono<TwinEnv>, deps: TwinDeps): void {
     const contactInbox = [...deps.state.contactInboxes.values()].find((row) => row.inboxId === inbox.id && row.sourceId === c.req.param('sourceId'));
     if (!contactInbox) throw notFound();
     const displayId = idParam(c.req.param('displayId'));
-    const conversation = deps.state
-      .conversationsOf(inbox.accountId)
-      .find((row) => row.contactInboxId === contactInbox.id && row.displayId === displayId);
+    const conversation = deps.state.conversationsOf(inbox.accountId).find((row) => row.contactInboxId === contactInbox.id && row.displayId === displayId);
     if (!conversation) throw notFound();
     conversation.contactLastSeenAt = deps.now();
     return c.body(null, 200);

@@ -28,7 +28,7 @@ const blankToNull = (value: string | undefined | null) => (value === undefined |
  */
 export function contactFieldsFrom(params: Params, current?: Contact, options: { mergeAdditionalAttributes?: boolean } = {}): ContactFields {
   const has = (key: string) => Object.prototype.hasOwnProperty.call(params, key);
-  const email = has('email') ? blankToNull(stringParam(params, 'email'))?.trim().toLowerCase() ?? null : (current?.email ?? null);
+  const email = has('email') ? (blankToNull(stringParam(params, 'email'))?.trim().toLowerCase() ?? null) : (current?.email ?? null);
   const additional = isPlainObject(params.additional_attributes) ? params.additional_attributes : undefined;
   const custom = isPlainObject(params.custom_attributes) ? params.custom_attributes : undefined;
   return {

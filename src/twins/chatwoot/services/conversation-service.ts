@@ -10,9 +10,7 @@ import { assigneeActivity, priorityActivity, statusActivity, type Actor } from '
 
 /** The acting principal as activity messages name it (Current.user: a user or an agent bot). */
 export function actorOf(deps: TwinDeps, access: AccountAccess): Actor & { userId?: number } {
-  return access.principal.kind === 'user'
-    ? { name: access.principal.user.name, userId: access.principal.user.id }
-    : { name: access.principal.bot.name };
+  return access.principal.kind === 'user' ? { name: access.principal.user.name, userId: access.principal.user.id } : { name: access.principal.bot.name };
 }
 
 export function isConversationStatus(value: unknown): value is ConversationStatus {

@@ -1,14 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { TwinDeps } from '../twin-context.ts';
-import {
-  MESSAGE_TYPES,
-  MESSAGE_TYPE_NAMES,
-  type Attachment,
-  type Conversation,
-  type Message,
-  type SenderRef,
-  type StoredBlob,
-} from '../twin-state.ts';
+import { MESSAGE_TYPES, MESSAGE_TYPE_NAMES, type Attachment, type Conversation, type Message, type SenderRef, type StoredBlob } from '../twin-state.ts';
 import type { AccountAccess } from '../http/auth.ts';
 import { HttpProblem } from '../http/http-problem.ts';
 import { castBoolean, isPlainObject, stringParam, UploadedFile, type ParamValue, type Params } from '../http/request-params.ts';
@@ -21,7 +13,18 @@ import type { Actor } from './activity-messages.ts';
 /** Message::NUMBER_OF_PERMITTED_ATTACHMENTS (chatwoot-3.7-3.9.md §7). */
 export const MAX_ATTACHMENTS = 15;
 const CONTENT_TYPES = new Set([
-  'text', 'input_text', 'input_textarea', 'input_email', 'input_select', 'cards', 'form', 'article', 'incoming_email', 'input_csat', 'integrations', 'sticker',
+  'text',
+  'input_text',
+  'input_textarea',
+  'input_email',
+  'input_select',
+  'cards',
+  'form',
+  'article',
+  'incoming_email',
+  'input_csat',
+  'integrations',
+  'sticker',
 ]);
 
 /** The action rescues every StandardError as 422 `{"error": e.message}` (§3.1). */

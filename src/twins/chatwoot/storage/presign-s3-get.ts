@@ -34,7 +34,10 @@ export function presignS3Get(options: PresignGetOptions): string {
   const basePath = endpoint.pathname.replace(/\/+$/, '');
   const objectPath = `${basePath}/${options.forcePathStyle ? `${options.bucket}/` : ''}${options.key}`;
   const canonicalUri = encodeRfc3986(objectPath, true);
-  const stamp = new Date(options.now).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  const stamp = new Date(options.now)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
   const day = stamp.slice(0, 8);
   const scope = `${day}/${options.region}/s3/aws4_request`;
   const query: Record<string, string> = {
