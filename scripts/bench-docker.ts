@@ -13,8 +13,8 @@ import { loadMatrixFile } from '../src/matrix/load-matrix.ts';
 import { selectCells } from '../src/matrix/select-cells.ts';
 import type { RunMatrixOutput } from '../src/runner/run-matrix.ts';
 import { runSuites } from '../src/runner/run-suites.ts';
-import type { ScenarioOutcome } from '../src/runner/scenario-outcome.ts';
-import { SUITE_CATALOG } from '../src/runner/suite-catalog.ts';
+import type { ScenarioOutcome } from '../src/model/scenario-outcome.ts';
+import { SUITE_CATALOG } from '../src/scenario/suite-catalog.ts';
 import { naivePlan } from './naive-plan.ts';
 
 export interface NaiveMeasurement {

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { MatrixFile } from '../src/matrix/matrix-schema.ts';
-import { RESULT_SCHEMA_VERSION, RunResult } from '../src/result/result-schema.ts';
+import { RESULT_SCHEMA_VERSION, RunResult } from '../src/model/result-schema.ts';
 import { BugReport } from '../src/repro/bug-report-schema.ts';
 
 export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');

@@ -4,7 +4,7 @@
  * (evolution-api-1.7.md §2.6, §3d). A failed delivery marks the message failed in Chatwoot (PR #8277).
  */
 import { expect } from 'vitest';
-import { defineSuite } from '../src/runner/suite-context.ts';
+import { defineSuite } from '../src/scenario/suite-context.ts';
 import { bootstrapBotConversation, connectWhatsapp, DEADLINES, waitForConversationWith, waitForMessage } from './lib/bot-flow.ts';
 import { phoneFor } from './lib/phones.ts';
 

@@ -7,7 +7,7 @@ import { expect } from 'vitest';
 import * as Minio from 'minio';
 import type { ChatwootMessage } from '../src/clients/chatwoot-client.ts';
 import { probeFrom } from '../src/clients/evidence-client.ts';
-import { defineSuite, type ScenarioContext } from '../src/runner/suite-context.ts';
+import { defineSuite, type ScenarioContext } from '../src/scenario/suite-context.ts';
 import { fetchFollowing, fixtureImage, sha256 } from './lib/attachments.ts';
 import { phoneFor } from './lib/phones.ts';
 
@@ -29,7 +29,7 @@ defineSuite('attachment-storage', (cell) => {
       const uploadMs = Math.round(performance.now() - started);
       const attachment = message.attachments?.[0];
       if (!attachment) s.fail(`the message was created without its attachment: ${JSON.stringify(message).slice(0, 300)}`);
-      return { image, attachment: attachment!, uploadMs };
+      return { image, attachment: attachment, uploadMs };
     });
 
   cell.scenario('object-in-bucket', async (s) => {

@@ -6,7 +6,7 @@
  * Read-only: runs on every backend, attach included.
  */
 import { expect } from 'vitest';
-import { defineSuite } from '../src/runner/suite-context.ts';
+import { defineSuite } from '../src/scenario/suite-context.ts';
 
 const DEVISE_401: Record<string, string> = {
   en: 'You need to sign in or sign up before continuing.',

@@ -5,7 +5,7 @@
  * `contact_id` conversation filter that Chatwoot ≥ 3.8 rejects with 422.
  */
 import { MESSAGE_TYPE } from '../src/clients/chatwoot-client.ts';
-import { defineSuite } from '../src/runner/suite-context.ts';
+import { defineSuite } from '../src/scenario/suite-context.ts';
 import { bootstrapBotConversation, botLookupFailure, DEADLINES, isStatusReply, waitForMessage } from './lib/bot-flow.ts';
 
 defineSuite('bot-command', (cell) => {

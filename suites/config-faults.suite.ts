@@ -7,7 +7,7 @@
 import { expect } from 'vitest';
 import type { ChatwootClient, ChatwootMessage } from '../src/clients/chatwoot-client.ts';
 import { createHttpClient } from '../src/clients/http-client.ts';
-import { capabilitySkipReason, defineSuite, type ScenarioContext } from '../src/runner/suite-context.ts';
+import { capabilitySkipReason, defineSuite, type ScenarioContext } from '../src/scenario/suite-context.ts';
 import type { EvolutionEndpoint } from '../src/stack/stack.ts';
 import { fixtureImage } from './lib/attachments.ts';
 import { bootstrapBotConversation, connectWhatsapp, DEADLINES, isStatusReply, waitForConversationWith, waitForMessage } from './lib/bot-flow.ts';
@@ -121,9 +121,23 @@ defineSuite(
         const uploadMs = Math.round(performance.now() - started);
         s.note(`with ${latencyMs} ms storage latency the attachment upload POST took ${uploadMs} ms`);
         const repliedAt = Date.now();
-        // The slowed storage calls of this upload carry nothing that names the scenario: tie them by id.
-        const slowStorageCalls = await s.exchanges({ link: 'chatwoot->storage', since: uploadStartedAt });
-        s.scope({ exchangeIds: slowStorageCalls.filter((exchange) => exchange.startedAt <= new Date(repliedAt).toISOString()).map((exchange) => exchange.id) });
+        // The slowed storage calls of this upload carry nothing that names the scenario: tie them by id. A proxy
+        // lists a call once it has completed, and a container's list is read over HTTP: wait until the slowed call
+        // is there rather than take the first reading (without it the scope can miss the upload, and the diagnosis too).
+        const repliedAtIso = new Date(repliedAt).toISOString();
+        const uploadCalls = async () =>
+          (await s.exchanges({ link: 'chatwoot->storage', since: uploadStartedAt })).filter((exchange) => exchange.startedAt <= repliedAtIso);
+        const slowStorageCalls = await s
+          .waitFor(
+            'the slowed storage call of the upload',
+            async () => {
+              const calls = await uploadCalls();
+              return calls.some((exchange) => exchange.durationMs >= latencyMs * 0.9) ? calls : undefined;
+            },
+            { timeoutMs: 5_000, intervalMs: 100 },
+          )
+          .catch(uploadCalls);
+        s.scope({ exchangeIds: slowStorageCalls.map((exchange) => exchange.id) });
 
         const isFailed = failedMessage(chatwoot, conversationId, reply.id);
         const outcome = await s.waitFor(

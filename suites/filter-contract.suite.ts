@@ -7,7 +7,7 @@
  */
 import { expect } from 'vitest';
 import type { ChatwootClient } from '../src/clients/chatwoot-client.ts';
-import { defineSuite, type ScenarioContext } from '../src/runner/suite-context.ts';
+import { defineSuite, type ScenarioContext } from '../src/scenario/suite-context.ts';
 import { botConversationLookup, contactFilterCalls, loadCallSequence, retarget } from './lib/consumer-expectations.ts';
 import { phoneFor } from './lib/phones.ts';
 

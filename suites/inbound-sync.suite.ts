@@ -5,7 +5,7 @@
  */
 import { expect } from 'vitest';
 import type { ChatwootMessage } from '../src/clients/chatwoot-client.ts';
-import { defineSuite, type ScenarioContext } from '../src/runner/suite-context.ts';
+import { defineSuite, type ScenarioContext } from '../src/scenario/suite-context.ts';
 import { fetchFollowing, fixtureImage } from './lib/attachments.ts';
 import { bootstrapBotConversation, connectWhatsapp, DEADLINES, waitForConversationWith, waitForMessage } from './lib/bot-flow.ts';
 import { phoneFor } from './lib/phones.ts';

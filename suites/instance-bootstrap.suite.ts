@@ -5,7 +5,7 @@
  * never calls conversations/filter, so it works in every cell of the known-answer grid.
  */
 import { expect } from 'vitest';
-import { defineSuite, type ScenarioContext } from '../src/runner/suite-context.ts';
+import { defineSuite, type ScenarioContext } from '../src/scenario/suite-context.ts';
 import { BOT_PHONE, createBotInstance, ensureBotContact, waitForConversationWith, waitForInbox, waitForMessage, DEADLINES } from './lib/bot-flow.ts';
 
 defineSuite('instance-bootstrap', (cell) => {

@@ -5,7 +5,7 @@
  * WhatsApp (a real Evolution gets QR codes only from WhatsApp's servers).
  */
 import { expect } from 'vitest';
-import { defineSuite, type ScenarioContext } from '../src/runner/suite-context.ts';
+import { defineSuite, type ScenarioContext } from '../src/scenario/suite-context.ts';
 import { bootstrapBotConversation, botLookupFailure, connectWhatsapp, DEADLINES, waitForMessage, type BotConversation } from './lib/bot-flow.ts';
 
 defineSuite('qr-delivery', (cell) => {

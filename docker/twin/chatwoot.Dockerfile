@@ -1,4 +1,4 @@
-# Chatwoot twin: stands in for chatwoot/chatwoot:v<VERSION> (upstream facts: /work/shared/upstream/chatwoot-3.7-3.9.md §5).
+# Chatwoot twin: stands in for chatwoot/chatwoot:v<VERSION> (upstream facts: ../../../shared/upstream/chatwoot-3.7-3.9.md §5).
 # Same port (3000), env (FRONTEND_URL, DEFAULT_LOCALE, ENABLE_ACCOUNT_SIGNUP, ACTIVE_STORAGE_SERVICE + STORAGE_*, …),
 # health route (GET /api) and commands: `docker/entrypoints/rails.sh bundle exec rails s -p 3000 -b 0.0.0.0` serves;
 # `rails db:chatwoot_prepare` and `sidekiq` exit 0 (the twin keeps data in memory and runs jobs in-process).

@@ -1,4 +1,4 @@
-# Evolution API twin: stands in for atendai/evolution-api:v<VERSION> (upstream facts: /work/shared/upstream/evolution-api-1.7.md §1.2, §7).
+# Evolution API twin: stands in for atendai/evolution-api:v<VERSION> (upstream facts: ../../../shared/upstream/evolution-api-1.7.md §1.2, §7).
 # Same WORKDIR, CMD (node ./dist/src/main.js), port (SERVER_PORT, 8080) and the image's baked-in env defaults,
 # so a spec that relies on them behaves the same on the twin.
 ARG BASE

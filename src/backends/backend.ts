@@ -1,7 +1,7 @@
-import type { BackendName } from '../matrix/axes.ts';
+import type { BackendName } from '../model/axes.ts';
 import type { RunPlan } from '../matrix/plan-types.ts';
 import type { CellStack } from '../stack/stack.ts';
-import type { Exchange, LogExcerpt } from '../result/result-schema.ts';
+import type { CellEvidence } from '../model/cell-evidence.ts';
 
 export interface BackendStartOptions {
   runId: string;
@@ -12,13 +12,6 @@ export interface BackendStartOptions {
   /** Progress callback for the terminal display. */
   onProgress?: (event: { phase: string; message: string }) => void;
   signal?: AbortSignal;
-}
-
-export interface CellEvidence {
-  exchanges: Exchange[];
-  logs: LogExcerpt[];
-  /** Full logs written to disk, relative to artifactsDir: service name → path. */
-  logFiles: Record<string, string>;
 }
 
 /** A backend's running services for one plan. Owns them: stop() (or await using) removes everything. */

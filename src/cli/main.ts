@@ -7,7 +7,7 @@ import { ExitCodes, UsageError, toHarnessError } from '../errors/index.ts';
 import { debugWanted, formatError } from '../errors/format-error.ts';
 import { createRedactor } from '../common/redact.ts';
 import { checkCommandLine, joinNegativeValues, type CommandLineRules } from './command-line.ts';
-import { BACKENDS, IMAGE_KINDS, parseChoice, parseJobs, parseMilliseconds, parsePort } from './option-values.ts';
+import { IMAGE_KINDS, parseBackend, parseChoice, parseJobs, parseMilliseconds, parsePort } from './option-values.ts';
 
 type CommandRunner = () => Promise<number>;
 
@@ -112,7 +112,7 @@ const COMMAND_LINE_RULES: CommandLineRules = {
     jobs: parseJobs,
     port: (value) => parsePort(value),
     timeout: (value) => parseMilliseconds(value, '--timeout', 1),
-    backend: (value) => parseChoice(value, '--backend', BACKENDS),
+    backend: parseBackend,
     images: (value) => parseChoice(value, '--images', IMAGE_KINDS),
   },
 };

@@ -4,9 +4,9 @@
  * output first); the commands call the same functions, as tests call them directly.
  */
 import { displayValue, UsageError } from '../errors/index.ts';
+import { REQUESTED_BACKENDS, type RequestedBackend } from '../model/axes.ts';
 
 export const MAX_JOBS = 64;
-export const BACKENDS = ['auto', 'sim', 'docker'] as const;
 export const IMAGE_KINDS = ['upstream', 'twin'] as const;
 
 function absent(value: unknown): boolean {
@@ -58,4 +58,9 @@ export function parseChoice<T extends string>(value: unknown, flag: string, allo
     throw new UsageError(`${flag} ${echoValue(text)}: expected ${words}`, { details: { allowed } });
   }
   return text as T;
+}
+
+/** `--backend`: auto (the default), sim or docker. */
+export function parseBackend(value: unknown): RequestedBackend {
+  return absent(value) ? 'auto' : parseChoice(value, '--backend', REQUESTED_BACKENDS);
 }

@@ -145,15 +145,8 @@ export function rejectOnAbort<T>(work: Promise<T>, signal: AbortSignal | undefin
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(signal.reason as Error);
     signal.addEventListener('abort', onAbort, { once: true });
-    work.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
+    const forget = () => signal.removeEventListener('abort', onAbort);
+    work.then(forget, forget);
+    work.then(resolve, reject);
   });
 }

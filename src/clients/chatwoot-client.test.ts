@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemorySink } from '../common/log-sink.ts';
 import { createRedactor, REDACTED } from '../common/redact.ts';
 import { startTwin } from '../twins/start-twin.ts';
-import type { StartedTwin } from '../twins/twin-types.ts';
+import type { StartedTwin } from '../model/twin-types.ts';
 import { ChatwootClient, MESSAGE_TYPE, signInChatwoot, signupChatwootAccount } from './chatwoot-client.ts';
 import { ApiResponseError } from './http-client.ts';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Redactor } from '../common/redact.ts';
-import type { ExchangeScenario } from '../result/result-schema.ts';
+import type { ExchangeScenario } from '../model/result-schema.ts';
 import { createHttpClient, type FilePart, type HttpCall, type HttpClient, type RawResponse } from './http-client.ts';
 
 /** REST `message_type` integers (chatwoot-3.7-3.9.md §3.2); webhooks use the names. */

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { Exchange } from '../result/result-schema.ts';
+import { Exchange } from '../model/result-schema.ts';
 import { createHttpClient, type HttpClient } from './http-client.ts';
-import { ProbeResult } from '../evidence/probe.ts';
-import { CONTROL_PREFIX } from '../evidence/evidence-types.ts';
+import { ProbeResult } from '../model/probe-result.ts';
+import { CONTROL_PREFIX } from '../model/harness-wire.ts';
 
 const ExchangeList = z.object({ exchanges: z.array(Exchange) });
 const LogList = z.object({

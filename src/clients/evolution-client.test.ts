@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemorySink } from '../common/log-sink.ts';
 import { startTwin } from '../twins/start-twin.ts';
-import type { StartedTwin } from '../twins/twin-types.ts';
+import type { StartedTwin } from '../model/twin-types.ts';
 import { EvolutionClient } from './evolution-client.ts';
 import { ApiResponseError } from './http-client.ts';
 import { WhatsappSimClient } from './whatsapp-sim-client.ts';

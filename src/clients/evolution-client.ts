@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Redactor } from '../common/redact.ts';
-import type { ExchangeScenario } from '../result/result-schema.ts';
+import type { ExchangeScenario } from '../model/result-schema.ts';
 import { createHttpClient, type HttpCall, type HttpClient, type RawResponse } from './http-client.ts';
 
 export const EvolutionRoot = z.object({ status: z.number(), message: z.string(), version: z.string() });

@@ -3,9 +3,9 @@ import type { z } from 'zod';
 import { createRedactor, type Redactor } from '../common/redact.ts';
 import { credentialValues, isLearnable } from '../common/redact-json.ts';
 import { ErrorCodes, HarnessError, ExitCodes, InfrastructureError } from '../errors/index.ts';
-import { HARNESS_LINK_HEADER, HARNESS_LINK_VALUE, HARNESS_SCENARIO_HEADER } from '../evidence/evidence-types.ts';
-import { formatScenarioTag } from '../evidence/scenario-tag.ts';
-import type { ExchangeScenario } from '../result/result-schema.ts';
+import { HARNESS_LINK_HEADER, HARNESS_LINK_VALUE, HARNESS_SCENARIO_HEADER } from '../model/harness-wire.ts';
+import { formatScenarioTag } from '../model/harness-wire.ts';
+import type { ExchangeScenario } from '../model/result-schema.ts';
 
 const MAX_ERROR_BODY_CHARS = 2000;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ExchangeScenario } from '../result/result-schema.ts';
+import type { ExchangeScenario } from '../model/result-schema.ts';
 import { createHttpClient, type HttpClient, type RawResponse } from './http-client.ts';
 
 export const WhatsappInstanceState = z.object({ instanceName: z.string(), state: z.string(), qrCount: z.number() });

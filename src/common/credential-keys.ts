@@ -1,7 +1,7 @@
 /**
  * Every credential the harness creates, sends or receives, by where it sits: JSON/form keys, HTTP headers and
  * query parameters. Names are compared after `normaliseKey` (case-insensitive, `_` and `-` dropped), so
- * `api_access_token`, `Api-Access-Token` and `apiAccessToken` are one name. Sources: /work/shared/upstream/*.md.
+ * `api_access_token`, `Api-Access-Token` and `apiAccessToken` are one name. Sources: the upstream notes, ../shared/upstream/*.md from the repository root.
  */
 export interface CredentialName {
   name: string;

@@ -34,6 +34,7 @@ export function listenError(error: NodeJS.ErrnoException, requestedHost: string,
         details,
         hint: 'ports below 1024 need root: choose a port from 1024 up',
       });
+    case undefined:
     default:
       return new InfrastructureError(
         ErrorCodes.listen,

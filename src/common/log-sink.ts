@@ -13,8 +13,6 @@ export const stdoutSink: LogSink = {
   },
 };
 
-export const silentSink: LogSink = { write() {} };
-
 export function createMemorySink(): MemoryLogSink {
   const lines: string[] = [];
   return {

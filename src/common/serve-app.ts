@@ -1,11 +1,12 @@
 import type { AddressInfo, Server as NetServer } from 'node:net';
 import type { Server } from 'node:http';
-import { createAdaptorServer } from '@hono/node-server';
+import { createAdaptorServer, type HttpBindings } from '@hono/node-server';
 import { isListenFailure, listenError } from './listen-error.ts';
 
 /** Anything with a WHATWG fetch handler: a Hono app qualifies. */
 export interface FetchApp {
-  fetch: (request: Request, ...rest: any[]) => Response | Promise<Response>;
+  /** `env` carries the Node request and response (`c.env.outgoing` in a Hono app). */
+  fetch: (request: Request, env: HttpBindings) => Response | Promise<Response>;
 }
 
 export interface ServeOptions {
@@ -26,7 +27,8 @@ export interface ServedApp {
 /** Starts an HTTP server for a fetch-style app and resolves once it listens. */
 export async function serveApp(app: FetchApp, options: ServeOptions = {}): Promise<ServedApp> {
   const host = options.host ?? '127.0.0.1';
-  const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+  // An HTTP/1 server (no `createServer` option): the bindings are never the HTTP/2 ones.
+  const server = createAdaptorServer({ fetch: (request, env) => app.fetch(request, env as HttpBindings) }) as Server;
   const { port, url } = await listenOn(server, { host, port: options.port });
   return {
     url,

@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { callSequenceFixtureSchema } from '../model/call-sequence.ts';
 
 /**
  * What an Evolution version sends to Chatwoot, from the recorded consumer expectations in
@@ -24,24 +25,6 @@ export interface ConsumerExpectations {
 }
 
 export const DEFAULT_CALL_SEQUENCES_DIR = fileURLToPath(new URL('../../fixtures/call-sequences/', import.meta.url));
-
-const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
-
-/** Any object with an HTTP method and a path/url is a request, whatever the file's exact layout. */
-function collectRequests(node: unknown, source: string, into: ConsumerRequest[], depth = 0): void {
-  if (depth > 12 || node === null || typeof node !== 'object') return;
-  if (Array.isArray(node)) {
-    for (const item of node) collectRequests(item, source, into, depth + 1);
-    return;
-  }
-  const record = node as Record<string, unknown>;
-  const method = typeof record.method === 'string' ? record.method.toUpperCase() : undefined;
-  const path = typeof record.path === 'string' ? record.path : typeof record.url === 'string' ? record.url : undefined;
-  if (method && METHODS.has(method) && path) {
-    into.push({ method, path, body: record.body ?? record.json ?? record.requestBody, source });
-  }
-  for (const value of Object.values(record)) collectRequests(value, source, into, depth + 1);
-}
 
 async function filesUnder(dir: string): Promise<string[]> {
   let entries;
@@ -68,13 +51,14 @@ export function loadConsumerExpectations(dir: string = DEFAULT_CALL_SEQUENCES_DI
     const requests: ConsumerRequest[] = [];
     for (const file of files) {
       const text = await readFile(file, 'utf8');
-      let json: unknown;
+      let fixture;
       try {
-        json = JSON.parse(text);
+        fixture = callSequenceFixtureSchema.parse(JSON.parse(text));
       } catch {
         continue;
       }
-      collectRequests(json, file.slice(dir.length).replace(/^[/\\]/, ''), requests);
+      const source = file.slice(dir.length).replace(/^[/\\]/, '');
+      for (const call of fixture.calls) requests.push({ method: call.method, path: call.path, body: call.json, source });
     }
     return requests;
   };

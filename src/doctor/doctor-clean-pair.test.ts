@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { doctorCommand } from '../cli/commands/doctor.ts';
-import { RunResult } from '../result/result-schema.ts';
+import { RunResult } from '../model/result-schema.ts';
 import { DOCTOR_CHECKS } from './doctor-checks.ts';
 import { doctorRunResult } from './doctor-result.ts';
 import { runDoctor } from './run-doctor.ts';
-import { doctorContextFor } from './testing/doctor-test-context.ts';
-import { startTestDeployment, type TestDeployment } from './testing/start-test-deployment.ts';
+import { doctorContextFor } from './test-support/doctor-test-context.ts';
+import { startTestDeployment, type TestDeployment } from './test-support/start-test-deployment.ts';
 
 const PNG = fileURLToPath(new URL('../../fixtures/images/evochat-attachment.png', import.meta.url));
 

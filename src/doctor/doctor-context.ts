@@ -1,8 +1,8 @@
 import type { Redactor } from '../common/redact.ts';
 import type { AttachTarget } from '../backends/attach/attach-target.ts';
 import type { ProbeClient } from '../backends/attach/probe-client.ts';
-import type { Storage } from '../matrix/axes.ts';
-import type { SuiteCatalog } from '../runner/suite-catalog-types.ts';
+import type { Storage } from '../model/axes.ts';
+import type { SuiteCatalog } from '../model/suite-catalog-types.ts';
 import type { KnownResult } from './known-result.ts';
 import type { ConsumerExpectations } from './consumer-expectations.ts';
 import { DoctorFacts } from './doctor-facts.ts';

@@ -4,8 +4,8 @@ import { loadResult } from '../report/load-result.ts';
 import type { DoctorCheck } from './doctor-check.ts';
 import { DOCTOR_CHECKS } from './doctor-checks.ts';
 import { runDoctor } from './run-doctor.ts';
-import { doctorContextFor } from './testing/doctor-test-context.ts';
-import { startTestDeployment, type TestDeployment, type TestDeploymentOptions } from './testing/start-test-deployment.ts';
+import { doctorContextFor } from './test-support/doctor-test-context.ts';
+import { startTestDeployment, type TestDeployment, type TestDeploymentOptions } from './test-support/start-test-deployment.ts';
 
 // Hand-made (fixtures/results/README.md); what is tested is reading the stored verdict, not the grid.
 const SAMPLE = fileURLToPath(new URL('../../fixtures/results/sample-result.json', import.meta.url));

@@ -1,7 +1,8 @@
-import { CHATWOOT_VERSIONS, EVOLUTION_VERSIONS, cellId, type ChatwootVersion, type EvolutionVersion, type Storage } from '../matrix/axes.ts';
-import { RESULT_SCHEMA_VERSION, type RunResult, type ScenarioResult, type ScenarioStatus, type Verdict } from '../result/result-schema.ts';
+import { CHATWOOT_VERSIONS, EVOLUTION_VERSIONS, cellId, type ChatwootVersion, type EvolutionVersion, type Storage } from '../model/axes.ts';
+import { RESULT_SCHEMA_VERSION, type RunResult, type ScenarioResult, type ScenarioStatus, type Verdict } from '../model/result-schema.ts';
 import { aggregateCell } from '../verdict/classify.ts';
-import { scenarioIdOf, type CheckReport, type CheckStatus } from './doctor-check.ts';
+import { scenarioIdOf, type CheckReport } from './doctor-check.ts';
+import { type CheckStatus } from './check-outcome.ts';
 import type { DoctorRun } from './run-doctor.ts';
 
 const STATUS: Record<CheckStatus, ScenarioStatus> = { pass: 'pass', warn: 'pass', fail: 'break', error: 'error', skip: 'skipped' };
@@ -56,8 +57,8 @@ export interface DoctorResultMeta {
  * not both known: a cell needs them.
  */
 export function doctorRunResult(run: DoctorRun, meta: DoctorResultMeta): RunResult | undefined {
-  const chatwoot = CHATWOOT_VERSIONS.find((version) => version === run.versions.chatwoot) as ChatwootVersion | undefined;
-  const evolution = EVOLUTION_VERSIONS.find((version) => version === run.versions.evolution) as EvolutionVersion | undefined;
+  const chatwoot = CHATWOOT_VERSIONS.find((version) => version === run.versions.chatwoot);
+  const evolution = EVOLUTION_VERSIONS.find((version) => version === run.versions.evolution);
   if (!chatwoot || !evolution) return undefined;
   const storage = meta.storage ?? 'local';
   const scenarios = run.reports.map(scenarioOf);

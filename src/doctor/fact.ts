@@ -1,5 +1,5 @@
-import type { Exchange } from '../result/result-schema.ts';
-import type { CheckOutcome, CheckStatus } from './doctor-check.ts';
+import type { Exchange } from '../model/result-schema.ts';
+import type { CheckOutcome, CheckStatus } from './check-outcome.ts';
 
 /**
  * Something the doctor learned from the deployment, shared by the checks that need it (probed once).

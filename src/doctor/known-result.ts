@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { loadResult } from '../report/load-result.ts';
-import type { RunResult } from '../result/result-schema.ts';
+import type { RunResult } from '../model/result-schema.ts';
 
 /** The matrix result the doctor and can-i-upgrade answer from ("the verdict known for that pair"). */
 export type KnownResult =

@@ -1,4 +1,4 @@
-import type { Exchange } from '../result/result-schema.ts';
+import type { Exchange } from '../model/result-schema.ts';
 import type { DiagnosisRule } from '../verdict/diagnosis-rule.ts';
 import { diagnose } from '../verdict/diagnose.ts';
 import { DIAGNOSIS_RULES } from '../verdict/diagnosis-rules.ts';

@@ -29,6 +29,6 @@ export function displayValue(value: unknown, max: number = MAX_VALUE_CHARS): str
 
 /** Control characters (an ESC from a pasted value, a NUL from a binary file) shown escaped, so one message stays one readable line. */
 export function escapeControls(text: string): string {
-  // eslint-disable-next-line no-control-regex
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
   return text.replace(/[\u0000-\u0009\u000b-\u001f\u007f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -55,7 +55,7 @@ export function formatError(error: unknown, options: FormatErrorOptions = {}): s
   try {
     const harnessError = toHarnessError(error);
     const message = cutText(String(harnessError.message), MAX_MESSAGE_CHARS);
-    const issues = harnessError instanceof ConfigError && Array.isArray(harnessError.issues) ? harnessError.issues : [];
+    const issues: readonly ConfigIssue[] = harnessError instanceof ConfigError && Array.isArray(harnessError.issues) ? harnessError.issues : [];
     // What the message already says of the first issue (a JSON syntax error, say) is not repeated.
     const [firstIssue, ...otherIssues] = issues;
     const first = firstIssue ? renderIssue(firstIssue, message) : '';

@@ -35,6 +35,7 @@ const TEXTUAL = /^(text\/|application\/(json|[\w.+-]*\+json|xml|[\w.+-]*\+xml|x-
 
 /** Replaces control characters (other than tab, CR, LF) so a recorded body is readable and JSON-safe. */
 function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
   return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffd]/g, '·');
 }
 

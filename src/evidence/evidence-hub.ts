@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Redactor } from '../common/redact.ts';
 import { createRedactionCache } from '../common/redaction-cache.ts';
 import { serveApp, type ServedApp } from '../common/serve-app.ts';
-import type { Exchange, LogExcerpt } from '../result/result-schema.ts';
+import type { Exchange, LogExcerpt } from '../model/result-schema.ts';
 import { redactExchange } from './exchange-store.ts';
 import { parseSince, type CellClassifier, type ExchangeFilter, type LogEntry, type RecordedExchange } from './evidence-types.ts';
 

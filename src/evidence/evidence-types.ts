@@ -1,16 +1,4 @@
-import type { Exchange } from '../result/result-schema.ts';
-
-/** Requests carrying this header are the harness's own; the proxy relabels them `harness-><target>` and strips the header. */
-export const HARNESS_LINK_HEADER = 'x-evochat-link';
-/** Value the harness sends in HARNESS_LINK_HEADER. */
-export const HARNESS_LINK_VALUE = 'harness';
-/**
- * A scenario's clients also name the scenario that sends (scenario-tag.ts); the proxy records it on the exchange
- * (`Exchange.scenario`) and strips the header, like HARNESS_LINK_HEADER.
- */
-export const HARNESS_SCENARIO_HEADER = 'x-evochat-scenario';
-/** Reserved path prefix for the proxies' control API; neither product serves anything below it. */
-export const CONTROL_PREFIX = '/__evochat/';
+import type { Exchange } from '../model/result-schema.ts';
 
 /** What a classifier sees of a request: enough to attribute it to cells, nothing secret needed. */
 export interface ClassifiableRequest {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRedactor, REDACTED } from '../common/redact.ts';
-import type { Exchange } from '../result/result-schema.ts';
+import type { Exchange } from '../model/result-schema.ts';
 import { ExchangeStore } from './exchange-store.ts';
 
 function exchange(id: string, status: number | null, url = '/x', body = ''): Exchange {

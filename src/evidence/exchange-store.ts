@@ -1,6 +1,6 @@
 import type { Redactor } from '../common/redact.ts';
 import { createRedactionCache } from '../common/redaction-cache.ts';
-import type { Exchange } from '../result/result-schema.ts';
+import type { Exchange } from '../model/result-schema.ts';
 import { filterExchanges, type ExchangeFilter, type RecordedExchange } from './evidence-types.ts';
 
 export interface ExchangeStoreOptions {

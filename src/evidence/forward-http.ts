@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { Socket } from 'node:net';
 import { UsageError } from '../errors/index.ts';
-import { HARNESS_LINK_HEADER, HARNESS_SCENARIO_HEADER } from './evidence-types.ts';
+import { HARNESS_LINK_HEADER, HARNESS_SCENARIO_HEADER } from '../model/harness-wire.ts';
 
 /** Per-connection headers (and the harness's tags): they describe the client↔proxy hop, not the request, so they are not forwarded. */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authorization', 'upgrade', HARNESS_LINK_HEADER, HARNESS_SCENARIO_HEADER]);

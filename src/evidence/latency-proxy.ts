@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { LogSink } from '../common/log-sink.ts';
 import { listenOn } from '../common/serve-app.ts';
 import { UsageError } from '../errors/index.ts';
-import { CONTROL_PREFIX } from './evidence-types.ts';
+import { CONTROL_PREFIX } from '../model/harness-wire.ts';
 import { forwardHttp, parseUpstream } from './forward-http.ts';
 import { createProxyServer, createUpstreamAgent } from './proxy-connections.ts';
 

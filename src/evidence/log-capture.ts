@@ -5,6 +5,7 @@ import type { LogSink } from '../common/log-sink.ts';
 import type { Redactor } from '../common/redact.ts';
 import { parseSince, type LogEntry } from './evidence-types.ts';
 
+// eslint-disable-next-line no-control-regex -- matching the ESC of terminal codes is the point
 const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
 
 /** Removes terminal colour codes (Evolution logs with LOG_COLOR=true by default) so patterns match plain text. */
@@ -124,7 +125,10 @@ export function createLogCapture(options: LogCaptureOptions): LogCapture {
         if (!stream) return resolve();
         const current = stream;
         stream = undefined;
-        current.end((error?: Error | null) => (error ? reject(error) : redactFileAgain().then(resolve, reject)));
+        current.end((error?: Error | null) => {
+          if (error) reject(error);
+          else redactFileAgain().then(resolve, reject);
+        });
       });
       return closing;
     },

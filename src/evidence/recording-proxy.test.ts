@@ -6,8 +6,8 @@ import { createRedactor, REDACTED } from '../common/redact.ts';
 import { waitFor } from '../common/wait-for.ts';
 import { reserveClosedPort } from '../backends/sim/closed-port.ts';
 import { createRecordingProxy, type RecordingProxy } from './recording-proxy.ts';
-import { HARNESS_LINK_HEADER, HARNESS_SCENARIO_HEADER } from './evidence-types.ts';
-import { formatScenarioTag } from './scenario-tag.ts';
+import { HARNESS_LINK_HEADER, HARNESS_SCENARIO_HEADER } from '../model/harness-wire.ts';
+import { formatScenarioTag } from '../model/harness-wire.ts';
 
 interface Upstream {
   url: string;

@@ -4,22 +4,16 @@ import { z } from 'zod';
 import type { Redactor } from '../common/redact.ts';
 import type { LogSink } from '../common/log-sink.ts';
 import { listenOn } from '../common/serve-app.ts';
-import type { Exchange } from '../result/result-schema.ts';
+import type { Exchange } from '../model/result-schema.ts';
 import { BodyCapture, DEFAULT_MAX_RECORDED_BODY_BYTES, renderBody } from './body-capture.ts';
 import { ExchangeStore, learnExchangeSecrets } from './exchange-store.ts';
 import { forwardHttp, parseUpstream, resetClientConnection, type UpstreamTarget } from './forward-http.ts';
-import { probeUrl, ProbeRequest } from './probe.ts';
+import { probeUrl } from './probe.ts';
+import { ProbeRequest } from '../model/probe-result.ts';
 import { createProxyServer, createUpstreamAgent } from './proxy-connections.ts';
-import { parseScenarioTag } from './scenario-tag.ts';
-import {
-  CONTROL_PREFIX,
-  HARNESS_LINK_HEADER,
-  HARNESS_LINK_VALUE,
-  HARNESS_SCENARIO_HEADER,
-  type CellClassifier,
-  type ExchangeFilter,
-  type RecordedExchange,
-} from './evidence-types.ts';
+import { parseScenarioTag } from '../model/harness-wire.ts';
+import { type CellClassifier, type ExchangeFilter, type RecordedExchange } from './evidence-types.ts';
+import { CONTROL_PREFIX, HARNESS_LINK_HEADER, HARNESS_LINK_VALUE, HARNESS_SCENARIO_HEADER } from '../model/harness-wire.ts';
 
 export interface RecordingProxyOptions {
   /** Origin to forward to (`http://host:port`); may be set later with setUpstream (the proxy URL is often needed first). */

@@ -1,8 +1,9 @@
 import { request } from 'undici';
 import { z } from 'zod';
-import { Exchange } from '../result/result-schema.ts';
+import { Exchange } from '../model/result-schema.ts';
 import { ErrorCodes, InfrastructureError } from '../errors/index.ts';
-import { CONTROL_PREFIX, parseSince, type ExchangeFilter } from './evidence-types.ts';
+import { parseSince, type ExchangeFilter } from './evidence-types.ts';
+import { CONTROL_PREFIX } from '../model/harness-wire.ts';
 import type { ExchangeSource } from './evidence-hub.ts';
 
 const ExchangeList = z.object({

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCommand } from '../cli/commands/run.ts';
-import type { Exchange, RunResult } from '../result/result-schema.ts';
+import type { Exchange, RunResult } from '../model/result-schema.ts';
 
 /**
  * End to end on the sim backend: the harness requests a scenario's clients send are recorded with that scenario

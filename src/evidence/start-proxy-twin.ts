@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { createRedactor } from '../common/redact.ts';
 import { stdoutSink } from '../common/log-sink.ts';
 import { ConfigError } from '../errors/index.ts';
-import type { StartedTwin, TwinStartOptions } from '../twins/twin-types.ts';
+import type { StartedTwin, TwinStartOptions } from '../model/twin-types.ts';
 import { createLatencyProxy, MAX_LATENCY_MS } from './latency-proxy.ts';
 import { createRecordingProxy } from './recording-proxy.ts';
 

@@ -80,7 +80,7 @@ export function findJsonProblem(text: string): JsonProblem | undefined {
     while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
   };
   const fail = (): never => {
-    throw i;
+    throw new JsonScanStop(i);
   };
   const literal = (word: string) => {
     for (const char of word) {
@@ -184,9 +184,16 @@ export function findJsonProblem(text: string): JsonProblem | undefined {
     value();
     ws();
     return i < text.length ? { offset: i, tooDeep } : undefined;
-  } catch (offset) {
-    if (typeof offset === 'number') return { offset, tooDeep };
-    throw offset;
+  } catch (stop) {
+    if (stop instanceof JsonScanStop) return { offset: stop.offset, tooDeep };
+    throw stop;
+  }
+}
+
+/** Unwinds the recursive scan from the offset where the text stops being JSON. */
+class JsonScanStop extends Error {
+  constructor(readonly offset: number) {
+    super(`JSON stops at offset ${offset}`);
   }
 }
 

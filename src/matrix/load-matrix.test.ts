@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors/index.ts';
-import { TEST_CATALOG } from './catalog-fixture.ts';
+import { TEST_CATALOG } from './test-support/test-catalog.ts';
 import { checkMatrix, loadMatrixFile } from './load-matrix.ts';
 
 const minimal = () => ({ axes: { chatwoot: ['3.7.0', '3.8.0'], evolution: ['1.7.4'], storage: ['local'] } });

@@ -1,7 +1,7 @@
 import { MAX_CONFIG_FILE_BYTES, readTextFile } from '../common/read-text-file.ts';
 import { ConfigError, type ConfigIssue } from '../errors/index.ts';
-import type { SuiteCatalog } from '../runner/suite-catalog-types.ts';
-import { CHATWOOT_VERSIONS, EVOLUTION_VERSIONS, STORAGES, type ChatwootVersion, type EvolutionVersion, type Storage } from './axes.ts';
+import type { SuiteCatalog } from '../model/suite-catalog-types.ts';
+import { CHATWOOT_VERSIONS, EVOLUTION_VERSIONS, STORAGES, type ChatwootVersion, type EvolutionVersion, type Storage } from '../model/axes.ts';
 import { parseJsonText } from './json-syntax.ts';
 import type { MatrixConfig } from './matrix-config.ts';
 import { checkMatrixRules } from './matrix-rules.ts';

@@ -1,4 +1,4 @@
-import type { ChatwootVersion, EvolutionVersion, Storage } from './axes.ts';
+import type { ChatwootVersion, EvolutionVersion, Storage } from '../model/axes.ts';
 import type { PlanSettings } from './plan-types.ts';
 
 /** An expectation with every axis of `when` spelled out (an absent axis means every known value). */

@@ -1,5 +1,5 @@
 import type { ConfigIssue } from '../errors/index.ts';
-import type { SuiteCatalog } from '../runner/suite-catalog-types.ts';
+import type { SuiteCatalog } from '../model/suite-catalog-types.ts';
 import type { MatrixConfig } from './matrix-config.ts';
 
 export interface RuleFindings {

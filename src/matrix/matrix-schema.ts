@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CHATWOOT_VERSIONS, EVOLUTION_VERSIONS, STORAGES } from './axes.ts';
+import { CHATWOOT_VERSIONS, EVOLUTION_VERSIONS, STORAGES } from '../model/axes.ts';
 
 /**
  * matrix.json: which cells run, with which suites and settings, and which breaks are expected.
@@ -86,7 +86,7 @@ export const MatrixFile = z
       evolution: z.array(EvolutionVersion).min(1),
       storage: z.array(StorageKind).min(1),
     }),
-    suites: z.array(z.string()).optional().meta({ description: 'Suite ids to run (src/runner/suite-catalog.ts); every suite when absent.' }),
+    suites: z.array(z.string()).optional().meta({ description: 'Suite ids to run (src/scenario/suite-catalog.ts); every suite when absent.' }),
     settings: MatrixSettings.default({
       chatwoot: { defaultLocale: 'en' },
       evolution: { language: 'en', qrRefreshMs: 40_000 },

@@ -1,4 +1,4 @@
-import type { CellKey, ChatwootVersion, EvolutionVersion, Storage } from './axes.ts';
+import type { CellKey, ChatwootVersion, EvolutionVersion, Storage } from '../model/axes.ts';
 
 /** One combination to test, with the suites it runs. */
 export interface PlannedCell extends CellKey {

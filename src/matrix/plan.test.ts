@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TEST_CATALOG } from './catalog-fixture.ts';
+import { TEST_CATALOG } from './test-support/test-catalog.ts';
 import { checkMatrix } from './load-matrix.ts';
 import { planRun } from './plan.ts';
 import { selectCells, type CellFilters } from './select-cells.ts';

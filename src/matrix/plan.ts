@@ -1,4 +1,4 @@
-import type { ChatwootVersion, EvolutionVersion } from './axes.ts';
+import type { ChatwootVersion, EvolutionVersion } from '../model/axes.ts';
 import type { PlanSettings, PlannedCell, PlannedService, RunPlan, ServiceVariant } from './plan-types.ts';
 
 /** The suite whose scenarios need deliberately misconfigured services (SCENARIOS.md). */

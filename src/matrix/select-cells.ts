@@ -1,5 +1,5 @@
 import { UsageError } from '../errors/index.ts';
-import { cellId, type ChatwootVersion, type EvolutionVersion, type Storage } from './axes.ts';
+import { cellId, type ChatwootVersion, type EvolutionVersion, type Storage } from '../model/axes.ts';
 import type { MatrixConfig } from './matrix-config.ts';
 import type { PlannedCell } from './plan-types.ts';
 

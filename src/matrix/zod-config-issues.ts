@@ -90,6 +90,14 @@ export function toConfigIssues(issues: readonly ZodIssue[], input: unknown, sche
             : { path: toDottedPath(path), message: `expected ${issue.expected}`, value },
         );
         break;
+      // Said in zod's own words.
+      case 'custom':
+      case 'invalid_key':
+      case 'too_big':
+      case 'too_small':
+      case 'invalid_format':
+      case 'not_multiple_of':
+      case 'invalid_element':
       default:
         out.push({ path: toDottedPath(path), message: issue.message, value });
     }

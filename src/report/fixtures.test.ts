@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { RunResult } from '../result/result-schema.ts';
-import { FIXTURES_DIR } from './renderer-fixtures.ts';
+import { RunResult } from '../model/result-schema.ts';
+import { FIXTURES_DIR } from './test-support/result-fixtures.ts';
 
 /** Fixtures that must NOT load: load-result.test.ts checks their errors. */
 const BROKEN_ON_PURPOSE = new Set(['wrong-schema-version.json', 'corrupt-result.json']);

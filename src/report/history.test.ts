@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { RunResult, Verdict } from '../result/result-schema.ts';
+import type { RunResult, Verdict } from '../model/result-schema.ts';
 import { classifyChange, compareResults, exitCodeWithHistory, listProblems } from './history.ts';
-import { loadFixture } from './renderer-fixtures.ts';
+import { loadFixture } from './test-support/result-fixtures.ts';
 
 function withVerdicts(base: RunResult, verdicts: Record<string, Verdict>, exitCode = 0): RunResult {
   return { ...base, exitCode, cells: base.cells.map((cell) => ({ ...cell, verdict: verdicts[cell.id] ?? cell.verdict })) };

@@ -3,7 +3,7 @@
  * the exit code so that one cell is one problem, however many ways it is news.
  */
 import { ExitCodes, type ExitCode } from '../errors/index.ts';
-import type { CellResult, RunResult, Verdict } from '../result/result-schema.ts';
+import type { CellResult, RunResult, Verdict } from '../model/result-schema.ts';
 import { cellTitle } from './report-view.ts';
 
 export type CellChange = NonNullable<CellResult['change']>;

@@ -10,8 +10,9 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareResults } from './history.ts';
+import { causeGroups } from './cause-groups.ts';
 import { writeReports } from './write-reports.ts';
-import { RED_CELL_BODY_TEXT, RED_CELL_ID, findExecutable, loadFixture } from './renderer-fixtures.ts';
+import { RED_CELL_BODY_TEXT, RED_CELL_ID, findExecutable, loadFixture } from './test-support/result-fixtures.ts';
 
 const chromiumPath = findExecutable('chromium');
 const mustRun = chromiumPath !== undefined || process.env.CI !== undefined;
@@ -104,6 +105,50 @@ describe.skipIf(!mustRun)('report.html in headless Chromium', () => {
     expect(page.url()).toContain(`#cell=${encodeURIComponent(RED_CELL_ID)}`);
     await page.reload();
     await page.locator(`article.cell-detail[data-cell="${RED_CELL_ID}"]`).waitFor({ state: 'visible', timeout: 5000 });
+  });
+
+  it('lists each cause with its cells on the first screen, below the grid, without a click', async () => {
+    await page.goto(pathToFileURL(join(workDir, 'out', 'report.html')).href.replace(/#.*$/, ''));
+    const result = loadFixture('sample-result');
+    const groups = causeGroups(result);
+    expect(groups.length).toBeGreaterThan(1);
+    const causes = page.locator('#causes li.cause');
+    expect(await causes.count()).toBe(groups.length);
+    const gridBox = await page.locator('#matrix').boundingBox();
+    for (const [index, group] of groups.entries()) {
+      const item = causes.nth(index);
+      expect(await item.isVisible()).toBe(true);
+      const text = (await item.textContent()) ?? '';
+      expect(text).toContain(group.label);
+      for (const cell of group.cells) expect(text).toContain(cell);
+      expect((await item.boundingBox())!.y).toBeGreaterThan(gridBox!.y);
+    }
+    expect(await page.locator('article.cell-detail.open').count()).toBe(0);
+  });
+
+  it('at 1400 px no element overflows its card, and a deep link opens the card at the top', async () => {
+    await page.setViewportSize({ width: 1400, height: 900 });
+    for (const cell of loadFixture('sample-result').cells) {
+      await page.goto(`${pathToFileURL(join(workDir, 'out', 'report.html')).href.replace(/#.*$/, '')}#detail-${cell.id}`);
+      const card = page.locator(`article.cell-detail[data-cell="${cell.id}"]`);
+      await card.waitFor({ state: 'visible', timeout: 5000 });
+      expect(Math.abs((await card.boundingBox())!.y)).toBeLessThan(40);
+      const overflowing = await card.evaluate((article) => {
+        const edge = article.getBoundingClientRect().right + 1;
+        return Array.from(article.querySelectorAll('*'))
+          .filter((element) => element.getClientRects().length > 0 && element.getBoundingClientRect().right > edge)
+          .map((element) => `${element.tagName}.${element.className}`);
+      });
+      expect(overflowing, cell.id).toEqual([]);
+    }
+    const causesOverflow = await page
+      .locator('#causes')
+      .evaluate((section) =>
+        Array.from(section.querySelectorAll('li.cause')).some((card) =>
+          Array.from(card.querySelectorAll('*')).some((e) => e.getBoundingClientRect().right > card.getBoundingClientRect().right + 1),
+        ),
+      );
+    expect(causesOverflow).toBe(false);
   });
 
   it('made no network request and raised no script error', () => {

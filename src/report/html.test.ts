@@ -1,14 +1,15 @@
+import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import type { RunResult } from '../result/result-schema.ts';
+import type { RunResult } from '../model/result-schema.ts';
 import { compareResults } from './history.ts';
 import { HTML_CAPS, renderHtml } from './html.ts';
-import { HOSTILE_TEXT, RED_CELL_ID, hostileResult, hugeResult, loadFixture } from './renderer-fixtures.ts';
+import { HOSTILE_TEXT, RED_CELL_ID, hostileResult, hugeResult, loadFixture } from './test-support/result-fixtures.ts';
 
 /** The parsed embedded result, read back the way a browser would (text content of the script element). */
 function embedded(html: string): unknown {
-  const match = /<script type="application\/json" id="evochat-result">([\s\S]*?)<\/script>/.exec(html);
+  const match = /<script type="application\/octet-stream" id="evochat-result" data-encoding="gzip\+base64">([\s\S]*?)<\/script>/.exec(html);
   if (!match?.[1]) throw new Error('no embedded result');
-  return JSON.parse(match[1]);
+  return JSON.parse(gunzipSync(Buffer.from(match[1], 'base64')).toString('utf8'));
 }
 
 function cellArticle(html: string, cellId: string): string {
@@ -100,7 +101,7 @@ describe('renderHtml', () => {
   it('embeds the result safely: hostile text cannot close the script element, and it reads back intact', () => {
     const hostile = hostileResult();
     const page = renderHtml(hostile);
-    const openTag = '<script type="application/json" id="evochat-result">';
+    const openTag = '<script type="application/octet-stream" id="evochat-result" data-encoding="gzip+base64">';
     const scriptStart = page.indexOf(openTag) + openTag.length;
     const scriptEnd = page.indexOf('</script>', scriptStart);
     expect(scriptEnd).toBeGreaterThan(scriptStart);
@@ -110,7 +111,7 @@ describe('renderHtml', () => {
 
   it('escapes hostile text everywhere it is shown', () => {
     const page = renderHtml(hostileResult());
-    const visible = page.slice(page.indexOf('<body>'), page.indexOf('<script type="application/json"'));
+    const visible = page.slice(page.indexOf('<body>'), page.indexOf('<script type="application/octet-stream" id="evochat-result"'));
     expect(visible).not.toContain('<script>alert(1)');
     expect(visible).not.toContain(HOSTILE_TEXT);
     expect(visible).toContain('message &lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt; &lt;/details&gt;');

@@ -6,10 +6,14 @@
  * (with the same per-item caps) for anyone who wants to script against the page.
  */
 import { createHash } from 'node:crypto';
-import type { CellResult, Exchange, LogExcerpt, RunResult, ScenarioResult } from '../result/result-schema.ts';
+import { gzipSync } from 'node:zlib';
+import type { CellResult, Exchange, LogExcerpt, RunResult, ScenarioResult } from '../model/result-schema.ts';
+import { GUIDE_NAME, GUIDE_SHORT } from '../verdict/troubleshooting-guide.ts';
+import { causeGroups, compactCells, groupCounts, type CauseGroup } from './cause-groups.ts';
+import type { PackedArchive } from './html/evidence-archive.ts';
 import { REPORT_SCRIPT } from './html/report-script.ts';
 import { REPORT_STYLES } from './html/report-styles.ts';
-import { escapeHtml, jsonForScript, safeHref } from './html-escape.ts';
+import { escapeHtml, safeHref } from './html-escape.ts';
 import { linkTarget } from './markdown-escape.ts';
 import { overallVerdict } from './report-headline.ts';
 import { capLines, capText, cleanRecordedText, formatDuration, truncateUtf8, truncationMarker } from './report-text.ts';
@@ -24,11 +28,14 @@ import {
   decisiveExchange,
   decisiveLogLine,
   gridViews,
+  servicesLine,
 } from './report-view.ts';
 
 /** What the page shows per item; the artifacts hold everything. */
 export const HTML_CAPS = {
   bodyBytes: 32 * 1024,
+  /** Bodies of the exchanges that did not decide the scenario: the whole exchange is in the cell's packed evidence. */
+  otherBodyBytes: 512,
   textBytes: 8 * 1024,
   logLines: 500,
   logBytes: 32 * 1024,
@@ -41,6 +48,8 @@ export const HTML_CAPS = {
 export interface HtmlOptions {
   /** Prefix for artifact links (relative from report.html to result.json's directory). */
   linkBase?: string;
+  /** Per cell id: its full evidence, packed (readEvidenceArchives); embedded and unpacked on demand. */
+  evidence?: ReadonlyMap<string, PackedArchive>;
 }
 
 const h = escapeHtml;
@@ -84,9 +93,7 @@ function headerSection(result: RunResult): string {
         result.compare.changedCells.length === 0 ? 'no cell changed its verdict' : `${result.compare.changedCells.length} cell(s) changed`
       }.</p>`
     : '';
-  const services = result.services
-    ? `<p class="meta">Services: ${result.services.started} started, ${result.services.planned} planned (a naive stack per cell would need ${result.services.naive}).</p>`
-    : '';
+  const services = result.services ? `<p class="meta">Services: ${h(servicesLine(result.services, result.backend))}.</p>` : '';
   const warnings =
     (result.warnings ?? []).length > 0
       ? `<ul class="warnings">${(result.warnings ?? []).map((warning) => `<li class="seed">⚠ ${text(warning, 2048)}</li>`).join('')}</ul>`
@@ -129,6 +136,23 @@ function gridSection(result: RunResult): string {
 <ul class="legend" id="legend">${legend.join('')}</ul></section>`;
 }
 
+const CAUSE_CLASS: Readonly<Record<CauseGroup['order'], string>> = { 0: 'v-unexpected-break', 1: 'v-error', 2: 'v-expected-break', 3: 'v-skipped' };
+
+/** Below the grid, as in the terminal: every break and error by cause, with its cells, expected or not. */
+function causesSection(result: RunResult): string {
+  const groups = causeGroups(result);
+  if (groups.length === 0) return '';
+  const entries = groups.map((group) => {
+    const cells = group.cells.map((id) => `<button type="button" class="linklike" data-open-cell="${h(id)}"><code>${h(id)}</code></button>`).join(' ');
+    const remedy = group.remedy ? `<p class="cause-remedy"><b>Remedy:</b> ${text(group.remedy)}</p>` : '';
+    const example = group.example ? `<p class="cause-evidence"><b>Evidence:</b> <code>${text(group.example, 1024)}</code></p>` : '';
+    const guide = group.contradictsSeed ? `<p class="seed">This run contradicts ${h(GUIDE_SHORT)} here (see below).</p>` : '';
+    return `<li class="cause" data-cause="${h(group.rule ?? group.label)}" data-order="${group.order}"><p class="cause-head"><span class="badge ${CAUSE_CLASS[group.order]}">${h(group.label)}</span> ${h(groupCounts(group))}</p>
+<p class="cause-summary">${text(group.summary)}</p>${remedy}<p class="cause-cells"><b>Cells:</b> ${h(compactCells(result, group.cells))}: ${cells}</p><p class="cause-scenarios"><b>Scenarios:</b> ${group.scenarios.map((id) => `<code>${h(id)}</code>`).join(', ')}</p>${example}${guide}</li>`;
+  });
+  return `<section id="causes"><h2>Breaks and errors, grouped by cause</h2><ul class="causes">${entries.join('\n')}</ul></section>`;
+}
+
 function attentionSection(result: RunResult): string {
   const items = attentionItems(result);
   if (items.length === 0) return '';
@@ -145,7 +169,7 @@ function contradictionsSection(result: RunResult): string {
     const cells = contradiction.cells.map((id) => `<button type="button" class="linklike" data-open-cell="${h(id)}"><code>${h(id)}</code></button>`).join(', ');
     return `<li class="seed"><b>The guide says:</b> ${text(contradiction.claim)}<br><b>Observed:</b> ${text(contradiction.observed)}${cells ? `<br>Cells: ${cells}` : ''}</li>`;
   });
-  return `<section id="seed-contradictions"><h2>Where the seed guide is contradicted</h2><ul class="refs">${entries.join('')}</ul></section>`;
+  return `<section id="seed-contradictions"><h2>Where ${h(GUIDE_NAME)} is contradicted</h2><ul class="refs">${entries.join('')}</ul></section>`;
 }
 
 function statusClass(exchange: Exchange): string {
@@ -154,16 +178,16 @@ function statusClass(exchange: Exchange): string {
 }
 
 /** JSON bodies pretty-printed (when they fit the cap) so a 422's message is readable. */
-function bodyBlock(body: string, truncatedByRecorder: boolean, extraClass = ''): string {
+function bodyBlock(body: string, truncatedByRecorder: boolean, extraClass = '', maxBytes: number = HTML_CAPS.bodyBytes): string {
   let shown = cleanRecordedText(body);
-  if (/^\s*[[{]/.test(shown) && shown.length <= HTML_CAPS.bodyBytes) {
+  if (/^\s*[[{]/.test(shown) && shown.length <= maxBytes) {
     try {
       shown = JSON.stringify(JSON.parse(shown), null, 2);
     } catch {
       // Not JSON after all: show it as recorded.
     }
   }
-  const cut = truncateUtf8(shown, HTML_CAPS.bodyBytes);
+  const cut = truncateUtf8(shown, maxBytes);
   const marker = cut.omittedBytes > 0 ? `\n<span class="marker">${h(truncationMarker(cut.omittedBytes))}</span>` : '';
   const recorder = truncatedByRecorder ? '\n<span class="marker">… truncated by the recorder (full exchange in the artifacts)</span>' : '';
   return `<pre class="body ${extraClass}">${h(cut.text)}${marker}${recorder}</pre>`;
@@ -182,14 +206,15 @@ function exchangeHead(exchange: Exchange): string {
 }
 
 function exchangeParts(exchange: Exchange, decisive: boolean): string {
+  const maxBytes = decisive ? HTML_CAPS.bodyBytes : HTML_CAPS.otherBodyBytes;
   const request = `<div><h5>Request headers</h5>${headersBlock(exchange.request.headers)}<h5>Request body</h5>${
-    exchange.request.body ? bodyBlock(exchange.request.body, exchange.request.bodyTruncated) : '<pre>(empty)</pre>'
+    exchange.request.body ? bodyBlock(exchange.request.body, exchange.request.bodyTruncated, '', maxBytes) : '<pre>(empty)</pre>'
   }</div>`;
   const failed = !exchange.response || exchange.response.status >= 400;
   const response = exchange.response
     ? `<div><h5>Response headers</h5>${headersBlock(exchange.response.headers)}<h5>Response body</h5>${
         exchange.response.body
-          ? bodyBlock(exchange.response.body, exchange.response.bodyTruncated, decisive && failed ? 'body-error' : '')
+          ? bodyBlock(exchange.response.body, exchange.response.bodyTruncated, decisive && failed ? 'body-error' : '', maxBytes)
           : '<pre>(empty)</pre>'
       }</div>`
     : `<div><h5>No response</h5><pre class="body-error">${text(exchange.error ?? 'unknown transport error')}</pre></div>`;
@@ -245,12 +270,12 @@ function scenarioBlock(scenario: ScenarioResult): string {
   const diagnosis = scenario.diagnosis;
   if (diagnosis) {
     const references = diagnosis.references.length > 0 ? `<ul class="refs">${diagnosis.references.map(referenceItem).join('')}</ul>` : '';
-    const seed = diagnosis.contradictsSeed ? `<p class="seed">Contradicts the seed guide, which said: ${text(diagnosis.contradictsSeed)}</p>` : '';
+    const seed = diagnosis.contradictsSeed ? `<p class="seed">Contradicts ${h(GUIDE_SHORT)}, which said: ${text(diagnosis.contradictsSeed)}</p>` : '';
     body.push(
       `<div class="diagnosis"><h4>Diagnosis <code>${text(diagnosis.rule, 256)}</code></h4><p class="diagnosis-summary">${text(diagnosis.summary)}</p><h4>Remedy</h4><p class="remedy">${text(diagnosis.remedy)}</p>${references}${seed}</div>`,
     );
   }
-  body.push(`<p class="meta">Seed symptom: ${text(scenario.seedSymptom, 1024)}</p>`);
+  body.push(`<p class="meta">Symptom or common advice it checks: ${text(scenario.seedSymptom, 1024)}</p>`);
   body.push(exchangesBlock(scenario, open));
   const logLine = decisiveLogLine(scenario);
   if (logLine) body.push(`<h4>Decisive log line (${h(logLine.service)})</h4><pre class="body-error">${text(logLine.line)}</pre>`);
@@ -293,10 +318,19 @@ function factsList(result: RunResult, cell: CellResult, linkBase: string): strin
   return `<dl class="facts">${facts.map(([term, value]) => `<dt>${h(term)}</dt><dd>${value}</dd>`).join('')}</dl>`;
 }
 
-function cellDetail(result: RunResult, cell: CellResult, linkBase: string): string {
+/** The cell's packed full evidence and the button that unpacks it (report-script.ts). */
+function fullEvidence(cell: CellResult, packed: PackedArchive | undefined): string {
+  if (!packed) return '';
+  const id = domId('evidence', cell.id);
+  return `<div class="full-evidence"><button type="button" class="load-evidence" data-load-evidence="${h(id)}">Show all ${packed.exchanges} recorded exchanges and ${packed.logs} full logs of this cell</button> <span class="meta">(packed in this page, unpacked here; nothing is fetched)</span><div class="evidence-out" data-evidence-out="${h(id)}"></div>
+<script type="application/octet-stream" id="${h(id)}" data-encoding="gzip+base64">${packed.data}</script></div>`;
+}
+
+function cellDetail(result: RunResult, cell: CellResult, linkBase: string, packed: PackedArchive | undefined): string {
   return `<article class="cell-detail" id="${h(domId('detail', cell.id))}" data-cell="${h(cell.id)}">
 <h2>${verdictBadge(cell.verdict)} ${h(cellTitle(cell))} ${changeBadge(cell)}</h2>
 ${factsList(result, cell, linkBase)}
+${fullEvidence(cell, packed)}
 <h3>Scenarios (${cell.scenarios.length})</h3>
 ${cell.scenarios.map(scenarioBlock).join('\n')}
 </article>`;
@@ -341,6 +375,11 @@ export function resultForEmbedding(result: RunResult): RunResult {
   };
 }
 
+/** The embedded copy, compressed: as JSON it would be most of the page. Base64 carries no `<`, so it cannot close the script. */
+function packResult(result: RunResult): string {
+  return gzipSync(JSON.stringify(result), { level: 9 }).toString('base64');
+}
+
 /** The run as one self-contained HTML page. */
 export function renderHtml(result: RunResult, options: HtmlOptions = {}): string {
   const linkBase = options.linkBase ?? '';
@@ -368,15 +407,16 @@ ${bannerSection(result)}
 ${headerSection(result)}
 <main>
 ${gridSection(result)}
+${causesSection(result)}
 ${attentionSection(result)}
 ${contradictionsSection(result)}
 <section id="details"><h2>Cells</h2>
 <p id="detail-hint">Click a cell in the grid to see its scenarios, diagnosis, exchanges and logs.</p>
-${result.cells.map((cell) => cellDetail(result, cell, linkBase)).join('\n')}
+${result.cells.map((cell) => cellDetail(result, cell, linkBase, options.evidence?.get(cell.id))).join('\n')}
 </section>
 </main>
-<footer>Self-contained report: no server, no network. The result it was rendered from is embedded below (script#evochat-result, JSON; long bodies and logs capped with a marker).</footer>
-<script type="application/json" id="evochat-result">${jsonForScript(resultForEmbedding(result))}</script>
+<footer>Self-contained report: no server, no network. The result it was rendered from is embedded below (script#evochat-result: JSON, gzip, base64; long bodies and logs capped with a marker), and each cell's full evidence beside the cell.</footer>
+<script type="application/octet-stream" id="evochat-result" data-encoding="gzip+base64">${packResult(resultForEmbedding(result))}</script>
 <script>${REPORT_SCRIPT}</script>
 </body>
 </html>

@@ -6,10 +6,10 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { XMLParser } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunResult } from '../result/result-schema.ts';
+import type { RunResult } from '../model/result-schema.ts';
 import { compareResults } from './history.ts';
 import { JUNIT_CAPS, renderJunit } from './junit.ts';
-import { HOSTILE_TEXT, RED_CELL_BODY_TEXT, RED_CELL_ID, findExecutable, hostileResult, hugeResult, loadFixture } from './renderer-fixtures.ts';
+import { HOSTILE_TEXT, RED_CELL_BODY_TEXT, RED_CELL_ID, findExecutable, hostileResult, hugeResult, loadFixture } from './test-support/result-fixtures.ts';
 
 const XSD = fileURLToPath(new URL('../../fixtures/junit/junit.xsd', import.meta.url));
 

@@ -12,7 +12,7 @@
  */
 import { hostname as osHostname } from 'node:os';
 import { XMLBuilder } from 'fast-xml-parser';
-import type { CellResult, RunResult, ScenarioResult } from '../result/result-schema.ts';
+import type { CellResult, RunResult, ScenarioResult } from '../model/result-schema.ts';
 import { capLines, capText, cleanRecordedText } from './report-text.ts';
 import { VERDICT_STYLES, cellTitle, decisiveExchange, decisiveLogLine, exchangeText } from './report-view.ts';
 
@@ -74,6 +74,9 @@ function expectationLine(scenario: ScenarioResult, cell: CellResult): string {
       return 'Verdict: unexpected break (matrix.json expects this scenario to pass)';
     case 'unexpected-pass':
       return `Verdict: unexpected pass (matrix.json expects a break: ${cell.expectation?.reason ?? 'listed as a known break'})`;
+    case 'error':
+    case 'pass':
+    case 'skipped':
     default:
       return `Verdict: ${VERDICT_STYLES[scenario.verdict].label}`;
   }
@@ -88,7 +91,7 @@ function detailText(scenario: ScenarioResult, cell: CellResult, linkBase: string
   if (diagnosis) {
     lines.push(`Diagnosis (${diagnosis.rule}): ${diagnosis.summary}`, `Remedy: ${diagnosis.remedy}`);
     if (diagnosis.references.length > 0) lines.push(`References: ${diagnosis.references.join(', ')}`);
-    if (diagnosis.contradictsSeed) lines.push(`Contradicts the seed guide, which said: ${diagnosis.contradictsSeed}`);
+    if (diagnosis.contradictsSeed) lines.push(`Contradicts the troubleshooting guide, which said: ${diagnosis.contradictsSeed}`);
   }
   const exchange = decisiveExchange(scenario);
   if (exchange) lines.push('', 'Decisive exchange:', exchangeText(exchange, { bodyBytes: JUNIT_CAPS.bodyBytes }));
@@ -218,5 +221,5 @@ export function renderJunit(result: RunResult, options: JunitOptions = {}): stri
     '?xml': { '@_version': '1.0', '@_encoding': 'UTF-8' },
     testsuites: { testsuite: suites },
   };
-  return `${builder.build(document) as string}`;
+  return `${builder.build(document)}`;
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors/index.ts';
 import { loadResult, parseResult } from './load-result.ts';
-import { fixturePath, loadFixture } from './renderer-fixtures.ts';
+import { fixturePath, loadFixture } from './test-support/result-fixtures.ts';
 
 async function loadError(path: string): Promise<ConfigError> {
   const error = await loadResult(path).then(

@@ -8,7 +8,7 @@ import { ConfigError, ErrorCodes, type ConfigIssue } from '../errors/index.ts';
 import { toDottedPath } from '../matrix/dotted-path.ts';
 import { findJsonProblem, MAX_JSON_DEPTH, pathTooDeep, positionOf } from '../matrix/json-syntax.ts';
 import { toConfigIssues } from '../matrix/zod-config-issues.ts';
-import { RESULT_SCHEMA_VERSION, RunResult } from '../result/result-schema.ts';
+import { RESULT_SCHEMA_VERSION, RunResult } from '../model/result-schema.ts';
 
 const MAX_ISSUES = 20;
 

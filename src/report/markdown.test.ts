@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { RunResult } from '../result/result-schema.ts';
+import type { RunResult } from '../model/result-schema.ts';
+import { causeGroups, compactCells } from './cause-groups.ts';
 import { compareResults } from './history.ts';
+import { escapeMarkdownInline } from './markdown-escape.ts';
 import { MARKDOWN_MAX_BYTES, renderMarkdown } from './markdown.ts';
-import { RED_CELL_BODY_TEXT, hostileResult, hugeResult, loadFixture } from './renderer-fixtures.ts';
+import { RED_CELL_BODY_TEXT, hostileResult, hugeResult, loadFixture } from './test-support/result-fixtures.ts';
 
 function detailsBlocks(markdown: string): string[] {
   return [...markdown.matchAll(/<details>[\s\S]*?<\/details>/g)].map((match) => match[0]);
@@ -58,7 +60,10 @@ describe('renderMarkdown', () => {
   });
 
   it('lists the seed contradictions', () => {
-    expect(markdown).toContain('#### Where the seed guide is contradicted');
+    expect(markdown).toContain(
+      '#### Where the troubleshooting guide “Evolution API与Chatwoot集成故障排查指南” (Evolution API and Chatwoot integration troubleshooting guide) is contradicted',
+    );
+    expect(markdown).not.toContain('seed guide');
     expect(markdown).toContain('"did not fully solve"');
   });
 
@@ -125,5 +130,26 @@ describe('renderMarkdown', () => {
     expect(Buffer.byteLength(text)).toBeLessThanOrEqual(16 * 1024);
     expect(text).toMatch(/… truncated \(\d+ bytes more\): \d+ more unexpected or changed cell\(s\) are not shown/);
     expect((text.match(/<details>/g) ?? []).length).toBe((text.match(/<\/details>/g) ?? []).length);
+  });
+});
+
+describe('renderMarkdown: causes', () => {
+  it('names each cause with its cells, also on an "everything as expected" run', () => {
+    const sample = loadFixture('sample-result');
+    const expectedOnly: RunResult = {
+      ...sample,
+      exitCode: 0,
+      cells: sample.cells.filter((cell) => cell.verdict === 'pass' || cell.verdict === 'expected-break'),
+    };
+    const groups = causeGroups(expectedOnly);
+    expect(groups.length).toBeGreaterThan(0);
+    const markdown = renderMarkdown(expectedOnly);
+    const section = markdown.slice(markdown.indexOf('#### Breaks and errors, grouped by cause'));
+    expect(markdown).toContain('#### Breaks and errors, grouped by cause');
+    for (const group of groups) {
+      const line = section.split('\n').find((candidate) => candidate.includes(escapeMarkdownInline(group.label)));
+      expect(line, group.label).toBeDefined();
+      expect(line).toContain(escapeMarkdownInline(compactCells(expectedOnly, group.cells)));
+    }
   });
 });

@@ -5,7 +5,9 @@
  * already has its own), and the output is capped well below GitHub's 1 MiB step-summary limit: logs
  * are linked, never pasted.
  */
-import type { CellResult, RunResult, ScenarioResult } from '../result/result-schema.ts';
+import type { CellResult, RunResult, ScenarioResult } from '../model/result-schema.ts';
+import { GUIDE_NAME, GUIDE_SHORT } from '../verdict/troubleshooting-guide.ts';
+import { causeGroups, compactCells, groupCounts, type CauseGroup } from './cause-groups.ts';
 import { overallVerdict, type OverallKind } from './report-headline.ts';
 import { byteLength, capText, cleanRecordedText, formatDuration, truncateUtf8, truncationMarker } from './report-text.ts';
 import {
@@ -34,6 +36,7 @@ export const MARKDOWN_CAPS = {
   scenariosPerCell: 8,
   contradictions: 10,
   warnings: 10,
+  causes: 30,
 } as const;
 
 export interface MarkdownOptions {
@@ -125,10 +128,28 @@ function gridSection(result: RunResult): string {
   return lines.join('\n');
 }
 
+const CAUSE_EMOJI: Readonly<Record<CauseGroup['order'], string>> = { 0: '❌', 1: '⚠️', 2: '🟧', 3: '🧪' };
+
+/** Every break and error by cause with its cells, expected or not: what a reader learns without opening anything. */
+function causesSection(result: RunResult): string {
+  const groups = causeGroups(result);
+  if (groups.length === 0) return '';
+  const shown = groups.slice(0, MARKDOWN_CAPS.causes);
+  const lines = ['#### Breaks and errors, grouped by cause', ''];
+  for (const group of shown) {
+    lines.push(
+      `- ${CAUSE_EMOJI[group.order]} **${escapeMarkdownInline(group.label)}** (${groupCounts(group)}): ${text(group.summary, 400)}. Cells: ${escapeMarkdownInline(compactCells(result, group.cells))}`,
+    );
+    if (group.remedy) lines.push(`  - Remedy: ${text(group.remedy, 400)}`);
+  }
+  if (groups.length > shown.length) lines.push(`- … ${groups.length - shown.length} more causes in report.html`);
+  return lines.join('\n');
+}
+
 function contradictionsSection(result: RunResult): string {
   if (result.seedContradictions.length === 0) return '';
   const shown = result.seedContradictions.slice(0, MARKDOWN_CAPS.contradictions);
-  const lines = ['#### Where the seed guide is contradicted', ''];
+  const lines = [`#### Where ${GUIDE_NAME} is contradicted`, ''];
   for (const contradiction of shown) {
     const cells = contradiction.cells.length > 0 ? ` (${contradiction.cells.map((cell) => inlineCode(cell)).join(', ')})` : '';
     lines.push(`- The guide says: ${text(contradiction.claim, 500)}. Observed: ${text(contradiction.observed, 500)}${cells}`);
@@ -147,7 +168,7 @@ function scenarioLines(scenario: ScenarioResult): string[] {
   if (diagnosis) {
     lines.push(`  - **Diagnosis** (${inlineCode(diagnosis.rule)}): ${text(diagnosis.summary)}`);
     lines.push(`  - **Remedy:** ${text(diagnosis.remedy)}`);
-    if (diagnosis.contradictsSeed) lines.push(`  - **Contradicts the seed guide**, which said: ${text(diagnosis.contradictsSeed)}`);
+    if (diagnosis.contradictsSeed) lines.push(`  - **Contradicts ${GUIDE_SHORT}**, which said: ${text(diagnosis.contradictsSeed)}`);
   }
   if (scenario.verdict === 'unexpected-pass') {
     lines.push('  - Passed where matrix.json expects a break: a fix landed upstream, or the harness is wrong. Update matrix.json if the fix is real.');
@@ -206,7 +227,7 @@ function itemBlock(item: AttentionItem, options: MarkdownOptions): string {
 /** The run as GitHub-flavoured Markdown, at most `maxBytes` (default 64 KiB) long. */
 export function renderMarkdown(result: RunResult, options: MarkdownOptions = {}): string {
   const maxBytes = options.maxBytes ?? MARKDOWN_MAX_BYTES;
-  const fixed = [headerSection(result), gridSection(result), contradictionsSection(result)].filter((part) => part !== '');
+  const fixed = [headerSection(result), gridSection(result), causesSection(result), contradictionsSection(result)].filter((part) => part !== '');
   let output = `${fixed.join('\n\n')}\n`;
 
   const items = attentionItems(result);

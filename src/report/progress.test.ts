@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ScenarioOutcome } from '../runner/scenario-outcome.ts';
+import type { ScenarioOutcome } from '../model/scenario-outcome.ts';
 import { createProgressDisplay, type ProgressStream } from './progress.ts';
 
 function stream(isTTY: boolean): ProgressStream & { text: string } {

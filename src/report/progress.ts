@@ -1,4 +1,4 @@
-import type { ScenarioOutcome } from '../runner/scenario-outcome.ts';
+import type { ScenarioOutcome } from '../model/scenario-outcome.ts';
 
 export interface ProgressStream {
   write(chunk: string): unknown;

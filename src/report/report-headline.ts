@@ -2,7 +2,7 @@
  * The one verdict line every human-facing report starts with. It names the problem cells the way the
  * exit code counts them (history.ts `listProblems`): one cell, one problem.
  */
-import type { RunResult } from '../result/result-schema.ts';
+import type { RunResult } from '../model/result-schema.ts';
 import { listProblems, type ProblemReason } from './history.ts';
 
 export type OverallKind = 'ok' | 'unexpected' | 'error';

@@ -79,7 +79,7 @@ export function capLines(lines: readonly string[], maxLines: number, maxBytes: n
 }
 
 // CSI sequences (colours, cursor moves) and OSC sequences (titles, links) as terminals emit them.
-// eslint-disable-next-line no-control-regex
+// eslint-disable-next-line no-control-regex -- matching the ESC and BEL of terminal sequences is the point
 const ANSI_SEQUENCE = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)/g;
 
 export function stripAnsi(text: string): string {
@@ -88,7 +88,7 @@ export function stripAnsi(text: string): string {
 
 // Characters XML 1.0 does not allow even as references: C0 controls except TAB/LF/CR, lone surrogates,
 // U+FFFE and U+FFFF.
-// eslint-disable-next-line no-control-regex
+// eslint-disable-next-line no-control-regex -- finding the control characters XML refuses is the point
 const XML_INVALID = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /** Recorded text made safe for any report: ANSI removed, characters XML cannot carry replaced by U+FFFD. */

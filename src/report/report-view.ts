@@ -3,8 +3,8 @@
  * out in the grid (rows Chatwoot × columns Evolution, one grid per storage), which results need a
  * reader's attention, which exchange decided a scenario, and how the backend is announced.
  */
-import { CHATWOOT_VERSIONS, EVOLUTION_VERSIONS, STORAGES, type ChatwootVersion, type EvolutionVersion, type Storage } from '../matrix/axes.ts';
-import type { CellResult, Exchange, RunResult, ScenarioResult, Verdict } from '../result/result-schema.ts';
+import { CHATWOOT_VERSIONS, EVOLUTION_VERSIONS, STORAGES, type ChatwootVersion, type EvolutionVersion, type Storage } from '../model/axes.ts';
+import type { CellResult, Exchange, RunResult, ScenarioResult, Verdict } from '../model/result-schema.ts';
 import { capText, cleanRecordedText, formatDuration } from './report-text.ts';
 
 export interface VerdictStyle {
@@ -125,12 +125,6 @@ export function decisiveLogLine(scenario: ScenarioResult): { service: string; li
   return { service: decisive.service ?? 'log', line: decisive.line };
 }
 
-/** `POST http://…/conversations/filter → 422` (or `→ connection refused`). */
-export function exchangeHeadline(exchange: Exchange): string {
-  const outcome = exchange.response ? String(exchange.response.status) : (exchange.error ?? 'no response');
-  return `${exchange.request.method} ${exchange.request.url} → ${outcome}`;
-}
-
 export interface ExchangeTextCaps {
   /** Bytes shown of each body. */
   bodyBytes: number;
@@ -196,7 +190,13 @@ export function backendView(result: RunResult): BackendView {
   }
 }
 
-/** A scenario's one-line reason: diagnosis summary, else message, else skip reason. */
-export function scenarioReason(scenario: ScenarioResult): string {
-  return scenario.diagnosis?.summary ?? scenario.message ?? scenario.skipReason ?? scenario.verdict;
+/**
+ * What the service counts mean, said in words: "planned" counts the products' services (Chatwoot,
+ * Evolution, storage), "started" what the backend actually started for them, which on docker also
+ * counts each service's database and recording proxy containers.
+ */
+export function servicesLine(services: NonNullable<RunResult['services']>, backend: RunResult['backend']): string {
+  const planned = `${services.planned} product services planned (a separate stack per cell would need ${services.naive})`;
+  if (backend === 'docker') return `${planned}; ${services.started} containers started (the services plus their databases and recording proxies)`;
+  return `${planned}; ${services.started} started${backend === 'sim' ? ' in-process' : ''}`;
 }

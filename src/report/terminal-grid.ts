@@ -1,6 +1,11 @@
-import { CHATWOOT_VERSIONS, EVOLUTION_VERSIONS, STORAGES } from '../matrix/axes.ts';
-import type { CellResult, Exchange, RunResult, ScenarioResult } from '../result/result-schema.ts';
+import { CHATWOOT_VERSIONS, EVOLUTION_VERSIONS, STORAGES } from '../model/axes.ts';
+import type { CellResult, RunResult } from '../model/result-schema.ts';
+import { GUIDE_NAME } from '../verdict/troubleshooting-guide.ts';
+import { causeGroups, compactCells, groupCounts } from './cause-groups.ts';
+import { servicesLine } from './report-view.ts';
 import { padVisible, terminalStyle, type TerminalStyle } from './terminal-style.ts';
+
+export { compactCells, exchangeOneLiner } from './cause-groups.ts';
 
 export interface TerminalReportOptions {
   color: boolean;
@@ -83,121 +88,19 @@ function grids(result: RunResult, style: TerminalStyle): string[] {
   return lines;
 }
 
-function pathAndQuery(url: string): string {
-  try {
-    const parsed = new URL(url);
-    return `${parsed.pathname}${parsed.search}`;
-  } catch {
-    return url;
-  }
-}
-
-function oneLine(text: string, max: number): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
-}
-
-/** `[evolution->chatwoot] POST /api/v1/accounts/2/conversations/filter → 422 {"error":"Invalid attribute key…` */
-export function exchangeOneLiner(exchange: Exchange): string {
-  const outcome = exchange.response
-    ? `${exchange.response.status}${exchange.response.body ? ` ${oneLine(exchange.response.body, 90)}` : ''}`
-    : `no response: ${oneLine(exchange.error ?? 'transport error', 90)}`;
-  return `[${exchange.link}] ${exchange.request.method} ${pathAndQuery(exchange.request.url)} → ${outcome}`;
-}
-
-function decisiveLine(scenario: ScenarioResult): string | undefined {
-  const decisive = scenario.evidence.decisive;
-  if (decisive?.kind === 'exchange') {
-    const exchange = scenario.evidence.exchanges.find((e) => e.id === decisive.exchangeId);
-    return exchange ? exchangeOneLiner(exchange) : undefined;
-  }
-  if (decisive?.kind === 'log' && decisive.line) return `[${decisive.service ?? 'log'} log] ${oneLine(decisive.line, 120)}`;
-  return undefined;
-}
-
-interface Group {
-  order: number;
-  label: string;
-  summary: string;
-  remedy: string | undefined;
-  contradictsSeed: string | undefined;
-  cells: string[];
-  scenarios: string[];
-  count: number;
-  example: string | undefined;
-}
-
-function groupFailures(result: RunResult): Group[] {
-  const groups = new Map<string, Group>();
-  for (const cell of result.cells) {
-    for (const scenario of cell.scenarios) {
-      if (scenario.status !== 'break' && scenario.status !== 'error' && scenario.verdict !== 'unexpected-pass') continue;
-      const fault = scenario.kind === 'fault';
-      const [order, label] =
-        scenario.verdict === 'unexpected-break' || scenario.verdict === 'unexpected-pass'
-          ? [0, `UNEXPECTED ${scenario.verdict === 'unexpected-pass' ? 'PASS' : 'BREAK'}`]
-          : scenario.verdict === 'error'
-            ? [1, 'infrastructure error']
-            : fault
-              ? [3, 'fault, broke as expected']
-              : [2, 'expected break'];
-      const cause =
-        scenario.verdict === 'unexpected-pass'
-          ? 'passed where matrix.json expects a break (fixed upstream, or the harness is wrong)'
-          : (scenario.diagnosis?.summary ?? `undiagnosed: ${oneLine(scenario.message ?? scenario.errorCode ?? 'no message', 100)}`);
-      const key = `${order}|${label}|${scenario.diagnosis?.rule ?? cause}`;
-      const group =
-        groups.get(key) ??
-        ({
-          order,
-          label: scenario.diagnosis ? `${label} · ${scenario.diagnosis.rule}` : label,
-          summary: cause,
-          remedy: scenario.diagnosis?.remedy,
-          contradictsSeed: scenario.diagnosis?.contradictsSeed,
-          cells: [],
-          scenarios: [],
-          count: 0,
-          example: undefined,
-        } satisfies Group);
-      group.count += 1;
-      if (!group.cells.includes(cell.id)) group.cells.push(cell.id);
-      if (!group.scenarios.includes(scenario.id)) group.scenarios.push(scenario.id);
-      group.example ??= decisiveLine(scenario);
-      groups.set(key, group);
-    }
-  }
-  return [...groups.values()].sort((a, b) => a.order - b.order);
-}
-
-/** `cw3.8.0-evo1.7.4 (local, minio), cw3.9.0-evo1.7.4 (local)`, or "every cell" / "every minio cell". */
-export function compactCells(result: RunResult, ids: readonly string[]): string {
-  const chosen = result.cells.filter((cell) => ids.includes(cell.id));
-  if (chosen.length === result.cells.length) return `every cell (${chosen.length})`;
-  for (const storage of STORAGES) {
-    const ofStorage = result.cells.filter((cell) => cell.storage === storage);
-    if (chosen.length === ofStorage.length && chosen.every((cell) => cell.storage === storage)) return `every ${storage} cell (${chosen.length})`;
-  }
-  const pairs = new Map<string, string[]>();
-  for (const cell of chosen) {
-    const pair = `cw${cell.chatwoot}-evo${cell.evolution}`;
-    pairs.set(pair, [...(pairs.get(pair) ?? []), cell.storage]);
-  }
-  return [...pairs.entries()].map(([pair, storages]) => `${pair} (${storages.join(', ')})`).join(', ');
-}
-
 function failureLines(result: RunResult, style: TerminalStyle): string[] {
-  const groups = groupFailures(result);
+  const groups = causeGroups(result);
   if (groups.length === 0) return [];
   const lines = [style.bold('Breaks and errors, grouped by cause:')];
   for (const group of groups) {
-    const head = `${group.label} — ${group.count} scenario${group.count === 1 ? '' : 's'} in ${group.cells.length} cell${group.cells.length === 1 ? '' : 's'}`;
+    const head = `${group.label} — ${groupCounts(group)}`;
     lines.push(`  ${group.order === 0 ? style.bold(style.red(head)) : group.order === 1 ? style.magenta(head) : style.yellow(head)}`);
     lines.push(`      cause:     ${group.summary}`);
     if (group.remedy) lines.push(`      remedy:    ${group.remedy}`);
     lines.push(`      scenarios: ${group.scenarios.join(', ')}`);
     lines.push(`      cells:     ${compactCells(result, group.cells)}`);
     if (group.example) lines.push(`      evidence:  ${group.example}`);
-    if (group.contradictsSeed) lines.push(`      ${style.bold('seed guide:')} this run contradicts it (see below)`);
+    if (group.contradictsSeed) lines.push(`      ${style.bold('guide:')}     this run contradicts the troubleshooting guide (see below)`);
   }
   return lines;
 }
@@ -216,7 +119,7 @@ function seconds(ms: number): string {
 /**
  * The terminal report of one RunResult: header (backend, and loudly "stand-ins" for sim / twin
  * images), one grid per storage (rows Chatwoot, columns Evolution), the breaks grouped by cause with
- * remedy and decisive exchange, the seed-guide contradictions, and a verdict line.
+ * remedy and decisive exchange, where the troubleshooting guide is contradicted, and a verdict line.
  */
 export function renderTerminalReport(result: RunResult, options: TerminalReportOptions): string {
   const style = terminalStyle(options.color);
@@ -226,9 +129,7 @@ export function renderTerminalReport(result: RunResult, options: TerminalReportO
     `${style.bold('evochat-matrix')} · backend: ${style.bold(backend)}${result.standIns ? ` — ${style.bold(style.yellow('stand-ins, not upstream results'))}` : ' — upstream images'}`,
   );
   lines.push(style.dim(`  why: ${result.backendReason}`));
-  const services = result.services
-    ? ` · services: ${result.services.started} started, ${result.services.planned} planned (naive stack per cell: ${result.services.naive})`
-    : '';
+  const services = result.services ? ` · ${servicesLine(result.services, result.backend)}` : '';
   lines.push(style.dim(`  ${result.summary.cells} cells · ${seconds(result.durationMs)}${services}`));
   for (const warning of result.warnings ?? []) lines.push(style.yellow(`  warning: ${warning}`));
   lines.push('');
@@ -238,7 +139,7 @@ export function renderTerminalReport(result: RunResult, options: TerminalReportO
   if (failures.length > 0) lines.push('', ...failures);
 
   if (result.seedContradictions.length > 0) {
-    lines.push('', style.bold('Where this run contradicts the seed guide:'));
+    lines.push('', style.bold(`Where this run contradicts ${GUIDE_NAME}:`));
     for (const contradiction of result.seedContradictions) {
       lines.push(`  • claim:    ${contradiction.claim}`);
       lines.push(`    observed: ${contradiction.observed}`);

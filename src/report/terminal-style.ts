@@ -24,6 +24,7 @@ export function shouldUseColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessE
   return stream.isTTY === true;
 }
 
+// eslint-disable-next-line no-control-regex -- matching the ESC of colour codes is the point
 const ANSI = /\u001b\[[0-9;]*m/g;
 
 /** Width on screen (ANSI codes take none). */

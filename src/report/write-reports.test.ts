@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { renderMarkdown } from './markdown.ts';
-import { RED_CELL_BODY_TEXT, loadFixture } from './renderer-fixtures.ts';
+import { RED_CELL_BODY_TEXT, loadFixture } from './test-support/result-fixtures.ts';
 import { githubRunUrl, writeReports } from './write-reports.ts';
 
 describe('writeReports', () => {

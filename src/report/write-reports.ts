@@ -6,7 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import { appendFile, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RunResult } from '../result/result-schema.ts';
+import type { RunResult } from '../model/result-schema.ts';
+import { readEvidenceArchives } from './html/evidence-archive.ts';
 import { renderHtml } from './html.ts';
 import { renderJunit } from './junit.ts';
 import { renderMarkdown } from './markdown.ts';
@@ -31,6 +32,8 @@ export interface WriteReportsOptions {
   githubStepSummary?: string;
   /** Prefix for artifact links, relative from outDir to result.json's directory; '' when they are the same. */
   linkBase?: string;
+  /** Where the cells' artifact paths resolve (result.json's directory); default outDir joined with linkBase. */
+  resultDir?: string;
   /** Where the artifacts can be downloaded; default: this GitHub Actions run's page when its env vars are set. */
   artifactsUrl?: string;
   /** testsuite/@hostname in junit.xml. */
@@ -75,7 +78,7 @@ export async function writeReports(result: RunResult, outDir: string, options: W
         content = markdown;
         break;
       case 'html':
-        content = renderHtml(result, { linkBase });
+        content = renderHtml(result, { linkBase, evidence: await readEvidenceArchives(result, options.resultDir ?? join(outDir, linkBase)) });
         break;
     }
     const file = join(outDir, REPORT_FILE_NAMES[format]);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { RunResult } from '../result/result-schema.ts';
+import { RunResult } from '../model/result-schema.ts';
 import { runRepro } from './run-repro.ts';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/bug-reports/', import.meta.url));

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CHATWOOT_VERSIONS, EVOLUTION_VERSIONS, STORAGES } from '../matrix/axes.ts';
+import { CHATWOOT_VERSIONS, EVOLUTION_VERSIONS, STORAGES } from '../model/axes.ts';
 import { evidencePatternProblem, MAX_EVIDENCE_PATTERN_CHARS, MAX_EVIDENCE_PROGRAM_SIZE } from './evidence-pattern.ts';
 
 /**

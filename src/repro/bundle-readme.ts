@@ -1,4 +1,4 @@
-import type { Exchange, RunResult, ScenarioResult } from '../result/result-schema.ts';
+import type { Exchange, RunResult, ScenarioResult } from '../model/result-schema.ts';
 import type { BugReport } from './bug-report-schema.ts';
 import type { ReproSetup } from './derive-repro-setup.ts';
 import type { ReproVerdict } from './judge-reproduction.ts';
@@ -138,10 +138,10 @@ export function renderBundleReadme(input: ReadmeInput): string {
     const d = scenarios[0]!.diagnosis!;
     out.push(`- **${d.summary}** (rule \`${d.rule}\`; seen in ${scenarios.map((scenario) => scenario.id).join(', ')})`, `  - **Remedy:** ${d.remedy}`);
     if (d.references.length > 0) out.push(`  - References: ${d.references.join(', ')}`);
-    if (d.contradictsSeed) out.push(`  - Contradicts the seed guide: ${d.contradictsSeed}`);
+    if (d.contradictsSeed) out.push(`  - Contradicts the troubleshooting guide: ${d.contradictsSeed}`);
   }
   if (diagnosed.length > 0) out.push('');
-  for (const contradiction of result.seedContradictions) out.push(`- Seed guide: "${contradiction.claim}" — observed: ${contradiction.observed}`);
+  for (const contradiction of result.seedContradictions) out.push(`- Troubleshooting guide: "${contradiction.claim}" — observed: ${contradiction.observed}`);
   if (result.seedContradictions.length > 0) out.push('');
 
   if (verdict.observations.length > 0) {

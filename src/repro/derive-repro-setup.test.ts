@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SUITE_CATALOG } from '../runner/suite-catalog.ts';
+import { SUITE_CATALOG } from '../scenario/suite-catalog.ts';
 import { BugReport } from './bug-report-schema.ts';
 import { deriveReproSetup } from './derive-repro-setup.ts';
 

@@ -1,6 +1,6 @@
-import { cellId, type CellKey } from '../matrix/axes.ts';
+import { cellId, type CellKey } from '../model/axes.ts';
 import type { PlanSettings } from '../matrix/plan-types.ts';
-import type { SuiteCatalog } from '../runner/suite-catalog-types.ts';
+import type { SuiteCatalog } from '../model/suite-catalog-types.ts';
 import type { BugReport, ScenarioExpectation } from './bug-report-schema.ts';
 
 /** Scenarios that answer "does this pair work" for the usual report (no QR, no bot reply, 422). */

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors/index.ts';
-import { SUITE_CATALOG } from '../runner/suite-catalog.ts';
+import { SUITE_CATALOG } from '../scenario/suite-catalog.ts';
 import { compileEvidencePattern } from './evidence-pattern.ts';
 import { loadBugReport } from './load-bug-report.ts';
 

@@ -1,4 +1,4 @@
-import type { CellResult, Exchange, RunResult, ScenarioResult } from '../result/result-schema.ts';
+import type { CellResult, Exchange, RunResult, ScenarioResult } from '../model/result-schema.ts';
 import { matchRule } from '../verdict/diagnose.ts';
 import { DIAGNOSIS_RULES } from '../verdict/diagnosis-rules.ts';
 import type { ScenarioExpectation } from './bug-report-schema.ts';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors/index.ts';
-import { SUITE_CATALOG } from '../runner/suite-catalog.ts';
+import { SUITE_CATALOG } from '../scenario/suite-catalog.ts';
 import { loadBugReport } from './load-bug-report.ts';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/bug-reports/', import.meta.url));

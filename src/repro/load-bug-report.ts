@@ -4,7 +4,7 @@ import { ConfigError, ErrorCodes, type ConfigIssue } from '../errors/index.ts';
 import { checkJsonText } from '../matrix/json-syntax.ts';
 import { checkYamlText } from '../matrix/yaml-syntax.ts';
 import { toConfigIssues } from '../matrix/zod-config-issues.ts';
-import type { SuiteCatalog } from '../runner/suite-catalog-types.ts';
+import type { SuiteCatalog } from '../model/suite-catalog-types.ts';
 import { BugReport } from './bug-report-schema.ts';
 
 function bugReportError(message: string, issues: ConfigIssue[], file: string): ConfigError {

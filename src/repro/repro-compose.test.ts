@@ -7,7 +7,7 @@ import { MINIO_PORT, minioSpec } from '../backends/docker/specs/minio-spec.ts';
 import { postgresSpec } from '../backends/docker/specs/postgres-spec.ts';
 import { redisSpec } from '../backends/docker/specs/redis-spec.ts';
 import type { SpecContext } from '../backends/docker/specs/spec-context.ts';
-import { SUITE_CATALOG } from '../runner/suite-catalog.ts';
+import { SUITE_CATALOG } from '../scenario/suite-catalog.ts';
 import { BugReport } from './bug-report-schema.ts';
 import { deriveReproSetup } from './derive-repro-setup.ts';
 import { REPRO_SECRETS, REPRO_TOXIPROXY_IMAGE, buildReproCompose, upstreamEnv } from './repro-compose.ts';

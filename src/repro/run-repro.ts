@@ -2,12 +2,12 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import type { Backend, StartedEnvironment } from '../backends/backend.ts';
 import { ExitCodes, type ExitCode } from '../errors/index.ts';
-import type { RunResult } from '../result/result-schema.ts';
+import type { RunResult } from '../model/result-schema.ts';
 import { writeReports } from '../report/write-reports.ts';
 import { createBackendFromRegistry, type BackendFactory } from '../runner/backend-registry.ts';
 import { runMatrix, type RunMatrixOptions } from '../runner/run-matrix.ts';
-import { SUITE_CATALOG } from '../runner/suite-catalog.ts';
-import type { SuiteCatalog } from '../runner/suite-catalog-types.ts';
+import { SUITE_CATALOG } from '../scenario/suite-catalog.ts';
+import type { SuiteCatalog } from '../model/suite-catalog-types.ts';
 import type { CellStack } from '../stack/stack.ts';
 import type { BugReport } from './bug-report-schema.ts';
 import { decisiveExchange, renderBundleReadme, transcript } from './bundle-readme.ts';
@@ -15,13 +15,14 @@ import { deriveReproSetup, type ReproSetup } from './derive-repro-setup.ts';
 import { judgeReproduction, type ReproVerdict } from './judge-reproduction.ts';
 import { loadBugReport } from './load-bug-report.ts';
 import { buildReproCompose, type ReproCompose } from './repro-compose.ts';
+import type { RequestedBackend } from '../model/axes.ts';
 
 export const PROJECT_MATRIX_FILE = new URL('../../matrix.json', import.meta.url);
 
 export interface ReproOptions {
   file: string;
   outDir: string;
-  backend: string;
+  backend: RequestedBackend;
   images: string;
   /** Leave the stack running after the scenarios; `hold` decides how long (until a signal, in the CLI). */
   keep?: { hold: (stacks: CellStack[]) => Promise<void> };
@@ -184,7 +185,7 @@ export async function runRepro(options: ReproOptions): Promise<ReproRun> {
 export function renderReproSummary(run: ReproRun, outDir: string): string {
   const { verdict, result, setup } = run;
   const lines = [
-    `repro: ${verdict.outcome.toUpperCase()} — ${verdict.summary}`,
+    `repro: ${verdict.outcome.replace('-', ' ').toUpperCase()} — ${verdict.summary.replace(/^(reproduced|not reproduced|no verdict): /, '')}`,
     `  Chatwoot ${setup.cell.chatwoot} × Evolution ${setup.cell.evolution} × ${setup.cell.storage} on ${result.backend}${result.standIns ? ' (stand-ins, not upstream images)' : result.images ? ` (${result.images} images)` : ''}`,
   ];
   for (const scenario of verdict.failing) {

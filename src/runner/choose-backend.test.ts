@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InfrastructureError, UsageError } from '../errors/index.ts';
 import type { RunPlan } from '../matrix/plan-types.ts';
+import type { RequestedBackend } from '../model/axes.ts';
 import { chooseBackend, type BackendProbes, type ImageAvailability } from './choose-backend.ts';
 
 const plan: RunPlan = { cells: [], services: [], naiveServiceCount: 0 };
@@ -30,7 +31,7 @@ describe('chooseBackend', () => {
     const choice = await chooseBackend(
       { backend: 'auto', images: 'upstream' },
       plan,
-      probes({ engine: async () => ({ available: false, endpoint: 'unix:///var/run/docker.sock', reason: 'connect ENOENT' }) }),
+      probes({ engine: () => Promise.resolve({ available: false, endpoint: 'unix:///var/run/docker.sock', reason: 'connect ENOENT' }) }),
     );
     expect(choice).toMatchObject({ name: 'sim', standIns: true });
     expect(choice.reason).toBe('auto: no Docker engine answered at unix:///var/run/docker.sock (connect ENOENT), so sim (in-process twins)');
@@ -69,7 +70,7 @@ describe('chooseBackend', () => {
   });
 
   it('auto: sim when this build has no docker backend', async () => {
-    const choice = await chooseBackend({ backend: 'auto', images: 'upstream' }, plan, probes({ dockerBackendAvailable: async () => false }));
+    const choice = await chooseBackend({ backend: 'auto', images: 'upstream' }, plan, probes({ dockerBackendAvailable: () => Promise.resolve(false) }));
     expect(choice.name).toBe('sim');
     expect(choice.reason).toContain('no docker backend');
   });
@@ -102,7 +103,7 @@ describe('chooseBackend', () => {
     const error = await chooseBackend(
       { backend: 'docker', images: 'upstream' },
       plan,
-      probes({ engine: async () => ({ available: false, endpoint: 'tcp://127.0.0.1:2375', reason: 'ECONNREFUSED' }) }),
+      probes({ engine: () => Promise.resolve({ available: false, endpoint: 'tcp://127.0.0.1:2375', reason: 'ECONNREFUSED' }) }),
     ).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'EVOCHAT_E_DOCKER_UNAVAILABLE', exitCode: 3 });
   });
@@ -111,7 +112,7 @@ describe('chooseBackend', () => {
     const p = probes();
     expect(await chooseBackend({ backend: 'sim', images: 'upstream' }, plan, p)).toMatchObject({ name: 'sim', standIns: true });
     expect(p.calls).toEqual([]);
-    await expect(chooseBackend({ backend: 'attach', images: 'upstream' }, plan, p)).rejects.toBeInstanceOf(UsageError);
+    await expect(chooseBackend({ backend: 'attach' as RequestedBackend, images: 'upstream' }, plan, p)).rejects.toBeInstanceOf(UsageError);
     await expect(chooseBackend({ backend: 'auto', images: 'real' }, plan, p)).rejects.toBeInstanceOf(UsageError);
   });
 });

@@ -1,7 +1,7 @@
 import { ErrorCodes, InfrastructureError, UsageError } from '../errors/index.ts';
 import type { RunPlan } from '../matrix/plan-types.ts';
+import type { RequestedBackend } from '../model/axes.ts';
 
-export type RequestedBackend = 'auto' | 'sim' | 'docker';
 export type ImagesKind = 'upstream' | 'twin';
 
 export interface BackendChoice {
@@ -37,7 +37,7 @@ export interface BackendProbes {
 }
 
 export interface ChooseBackendRequest {
-  backend: string;
+  backend: RequestedBackend;
   images: string;
 }
 

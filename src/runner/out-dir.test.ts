@@ -17,7 +17,7 @@ afterEach(async () => {
 
 /** A pid that surely belongs to no running process: one that has just exited. */
 function deadPid(): number {
-  return spawnSync(process.execPath, ['-e', '']).pid!;
+  return spawnSync(process.execPath, ['-e', '']).pid;
 }
 
 async function stagedRun(runId: string, files: Record<string, string>) {

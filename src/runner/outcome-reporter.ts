@@ -1,10 +1,10 @@
 import { basename } from 'node:path';
 import type { Reporter, TestCase, TestModule } from 'vitest/node';
 import { ErrorCodes } from '../errors/index.ts';
-import type { ScenarioOutcome } from './scenario-outcome.ts';
-import { SUITE_CATALOG } from './suite-catalog.ts';
-import type { SuiteInfo } from './suite-catalog-types.ts';
-import './scenario-meta.ts';
+import type { ScenarioOutcome } from '../model/scenario-outcome.ts';
+import { SUITE_CATALOG } from '../scenario/suite-catalog.ts';
+import type { SuiteInfo } from '../model/suite-catalog-types.ts';
+import '../scenario/scenario-meta.ts';
 
 export function outcomeKey(cellId: string, scenarioId: string): string {
   return `${cellId}\u0000${scenarioId}`;
@@ -54,6 +54,7 @@ export function outcomeOf(testCase: TestCase): ScenarioOutcome | undefined {
       const timedOut = /timed out/i.test(message);
       return { ...base, status: 'error', errorCode: timedOut ? ErrorCodes.waitTimeout : ErrorCodes.internal, message };
     }
+    case 'pending':
     default:
       return { ...base, status: 'error', errorCode: ErrorCodes.internal, message: 'the scenario did not finish' };
   }

@@ -9,9 +9,9 @@ import { join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Backend, StartedEnvironment } from '../backends/backend.ts';
 import { HarnessError } from '../errors/index.ts';
-import { TEST_CATALOG } from '../matrix/catalog-fixture.ts';
+import { TEST_CATALOG } from '../matrix/test-support/test-catalog.ts';
 import type { RunPlan } from '../matrix/plan-types.ts';
-import { fakeRun } from '../result/fake-run-fixture.ts';
+import { fakeRun } from './test-support/fake-run.ts';
 import type { CellStack } from '../stack/stack.ts';
 import type { BackendProbes } from './choose-backend.ts';
 import { INCOMPLETE_MARKER } from './out-dir.ts';
@@ -19,10 +19,10 @@ import { InterruptedError, runMatrix, type RunMatrixOptions, type RunSuitesFn } 
 import { makeReadOnly, type ReadOnlyDir } from './test-support/read-only-dir.ts';
 
 const noDocker: BackendProbes = {
-  engine: async () => ({ available: false, endpoint: 'unix:///var/run/docker.sock', reason: 'connect ENOENT' }),
-  dockerBackendAvailable: async () => false,
-  requiredImages: async () => [],
-  imageAvailability: async () => [],
+  engine: () => Promise.resolve({ available: false, endpoint: 'unix:///var/run/docker.sock', reason: 'connect ENOENT' }),
+  dockerBackendAvailable: () => Promise.resolve(false),
+  requiredImages: () => Promise.resolve([]),
+  imageAvailability: () => Promise.resolve([]),
 };
 
 /** A backend that, like the sim one, writes a live service log under the artifacts folder, and per-cell log copies. */
@@ -99,7 +99,7 @@ function run(runId: string, backend: Backend, runSuites: RunSuitesFn, extra: Par
     env: {},
     onOutDir: (line) => lines.push(line),
     ...extra,
-    deps: { catalog: TEST_CATALOG, probes: noDocker, createBackend: async () => backend, runSuites, newRunId: () => runId },
+    deps: { catalog: TEST_CATALOG, probes: noDocker, createBackend: () => Promise.resolve(backend), runSuites, newRunId: () => runId },
   });
   return { running, lines };
 }
@@ -190,7 +190,7 @@ describe('runMatrix and --out', () => {
         outDir,
         command: 'run',
         env: {},
-        deps: { catalog: TEST_CATALOG, probes: noDocker, createBackend: async () => backend, runSuites: fakeSuites },
+        deps: { catalog: TEST_CATALOG, probes: noDocker, createBackend: () => Promise.resolve(backend), runSuites: fakeSuites },
       }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(HarnessError);
       return { error: error as HarnessError, started: backend.counters.started };

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { runCommand } from '../cli/commands/run.ts';
-import { RunResult } from '../result/result-schema.ts';
+import { RunResult } from '../model/result-schema.ts';
 
 /**
  * End to end: the README's main command (`run`, full matrix.json) through the real command function
@@ -103,7 +103,7 @@ describe('full sim matrix through the run command', () => {
 
   it('says where the run contradicts the seed guide (1.7.5 works on 3.8/3.9)', () => {
     expect(result.seedContradictions.map((c) => c.id)).toContain('evolution-1.7.5-did-not-fully-fix');
-    expect(stdout.text).toContain('Where this run contradicts the seed guide:');
+    expect(stdout.text).toContain('Where this run contradicts the troubleshooting guide');
   });
 
   it('started fewer than half the services of a stack per cell', () => {

@@ -2,21 +2,22 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Backend, CellEvidence, StartedEnvironment } from '../backends/backend.ts';
+import type { Backend, StartedEnvironment } from '../backends/backend.ts';
+import type { CellEvidence } from '../model/cell-evidence.ts';
 import { ConfigError, ErrorCodes, InfrastructureError } from '../errors/index.ts';
-import { TEST_CATALOG } from '../matrix/catalog-fixture.ts';
+import { TEST_CATALOG } from '../matrix/test-support/test-catalog.ts';
 import type { RunPlan } from '../matrix/plan-types.ts';
-import { fakeRun } from '../result/fake-run-fixture.ts';
-import { RunResult } from '../result/result-schema.ts';
+import { fakeRun } from './test-support/fake-run.ts';
+import { RunResult } from '../model/result-schema.ts';
 import type { CellStack } from '../stack/stack.ts';
 import type { BackendProbes } from './choose-backend.ts';
 import { InterruptedError, runMatrix, type RunMatrixDeps, type RunSuitesFn } from './run-matrix.ts';
 
 const noDocker: BackendProbes = {
-  engine: async () => ({ available: false, endpoint: 'unix:///var/run/docker.sock', reason: 'connect ENOENT' }),
-  dockerBackendAvailable: async () => false,
-  requiredImages: async () => [],
-  imageAvailability: async () => [],
+  engine: () => Promise.resolve({ available: false, endpoint: 'unix:///var/run/docker.sock', reason: 'connect ENOENT' }),
+  dockerBackendAvailable: () => Promise.resolve(false),
+  requiredImages: () => Promise.resolve([]),
+  imageAvailability: () => Promise.resolve([]),
 };
 
 interface FakeBackend extends Backend {
@@ -40,7 +41,7 @@ function fakeBackend(evidenceFor: (plan: RunPlan) => Map<string, CellEvidence>, 
         backend: 'sim',
         images: undefined,
         stacks,
-        collectEvidence: async (cellId) => evidence.get(cellId) ?? { exchanges: [], logs: [], logFiles: {} },
+        collectEvidence: (cellId) => Promise.resolve(evidence.get(cellId) ?? { exchanges: [], logs: [], logFiles: {} }),
         imagesFor: (cellId) => ({ chatwoot: `twin-${cellId}` }),
         servicesStarted: plan.services.length,
         phases: { boot: 5 },
@@ -67,7 +68,7 @@ afterEach(async () => {
 });
 
 function deps(backend: Backend, runSuites: RunSuitesFn): Partial<RunMatrixDeps> {
-  return { catalog: TEST_CATALOG, probes: noDocker, createBackend: async () => backend, runSuites, newRunId: () => 'run-test' };
+  return { catalog: TEST_CATALOG, probes: noDocker, createBackend: () => Promise.resolve(backend), runSuites, newRunId: () => 'run-test' };
 }
 
 const fakeSuites: RunSuitesFn = async ({ stacks, suites, onScenario }) => {
@@ -227,7 +228,7 @@ describe('runMatrix', () => {
           fakeBackend(() => new Map()),
           fakeSuites,
         ),
-        createBackend: async () => ((created = true), fakeBackend(() => new Map())),
+        createBackend: () => ((created = true), Promise.resolve(fakeBackend(() => new Map()))),
       },
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigError);

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, sep } from 'node:path';
-import type { CellEvidence, StartedEnvironment } from '../backends/backend.ts';
+import type { StartedEnvironment } from '../backends/backend.ts';
+import type { CellEvidence } from '../model/cell-evidence.ts';
 import { ErrorCodes, ExitCodes, HarnessError, toHarnessError, type ConfigIssue, type ExitCode } from '../errors/index.ts';
 import { loadMatrixFile } from '../matrix/load-matrix.ts';
 import type { RunPlan } from '../matrix/plan-types.ts';
@@ -12,18 +13,19 @@ import { createProgressDisplay, type ProgressDisplay, type ProgressStream } from
 import { compareResults } from '../report/history.ts';
 import { appendStepSummary, writeReports } from '../report/write-reports.ts';
 import { loadResult } from '../report/load-result.ts';
-import { assembleResult, validateResult } from '../result/assemble-result.ts';
-import type { RunResult } from '../result/result-schema.ts';
+import { assembleResult, validateResult } from './assemble-result.ts';
+import type { RunResult } from '../model/result-schema.ts';
 import type { CellStack } from '../stack/stack.ts';
 import { createBackendFromRegistry, type BackendFactory } from './backend-registry.ts';
 import { chooseBackend, type BackendChoice, type BackendProbes } from './choose-backend.ts';
 import { createDockerProbes } from './docker-probes.ts';
 import { InterruptedError } from './interrupted-error.ts';
 import { prepareOutDir } from './out-dir.ts';
-import type { ScenarioOutcome } from './scenario-outcome.ts';
-import { SUITE_CATALOG } from './suite-catalog.ts';
-import type { SuiteCatalog } from './suite-catalog-types.ts';
-import { holdForTest, holdWarning, requestedHoldPoints } from './test-hold.ts';
+import type { ScenarioOutcome } from '../model/scenario-outcome.ts';
+import { SUITE_CATALOG } from '../scenario/suite-catalog.ts';
+import type { SuiteCatalog } from '../model/suite-catalog-types.ts';
+import { holdForTest, holdWarning, requestedHoldPoints } from '../common/test-hold.ts';
+import type { RequestedBackend } from '../model/axes.ts';
 
 /** The contract of src/runner/run-suites.ts (SCENARIOS.md). */
 export type RunSuitesFn = (options: {
@@ -46,8 +48,7 @@ export interface RunMatrixDeps {
 
 export interface RunMatrixOptions {
   matrixFile: string;
-  /** auto | sim | docker */
-  backend: string;
+  backend: RequestedBackend;
   /** docker: upstream | twin */
   images: string;
   filters?: CellFilters;
@@ -110,16 +111,9 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Pro
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(abortReason(signal));
     signal.addEventListener('abort', onAbort, { once: true });
-    work.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
+    const forget = () => signal.removeEventListener('abort', onAbort);
+    work.then(forget, forget);
+    work.then(resolve, reject);
   });
 }
 

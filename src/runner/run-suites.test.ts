@@ -6,7 +6,7 @@ import { createSimBackend } from '../backends/sim/sim-backend.ts';
 import type { StartedEnvironment } from '../backends/backend.ts';
 import { planRun } from '../matrix/plan.ts';
 import { runSuites } from './run-suites.ts';
-import type { ScenarioOutcome } from './scenario-outcome.ts';
+import type { ScenarioOutcome } from '../model/scenario-outcome.ts';
 
 const CELLS = [
   { id: 'cw3.8.0-evo1.7.4-local', chatwoot: '3.8.0', evolution: '1.7.4', storage: 'local', suites: ['bot-command'] },

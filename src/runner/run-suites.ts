@@ -7,9 +7,9 @@ import { createRedactedFileStream } from '../common/redacting-stream.ts';
 import { ErrorCodes, UsageError } from '../errors/index.ts';
 import type { CellStack } from '../stack/stack.ts';
 import { OutcomeReporter, outcomeKey } from './outcome-reporter.ts';
-import type { ScenarioOutcome } from './scenario-outcome.ts';
-import { SUITE_RUN_KEY, type SuiteRunInput } from './scenario-meta.ts';
-import { SUITE_CATALOG, suiteInfo } from './suite-catalog.ts';
+import type { ScenarioOutcome } from '../model/scenario-outcome.ts';
+import { SUITE_RUN_KEY, type SuiteRunInput } from '../scenario/scenario-meta.ts';
+import { SUITE_CATALOG, suiteInfo } from '../scenario/suite-catalog.ts';
 
 export interface RunSuitesOptions {
   stacks: CellStack[];
@@ -43,12 +43,12 @@ const SUITES_LONGEST_FIRST = [
 ];
 
 class LongestFirstSequencer extends BaseSequencer {
-  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+  override sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const rank = (file: TestSpecification) => {
       const index = SUITES_LONGEST_FIRST.findIndex((suite) => file.moduleId.endsWith(`/suites/${suite}.suite.ts`));
       return index === -1 ? SUITES_LONGEST_FIRST.length : index;
     };
-    return [...files].sort((a, b) => rank(a) - rank(b));
+    return Promise.resolve([...files].sort((a, b) => rank(a) - rank(b)));
   }
 }
 const INTERRUPT_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
@@ -58,7 +58,7 @@ const INTERRUPT_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
  * inside the harness that would skip the `run` command's own handler, which stops every service first
  * and exits 130. Removes whatever listeners were added to those signals since `before` was taken.
  */
-function removeListenersAddedSince(before: ReadonlyMap<NodeJS.Signals, Function[]>): void {
+function removeListenersAddedSince(before: ReadonlyMap<NodeJS.Signals, NodeJS.SignalsListener[]>): void {
   for (const [signal, previous] of before) {
     for (const listener of process.listeners(signal)) {
       if (!previous.includes(listener)) process.off(signal, listener as (signal: NodeJS.Signals) => void);

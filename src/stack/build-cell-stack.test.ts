@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CHATWOOT_VERSIONS, EVOLUTION_VERSIONS, STORAGES } from '../matrix/axes.ts';
+import { CHATWOOT_VERSIONS, EVOLUTION_VERSIONS, STORAGES } from '../model/axes.ts';
 import { capabilitiesOf, instancePrefixFor } from './build-cell-stack.ts';
 
 describe('cell stack helpers', () => {

@@ -1,5 +1,5 @@
-import type { CellKey } from '../matrix/axes.ts';
-import type { Capability } from './stack.ts';
+import type { CellKey } from '../model/axes.ts';
+import type { Capability } from '../model/capabilities.ts';
 
 /**
  * Prefix of every instance a cell creates on a shared Evolution, e.g. `c380e174minio-`. Short (it

@@ -1,4 +1,4 @@
-import type { TwinRole } from './twin-types.ts';
+import type { TwinRole } from '../model/twin-types.ts';
 
 /**
  * How a twin image reads the command the docker backend gives it. The backend starts twin images
@@ -27,10 +27,6 @@ export type ContainerRole = TwinRole | PlaceholderRole;
 
 const TWIN_ROLES: readonly TwinRole[] = ['chatwoot', 'evolution', 's3', 'proxy'];
 const ROLES: readonly ContainerRole[] = [...TWIN_ROLES, 'postgres', 'redis'];
-
-export function isTwinRole(value: string | undefined): value is TwinRole {
-  return value !== undefined && (TWIN_ROLES as readonly string[]).includes(value);
-}
 
 export function isContainerRole(value: string | undefined): value is ContainerRole {
   return value !== undefined && (ROLES as readonly string[]).includes(value);

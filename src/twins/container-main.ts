@@ -10,7 +10,7 @@ import { basename } from 'node:path';
 import { toHarnessError } from '../errors/index.ts';
 import { CONTAINER_BIND_HOST, isContainerRole, parseContainerCommand } from './container-command.ts';
 import { startTwin } from './start-twin.ts';
-import type { StartedTwin } from './twin-types.ts';
+import type { StartedTwin } from '../model/twin-types.ts';
 
 /** Env each role's twin reads for what the upstream command line carries (data directory of MinIO's `server <dir>`). */
 export const S3_DATA_DIR_ENV = 'TWIN_S3_DIR';

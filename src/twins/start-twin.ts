@@ -1,4 +1,4 @@
-import type { StartedTwin, TwinRole, TwinStartOptions } from './twin-types.ts';
+import type { StartedTwin, TwinRole, TwinStartOptions } from '../model/twin-types.ts';
 import { UsageError } from '../errors/index.ts';
 
 export const TWIN_ROLES: readonly TwinRole[] = ['chatwoot', 'evolution', 's3', 'proxy'];

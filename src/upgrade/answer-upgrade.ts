@@ -1,5 +1,5 @@
 import { planAlternatives, verb, type Alternative } from './alternatives.ts';
-import type { BreakingScenario, PairState } from './judge-cell.ts';
+import type { BreakingScenario, PairState } from '../verdict/judge-cell.ts';
 import { AXES, pairCellId, pairName, type Pair, type UpgradeQuestion } from './upgrade-question.ts';
 
 /** What is known about one pair: judged from a result cell, or unknown with the reason. */

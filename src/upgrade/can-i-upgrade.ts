@@ -1,14 +1,15 @@
 import { join } from 'node:path';
 import { loadMatrixFile } from '../matrix/load-matrix.ts';
 import { loadResult } from '../report/load-result.ts';
-import type { RunResult } from '../result/result-schema.ts';
+import type { RunResult } from '../model/result-schema.ts';
 import { runMatrix, type RunMatrixOptions } from '../runner/run-matrix.ts';
-import { SUITE_CATALOG } from '../runner/suite-catalog.ts';
-import type { SuiteCatalog } from '../runner/suite-catalog-types.ts';
+import { SUITE_CATALOG } from '../scenario/suite-catalog.ts';
+import type { SuiteCatalog } from '../model/suite-catalog-types.ts';
 import { pairsToJudge, planAlternatives } from './alternatives.ts';
 import { answerUpgrade, type UpgradeAnswer } from './answer-upgrade.ts';
 import { lookupInResults, type NamedResult } from './pair-lookup.ts';
 import { pairCellId, type Pair, type UpgradeQuestion } from './upgrade-question.ts';
+import type { RequestedBackend } from '../model/axes.ts';
 
 export interface AnswerSource {
   kind: 'result' | 'run';
@@ -25,7 +26,7 @@ export interface CanIUpgradeOptions {
   /** Answer from this result.json without running. */
   fromResult?: string;
   matrixFile?: string;
-  backend?: string;
+  backend?: RequestedBackend;
   images?: string;
   outDir?: string;
   jobs?: number;

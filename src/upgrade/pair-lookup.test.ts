@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadResult } from '../report/load-result.ts';
-import { SUITE_CATALOG } from '../runner/suite-catalog.ts';
+import { SUITE_CATALOG } from '../scenario/suite-catalog.ts';
 import { answerUpgrade } from './answer-upgrade.ts';
 import { lookupInResults } from './pair-lookup.ts';
 import { parseUpgradeQuestion } from './upgrade-question.ts';

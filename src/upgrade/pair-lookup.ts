@@ -1,8 +1,8 @@
-import type { Storage } from '../matrix/axes.ts';
-import type { RunResult } from '../result/result-schema.ts';
-import type { SuiteCatalog } from '../runner/suite-catalog-types.ts';
+import type { Storage } from '../model/axes.ts';
+import type { RunResult } from '../model/result-schema.ts';
+import type { SuiteCatalog } from '../model/suite-catalog-types.ts';
 import { findingFromUnknown, type PairFinding, type PairLookup } from './answer-upgrade.ts';
-import { judgeCell } from './judge-cell.ts';
+import { judgeCell } from '../verdict/judge-cell.ts';
 import { pairCellId, type Pair } from './upgrade-question.ts';
 
 export interface NamedResult {

@@ -1,5 +1,5 @@
 import { UsageError } from '../errors/index.ts';
-import { CHATWOOT_VERSIONS, EVOLUTION_VERSIONS, STORAGES, cellId, type ChatwootVersion, type EvolutionVersion, type Storage } from '../matrix/axes.ts';
+import { CHATWOOT_VERSIONS, EVOLUTION_VERSIONS, STORAGES, cellId, type ChatwootVersion, type EvolutionVersion, type Storage } from '../model/axes.ts';
 
 export type Axis = 'chatwoot' | 'evolution';
 export const AXES: readonly Axis[] = ['chatwoot', 'evolution'];

@@ -1,6 +1,6 @@
 import { ExitCodes, type ExitCode } from '../errors/index.ts';
-import type { ScenarioStatus, Verdict } from '../result/result-schema.ts';
-import type { SuiteKind } from '../runner/suite-catalog-types.ts';
+import type { ScenarioStatus, Verdict } from '../model/result-schema.ts';
+import type { SuiteKind } from '../model/suite-catalog-types.ts';
 
 /**
  * A scenario's status compared with matrix.json:

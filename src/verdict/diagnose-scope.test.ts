@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { LogExcerpt } from '../result/result-schema.ts';
+import type { LogExcerpt } from '../model/result-schema.ts';
 import { diagnose, scopedEvidence, type DiagnosisEvidence } from './diagnose.ts';
-import { makeExchange } from './exchange-fixture.ts';
+import { makeExchange } from './test-support/make-exchange.ts';
 
 /**
  * One cell's evidence window while the three config-faults scenarios ran at the same time: the

@@ -1,4 +1,4 @@
-import type { Exchange, LogExcerpt } from '../result/result-schema.ts';
+import type { Exchange, LogExcerpt } from '../model/result-schema.ts';
 import type { DiagnosisRule, ExchangeSignature, LogSignature, MatchClause } from './diagnosis-rule.ts';
 import { DIAGNOSIS_RULES } from './diagnosis-rules.ts';
 

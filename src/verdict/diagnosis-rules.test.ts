@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Exchange, LogExcerpt } from '../result/result-schema.ts';
+import type { Exchange, LogExcerpt } from '../model/result-schema.ts';
 import { diagnose, matchRule, type DiagnosisEvidence } from './diagnose.ts';
 import { DIAGNOSIS_RULES } from './diagnosis-rules.ts';
-import { makeExchange } from './exchange-fixture.ts';
+import { makeExchange } from './test-support/make-exchange.ts';
 
 const CW = 'http://127.0.0.1:3000/api/v1/accounts/1';
 const EVO = 'http://127.0.0.1:8080';

@@ -1,4 +1,4 @@
-import type { CellKey } from '../matrix/axes.ts';
+import type { CellKey } from '../model/axes.ts';
 import type { NormalisedExpectation } from '../matrix/matrix-config.ts';
 
 export function expectationCoversCell(expectation: NormalisedExpectation, cell: CellKey): boolean {

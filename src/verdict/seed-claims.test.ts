@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CellResult, ScenarioResult } from '../result/result-schema.ts';
+import type { CellResult, ScenarioResult } from '../model/result-schema.ts';
 import { findSeedContradictions, SEED_CLAIMS } from './seed-claims.ts';
 
 type Key = Pick<CellResult, 'chatwoot' | 'evolution' | 'storage'>;

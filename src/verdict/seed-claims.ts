@@ -1,4 +1,4 @@
-import type { CellResult, ScenarioResult } from '../result/result-schema.ts';
+import type { CellResult, ScenarioResult } from '../model/result-schema.ts';
 
 /** What a run observed that contradicts a claim of the seed guide. */
 export interface SeedClaimContradiction {
@@ -123,7 +123,7 @@ export function findSeedContradictions(
   const found: Array<{ id: string; claim: string; observed: string; cells: string[] }> = [];
   for (const claim of claims) {
     const contradiction = claim.contradictedBy(cells);
-    if (contradiction) found.push({ id: claim.id, claim: `${claim.claim} (seed guide: ${claim.seedSection})`, ...contradiction });
+    if (contradiction) found.push({ id: claim.id, claim: `${claim.claim} (troubleshooting guide: ${claim.seedSection})`, ...contradiction });
   }
   return found;
 }

@@ -4,9 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
 import { ServiceUnreachableError } from '../../src/clients/http-client.ts';
 import type { FilePart } from '../../src/clients/http-client.ts';
-import { HARNESS_LINK_HEADER, HARNESS_LINK_VALUE, HARNESS_SCENARIO_HEADER } from '../../src/evidence/evidence-types.ts';
-import { formatScenarioTag } from '../../src/evidence/scenario-tag.ts';
-import type { ExchangeScenario } from '../../src/result/result-schema.ts';
+import { HARNESS_LINK_HEADER, HARNESS_LINK_VALUE, HARNESS_SCENARIO_HEADER } from '../../src/model/harness-wire.ts';
+import { formatScenarioTag } from '../../src/model/harness-wire.ts';
+import type { ExchangeScenario } from '../../src/model/result-schema.ts';
 
 const IMAGE_PATH = fileURLToPath(new URL('../../fixtures/images/evochat-attachment.png', import.meta.url));
 

@@ -2,9 +2,9 @@ import type { ChatwootClient, ChatwootContact, ChatwootConversation, ChatwootInb
 import { ApiResponseError } from '../../src/clients/http-client.ts';
 import type { EvolutionClient } from '../../src/clients/evolution-client.ts';
 import type { RawResponse } from '../../src/clients/http-client.ts';
-import type { Exchange } from '../../src/result/result-schema.ts';
+import type { Exchange } from '../../src/model/result-schema.ts';
 import type { ChatwootEndpoint } from '../../src/stack/stack.ts';
-import type { ScenarioContext, WaitOptions } from '../../src/runner/suite-context.ts';
+import type { ScenarioContext, WaitOptions } from '../../src/scenario/suite-context.ts';
 
 /** The bot contact Evolution 1.7 creates in Chatwoot for each instance's control conversation (evolution-api-1.7.md §3a). */
 export const BOT_PHONE = '123456';

@@ -1,23 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
 import { ConfigError } from '../../src/errors/index.ts';
+import { callSequenceFixtureSchema, type CallSequenceFixture, type ExpectedCall } from '../../src/model/call-sequence.ts';
 
 /**
  * The calls an Evolution version makes to Chatwoot, recorded per flow by the Evolution-twin side as
  * consumer expectations (Pact-style): `fixtures/call-sequences/<version>/<flow>.json`. The filter
  * contract replays their request shapes, so what is checked follows the recordings, not code branches here.
  */
-const RecordedCall = z.object({
-  method: z.string(),
-  path: z.string(),
-  query: z.string().default(''),
-  json: z.unknown().optional(),
-});
-export type RecordedCall = z.infer<typeof RecordedCall>;
-
-const CallSequence = z.object({ version: z.string(), flow: z.string(), calls: z.array(RecordedCall) });
-export type CallSequence = z.infer<typeof CallSequence>;
+export type RecordedCall = ExpectedCall;
+export type CallSequence = CallSequenceFixture;
 
 export function loadCallSequence(evolutionVersion: string, flow: string): CallSequence {
   const file = fileURLToPath(new URL(`../../fixtures/call-sequences/${evolutionVersion}/${flow}.json`, import.meta.url));
@@ -27,7 +19,7 @@ export function loadCallSequence(evolutionVersion: string, flow: string): CallSe
   } catch (error) {
     throw new ConfigError(`no consumer expectation ${evolutionVersion}/${flow}: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const parsed = CallSequence.safeParse(raw);
+  const parsed = callSequenceFixtureSchema.safeParse(raw);
   if (!parsed.success) throw new ConfigError(`consumer expectation ${evolutionVersion}/${flow} does not parse: ${parsed.error.issues[0]?.message}`);
   return parsed.data;
 }

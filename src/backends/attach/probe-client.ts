@@ -1,7 +1,7 @@
 import { Agent, request } from 'undici';
 import type { Redactor } from '../../common/redact.ts';
 import { ErrorCodes, HarnessError, ExitCodes, InfrastructureError } from '../../errors/index.ts';
-import type { Exchange } from '../../result/result-schema.ts';
+import type { Exchange } from '../../model/result-schema.ts';
 
 export type ProbeLink = 'harness->chatwoot' | 'harness->evolution' | 'harness->storage';
 export type ProbeMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

@@ -96,11 +96,6 @@ export async function removeResources(client: ContainerRuntimeClient, resources:
   return report;
 }
 
-/** Everything of one run, gone. Returns what it removed; safe to call again (finds nothing). */
-export async function removeRun(client: ContainerRuntimeClient, runId: string): Promise<RemovalReport> {
-  return removeResources(client, await listLabelledResources(client, { runId }));
-}
-
 export interface RunJudgement extends LeftoverDecision {
   runId: string;
   resources: LabelledResource[];

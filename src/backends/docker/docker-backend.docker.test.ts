@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChatwootClient } from '../../clients/chatwoot-client.ts';
 import { EvolutionClient } from '../../clients/evolution-client.ts';
 import { waitFor } from '../../common/wait-for.ts';
-import { cellId } from '../../matrix/axes.ts';
+import { cellId } from '../../model/axes.ts';
 import { planRun } from '../../matrix/plan.ts';
 import type { CellStack } from '../../stack/stack.ts';
 import type { StartedEnvironment } from '../backend.ts';

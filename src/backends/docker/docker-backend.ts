@@ -20,7 +20,7 @@ import { request } from 'undici';
 import { ErrorCodes, HarnessError, InfrastructureError } from '../../errors/index.ts';
 import { createCellClassifier } from '../../evidence/cell-classifier.ts';
 import { EvidenceHub, serveEvidenceHub } from '../../evidence/evidence-hub.ts';
-import { CONTROL_PREFIX } from '../../evidence/evidence-types.ts';
+import { CONTROL_PREFIX } from '../../model/harness-wire.ts';
 import { createRemoteExchangeSource } from '../../evidence/remote-exchange-source.ts';
 import type { RunPlan } from '../../matrix/plan-types.ts';
 import { instancePrefixFor } from '../../stack/build-cell-stack.ts';

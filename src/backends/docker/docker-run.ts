@@ -14,7 +14,7 @@ import { LABELS } from './labels.ts';
 import { createRunNetwork, type RunNetwork } from './network.ts';
 import type { ContainerSpec } from './specs/container-spec.ts';
 import { startContainer, type StartedContainerHandle } from './start-container.ts';
-import { holdForTest } from '../../runner/test-hold.ts';
+import { holdForTest } from '../../common/test-hold.ts';
 
 export interface DockerRunOptions {
   client: ContainerRuntimeClient;

@@ -1,7 +1,7 @@
 /** From started containers to what scenarios get: per-service runtimes (URLs, keys) and one CellStack per cell. */
 import { ErrorCodes, InfrastructureError } from '../../errors/index.ts';
-import { CONTROL_PREFIX } from '../../evidence/evidence-types.ts';
-import type { EvolutionVersion } from '../../matrix/axes.ts';
+import { CONTROL_PREFIX } from '../../model/harness-wire.ts';
+import type { EvolutionVersion } from '../../model/axes.ts';
 import type { PlannedCell, PlannedService } from '../../matrix/plan-types.ts';
 import { capabilitiesOf, instancePrefixFor } from '../../stack/build-cell-stack.ts';
 import type { CellStack, ChatwootEndpoint } from '../../stack/stack.ts';

@@ -25,7 +25,7 @@ async function healthServer(failing: number): Promise<{ ports: BoundPorts; reque
   return { ports, requests: () => count };
 }
 
-const running = { inspect: async () => ({ State: { Status: 'running', ExitCode: 0 } }) };
+const running = { inspect: () => Promise.resolve({ State: { Status: 'running', ExitCode: 0 } }) };
 const check = { path: '/api', port: 3000, status: 200, jsonFields: { data_services: 'ok', queue_services: 'ok' } };
 
 describe('HttpReadyWait', () => {
@@ -38,7 +38,7 @@ describe('HttpReadyWait', () => {
 
   it('fails at once, with the exit code, when the container exits', async () => {
     const server = await healthServer(Number.POSITIVE_INFINITY);
-    const exited = { inspect: async () => ({ State: { Status: 'exited', ExitCode: 3 } }) };
+    const exited = { inspect: () => Promise.resolve({ State: { Status: 'exited', ExitCode: 3 } }) };
     const wait = new HttpReadyWait(check, { host: '127.0.0.1', signal: new AbortController().signal, pollMs: 10 }).withStartupTimeout(5_000);
     await expect(wait.waitUntilReady(exited, server.ports)).rejects.toThrow(/exited with code 3/);
     expect(server.requests()).toBe(1);

@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ConfigError, type ConfigIssue } from '../../errors/index.ts';
-import { CHATWOOT_VERSIONS, EVOLUTION_VERSIONS, type ChatwootVersion, type EvolutionVersion } from '../../matrix/axes.ts';
+import { CHATWOOT_VERSIONS, EVOLUTION_VERSIONS, type ChatwootVersion, type EvolutionVersion } from '../../model/axes.ts';
 import type { RunPlan } from '../../matrix/plan-types.ts';
 
 export type ImagesKind = 'upstream' | 'twin';

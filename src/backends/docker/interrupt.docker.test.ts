@@ -1,7 +1,7 @@
 /**
  * Signals to a real `run --backend docker --images twin` in a child process (the package bin): once it exits,
  * nothing labelled with its run id may remain (containers or network). Each run is held at a known point
- * (EVOCHAT_TEST_HOLD_AT, src/runner/test-hold.ts) before the signal: while the services start (one container is
+ * (EVOCHAT_TEST_HOLD_AT, src/common/test-hold.ts) before the signal: while the services start (one container is
  * up, the others are being started) and while a scenario runs. Skips without an engine, except under CI.
  */
 import { mkdtemp, readdir, rm } from 'node:fs/promises';

@@ -83,11 +83,14 @@ class RunContainer extends GenericContainer {
     this.withNetworkMode(network.name);
   }
 
-  protected override async beforeContainerCreated(): Promise<void> {
-    for (const bindings of Object.values(this.hostConfig.PortBindings ?? {}) as { HostIp?: string; HostPort?: string }[][]) {
+  protected override beforeContainerCreated(): Promise<void> {
+    // dockerode types PortBindings as `any`; Docker's PortMap is `{ "<port>/<proto>": [{ HostIp, HostPort }] }`.
+    const portBindings = (this.hostConfig.PortBindings ?? {}) as Record<string, { HostIp?: string; HostPort?: string }[]>;
+    for (const bindings of Object.values(portBindings)) {
       for (const binding of bindings) binding.HostIp = PUBLISH_HOST;
     }
     this.createOpts.NetworkingConfig = { EndpointsConfig: { [this.network.name]: { Aliases: [...this.aliases] } } };
+    return Promise.resolve();
   }
 
   private createdId: string | undefined;
@@ -97,8 +100,9 @@ class RunContainer extends GenericContainer {
     await this.onCreated?.(containerId);
   }
 
-  protected override async containerStarting(): Promise<void> {
+  protected override containerStarting(): Promise<void> {
     if (this.createdId) this.onStarted?.(this.createdId);
+    return Promise.resolve();
   }
 }
 

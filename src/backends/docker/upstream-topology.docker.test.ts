@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cellId } from '../../matrix/axes.ts';
+import { cellId } from '../../model/axes.ts';
 import { planRun } from '../../matrix/plan.ts';
 import type { StartedEnvironment } from '../backend.ts';
 import { listLabelledResources } from './cleanup.ts';

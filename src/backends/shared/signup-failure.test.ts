@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRedactor } from '../../common/redact.ts';
 import { ErrorCodes, ExitCodes } from '../../errors/index.ts';
-import { startTestTwin, type TestTwin } from '../../twins/chatwoot/test-kit.ts';
+import { startTestTwin, type TestTwin } from '../../twins/chatwoot/test-support/chatwoot-test-kit.ts';
 import { signupCellAccounts } from './cell-accounts.ts';
 
 const started: TestTwin[] = [];

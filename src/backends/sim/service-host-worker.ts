@@ -5,7 +5,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { startTwin } from '../../twins/start-twin.ts';
-import type { StartedTwin } from '../../twins/twin-types.ts';
+import type { StartedTwin } from '../../model/twin-types.ts';
 import type { HostReply, HostRequest } from './service-host.ts';
 
 if (!parentPort) throw new Error('service-host-worker.ts must run in a worker thread');

@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { LogSink } from '../../common/log-sink.ts';
 import { ErrorCodes, InfrastructureError } from '../../errors/index.ts';
-import type { StartedTwin, TwinRole } from '../../twins/twin-types.ts';
+import type { StartedTwin, TwinRole } from '../../model/twin-types.ts';
 
 export type HostRequest = { type: 'start'; id: number; role: TwinRole; env: Record<string, string | undefined>; port: number } | { type: 'close'; id: number };
 
@@ -33,7 +33,7 @@ function workerBootstrap(): string {
 }
 
 /** Starts a worker-thread service host; every twin started through it lives and dies with it. */
-export async function createWorkerServiceHost(name: string): Promise<ServiceHost> {
+export function createWorkerServiceHost(name: string): Promise<ServiceHost> {
   const worker = new Worker(workerBootstrap(), { eval: true, name: `evochat-sim-${name}` });
   let nextId = 1;
   const pending = new Map<number, { resolve: (reply: HostReply) => void; reject: (error: Error) => void }>();
@@ -67,7 +67,7 @@ export async function createWorkerServiceHost(name: string): Promise<ServiceHost
     });
 
   let closing: Promise<void> | undefined;
-  return {
+  return Promise.resolve({
     name,
     async start(role, options) {
       const id = nextId++;
@@ -99,7 +99,7 @@ export async function createWorkerServiceHost(name: string): Promise<ServiceHost
       closing ??= worker.terminate().then(() => undefined);
       return closing;
     },
-  };
+  });
 }
 
 /** Runs twins in this thread (the simplest host: debugging, or a one-core machine). */
@@ -110,6 +110,6 @@ export function createInProcessServiceHost(): ServiceHost {
       const { startTwin } = await import('../../twins/start-twin.ts');
       return startTwin(role, { env: options.env, port: 0, log: options.log });
     },
-    close: async () => undefined,
+    close: () => Promise.resolve(),
   };
 }

@@ -7,11 +7,12 @@ import type { EvidenceHub } from '../../evidence/evidence-hub.ts';
 import type { LatencyProxy } from '../../evidence/latency-proxy.ts';
 import { createLogCapture, type LogCapture } from '../../evidence/log-capture.ts';
 import type { RecordingProxy } from '../../evidence/recording-proxy.ts';
-import type { ChatwootVersion, EvolutionVersion } from '../../matrix/axes.ts';
+import type { ChatwootVersion, EvolutionVersion } from '../../model/axes.ts';
 import type { PlannedService, RunPlan } from '../../matrix/plan-types.ts';
 import type { CellStack, ChatwootEndpoint, S3Endpoint } from '../../stack/stack.ts';
-import type { StartedTwin, TwinRole } from '../../twins/twin-types.ts';
-import type { BackendStartOptions, CellEvidence, StartedEnvironment } from '../backend.ts';
+import type { StartedTwin, TwinRole } from '../../model/twin-types.ts';
+import type { BackendStartOptions, StartedEnvironment } from '../backend.ts';
+import type { CellEvidence } from '../../model/cell-evidence.ts';
 import type { ServiceHost } from './service-host.ts';
 
 /** Defaults when a hand-made plan has no settings (matrix.json normally provides them). */

@@ -6,7 +6,7 @@ import { signupFailure } from '../shared/signup-failure.ts';
 import { createCellClassifier } from '../../evidence/cell-classifier.ts';
 import { createLatencyProxy } from '../../evidence/latency-proxy.ts';
 import { createRecordingProxy, type RecordingProxy } from '../../evidence/recording-proxy.ts';
-import type { ChatwootVersion, EvolutionVersion } from '../../matrix/axes.ts';
+import type { ChatwootVersion, EvolutionVersion } from '../../model/axes.ts';
 import type { PlannedService } from '../../matrix/plan-types.ts';
 import { instancePrefixFor } from '../../stack/build-cell-stack.ts';
 import type { ChatwootEndpoint } from '../../stack/stack.ts';
@@ -176,6 +176,8 @@ async function startEvolution(env: SimEnvironment, service: PlannedService, sett
       // Nothing listens there, so Chatwoot's webhook fails to connect exactly as it would without a proxy.
       serverUrl = `http://127.0.0.1:${await reserveClosedPort()}`;
       break;
+    case 'standard':
+    case 'slow-storage':
     default:
       serverUrl = front.url;
   }

@@ -1,5 +1,5 @@
 import { ErrorCodes, InfrastructureError } from '../../errors/index.ts';
-import type { CellKey } from '../../matrix/axes.ts';
+import type { CellKey } from '../../model/axes.ts';
 import type { PlannedCell, PlannedService } from '../../matrix/plan-types.ts';
 import { capabilitiesOf, instancePrefixFor } from '../../stack/build-cell-stack.ts';
 import type { CellStack, EvolutionEndpoint } from '../../stack/stack.ts';

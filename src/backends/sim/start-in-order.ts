@@ -23,7 +23,8 @@ export async function startInDependencyOrder<T extends OrderedItem>(
   const done = new Set<string>();
   const running = new Map<string, Promise<void>>();
   const pending = [...items];
-  let failure: unknown;
+  // Boxed: a rejection reason may itself be undefined, and `undefined` here means "no failure yet".
+  let failure: { reason: unknown } | undefined;
   const limit = Math.max(1, Math.floor(concurrency));
 
   while (pending.length > 0 || running.size > 0) {
@@ -40,7 +41,7 @@ export async function startInDependencyOrder<T extends OrderedItem>(
                 running.delete(item.id);
               },
               (error: unknown) => {
-                failure ??= error;
+                failure ??= { reason: error };
                 running.delete(item.id);
               },
             ),
@@ -57,5 +58,5 @@ export async function startInDependencyOrder<T extends OrderedItem>(
     }
     await Promise.race(running.values());
   }
-  if (failure !== undefined) throw failure;
+  if (failure !== undefined) throw failure.reason;
 }

@@ -2,7 +2,7 @@ import { canIUpgrade } from '../../upgrade/can-i-upgrade.ts';
 import { renderUpgradeAnswer } from '../../upgrade/render-answer.ts';
 import { parseUpgradeQuestion } from '../../upgrade/upgrade-question.ts';
 import { ExitCodes } from '../../errors/index.ts';
-import { parseJobs } from '../option-values.ts';
+import { parseBackend, parseJobs } from '../option-values.ts';
 import { runInterruptible, SERVICES_FORCE_NOTE } from '../signals.ts';
 
 export interface CanIUpgradeCommandOptions extends Record<string, unknown> {
@@ -39,7 +39,7 @@ export async function canIUpgradeCommand(options: CanIUpgradeCommandOptions): Pr
         question,
         ...(typeof options.fromResult === 'string' ? { fromResult: options.fromResult } : {}),
         ...(typeof options.matrix === 'string' ? { matrixFile: options.matrix } : {}),
-        backend: typeof options.backend === 'string' ? options.backend : 'auto',
+        backend: parseBackend(options.backend),
         images: typeof options.images === 'string' ? options.images : 'upstream',
         ...(typeof options.out === 'string' ? { outDir: options.out } : {}),
         ...(jobs ? { jobs } : {}),

@@ -30,7 +30,7 @@ async function startHolder(tempRoot: string): Promise<Holder> {
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   await new Promise<void>((resolve, reject) => {
     let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString('utf8');
       if (out.includes('ready\n')) resolve();
     });

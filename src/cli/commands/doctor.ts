@@ -12,7 +12,7 @@ import { renderDoctor, wantsColour } from '../../doctor/render-doctor.ts';
 import { runDoctor } from '../../doctor/run-doctor.ts';
 import { toolVersion } from '../../doctor/tool-version.ts';
 import { ErrorCodes, ExitCodes, HarnessError } from '../../errors/index.ts';
-import { SUITE_CATALOG } from '../../runner/suite-catalog.ts';
+import { SUITE_CATALOG } from '../../scenario/suite-catalog.ts';
 import { parseMilliseconds } from '../option-values.ts';
 import { rejectOnAbort, runInterruptible } from '../signals.ts';
 

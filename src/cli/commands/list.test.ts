@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../errors/index.ts';
-import { TEST_CATALOG } from '../../matrix/catalog-fixture.ts';
+import { TEST_CATALOG } from '../../matrix/test-support/test-catalog.ts';
 import { listCommand } from './list.ts';
 
 function capture() {

@@ -1,8 +1,8 @@
 import { loadMatrixFile } from '../../matrix/load-matrix.ts';
 import { planRun } from '../../matrix/plan.ts';
 import { selectCells } from '../../matrix/select-cells.ts';
-import { SUITE_CATALOG } from '../../runner/suite-catalog.ts';
-import type { SuiteCatalog } from '../../runner/suite-catalog-types.ts';
+import { SUITE_CATALOG } from '../../scenario/suite-catalog.ts';
+import type { SuiteCatalog } from '../../model/suite-catalog-types.ts';
 
 export interface ListCommandOptions {
   matrix?: string;

@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UsageError } from '../../errors/index.ts';
-import { RunResult } from '../../result/result-schema.ts';
-import { RED_CELL_ID, fixturePath } from '../../report/renderer-fixtures.ts';
+import { RunResult } from '../../model/result-schema.ts';
+import { RED_CELL_ID, fixturePath } from '../../report/test-support/result-fixtures.ts';
 import { parseFormats, reportCommand, type ReportCommandIo } from './report.ts';
 
 const BIN = fileURLToPath(new URL('../bin.ts', import.meta.url));

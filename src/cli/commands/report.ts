@@ -10,8 +10,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { z } from 'zod';
 import { UsageError } from '../../errors/index.ts';
-import type { RunResult } from '../../result/result-schema.ts';
+import type { RunResult } from '../../model/result-schema.ts';
 import { compareResults } from '../../report/history.ts';
+import { readEvidenceArchives, type PackedArchive } from '../../report/html/evidence-archive.ts';
 import { renderHtml } from '../../report/html.ts';
 import { renderJunit } from '../../report/junit.ts';
 import { loadResult } from '../../report/load-result.ts';
@@ -67,7 +68,7 @@ function linkBaseFor(outDir: string, resultFile: string): string {
   return base === '' ? '' : `${base.split(sep).join('/')}/`;
 }
 
-function renderOne(format: ReportFormat, result: RunResult, linkBase: string, io: ReportCommandIo): string {
+function renderOne(format: ReportFormat, result: RunResult, linkBase: string, io: ReportCommandIo, evidence?: ReadonlyMap<string, PackedArchive>): string {
   switch (format) {
     case 'terminal':
       return renderTerminalReport(result, { color: io.color ?? (process.stdout.isTTY === true && !io.env.NO_COLOR) });
@@ -78,7 +79,7 @@ function renderOne(format: ReportFormat, result: RunResult, linkBase: string, io
       return renderMarkdown(result, { linkBase, ...(artifactsUrl ? { artifactsUrl } : {}) });
     }
     case 'html':
-      return renderHtml(result, { linkBase });
+      return renderHtml(result, { linkBase, ...(evidence ? { evidence } : {}) });
     case 'json':
       return `${JSON.stringify(result, null, 2)}\n`;
   }
@@ -103,7 +104,8 @@ export async function reportCommand(rawOptions: Record<string, unknown>, io: Rep
 
   if (!options.out) {
     const [format] = formats;
-    if (format) io.stdout(renderOne(format, result, linkBaseFor('.', options.result), io));
+    const evidence = format === 'html' ? await readEvidenceArchives(result, dirname(resolve(options.result))) : undefined;
+    if (format) io.stdout(renderOne(format, result, linkBaseFor('.', options.result), io, evidence));
     return 0;
   }
 
@@ -113,7 +115,7 @@ export async function reportCommand(rawOptions: Record<string, unknown>, io: Rep
   const fileFormats = formats.filter(isFileFormat);
   const written: string[] = [];
   if (fileFormats.length > 0) {
-    const reports = await writeReports(result, outDir, { formats: fileFormats, linkBase, env: io.env });
+    const reports = await writeReports(result, outDir, { formats: fileFormats, linkBase, resultDir: dirname(resolve(options.result)), env: io.env });
     written.push(...reports.files);
     if (reports.stepSummary) io.stderr(`appended summary.md to ${reports.stepSummary}\n`);
   }

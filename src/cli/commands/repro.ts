@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { UsageError } from '../../errors/index.ts';
 import { renderKeptStacks, renderReproSummary, runRepro } from '../../repro/run-repro.ts';
+import { parseBackend } from '../option-values.ts';
 import { runInterruptible, SERVICES_FORCE_NOTE, untilStopped } from '../signals.ts';
 
 export interface ReproCommandOptions extends Record<string, unknown> {
@@ -30,7 +31,7 @@ export async function reproCommand(options: ReproCommandOptions): Promise<number
       const run = await runRepro({
         file: options.file,
         outDir,
-        backend: typeof options.backend === 'string' ? options.backend : 'auto',
+        backend: parseBackend(options.backend),
         images: typeof options.images === 'string' ? options.images : 'upstream',
         progress: options.progress !== false && process.stderr.isTTY === true,
         command: ['evochat-matrix', 'repro', options.file, '--out', String(options.out ?? 'repro-bundle')].join(' '),

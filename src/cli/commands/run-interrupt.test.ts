@@ -1,6 +1,6 @@
 /**
  * Signals to a real `run --backend sim` in a child process, started as a user starts it. Each run is held at a
- * known point (EVOCHAT_TEST_HOLD_AT, src/runner/test-hold.ts) before the signal is sent, so the run cannot
+ * known point (EVOCHAT_TEST_HOLD_AT, src/common/test-hold.ts) before the signal is sent, so the run cannot
  * finish first however loaded the machine is. Afterwards: the documented exit code, every service stopped
  * (ports closed, the twins' temp folders removed), the process gone, --out left as described in out-dir.ts.
  */

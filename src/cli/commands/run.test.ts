@@ -6,9 +6,9 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Backend, StartedEnvironment } from '../../backends/backend.ts';
 import { UsageError } from '../../errors/index.ts';
-import { TEST_CATALOG } from '../../matrix/catalog-fixture.ts';
+import { TEST_CATALOG } from '../../matrix/test-support/test-catalog.ts';
 import type { RunPlan } from '../../matrix/plan-types.ts';
-import { fakeRun } from '../../result/fake-run-fixture.ts';
+import { fakeRun } from '../../runner/test-support/fake-run.ts';
 import type { CellStack } from '../../stack/stack.ts';
 import type { RunMatrixDeps } from '../../runner/run-matrix.ts';
 import { runCommand } from './run.ts';
@@ -32,7 +32,7 @@ function fakeDeps(): Partial<RunMatrixDeps> {
         backend: 'sim',
         images: undefined,
         stacks: new Map(p.cells.map((cell) => [cell.id, { cellId: cell.id } as CellStack])),
-        collectEvidence: async (cellId) => evidence.get(cellId)!,
+        collectEvidence: (cellId) => Promise.resolve(evidence.get(cellId)!),
         imagesFor: () => ({}),
         servicesStarted: p.services.length,
         phases: {},
@@ -45,13 +45,13 @@ function fakeDeps(): Partial<RunMatrixDeps> {
   return {
     catalog: TEST_CATALOG,
     probes: {
-      engine: async () => ({ available: false, endpoint: 'unix:///var/run/docker.sock', reason: 'connect ENOENT' }),
-      dockerBackendAvailable: async () => false,
-      requiredImages: async () => [],
-      imageAvailability: async () => [],
+      engine: () => Promise.resolve({ available: false, endpoint: 'unix:///var/run/docker.sock', reason: 'connect ENOENT' }),
+      dockerBackendAvailable: () => Promise.resolve(false),
+      requiredImages: () => Promise.resolve([]),
+      imageAvailability: () => Promise.resolve([]),
     },
-    createBackend: async () => backend,
-    runSuites: async () => fakeRun(plan!.cells, TEST_CATALOG).outcomes,
+    createBackend: () => Promise.resolve(backend),
+    runSuites: () => Promise.resolve(fakeRun(plan!.cells, TEST_CATALOG).outcomes),
   };
 }
 
@@ -75,7 +75,7 @@ describe('runCommand', () => {
     expect(code).toBe(0);
     expect(stdout.text).toContain('evochat-matrix · backend: sim — stand-ins, not upstream results');
     expect(stdout.text).toMatch(/3\.8\.0 +✗ expected +✓/);
-    expect(stdout.text).not.toMatch(/\u001b\[/);
+    expect(stdout.text).not.toContain('\u001b[');
     expect(stderr.text).toContain('[backend] sim: auto: no Docker engine answered');
     const result = JSON.parse(await readFile(join(out, 'result.json'), 'utf8'));
     expect(result.command).toBe(`evochat-matrix run --matrix ${join(root, 'matrix.json')} --out ${out} --storage local`);
@@ -88,14 +88,14 @@ describe('runCommand', () => {
       { matrix: join(root, 'matrix.json'), out: join(dir, 'o2'), storage: 'local', progress: false },
       { stdout: tty, stderr: quiet, env: {}, handleSignals: false, deps: fakeDeps() },
     );
-    expect(tty.text).toMatch(/\u001b\[/);
+    expect(tty.text).toContain('\u001b[');
     expect(quiet.text).toBe('');
     const noColor = capture(true);
     await runCommand(
       { matrix: join(root, 'matrix.json'), out: join(dir, 'o3'), storage: 'local', progress: false },
       { stdout: noColor, stderr: capture(), env: { NO_COLOR: '1' }, handleSignals: false, deps: fakeDeps() },
     );
-    expect(noColor.text).not.toMatch(/\u001b\[/);
+    expect(noColor.text).not.toContain('\u001b[');
   });
 
   it('rejects a bad --jobs as a usage error', async () => {

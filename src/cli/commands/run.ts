@@ -1,14 +1,16 @@
+import { dirname, join } from 'node:path';
 import { parseListOption } from '../../matrix/select-cells.ts';
 import { renderTerminalReport } from '../../report/terminal-grid.ts';
 import { shouldUseColor } from '../../report/terminal-style.ts';
 import { runMatrix, type RunMatrixDeps } from '../../runner/run-matrix.ts';
+import { captureProcessWarnings, writeWarningsLog } from '../process-warnings.ts';
 import { runInterruptible, SERVICES_FORCE_NOTE } from '../signals.ts';
-import { parseJobs as parseJobsOption } from '../option-values.ts';
+import { parseBackend, parseJobs } from '../option-values.ts';
 
 /** What `evochat-matrix run` accepts (cac's camelCased options). */
 export interface RunCommandOptions {
   matrix?: string;
-  backend?: string;
+  backend?: unknown;
   images?: string;
   chatwoot?: string;
   evolution?: string;
@@ -28,11 +30,6 @@ export interface RunCommandIo {
   /** Install SIGINT/SIGTERM/SIGHUP handlers (the CLI does; tests calling the function directly need not). */
   handleSignals: boolean;
   deps?: Partial<RunMatrixDeps>;
-}
-
-/** One rule for every command that takes --jobs (src/cli/option-values.ts). */
-function parseJobs(value: unknown): number | undefined {
-  return parseJobsOption(value);
 }
 
 function commandLine(options: RunCommandOptions): string {
@@ -73,9 +70,10 @@ export async function runCommand(options: RunCommandOptions, io: Partial<RunComm
       };
       const jobs = parseJobs(options.jobs);
       const outDir = options.out ?? 'out';
+      const libraryWarnings = captureProcessWarnings();
       const run = await runMatrix({
         matrixFile: options.matrix ?? 'matrix.json',
-        backend: options.backend ?? 'auto',
+        backend: parseBackend(options.backend),
         images: options.images ?? 'upstream',
         filters,
         ...(jobs !== undefined ? { jobs } : {}),
@@ -90,7 +88,11 @@ export async function runCommand(options: RunCommandOptions, io: Partial<RunComm
         },
         env,
         ...(io.deps ? { deps: io.deps } : {}),
-      });
+      }).finally(() => libraryWarnings.restore());
+      const warningsLog = join(dirname(run.resultFile), 'process-warnings.log');
+      if (await writeWarningsLog(warningsLog, libraryWarnings.warnings)) {
+        stderr.write(`${libraryWarnings.warnings.length} library warning(s) (not ours) written to ${warningsLog}\n`);
+      }
       for (const warning of run.warnings) stderr.write(`warning: ${warning.path}: ${warning.message}\n`);
       stdout.write(renderTerminalReport(run.result, { color: shouldUseColor(stdout, env), resultFile: run.resultFile }));
       return run.exitCode;

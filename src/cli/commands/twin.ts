@@ -31,7 +31,9 @@ export async function twinCommand(options: TwinCommandOptions): Promise<number> 
     stop.dispose();
     throw isListenFailure(error) ? listenError(error, host, port) : error;
   });
-  process.stderr.write(`${options.role} twin${twin.version ? ` ${twin.version}` : ''} listening on ${twin.url}\n`);
+  // The URL goes to stdout for scripts; on a terminal that is where a person reads it too, so stderr does not repeat it.
+  const where = process.stdout.isTTY === true ? ' (Ctrl-C stops it):' : ` on ${twin.url}`;
+  process.stderr.write(`${options.role} twin${twin.version ? ` ${twin.version}` : ''} listening${where}\n`);
   process.stdout.write(`${twin.url}\n`);
   await untilStopped(stop);
   await twin.close();

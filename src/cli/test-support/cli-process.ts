@@ -41,11 +41,11 @@ export function startCli(launcher: Launcher, args: string[], env: NodeJS.Process
   let stderr = '';
   let stdout = '';
   const waiters = new Set<() => void>();
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
     stderr += chunk;
     for (const check of [...waiters]) check();
   });
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
     stdout += chunk;
     for (const check of [...waiters]) check();
   });

@@ -4,7 +4,7 @@
  * Run with tsx; tests SIGKILL it to leave the folders behind as a killed run would.
  */
 import { startTwin } from '../../twins/start-twin.ts';
-import type { StartedTwin } from '../../twins/twin-types.ts';
+import type { StartedTwin } from '../../model/twin-types.ts';
 
 const silent = { write() {} };
 const twins: StartedTwin[] = [];

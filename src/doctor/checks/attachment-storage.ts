@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import type { CheckOutcome, DoctorCheck } from '../doctor-check.ts';
+import type { DoctorCheck } from '../doctor-check.ts';
+import type { CheckOutcome } from '../check-outcome.ts';
 import { skippedBecause } from '../fact.ts';
 import type { DoctorContext } from '../doctor-context.ts';
-import type { Exchange } from '../../result/result-schema.ts';
+import type { Exchange } from '../../model/result-schema.ts';
 import { reached } from '../doctor-facts.ts';
 
 /** How many recent conversations are searched for an attachment (each costs one GET). */

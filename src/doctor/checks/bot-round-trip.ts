@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DeadlineError, waitFor } from '../../common/wait-for.ts';
-import type { Exchange } from '../../result/result-schema.ts';
+import type { Exchange } from '../../model/result-schema.ts';
 import { brief } from '../chatwoot-answers.ts';
 import type { DoctorCheck } from '../doctor-check.ts';
 import { skippedBecause } from '../fact.ts';

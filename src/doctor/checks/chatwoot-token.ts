@@ -1,5 +1,6 @@
 import { AUTH_ANSWER_TEXT } from '../chatwoot-answers.ts';
-import type { CheckOutcome, DoctorCheck } from '../doctor-check.ts';
+import type { DoctorCheck } from '../doctor-check.ts';
+import type { CheckOutcome } from '../check-outcome.ts';
 import { outcomeOfFailure } from '../fact.ts';
 import { diagnoseProbe, ruleRemedy } from '../reuse-diagnosis.ts';
 

@@ -1,4 +1,4 @@
-import { CHATWOOT_VERSIONS } from '../../matrix/axes.ts';
+import { CHATWOOT_VERSIONS } from '../../model/axes.ts';
 import type { DoctorCheck } from '../doctor-check.ts';
 import { outcomeOfFailure } from '../fact.ts';
 

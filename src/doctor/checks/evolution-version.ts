@@ -1,4 +1,4 @@
-import { EVOLUTION_VERSIONS } from '../../matrix/axes.ts';
+import { EVOLUTION_VERSIONS } from '../../model/axes.ts';
 import type { DoctorCheck } from '../doctor-check.ts';
 import { outcomeOfFailure } from '../fact.ts';
 

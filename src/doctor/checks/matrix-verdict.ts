@@ -1,4 +1,4 @@
-import { cellsForPair, judgeCell } from '../../upgrade/judge-cell.ts';
+import { cellsForPair, judgeCell } from '../../verdict/judge-cell.ts';
 import { skip, type DoctorCheck } from '../doctor-check.ts';
 import { skippedBecause } from '../fact.ts';
 

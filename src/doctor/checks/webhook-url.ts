@@ -1,4 +1,5 @@
-import type { CheckOutcome, DoctorCheck } from '../doctor-check.ts';
+import type { DoctorCheck } from '../doctor-check.ts';
+import type { CheckOutcome } from '../check-outcome.ts';
 import { outcomeOfFailure, skippedBecause } from '../fact.ts';
 import { ruleRemedy } from '../reuse-diagnosis.ts';
 import { addressStyle, collapseSlashes, isLoopbackUrl, originOf, pathOf } from '../url-shape.ts';

@@ -10,8 +10,9 @@ import { createRedactor } from '../../common/redact.ts';
 import { waitFor } from '../../common/wait-for.ts';
 import { createCellClassifier } from '../cell-classifier.ts';
 import { EvidenceHub, type ExchangeSource } from '../evidence-hub.ts';
-import { HARNESS_LINK_HEADER, HARNESS_LINK_VALUE, HARNESS_SCENARIO_HEADER, type CellClassifier, type ExchangeFilter } from '../evidence-types.ts';
-import { formatScenarioTag } from '../scenario-tag.ts';
+import { type CellClassifier, type ExchangeFilter } from '../evidence-types.ts';
+import { HARNESS_LINK_HEADER, HARNESS_LINK_VALUE, HARNESS_SCENARIO_HEADER } from '../../model/harness-wire.ts';
+import { formatScenarioTag } from '../../model/harness-wire.ts';
 
 /** Account 1 is cell-a's, account 2 cell-b's; anything else (the webhook paths) belongs to both. */
 export const CONTRACT_CLASSIFIER: CellClassifier = createCellClassifier({

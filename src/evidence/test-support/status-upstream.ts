@@ -38,7 +38,7 @@ export async function startStatusUpstream(): Promise<{ url: string; child: Child
   });
   const port = await new Promise<number>((resolve, reject) => {
     let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString('utf8');
       const match = /listening on (\d+)/.exec(out);
       if (match) resolve(Number(match[1]));

@@ -52,11 +52,19 @@ button.cell .lbl { font-size: 12px; font-weight: 600; }
 .badge { display: inline-block; padding: 0 8px; border-radius: 10px; border: 1px solid; font-size: 12px; font-weight: 600; white-space: nowrap; }
 .attention li { margin: 2px 0; }
 .linklike { background: none; border: none; padding: 0; color: #0969da; text-decoration: underline; cursor: pointer; font: inherit; }
-.cell-detail { border: 1px solid var(--line); border-radius: 8px; padding: 4px 16px 16px; margin: 16px 0; }
+.cell-detail { border: 1px solid var(--line); border-radius: 8px; padding: 4px 16px 16px; margin: 16px 0; overflow-wrap: anywhere; scroll-margin-top: 8px; }
+.cell-detail p, .cell-detail summary, .cell-detail code, .causes code { overflow-wrap: anywhere; word-break: break-word; }
+ul.causes { list-style: none; padding: 0; margin: 8px 0; }
+li.cause { border: 1px solid var(--line); border-radius: 6px; padding: 4px 12px; margin: 6px 0; overflow-wrap: anywhere; }
+li.cause p { margin: 3px 0; }
+li.cause .cause-summary { font-weight: 600; }
+.full-evidence { margin: 8px 0; }
+.load-evidence { font: inherit; padding: 4px 10px; border: 1px solid var(--line); border-radius: 6px; background: var(--panel); cursor: pointer; }
 .js .cell-detail { display: none; }
 .js .cell-detail.open { display: block; }
 .js #detail-hint { display: block; }
 .js.has-open #detail-hint { display: none; }
+.js.has-open #details { min-height: 100vh; }
 #detail-hint { display: none; color: var(--muted); }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 14px; margin: 8px 0; }
 dl.facts dt { color: var(--muted); }
@@ -78,8 +86,9 @@ details.scenario.b-skipped { border-left-color: var(--skip-line); }
 details.exchange > summary { cursor: pointer; }
 .exchange.decisive { border: 2px solid var(--ubreak-line); box-shadow: 0 0 0 3px #ffebe9; }
 .exchange.decisive > .ex-head { background: #ffebe9; }
-.ex-parts { display: grid; grid-template-columns: 1fr 1fr; gap: 8px; padding: 6px 8px; }
-@media (max-width: 900px) { .ex-parts { grid-template-columns: 1fr; } }
+.ex-parts { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 8px; padding: 6px 8px; }
+.ex-parts > div { min-width: 0; }
+@media (max-width: 900px) { .ex-parts { grid-template-columns: minmax(0, 1fr); } }
 .ex-parts h5 { margin: 4px 0 2px; font-size: 12px; color: var(--muted); }
 pre { margin: 0; padding: 6px 8px; background: var(--panel); border: 1px solid var(--line); border-radius: 4px; white-space: pre-wrap; overflow-wrap: anywhere; max-height: 420px; overflow: auto; }
 pre.body-error { border-color: var(--ubreak-line); background: #fff5f5; }

@@ -4,8 +4,8 @@
  * fails the test by its deadline instead of freezing the test runner.
  * argv: <pattern> <number of 64 KB bodies> <"match" | "no-match">
  */
-import type { CellResult, ScenarioResult } from '../../result/result-schema.ts';
-import { makeExchange } from '../../verdict/exchange-fixture.ts';
+import type { CellResult, ScenarioResult } from '../../model/result-schema.ts';
+import { makeExchange } from '../../verdict/test-support/make-exchange.ts';
 import { observe } from '../judge-reproduction.ts';
 
 const [pattern = '', count = '16', mode = 'no-match'] = process.argv.slice(2);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, signup, startTestTwin, VERSIONS, type Account, type TestTwin } from './test-kit.ts';
+import { call, signup, startTestTwin, VERSIONS, type Account, type TestTwin } from './test-support/chatwoot-test-kit.ts';
 
 /** accounts_controller_spec "modifies an account", `_account.json.jbuilder`; measured on 3.7.0–3.9.0 (§M). */
 const CONTACT_ID_FILTER = { payload: [{ attribute_key: 'contact_id', filter_operator: 'equal_to', values: ['1'], query_operator: null }] };

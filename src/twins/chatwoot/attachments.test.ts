@@ -8,7 +8,7 @@ import QRCode from 'qrcode';
 import S3rver from 's3rver';
 import { request } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { call, sdkMultipart, seedConversation, startRecorder, startTestTwin, type TestTwin } from './test-kit.ts';
+import { call, sdkMultipart, seedConversation, startRecorder, startTestTwin, type TestTwin } from './test-support/chatwoot-test-kit.ts';
 
 async function fetchRaw(url: string) {
   const answer = await request(url, { method: 'GET' });

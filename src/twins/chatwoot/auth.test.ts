@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Readable } from 'node:stream';
 import { request } from 'undici';
-import { call, createInbox, seedConversation, signup, startTestTwin, type Account, type TestTwin } from './test-kit.ts';
+import { call, createInbox, seedConversation, signup, startTestTwin, type Account, type TestTwin } from './test-support/chatwoot-test-kit.ts';
 
 const EN_401 = { errors: ['You need to sign in or sign up before continuing.'] };
 const PT_401 = { errors: ['Você precisa entrar ou se cadastrar antes de continuar.'] };

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { call, PASSWORD, signup, startTestTwin, VERSIONS, type TestTwin } from './test-kit.ts';
+import { call, PASSWORD, signup, startTestTwin, VERSIONS, type TestTwin } from './test-support/chatwoot-test-kit.ts';
 
 const started: TestTwin[] = [];
 async function twinOf(...args: Parameters<typeof startTestTwin>): Promise<TestTwin> {

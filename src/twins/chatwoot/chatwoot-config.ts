@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { makeOwnedTempDir } from '../../common/owned-temp-dir.ts';
 import { ConfigError, type ConfigIssue } from '../../errors/index.ts';
-import { CHATWOOT_VERSIONS, type ChatwootVersion } from '../../matrix/axes.ts';
+import { CHATWOOT_VERSIONS, type ChatwootVersion } from '../../model/axes.ts';
 import { isAvailableLocale } from './locales.ts';
 import { profileFor, type ChatwootProfile } from './version-profile.ts';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, createContact, createInbox, signup, startTestTwin, VERSIONS, type Account, type TestTwin } from './test-kit.ts';
+import { call, createContact, createInbox, signup, startTestTwin, VERSIONS, type Account, type TestTwin } from './test-support/chatwoot-test-kit.ts';
 
 /** contacts_controller_spec, contacts/create.json.jbuilder, application_record.rb; measured on 3.7.0–3.9.0 (§M). */
 describe.each(VERSIONS)('contacts on %s', (version) => {

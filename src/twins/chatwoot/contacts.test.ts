@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ChatwootVersion } from '../../matrix/axes.ts';
-import { call, createContact, createConversation, createInbox, signup, startTestTwin, type Account, type TestTwin } from './test-kit.ts';
+import type { ChatwootVersion } from '../../model/axes.ts';
+import { call, createContact, createConversation, createInbox, signup, startTestTwin, type Account, type TestTwin } from './test-support/chatwoot-test-kit.ts';
 
 describe('contacts (identical in all versions)', () => {
   let t: TestTwin;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, seedConversation, startRecorder, startTestTwin, VERSIONS, type Recorder, type TestTwin } from './test-kit.ts';
+import { call, seedConversation, startRecorder, startTestTwin, VERSIONS, type Recorder, type TestTwin } from './test-support/chatwoot-test-kit.ts';
 
 /**
  * toggle_status / toggle_priority / update and their activity messages (conversations_controller_spec,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, createContact, createConversation, createInbox, signup, startTestTwin, type Account, type TestTwin } from './test-kit.ts';
+import { call, createContact, createConversation, createInbox, signup, startTestTwin, type Account, type TestTwin } from './test-support/chatwoot-test-kit.ts';
 
 describe('conversations (identical in all versions)', () => {
   let t: TestTwin;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, signup, startTestTwin, VERSIONS, type Account, type TestTwin } from './test-kit.ts';
+import { call, signup, startTestTwin, VERSIONS, type Account, type TestTwin } from './test-support/chatwoot-test-kit.ts';
 
 /**
  * Malformed filters (filter_service.rb, filter_helper.rb at each tag): 3.7.0 sends them to SQL and

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChatwootVersion } from '../../matrix/axes.ts';
-import { call, createContact, createConversation, createInbox, signup, startTestTwin, VERSIONS, type Account, type TestTwin } from './test-kit.ts';
+import type { ChatwootVersion } from '../../model/axes.ts';
+import { call, createContact, createConversation, createInbox, signup, startTestTwin, VERSIONS, type Account, type TestTwin } from './test-support/chatwoot-test-kit.ts';
 
 const ALLOWED_CONVERSATION_KEYS =
   'status,assignee_id,inbox_id,team_id,priority,display_id,campaign_id,labels,browser_language,conversation_language,country_code,referer,created_at,last_activity_at,mail_subject';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, createInbox, signup, startTestTwin, VERSIONS, type Account, type TestTwin } from './test-kit.ts';
+import { call, createInbox, signup, startTestTwin, VERSIONS, type Account, type TestTwin } from './test-support/chatwoot-test-kit.ts';
 
 /** inboxes_controller_spec and the `_inbox.json.jbuilder` channel blocks; measured on 3.7.0–3.9.0 (§M). */
 describe.each(VERSIONS)('inboxes on %s', (version) => {

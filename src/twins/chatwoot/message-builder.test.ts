@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, createContact, createConversation, seedConversation, startTestTwin, VERSIONS, type TestTwin } from './test-kit.ts';
+import { call, createContact, createConversation, seedConversation, startTestTwin, VERSIONS, type TestTwin } from './test-support/chatwoot-test-kit.ts';
 
 /** messages_controller_spec, message_builder.rb, messages/index.json.jbuilder; measured on 3.7.0–3.9.0 (§M). */
 describe.each(VERSIONS)('message builder on %s', (version) => {

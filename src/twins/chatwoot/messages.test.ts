@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ChatwootVersion } from '../../matrix/axes.ts';
-import { call, sdkMultipart, seedConversation, startRecorder, startTestTwin, type TestTwin } from './test-kit.ts';
+import type { ChatwootVersion } from '../../model/axes.ts';
+import { call, sdkMultipart, seedConversation, startRecorder, startTestTwin, type TestTwin } from './test-support/chatwoot-test-kit.ts';
 
 describe('messages (identical in all versions)', () => {
   let t: TestTwin;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, PASSWORD, startTestTwin, VERSIONS, type TestTwin } from './test-kit.ts';
+import { call, PASSWORD, startTestTwin, VERSIONS, type TestTwin } from './test-support/chatwoot-test-kit.ts';
 
 /**
  * `POST /api/v1/accounts` as upstream 3.7.0–3.9.0 answered it, run from source (chatwoot-3.7-3.9.md §M;

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { serveApp } from '../../common/serve-app.ts';
 import { stdoutSink } from '../../common/log-sink.ts';
-import type { StartedTwin, TwinStartOptions } from '../twin-types.ts';
+import type { StartedTwin, TwinStartOptions } from '../../model/twin-types.ts';
 import { parseChatwootConfig, type ChatwootTwinConfig } from './chatwoot-config.ts';
 import { createChatwootApp } from './create-chatwoot-app.ts';
 import { RailsLogger } from './http/rails-log.ts';

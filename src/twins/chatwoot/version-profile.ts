@@ -1,4 +1,4 @@
-import type { ChatwootVersion } from '../../matrix/axes.ts';
+import type { ChatwootVersion } from '../../model/axes.ts';
 
 /**
  * Everything that differs between the Chatwoot versions the twin stands in for, one named property

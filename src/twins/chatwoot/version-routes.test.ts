@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, seedConversation, startTestTwin, VERSIONS, type TestTwin } from './test-kit.ts';
+import { call, seedConversation, startTestTwin, VERSIONS, type TestTwin } from './test-support/chatwoot-test-kit.ts';
 
 /** Routes that exist only in some versions (`config/routes.rb` at each tag; Corrections); measured on 3.7.0–3.9.0. */
 const ROUTING_404 = { status: 404, json: { status: 404, error: 'Not Found' } };

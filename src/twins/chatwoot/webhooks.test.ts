@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../../common/wait-for.ts';
-import { call, freePort, seedConversation, startRecorder, startTestTwin, type TestTwin } from './test-kit.ts';
+import { call, freePort, seedConversation, startRecorder, startTestTwin, type TestTwin } from './test-support/chatwoot-test-kit.ts';
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {

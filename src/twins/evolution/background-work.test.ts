@@ -19,7 +19,7 @@ describe('BackgroundWork', () => {
         (signal) =>
           new Promise<string>((_, reject) => {
             signals.push(signal);
-            signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+            signal.addEventListener('abort', () => reject(signal.reason as DOMException), { once: true });
           }),
       ),
     );

@@ -13,7 +13,7 @@ export type Abortable = <T>(operation: (signal: AbortSignal) => Promise<T>) => P
 export class BackgroundWork {
   private readonly pending = new Set<Promise<unknown>>();
   private readonly calls = new Set<AbortController>();
-  private readonly sleeps = new Set<(reason: unknown) => void>();
+  private readonly sleeps = new Set<(reason: DOMException) => void>();
   private closeReason: DOMException | undefined;
 
   get closed(): boolean {
@@ -28,14 +28,13 @@ export class BackgroundWork {
     return promise;
   }
 
-  /** Fire-and-forget: never rejects; a failure goes to onError unless the twin is closing. */
-  run(task: () => Promise<unknown>, onError: (error: unknown, origin: Promise<unknown>) => void): Promise<unknown> {
+  /** Fire-and-forget: nothing to await; a failure goes to onError unless the twin is closing. close() waits for it. */
+  run(task: () => Promise<unknown>, onError: (error: unknown, origin: Promise<unknown>) => void): void {
     const promise = Promise.resolve().then(task);
     const settled = promise.catch((error: unknown) => {
       if (!this.closed) onError(error, promise);
     });
-    this.track(settled);
-    return settled;
+    void this.track(settled); // `settled` never rejects
   }
 
   /** Runs `operation` with a signal of its own that close() aborts (an HTTP call, its body read included). */
@@ -57,7 +56,7 @@ export class BackgroundWork {
         reject(this.closeReason);
         return;
       }
-      const cancel = (reason: unknown) => {
+      const cancel = (reason: DOMException) => {
         clearTimeout(timer);
         reject(reason);
       };

@@ -1,9 +1,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EVOLUTION_VERSIONS } from './evolution-config.ts';
-import { CALL_SEQUENCE_FLOWS, chatwootStyleOf, runCallSequenceFlow } from './call-sequence-flows.ts';
-import { loadCallSequenceFixture, logMismatches, sentMismatches, sequenceMismatches } from './call-sequence-fixture.ts';
-import { FIXTURE_ROOT } from './write-call-sequence-fixtures.ts';
+import { CALL_SEQUENCE_FLOWS, chatwootStyleOf, runCallSequenceFlow } from './test-support/call-sequence-flows.ts';
+import { FIXTURE_ROOT, loadCallSequenceFixture, logMismatches, sentMismatches, sequenceMismatches } from './test-support/call-sequence-fixture.ts';
 
 /**
  * Exact Evolution → Chatwoot call sequences per flow and profile, against a recording

@@ -9,6 +9,7 @@ import { chatwootToWhatsapp, whatsappToChatwoot } from './markdown-conversion.ts
 import { extensionForMime, mimeFromFileName } from './mime-types.ts';
 import { interceptors, request } from 'undici';
 import { conversationText, mediaBodyOf, type WaMessageRaw } from './whatsapp-message.ts';
+import { jsString } from './js-string.ts';
 
 /** The bot contact Evolution creates in every inbox (§3a step 3-4). */
 export const BOT_CONTACT_NUMBER = '123456';
@@ -106,7 +107,7 @@ export class ChatwootService {
       this.logger.warn('provider not found');
       return undefined;
     }
-    const target: ChatwootTarget = { url: String(provider.url ?? ''), token: provider.token, accountId: provider.account_id };
+    const target: ChatwootTarget = { url: jsString(provider.url ?? ''), token: provider.token, accountId: provider.account_id };
     return { client: new ChatwootSdkClient(target, this.deps.transport), target, provider };
   }
 
@@ -253,7 +254,7 @@ export class ChatwootService {
   private async updateContact(bound: BoundClient, id: unknown, data: Record<string, unknown>): Promise<unknown> {
     if (!id) return null;
     try {
-      return await bound.client.updateContact(String(id), data);
+      return await bound.client.updateContact(jsString(id), data);
     } catch (error) {
       this.logger.error(error);
       return null;
@@ -414,7 +415,7 @@ export class ChatwootService {
       this.logger.warn('conversation not found');
       return undefined;
     }
-    return bound.client.createMessage(String(conversationId), {
+    return bound.client.createMessage(jsString(conversationId), {
       content: `🚨 ${this.deps.t('numbernotinwhatsapp')}`,
       message_type: 'outgoing',
       private: true,
@@ -544,7 +545,7 @@ export class ChatwootService {
       parts.push({ name: 'attachments[]', filename: fileName, contentType: media.mimetype.split(';')[0]!.trim(), data });
       parts.push({ name: 'source_id', value: sourceId });
       try {
-        const sent = await uploadMessageWithAttachment(bound.target, this.deps.transport, String(conversationId), parts);
+        const sent = await uploadMessageWithAttachment(bound.target, this.deps.transport, jsString(conversationId), parts);
         this.deps.store.removeTemp(filePath);
         instance?.linkChatwootMessage(raw.key.id, opt(sent, 'id'));
         return sent;
@@ -555,7 +556,7 @@ export class ChatwootService {
       }
     }
 
-    const sent = await bound.client.createMessage(String(conversationId), {
+    const sent = await bound.client.createMessage(jsString(conversationId), {
       content: bodyMessage,
       message_type: messageType,
       private: false,
@@ -619,7 +620,7 @@ export class ChatwootService {
       }
 
       if (messageType === 'template' && event === 'message_created' && instance) {
-        const text = String(content ?? '').replace(/\\\r\n|\\\n|\n/g, '\n');
+        const text = jsString(content ?? '').replace(/\\\r\n|\\\n|\n/g, '\n');
         await instance.sendText({ number: String(chatId), text, delay: 1200, presence: 'composing' }, true);
       }
       return { message: 'bot' };
@@ -744,9 +745,9 @@ export class ChatwootService {
   /** onSendMessageError (§3d): a private 🚨 note, not awaited. */
   private onSendMessageError(bound: BoundClient, conversationId: unknown, error: unknown): void {
     const message = (error as { message?: unknown } | undefined)?.message;
-    const content = this.deps.t('cw.message.notsent', { error: message ? `_${String(message)}_` : '' });
+    const content = this.deps.t('cw.message.notsent', { error: message ? `_${jsString(message)}_` : '' });
     this.deps.work.run(
-      () => bound.client.createMessage(String(conversationId), { content, message_type: 'outgoing', private: true }),
+      () => bound.client.createMessage(jsString(conversationId), { content, message_type: 'outgoing', private: true }),
       (failure) => this.logger.error(failure),
     );
   }

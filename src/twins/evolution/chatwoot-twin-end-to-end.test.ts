@@ -3,12 +3,12 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMemorySink, type MemoryLogSink } from '../../common/log-sink.ts';
 import { waitFor } from '../../common/wait-for.ts';
-import type { StartedTwin } from '../twin-types.ts';
+import type { StartedTwin } from '../../model/twin-types.ts';
 import { startChatwootTwin } from '../chatwoot/start-chatwoot-twin.ts';
 import type { EvolutionTwinVersion } from './evolution-config.ts';
 import { startEvolutionTwin } from './start-evolution-twin.ts';
-import { normaliseLog } from './call-sequence-fixture.ts';
-import { http } from './evolution-test-kit.ts';
+import { normaliseLog } from './test-support/call-sequence-fixture.ts';
+import { http } from './test-support/evolution-test-kit.ts';
 import { WHATSAPP_CONTROL_PREFIX } from '../whatsapp/whatsapp-control-api.ts';
 
 /**

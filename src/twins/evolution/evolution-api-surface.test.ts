@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../../common/wait-for.ts';
-import { contentOf, http, KIT_API_KEY, startKit, type Kit } from './evolution-test-kit.ts';
-import { botWebhook } from './call-sequence-flows.ts';
+import { contentOf, http, KIT_API_KEY, startKit, type Kit } from './test-support/evolution-test-kit.ts';
+import { botWebhook } from './test-support/call-sequence-flows.ts';
 
 /** The Evolution HTTP surface (evolution-api-1.7.md §2) over real HTTP. */
 const kits: Kit[] = [];

@@ -14,22 +14,35 @@ export class EvolutionHttpException {
   ) {}
 }
 
-/** `BadRequestException(...objectError)`: the message is the array of arguments (§2.2). */
-export function badRequest(...objectError: unknown[]): EvolutionHttpException {
-  return new EvolutionHttpException(400, 'Bad Request', objectError.length > 0 ? objectError : undefined);
+/** What upstream throws on purpose: a plain object with a `status`, read by the error handler below. */
+export type UpstreamThrown = EvolutionHttpException | { readonly status: number; readonly message: unknown };
+
+/**
+ * Throws `thrown` as it is, not wrapped in an Error. Upstream's exception constructors throw plain objects
+ * (§2.1): its handler reads their `message` array, its logger prints them as `[object]` and `String()` of one
+ * is "[object Object]" (§2.3, §3f); an Error would change all three.
+ */
+export function throwUpstream(thrown: UpstreamThrown): never {
+  // eslint-disable-next-line @typescript-eslint/only-throw-error -- reproduces upstream's thrown plain objects (see above)
+  throw thrown;
 }
 
-export function notFound(...objectError: unknown[]): EvolutionHttpException {
-  return new EvolutionHttpException(404, 'Not Found', objectError.length > 0 ? objectError : undefined);
+/** `BadRequestException(...objectError)`: the message is the array of arguments (§2.2). Throws, as upstream's constructor does. */
+export function badRequest(...objectError: unknown[]): never {
+  throwUpstream(new EvolutionHttpException(400, 'Bad Request', objectError.length > 0 ? objectError : undefined));
 }
 
-export function forbidden(...objectError: unknown[]): EvolutionHttpException {
-  return new EvolutionHttpException(403, 'Forbidden', objectError.length > 0 ? objectError : undefined);
+export function notFound(...objectError: unknown[]): never {
+  throwUpstream(new EvolutionHttpException(404, 'Not Found', objectError.length > 0 ? objectError : undefined));
+}
+
+export function forbidden(...objectError: unknown[]): never {
+  throwUpstream(new EvolutionHttpException(403, 'Forbidden', objectError.length > 0 ? objectError : undefined));
 }
 
 /** 401 with a plain-string message, not an array (§2.2). */
-export function unauthorized(): EvolutionHttpException {
-  return new EvolutionHttpException(401, 'Unauthorized', 'Unauthorized');
+export function unauthorized(): never {
+  throwUpstream(new EvolutionHttpException(401, 'Unauthorized', 'Unauthorized'));
 }
 
 export interface RenderedError {

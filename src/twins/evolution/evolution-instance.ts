@@ -6,7 +6,8 @@ import type { InstanceStore } from './instance-store.ts';
 import type { BackgroundWork } from './background-work.ts';
 import type { ChatwootBoundInstance, ChatwootService, ConnectionState, OutboundMedia, OutboundText, WhatsappEvent } from './chatwoot-service.ts';
 import type { WaMessageKey, WaMessageRaw, WaMessageContent } from './whatsapp-message.ts';
-import { badRequest, EvolutionHttpException } from './evolution-http-errors.ts';
+import { badRequest, EvolutionHttpException, throwUpstream } from './evolution-http-errors.ts';
+import { settleNow } from './settle-now.ts';
 import { isUrl } from './is-url.ts';
 import {
   ConnectionClosedError,
@@ -98,31 +99,33 @@ export class EvolutionInstance implements ChatwootBoundInstance {
 
   // ---------------------------------------------------------------- connection
 
-  async connectToWhatsapp(number: string | undefined): Promise<void> {
-    this.pairingNumber = number || undefined;
-    this.logger.info('Connecting to WhatsApp');
-    const creds = this.deps.store.readCreds(this.name);
-    this.state = 'connecting';
-    this.session = this.deps.network.connect(
-      this.name,
-      {
-        qr: (code) => {
-          this.deps.work.run(
-            () => this.onQr(code),
-            (error) => this.logger.error(error),
-          );
+  connectToWhatsapp(number: string | undefined): Promise<void> {
+    return settleNow(() => {
+      this.pairingNumber = number || undefined;
+      this.logger.info('Connecting to WhatsApp');
+      const creds = this.deps.store.readCreds(this.name);
+      this.state = 'connecting';
+      this.session = this.deps.network.connect(
+        this.name,
+        {
+          qr: (code) => {
+            this.deps.work.run(
+              () => this.onQr(code),
+              (error) => this.logger.error(error),
+            );
+          },
+          open: (device) => this.onOpen(device),
+          loggedOut: () => this.onLoggedOut(),
+          message: (message) => {
+            this.deps.work.run(
+              () => this.onInbound(message),
+              (error) => this.logger.error(error),
+            );
+          },
         },
-        open: (device) => this.onOpen(device),
-        loggedOut: () => this.onLoggedOut(),
-        message: (message) => {
-          this.deps.work.run(
-            () => this.onInbound(message),
-            (error) => this.logger.error(error),
-          );
-        },
-      },
-      creds,
-    );
+        creds,
+      );
+    });
   }
 
   private async onQr(code: string): Promise<void> {
@@ -170,17 +173,19 @@ export class EvolutionInstance implements ChatwootBoundInstance {
     this.emitToChatwoot({ event: 'status.instance', body: { instance: this.name, status: 'closed' } });
   }
 
-  async logout(): Promise<void> {
-    const session = this.session;
-    if (session && session.state() === 'open') {
-      session.logout();
-      return;
-    }
-    session?.end();
-    this.session = undefined;
-    this.state = 'close';
-    this.qrcode = { count: 0, code: null, base64: null, pairingCode: null };
-    this.deps.store.removeCreds(this.name);
+  logout(): Promise<void> {
+    return settleNow(() => {
+      const session = this.session;
+      if (session && session.state() === 'open') {
+        session.logout();
+        return;
+      }
+      session?.end();
+      this.session = undefined;
+      this.state = 'close';
+      this.qrcode = { count: 0, code: null, base64: null, pairingCode: null };
+      this.deps.store.removeCreds(this.name);
+    });
   }
 
   /** Stops the session without unpairing (twin shutdown, instance removal). */
@@ -226,7 +231,7 @@ export class EvolutionInstance implements ChatwootBoundInstance {
     if (!check || !check.exists) {
       const jid = check?.jid ?? `${number}@s.whatsapp.net`;
       this.emitToChatwoot({ event: 'contact.is_not_in_wpp', body: { key: { remoteJid: jid } } });
-      throw badRequest(check);
+      badRequest(check);
     }
     return { jid: check.jid };
   }
@@ -237,7 +242,7 @@ export class EvolutionInstance implements ChatwootBoundInstance {
       return await send();
     } catch (error) {
       this.logger.error(error);
-      throw badRequest(String(error));
+      badRequest(String(error));
     }
   }
 
@@ -274,7 +279,7 @@ export class EvolutionInstance implements ChatwootBoundInstance {
         return { response: answer, bytes: Buffer.from(await answer.body.arrayBuffer()) };
       });
       if (response.statusCode >= 400) {
-        throw new EvolutionHttpException(500, 'Internal Server Error', `Error: media download failed with status ${response.statusCode}`);
+        throwUpstream(new EvolutionHttpException(500, 'Internal Server Error', `Error: media download failed with status ${response.statusCode}`));
       }
       size = bytes.byteLength;
       url = input.media;
@@ -312,10 +317,12 @@ export class EvolutionInstance implements ChatwootBoundInstance {
     if (stored) stored.chatwootMessageId = chatwootMessageId;
   }
 
-  async revokeByChatwootMessageId(chatwootMessageId: unknown): Promise<void> {
-    const stored = this.messages.find((message) => message.chatwootMessageId !== undefined && message.chatwootMessageId === chatwootMessageId);
-    if (!stored) return;
-    this.openSession().revoke(stored.key.remoteJid, stored.key.id);
+  revokeByChatwootMessageId(chatwootMessageId: unknown): Promise<void> {
+    return settleNow(() => {
+      const stored = this.messages.find((message) => message.chatwootMessageId !== undefined && message.chatwootMessageId === chatwootMessageId);
+      if (!stored) return;
+      this.openSession().revoke(stored.key.remoteJid, stored.key.id);
+    });
   }
 
   markLastInboundRead(): void {

@@ -43,7 +43,7 @@ describe('EvolutionLogger', () => {
     const [warn, info] = sink.lines().map(stripAnsi);
     expect(warn).toContain('WARN   [ChatwootService]  [string]  conversation not found');
     expect(warn).not.toContain('[shop]');
-    expect(info).toMatch(/^\[Evolution API\]  \[shop\]  v1\.7\.4/);
+    expect(info).toMatch(/^\[Evolution API\] {2}\[shop\] {2}v1\.7\.4/);
   });
 
   it('writes one uncoloured line without the version when LOG_COLOR is false', () => {

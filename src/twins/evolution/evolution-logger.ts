@@ -127,6 +127,6 @@ export class EvolutionLogger {
 
 /** Removes ANSI colour sequences (for tests and for grepping logs). */
 export function stripAnsi(text: string): string {
-  // eslint-disable-next-line no-control-regex
+  // eslint-disable-next-line no-control-regex -- matching the ESC of colour codes is the point
   return text.replace(/\x1b\[[0-9;]*m/g, '');
 }

@@ -6,7 +6,7 @@ import type { BackgroundWork } from './background-work.ts';
 import type { ChatwootService } from './chatwoot-service.ts';
 import type { EvolutionInstance } from './evolution-instance.ts';
 import { ExpressPathRouter, type RouteDefinition } from './express-path-router.ts';
-import { badRequest, EvolutionHttpException, forbidden, notFound, unauthorized } from './evolution-http-errors.ts';
+import { badRequest, EvolutionHttpException, forbidden, notFound, throwUpstream, unauthorized } from './evolution-http-errors.ts';
 import { WEBHOOK_EVENTS, chatwootSetSchema, instanceCreateSchema, schemaMessages, sendTextSchema, type FieldSchema } from './request-schemas.ts';
 import { isUrl } from './is-url.ts';
 
@@ -27,7 +27,7 @@ export interface RouteResult {
   afterSent?: () => void;
 }
 
-export type RouteHandler = (context: RouteContext) => Promise<RouteResult>;
+export type RouteHandler = (context: RouteContext) => RouteResult | Promise<RouteResult>;
 
 export interface RouteDeps {
   config: EvolutionConfig;
@@ -59,7 +59,9 @@ export function buildEvolutionRouter(deps: RouteDeps): ExpressPathRouter<RouteHa
   const instanceExists = (name: unknown): boolean => {
     if (typeof name !== 'string') {
       // path.join(INSTANCE_DIR, name) throws for a non-string; Express answers 500.
-      throw new EvolutionHttpException(500, 'Internal Server Error', `The "path" argument must be of type string. Received ${describeForTypeError(name)}`);
+      throwUpstream(
+        new EvolutionHttpException(500, 'Internal Server Error', `The "path" argument must be of type string. Received ${describeForTypeError(name)}`),
+      );
     }
     return instances.has(name) || name === '' || store.exists(name);
   };
@@ -68,18 +70,18 @@ export function buildEvolutionRouter(deps: RouteDeps): ExpressPathRouter<RouteHa
   const guard = (kind: GuardKind, context: RouteContext): void => {
     const name = context.params.instanceName;
     if (kind === 'instance') {
-      if (!name) throw badRequest('"instanceName" not provided.');
-      if (!instanceExists(name)) throw notFound(`The "${name}" instance does not exist`);
+      if (!name) badRequest('"instanceName" not provided.');
+      if (!instanceExists(name)) notFound(`The "${name}" instance does not exist`);
     }
     if (kind === 'create') {
       const wanted = context.body.instanceName;
-      if (instanceExists(wanted)) throw forbidden(`This name "${String(wanted)}" is already in use.`);
+      if (instanceExists(wanted)) forbidden(`This name "${String(wanted)}" is already in use.`);
     }
     const key = context.headers.get('apikey') ?? undefined;
     if (key === config.apiKey) return;
-    if ((kind === 'create' || kind === 'fetchInstances') && !key) throw forbidden('Missing global api key', 'The global api key must be set');
+    if ((kind === 'create' || kind === 'fetchInstances') && !key) forbidden('Missing global api key', 'The global api key must be set');
     if (name && store.readAuth(name)?.apikey === key) return;
-    throw unauthorized();
+    unauthorized();
   };
 
   /** dataValidate: 400 with the doubly nested message array (§2.2). */
@@ -87,13 +89,13 @@ export function buildEvolutionRouter(deps: RouteDeps): ExpressPathRouter<RouteHa
     const messages = schemaMessages(body, schema);
     if (messages.length > 0) {
       validateLogger.error(messages);
-      throw badRequest(messages);
+      badRequest(messages);
     }
   };
 
   const requireInstance = (name: string): EvolutionInstance => {
     const instance = instances.get(name);
-    if (!instance) throw notFound(`The "${name}" instance does not exist`);
+    if (!instance) notFound(`The "${name}" instance does not exist`);
     return instance;
   };
 
@@ -158,7 +160,7 @@ export function buildEvolutionRouter(deps: RouteDeps): ExpressPathRouter<RouteHa
     try {
       const token = typeof b.token === 'string' && b.token ? b.token : undefined;
       if (token && [...instances.keys()].some((other) => store.readAuth(other)?.apikey === token)) {
-        throw badRequest('Token already exists');
+        badRequest('Token already exists');
       }
       // Side effects before the Chatwoot checks: a 400 below leaves a half-created instance (§2.3).
       store.saveIntegration({
@@ -176,7 +178,7 @@ export function buildEvolutionRouter(deps: RouteDeps): ExpressPathRouter<RouteHa
 
       let webhookEvents: unknown;
       if (b.webhook) {
-        if (!isUrl(b.webhook, { requireTld: false })) throw badRequest('Invalid "url" property in webhook');
+        if (!isUrl(b.webhook, { requireTld: false })) badRequest('Invalid "url" property in webhook');
         webhookEvents = Array.isArray(b.events) && b.events.length > 0 ? b.events : [...WEBHOOK_EVENTS];
       }
       const settings = {
@@ -231,10 +233,10 @@ export function buildEvolutionRouter(deps: RouteDeps): ExpressPathRouter<RouteHa
         }
         return { status: 201, body: { ...head, qrcode } };
       }
-      if (!isUrl(cwUrl, { requireTld: false })) throw badRequest('Invalid "url" property in chatwoot');
-      if (b.chatwoot_sign_msg !== true && b.chatwoot_sign_msg !== false) throw badRequest('sign_msg is required');
-      if (b.chatwoot_reopen_conversation !== true && b.chatwoot_reopen_conversation !== false) throw badRequest('reopen_conversation is required');
-      if (b.chatwoot_conversation_pending !== true && b.chatwoot_conversation_pending !== false) throw badRequest('conversation_pending is required');
+      if (!isUrl(cwUrl, { requireTld: false })) badRequest('Invalid "url" property in chatwoot');
+      if (b.chatwoot_sign_msg !== true && b.chatwoot_sign_msg !== false) badRequest('sign_msg is required');
+      if (b.chatwoot_reopen_conversation !== true && b.chatwoot_reopen_conversation !== false) badRequest('reopen_conversation is required');
+      if (b.chatwoot_conversation_pending !== true && b.chatwoot_conversation_pending !== false) badRequest('conversation_pending is required');
 
       const nameInbox = b.chatwoot_name_inbox ?? name.split('-cwId-')[0];
       const mergeBrazil = config.version === '1.7.5' ? { merge_brazil_contacts: b.chatwoot_merge_brazil_contacts ?? false } : {};
@@ -289,9 +291,9 @@ export function buildEvolutionRouter(deps: RouteDeps): ExpressPathRouter<RouteHa
       // Upstream rethrows BadRequestException(error.message[0]): the first message, or the first
       // character of a plain Error's message (§2.3).
       const message = (error as { message?: unknown }).message;
-      const first = Array.isArray(message) ? message[0] : typeof message === 'string' ? message[0] : undefined;
+      const first: unknown = Array.isArray(message) ? message[0] : typeof message === 'string' ? message[0] : undefined;
       controllerLogger.error(first);
-      throw badRequest(first);
+      badRequest(first);
     }
   };
 
@@ -311,7 +313,7 @@ export function buildEvolutionRouter(deps: RouteDeps): ExpressPathRouter<RouteHa
           return { status: 200, body: snapshotBody() };
         case 'connecting':
           return { status: 200, body: snapshotBody() };
-        default:
+        case 'open':
           return { status: 200, body: connectionState(name) };
       }
     } catch (error) {
@@ -321,27 +323,27 @@ export function buildEvolutionRouter(deps: RouteDeps): ExpressPathRouter<RouteHa
     }
   };
 
-  const connectionStateRoute: RouteHandler = async (context) => {
+  const connectionStateRoute: RouteHandler = (context) => {
     guard('instance', context);
     return { status: 200, body: connectionState(context.params.instanceName!) };
   };
 
-  const restart: RouteHandler = async (context) => {
+  const restart: RouteHandler = (context) => {
     guard('instance', context);
     return { status: 200, body: connectionState(context.params.instanceName!) };
   };
 
-  const fetchInstances: RouteHandler = async (context) => {
+  const fetchInstances: RouteHandler = (context) => {
     guard('fetchInstances', context);
     const instanceName = context.query.get('instanceName');
     const instanceId = context.query.get('instanceId');
     if (instanceName) {
-      if (!instances.has(instanceName)) throw notFound(`Instance "${instanceName}" not found`);
+      if (!instances.has(instanceName)) notFound(`Instance "${instanceName}" not found`);
       return { status: 200, body: instanceInfo(instanceName) };
     }
     if (instanceId) {
       const found = [...instances.values()].find((instance) => instance.instanceId === instanceId);
-      if (!found) throw notFound(`Instance "${instanceId}" not found`);
+      if (!found) notFound(`Instance "${instanceId}" not found`);
       return { status: 200, body: instanceInfo(found.name) };
     }
     return { status: 200, body: [...instances.keys()].map((name) => instanceInfo(name)) };
@@ -351,7 +353,7 @@ export function buildEvolutionRouter(deps: RouteDeps): ExpressPathRouter<RouteHa
     guard('instance', context);
     const name = context.params.instanceName!;
     const instance = requireInstance(name);
-    if (instance.connectionState() === 'close') throw badRequest(`The "${name}" instance is not connected`);
+    if (instance.connectionState() === 'close') badRequest(`The "${name}" instance is not connected`);
     await instance.logout();
     return { status: 200, body: { status: 'SUCCESS', error: false, response: { message: 'Instance logged out' } } };
   };
@@ -361,7 +363,7 @@ export function buildEvolutionRouter(deps: RouteDeps): ExpressPathRouter<RouteHa
     const name = context.params.instanceName!;
     const instance = instances.get(name);
     const state = instance?.connectionState() ?? 'close';
-    if (state === 'open') throw badRequest(`The "${name}" instance needs to be disconnected`);
+    if (state === 'open') badRequest(`The "${name}" instance needs to be disconnected`);
     if (state === 'connecting') await instance?.logout();
     deps.removeInstance(name);
     return { status: 200, body: { status: 'SUCCESS', error: false, response: { message: 'Instance deleted' } } };
@@ -394,10 +396,10 @@ export function buildEvolutionRouter(deps: RouteDeps): ExpressPathRouter<RouteHa
     const name = context.params.instanceName!;
     const data: ChatwootRecord = { ...context.body };
     if (data.enabled) {
-      if (!isUrl(data.url, { requireTld: false })) throw badRequest('url is not valid');
-      if (!data.account_id) throw badRequest('account_id is required');
-      if (!data.token) throw badRequest('token is required');
-      if (data.sign_msg !== true && data.sign_msg !== false) throw badRequest('sign_msg is required');
+      if (!isUrl(data.url, { requireTld: false })) badRequest('url is not valid');
+      if (!data.account_id) badRequest('account_id is required');
+      if (!data.token) badRequest('token is required');
+      if (data.sign_msg !== true && data.sign_msg !== false) badRequest('sign_msg is required');
       if (data.sign_msg === false) data.sign_delimiter = null;
     }
     if (!data.enabled) {
@@ -423,7 +425,7 @@ export function buildEvolutionRouter(deps: RouteDeps): ExpressPathRouter<RouteHa
     return { status: 201, body: { ...result, webhook_url: chatwoot.webhookUrl(name) } };
   };
 
-  const findChatwootRoute: RouteHandler = async (context) => {
+  const findChatwootRoute: RouteHandler = (context) => {
     guard('instance', context);
     const name = context.params.instanceName!;
     const stored = store.readChatwoot(name);
@@ -439,7 +441,7 @@ export function buildEvolutionRouter(deps: RouteDeps): ExpressPathRouter<RouteHa
     return { status: 200, body: result };
   };
 
-  const welcome: RouteHandler = async (context) => ({
+  const welcome: RouteHandler = (context) => ({
     status: 200,
     body: {
       status: 200,

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import QRCode from 'qrcode';
 import { afterEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../../common/wait-for.ts';
-import { contentOf, KIT_API_KEY, startKit, type Kit } from './evolution-test-kit.ts';
-import { agentReplyWebhook, botWebhook } from './call-sequence-flows.ts';
-import { startRecordingChatwoot } from './recording-chatwoot-server.ts';
+import { contentOf, KIT_API_KEY, startKit, type Kit } from './test-support/evolution-test-kit.ts';
+import { agentReplyWebhook, botWebhook } from './test-support/call-sequence-flows.ts';
+import { startRecordingChatwoot } from './test-support/recording-chatwoot-server.ts';
 import type { SentRecord } from '../whatsapp/simulated-whatsapp.ts';
 
 /** Flows that need the simulated WhatsApp: QR, pairing, sending, inbound, restart (§3b-§3d, §7). */

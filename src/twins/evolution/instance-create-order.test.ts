@@ -1,4 +1,5 @@
-import { createServer } from 'node:http';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { request } from 'undici';
@@ -12,7 +13,7 @@ import { EvolutionLogger } from './evolution-logger.ts';
 import { buildEvolutionRouter, type RouteHandler } from './evolution-routes.ts';
 import { InstanceStore } from './instance-store.ts';
 import { startEvolutionTwin } from './start-evolution-twin.ts';
-import { KIT_API_KEY } from './evolution-test-kit.ts';
+import { KIT_API_KEY } from './test-support/evolution-test-kit.ts';
 
 const closers: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -38,7 +39,7 @@ describe.each(['1.7.4', '1.7.5'] as const)('POST /instance/create with Chatwoot 
       () => store.dispose(),
     );
     const creates: string[] = [];
-    const chatwoot = { create: async (name: string) => void creates.push(name), webhookUrl: () => '' } as unknown as ChatwootService;
+    const chatwoot = { create: (name: string) => Promise.resolve(void creates.push(name)), webhookUrl: () => '' } as unknown as ChatwootService;
     const router = buildEvolutionRouter({
       config: parseEvolutionConfig({ TWIN_VERSION: version, AUTHENTICATION_API_KEY: KIT_API_KEY }),
       store,
@@ -96,5 +97,47 @@ describe.each(['1.7.4', '1.7.5'] as const)('POST /instance/create with Chatwoot 
     await response.body.text();
     const first = await waitFor(() => firstCallAt, { timeoutMs: 10_000, description: 'the first Chatwoot call' });
     expect(answeredAt).toBeLessThan(first);
+  });
+
+  it('writes the 201 out before it creates its first Chatwoot request (in-process order, not a timing race)', async () => {
+    const chatwoot = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(401, { 'content-type': 'application/json' });
+        res.end('{"error":"Invalid Access Token"}');
+      });
+    });
+    await new Promise<void>((resolve) => chatwoot.listen(0, '127.0.0.1', resolve));
+    closers.push(() => new Promise<void>((resolve) => chatwoot.close(() => resolve())));
+    const chatwootOrigin = `http://127.0.0.1:${(chatwoot.address() as AddressInfo).port}`;
+    const order: string[] = [];
+    // Node's own channels: the server's answer handed to the socket, and each undici request as it is created.
+    const onFinish = (message: unknown) => {
+      if ((message as { request: IncomingMessage }).request.url === '/instance/create') order.push('201 written');
+    };
+    const onRequest = (message: unknown) => {
+      if (String((message as { request: { origin: unknown } }).request.origin).startsWith(chatwootOrigin)) order.push('chatwoot request');
+    };
+    subscribe('http.server.response.finish', onFinish);
+    subscribe('undici:request:create', onRequest);
+    closers.push(() => {
+      unsubscribe('http.server.response.finish', onFinish);
+      unsubscribe('undici:request:create', onRequest);
+    });
+    const twin = await startEvolutionTwin({
+      env: { TWIN_VERSION: version, SERVER_URL: 'http://127.0.0.1:8080', AUTHENTICATION_API_KEY: KIT_API_KEY },
+      port: 0,
+      log: createMemorySink(),
+    });
+    closers.push(() => twin.close());
+    const response = await request(`${twin.url}/instance/create`, {
+      method: 'POST',
+      headers: { apikey: KIT_API_KEY, 'content-type': 'application/json' },
+      body: JSON.stringify(createBody(chatwootOrigin)),
+    });
+    expect(response.statusCode).toBe(201);
+    await response.body.text();
+    await waitFor(() => order.includes('chatwoot request') || undefined, { timeoutMs: 10_000, description: 'the first Chatwoot request' });
+    expect(order.slice(0, 2)).toEqual(['201 written', 'chatwoot request']);
   });
 });

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMemorySink } from '../../common/log-sink.ts';
-import type { StartedTwin } from '../twin-types.ts';
+import type { StartedTwin } from '../../model/twin-types.ts';
 import { parseEvolutionConfig } from './evolution-config.ts';
 import { UPSTREAM_BODY_LIMIT_BYTES } from './read-limited-body.ts';
 import { startEvolutionTwin } from './start-evolution-twin.ts';

@@ -1,3 +1,5 @@
+import { throwUpstream } from './evolution-http-errors.ts';
+
 /**
  * Evolution 1.7's body parsers are Express' `json({limit:'136mb'})` and `urlencoded({limit:'136mb'})`
  * (main.ts@1.7.4; evolution-api-1.7.md §2.1). `bytes('136mb')` is 136 × 2^20.
@@ -30,7 +32,7 @@ export async function readLimitedText(request: Request, limit: number): Promise<
   const declared = Number(request.headers.get('content-length') ?? Number.NaN);
   if (Number.isFinite(declared) && declared > limit) {
     await discard(reader);
-    throw PAYLOAD_TOO_LARGE;
+    throwUpstream(PAYLOAD_TOO_LARGE);
   }
   const chunks: Uint8Array[] = [];
   let received = 0;
@@ -41,7 +43,7 @@ export async function readLimitedText(request: Request, limit: number): Promise<
     if (received > limit) {
       chunks.length = 0;
       await discard(reader);
-      throw PAYLOAD_TOO_LARGE;
+      throwUpstream(PAYLOAD_TOO_LARGE);
     }
     chunks.push(value);
   }

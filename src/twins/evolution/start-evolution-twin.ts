@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { Agent } from 'undici';
-import type { StartedTwin, TwinStartOptions } from '../twin-types.ts';
+import type { StartedTwin, TwinStartOptions } from '../../model/twin-types.ts';
 import { serveApp } from '../../common/serve-app.ts';
 import { stdoutSink } from '../../common/log-sink.ts';
 import { parseEvolutionConfig } from './evolution-config.ts';
@@ -11,7 +11,7 @@ import { BackgroundWork } from './background-work.ts';
 import { ChatwootService } from './chatwoot-service.ts';
 import { EvolutionInstance } from './evolution-instance.ts';
 import { buildEvolutionRouter, newUuid, type RouteContext } from './evolution-routes.ts';
-import { renderHttpError } from './evolution-http-errors.ts';
+import { renderHttpError, throwUpstream } from './evolution-http-errors.ts';
 import { readLimitedText } from './read-limited-body.ts';
 import { SimulatedWhatsapp } from '../whatsapp/simulated-whatsapp.ts';
 import { createWhatsappControlApi, WHATSAPP_CONTROL_PREFIX } from '../whatsapp/whatsapp-control-api.ts';
@@ -56,7 +56,7 @@ async function readRequestBody(request: Request, limit: number): Promise<Record<
     try {
       parsed = JSON.parse(text);
     } catch (error) {
-      throw { status: 400, message: (error as Error).message };
+      throwUpstream({ status: 400, message: (error as Error).message });
     }
     return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};
   }

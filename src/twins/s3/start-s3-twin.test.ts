@@ -3,7 +3,7 @@ import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client, S3Se
 import * as Minio from 'minio';
 import { request } from 'undici';
 import { createMemorySink } from '../../common/log-sink.ts';
-import type { StartedTwin } from '../twin-types.ts';
+import type { StartedTwin } from '../../model/twin-types.ts';
 import { startS3Twin } from './start-s3-twin.ts';
 
 const twins: StartedTwin[] = [];

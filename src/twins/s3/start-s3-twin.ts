@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { stdoutSink } from '../../common/log-sink.ts';
 import { makeOwnedTempDir } from '../../common/owned-temp-dir.ts';
 import { ConfigError } from '../../errors/index.ts';
-import type { StartedTwin, TwinStartOptions } from '../twin-types.ts';
+import type { StartedTwin, TwinStartOptions } from '../../model/twin-types.ts';
 
 /**
  * The S3 stand-in: s3rver (an S3-protocol server from npm) configured like the `minio/minio` image.

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startKit, KIT_API_KEY, type Kit } from '../evolution/evolution-test-kit.ts';
+import { startKit, KIT_API_KEY, type Kit } from '../evolution/test-support/evolution-test-kit.ts';
 
 /** The control API over real HTTP, mounted on an Evolution twin's port. */
 const kits: Kit[] = [];

@@ -11,7 +11,7 @@
  * nothing; the report says which containers a twin stack replaced (`replacedByTwin`). The rails spec is
  * unchanged: the twin image honours the same entrypoint, command, env, port and GET /api health route.
  */
-import type { ChatwootVersion } from '../../../matrix/axes.ts';
+import type { ChatwootVersion } from '../../../model/axes.ts';
 import type { PlannedService } from '../../../matrix/plan-types.ts';
 import { chatwootSlot } from '../images.ts';
 import { containerLabels } from '../labels.ts';

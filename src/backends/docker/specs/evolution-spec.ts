@@ -5,7 +5,7 @@
  * image bakes in for a database-less run are set explicitly too, so an override image with other defaults
  * still runs the same way. Ready when `GET /` answers 200 (§2.1).
  */
-import type { EvolutionVersion } from '../../../matrix/axes.ts';
+import type { EvolutionVersion } from '../../../model/axes.ts';
 import type { PlannedService } from '../../../matrix/plan-types.ts';
 import { evolutionSlot } from '../images.ts';
 import { containerLabels } from '../labels.ts';

@@ -3,7 +3,7 @@
  * §1.5 and §7): the real images cannot run here, so these tests are what keeps their wiring honest.
  */
 import { describe, expect, it } from 'vitest';
-import { CHATWOOT_VERSIONS, EVOLUTION_VERSIONS, STORAGES, cellId, type CellKey } from '../../../matrix/axes.ts';
+import { CHATWOOT_VERSIONS, EVOLUTION_VERSIONS, STORAGES, cellId, type CellKey } from '../../../model/axes.ts';
 import type { PlannedCell, RunPlan } from '../../../matrix/plan-types.ts';
 import { planRun } from '../../../matrix/plan.ts';
 import { LABELS } from '../labels.ts';

@@ -172,6 +172,8 @@ function evolutionServerUrl(service: PlannedService): string {
       return `${base}/`;
     case 'unreachable-server-url':
       return UNREACHABLE_SERVER_URL;
+    case 'standard':
+    case 'slow-storage':
     default:
       return base;
   }
@@ -211,7 +213,7 @@ export function serviceSpecs(
         let storageEndpoint: string | undefined;
         const dependsOn: string[] = [];
         if (service.storage === 'minio') {
-          const store = findService(plan, service.dependsOn[0] ?? '');
+          findService(plan, service.dependsOn[0] ?? ''); // throws when the storage service is not planned
           bucket = bucketFor(service);
           storageEndpoint = proxyUrl(proxies.get(service.id)?.storage, addresses);
           storage = {

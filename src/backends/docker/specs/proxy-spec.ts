@@ -1,4 +1,4 @@
-import { CONTROL_PREFIX } from '../../../evidence/evidence-types.ts';
+import { CONTROL_PREFIX } from '../../../model/harness-wire.ts';
 import { containerLabels } from '../labels.ts';
 import type { ContainerSpec } from './container-spec.ts';
 import type { SpecContext } from './spec-context.ts';

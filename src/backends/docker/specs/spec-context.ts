@@ -2,7 +2,8 @@ import type { PlanSettings } from '../../../matrix/plan-types.ts';
 import type { ImageResolver } from '../images.ts';
 
 /** Secrets of one run: random per run, never printed (the redactor knows them). */
-export interface RunSecrets {
+// A type, not an interface: Object.values then knows every value is a string.
+export type RunSecrets = {
   postgresPassword: string;
   redisPassword: string;
   secretKeyBase: string;
@@ -10,7 +11,7 @@ export interface RunSecrets {
   /** MinIO root user = the S3 access key id Chatwoot uses. */
   s3AccessKeyId: string;
   s3SecretAccessKey: string;
-}
+};
 
 /** Everything a spec builder needs besides the planned service. */
 export interface SpecContext {

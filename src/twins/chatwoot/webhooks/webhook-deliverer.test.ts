@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../../../common/wait-for.ts';
-import { startRecorder } from '../test-kit.ts';
+import { startRecorder } from '../test-support/chatwoot-test-kit.ts';
 import { WebhookDeliverer, type DeliveryResult } from './webhook-deliverer.ts';
 
 const cleanup: (() => Promise<void>)[] = [];

@@ -1,0 +1,23 @@
+/** The axes the harness knows. matrix.json may select a subset; it cannot invent values. */
+export const CHATWOOT_VERSIONS = ['3.7.0', '3.8.0', '3.9.0'] as const;
+export const EVOLUTION_VERSIONS = ['1.7.4', '1.7.5'] as const;
+export const STORAGES = ['local', 'minio'] as const;
+export const BACKENDS = ['sim', 'docker', 'attach'] as const;
+/** What `--backend` may ask for: `auto` picks docker or sim; attach is doctor's, never requested. */
+export const REQUESTED_BACKENDS = ['auto', 'sim', 'docker'] as const;
+
+export type ChatwootVersion = (typeof CHATWOOT_VERSIONS)[number];
+export type EvolutionVersion = (typeof EVOLUTION_VERSIONS)[number];
+export type Storage = (typeof STORAGES)[number];
+export type BackendName = (typeof BACKENDS)[number];
+export type RequestedBackend = (typeof REQUESTED_BACKENDS)[number];
+
+export interface CellKey {
+  chatwoot: ChatwootVersion;
+  evolution: EvolutionVersion;
+  storage: Storage;
+}
+
+export function cellId(key: CellKey): string {
+  return `cw${key.chatwoot}-evo${key.evolution}-${key.storage}`;
+}

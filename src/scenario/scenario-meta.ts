@@ -1,0 +1,39 @@
+import type { ScenarioStatus } from '../model/result-schema.ts';
+import type { CellStack } from '../stack/stack.ts';
+import type { EvidenceScope, ScenarioOutcome } from '../model/scenario-outcome.ts';
+
+/** What a scenario hands to the reporter through vitest's task meta (serialisable). */
+export interface ScenarioMeta {
+  cellId: string;
+  scenarioId: string;
+  startedAt: string;
+  /** Set when the scenario did not pass: how its failure classifies. */
+  outcome?: { status: Exclude<ScenarioStatus, 'pass' | 'skipped'>; errorCode?: string; message: string };
+  decisive?: ScenarioOutcome['decisive'];
+  /** Facts worth reporting even on pass (e.g. how long an upload took). */
+  notes?: string[];
+  /** Set through ScenarioContext.scope(): the evidence that belongs to this scenario. */
+  scope?: EvidenceScope;
+}
+
+/** What runSuites provides to the suite files (vitest `provide`/`inject`): plain data only. */
+export interface SuiteRunInput {
+  stacks: CellStack[];
+  /** Which suites each cell runs; a cell missing here runs every suite of the run. */
+  suitesByCell: Record<string, string[]>;
+  /** Per-scenario test timeout, a backstop behind each scenario's own deadlines. */
+  scenarioTimeoutMs: number;
+  /** Cells of one suite file running at the same time. */
+  jobs: number;
+}
+
+export const SUITE_RUN_KEY = 'evochatRun';
+
+declare module 'vitest' {
+  interface ProvidedContext {
+    evochatRun: SuiteRunInput;
+  }
+  interface TaskMeta {
+    evochat?: ScenarioMeta;
+  }
+}
