@@ -12,7 +12,7 @@ import { EVOLUTION_VERSIONS } from '../src/twins/evolution/evolution-config.ts';
 import { CALL_SEQUENCE_FLOWS, chatwootStyleOf, runCallSequenceFlow, type CallSequenceFlow } from '../src/twins/evolution/test-support/call-sequence-flows.ts';
 import type { RecordedCall } from '../src/twins/evolution/test-support/recording-chatwoot-server.ts';
 import { FIXTURE_ROOT } from '../src/twins/evolution/test-support/call-sequence-fixture.ts';
-import { type ExpectedCall } from '../src/model/call-sequence.ts';
+import type { ExpectedCall } from '../src/model/call-sequence.ts';
 
 function expectedFrom(call: RecordedCall): ExpectedCall {
   const isUpload = call.headers.authorization === undefined && call.headers.api_access_token !== undefined;

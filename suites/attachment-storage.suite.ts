@@ -5,7 +5,7 @@
  */
 import { expect } from 'vitest';
 import * as Minio from 'minio';
-import type { ChatwootMessage } from '../src/clients/chatwoot-client.ts';
+import type { ChatwootMessage } from '../src/clients/chatwoot-schemas.ts';
 import { probeFrom } from '../src/clients/evidence-client.ts';
 import { defineSuite, type ScenarioContext } from '../src/scenario/suite-context.ts';
 import { fetchFollowing, fixtureImage, sha256 } from './lib/attachments.ts';

@@ -5,7 +5,8 @@
  * its webhook fails (non-2xx, connection refused, or no answer within 5 s; chatwoot-3.7-3.9.md §4).
  */
 import { expect } from 'vitest';
-import type { ChatwootClient, ChatwootMessage } from '../src/clients/chatwoot-client.ts';
+import type { ChatwootClient } from '../src/clients/chatwoot-client.ts';
+import type { ChatwootMessage } from '../src/clients/chatwoot-schemas.ts';
 import { createHttpClient } from '../src/clients/http-client.ts';
 import { capabilitySkipReason, defineSuite, type ScenarioContext } from '../src/scenario/suite-context.ts';
 import type { EvolutionEndpoint } from '../src/stack/stack.ts';

@@ -4,7 +4,7 @@
  * conversations/filter, so it works in every cell of the known-answer grid, the failing ones included.
  */
 import { expect } from 'vitest';
-import type { ChatwootMessage } from '../src/clients/chatwoot-client.ts';
+import type { ChatwootMessage } from '../src/clients/chatwoot-schemas.ts';
 import { defineSuite, type ScenarioContext } from '../src/scenario/suite-context.ts';
 import { fetchFollowing, fixtureImage } from './lib/attachments.ts';
 import { bootstrapBotConversation, connectWhatsapp, DEADLINES, waitForConversationWith, waitForMessage } from './lib/bot-flow.ts';

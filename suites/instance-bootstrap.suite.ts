@@ -5,8 +5,9 @@
  * never calls conversations/filter, so it works in every cell of the known-answer grid.
  */
 import { expect } from 'vitest';
+import { BOT_CONTACT_PHONE } from '../src/model/bot-contact.ts';
 import { defineSuite, type ScenarioContext } from '../src/scenario/suite-context.ts';
-import { BOT_PHONE, createBotInstance, ensureBotContact, waitForConversationWith, waitForInbox, waitForMessage, DEADLINES } from './lib/bot-flow.ts';
+import { createBotInstance, ensureBotContact, waitForConversationWith, waitForInbox, waitForMessage, DEADLINES } from './lib/bot-flow.ts';
 
 defineSuite('instance-bootstrap', (cell) => {
   const created = (s: ScenarioContext) =>
@@ -33,7 +34,7 @@ defineSuite('instance-bootstrap', (cell) => {
 
   cell.scenario('bot-contact-and-conversation', async (s) => {
     const botContact = await ensureBotContact(s, s.chatwoot());
-    expect(botContact.phone_number).toBe(`+${BOT_PHONE}`);
+    expect(botContact.phone_number).toBe(`+${BOT_CONTACT_PHONE}`);
     const found = await conversation(s);
     expect(found.inbox_id).toBe((await inbox(s)).id);
     expect(found.meta?.sender?.id ?? botContact.id).toBe(botContact.id);

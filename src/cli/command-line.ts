@@ -3,6 +3,7 @@
  * flag `-1`, turns `--chatwoot 3.10` into the number 3.1 (and a numeric token into a lossy number),
  * ignores extra positional arguments and silently collects a repeated flag into an array. These
  * checks run on the raw argv of the matched command and give one named usage error (exit 2) instead.
+ * What a value means is the command's options schema's to check (options/).
  */
 import type { CAC, Command } from 'cac';
 import { closest, distance } from 'fastest-levenshtein';
@@ -88,8 +89,6 @@ function missingValue(flag: Flag, next: string | undefined, known: ReadonlyMap<s
 export interface CommandLineRules {
   /** Option keys that may be given more than once (their values are lists). */
   repeatable?: readonly string[];
-  /** Checks of option values by key, run before the command starts; each throws a UsageError. */
-  values?: Readonly<Record<string, (value: unknown) => unknown>>;
 }
 
 /**
@@ -145,9 +144,5 @@ export function checkCommandLine(cli: CAC, argv: readonly string[], rules: Comma
   }
   if (!declared.some((arg) => arg.variadic) && cli.args.length > declared.length) {
     throw new UsageError(`unexpected argument ${displayValue(String(cli.args[declared.length]), 40)} for ${command.name}: ${usageLine(command)}`);
-  }
-
-  for (const [key, check] of Object.entries(rules.values ?? {})) {
-    if (command.options.some((option) => option.name === key) && cli.options[key] !== undefined) check(cli.options[key]);
   }
 }

@@ -7,10 +7,21 @@ import { ExitCodes, UsageError, toHarnessError } from '../errors/index.ts';
 import { debugWanted, formatError } from '../errors/format-error.ts';
 import { createRedactor } from '../common/redact.ts';
 import { checkCommandLine, joinNegativeValues, type CommandLineRules } from './command-line.ts';
-import { IMAGE_KINDS, parseBackend, parseChoice, parseJobs, parseMilliseconds, parsePort } from './option-values.ts';
+import type { CanIUpgradeOptionsInput } from './options/can-i-upgrade-options.ts';
+import type { CleanOptionsInput } from './options/clean-options.ts';
+import type { DoctorOptionsInput } from './options/doctor-options.ts';
+import type { ListOptionsInput } from './options/list-options.ts';
+import type { ReportOptionsInput } from './options/report-options.ts';
+import type { ReproOptionsInput } from './options/repro-options.ts';
+import type { RunOptionsInput } from './options/run-options.ts';
+import type { TwinOptionsInput } from './options/twin-options.ts';
 
 type CommandRunner = () => Promise<number>;
 
+/**
+ * cac types an action's options as `any`; once checkCommandLine has replaced its coercions they are each command's
+ * options input (strings as typed, lists, booleans), which the command parses once (options/).
+ */
 export function buildCli(onAction: (run: CommandRunner) => void) {
   const cli = cac('evochat-matrix');
 
@@ -19,7 +30,9 @@ export function buildCli(onAction: (run: CommandRunner) => void) {
     .option('--version <version>', 'Version profile: chatwoot 3.7.0|3.8.0|3.9.0, evolution 1.7.4|1.7.5')
     .option('--port <port>', 'Port to listen on (default: the upstream default, 3000 / 8080)')
     .option('--host <host>', 'Interface to bind', { default: '127.0.0.1' })
-    .action((role: string, options: Record<string, unknown>) => onAction(async () => (await import('./commands/twin.ts')).twinCommand({ role, ...options })));
+    .action((role: string, options: Omit<TwinOptionsInput, 'role'>) =>
+      onAction(async () => (await import('./commands/twin.ts')).twinCommand({ ...options, role })),
+    );
 
   cli
     .command('run', 'Run the matrix (all cells of matrix.json, or a filtered subset)')
@@ -34,21 +47,21 @@ export function buildCli(onAction: (run: CommandRunner) => void) {
     .option('--out <dir>', 'Where result.json and the reports go', { default: 'out' })
     .option('--compare <file>', 'A previous result.json: mark cells whose verdict changed')
     .option('--no-progress', 'No live progress display')
-    .action((options: Record<string, unknown>) => onAction(async () => (await import('./commands/run.ts')).runCommand(options)));
+    .action((options: RunOptionsInput) => onAction(async () => (await import('./commands/run.ts')).runCommand(options)));
 
   cli
     .command('list', 'List the cells and suites matrix.json selects')
     .option('--matrix <file>', 'Matrix file', { default: 'matrix.json' })
     .option('--json', 'Machine-readable output')
-    .action((options: Record<string, unknown>) => onAction(async () => (await import('./commands/list.ts')).listCommand(options)));
+    .action((options: ListOptionsInput) => onAction(async () => (await import('./commands/list.ts')).listCommand(options)));
 
   cli
     .command('report <result>', 'Render an earlier result.json again')
     .option('--format <formats>', 'terminal,junit,markdown,html,json', { default: 'terminal' })
     .option('--out <dir>', 'Where files go (junit/markdown/html)')
     .option('--compare <file>', 'A previous result.json to compare with')
-    .action((result: string, options: Record<string, unknown>) =>
-      onAction(async () => (await import('./commands/report.ts')).reportCommand({ result, ...options })),
+    .action((result: string, options: Omit<ReportOptionsInput, 'result'>) =>
+      onAction(async () => (await import('./commands/report.ts')).reportCommand({ ...options, result })),
     );
 
   cli
@@ -65,7 +78,7 @@ export function buildCli(onAction: (run: CommandRunner) => void) {
     .option('--out <dir>', 'Where the result of the runs goes (default out/can-i-upgrade)')
     .option('--json', 'Machine-readable answer')
     .option('--no-progress', 'No live progress display')
-    .action((options: Record<string, unknown>) => onAction(async () => (await import('./commands/can-i-upgrade.ts')).canIUpgradeCommand(options)));
+    .action((options: CanIUpgradeOptionsInput) => onAction(async () => (await import('./commands/can-i-upgrade.ts')).canIUpgradeCommand(options)));
 
   cli
     .command('doctor', 'Read-only checks of a running Chatwoot + Evolution deployment')
@@ -82,7 +95,7 @@ export function buildCli(onAction: (run: CommandRunner) => void) {
     .option('--out <dir>', 'Write result.json and reports there')
     .option('--json', 'Print the JSON result')
     .option('--verbose', 'Show the evidence of passing checks too')
-    .action((options: Record<string, unknown>) => onAction(async () => (await import('./commands/doctor.ts')).doctorCommand(options)));
+    .action((options: DoctorOptionsInput) => onAction(async () => (await import('./commands/doctor.ts')).doctorCommand(options)));
 
   cli
     .command('repro <file>', 'Reproduce a bug report (YAML/JSON) and write a bundle')
@@ -91,30 +104,25 @@ export function buildCli(onAction: (run: CommandRunner) => void) {
     .option('--images <kind>', 'docker backend: upstream | twin', { default: 'upstream' })
     .option('--keep', 'Leave the stack running and print its URLs until interrupted')
     .option('--no-progress', 'No live progress display')
-    .action((file: string, options: Record<string, unknown>) => onAction(async () => (await import('./commands/repro.ts')).reproCommand({ file, ...options })));
+    .action((file: string, options: Omit<ReproOptionsInput, 'file'>) =>
+      onAction(async () => (await import('./commands/repro.ts')).reproCommand({ ...options, file })),
+    );
 
   cli
     .command('clean', 'Remove what runs whose process is gone left behind: containers, networks, temp folders')
     .option('--older-than <minutes>', 'Only what is older than this; also the age from which leftovers of unknown owner go (default 24 h)')
     .option('--dry-run', 'Only list what would be removed and what is kept, and why')
     .option('--force', 'Also remove resources and temp folders of live or unknown owners')
-    .action((options: Record<string, unknown>) => onAction(async () => (await import('./commands/clean.ts')).cleanCommand(options)));
+    .action((options: CleanOptionsInput) => onAction(async () => (await import('./commands/clean.ts')).cleanCommand(options)));
 
   cli.option('--debug', 'Print stack traces with errors (also EVOCHAT_DEBUG=1)');
   cli.help();
   return cli;
 }
 
-/** Checked for every command that has the option, before it starts (option-values.ts). */
+/** Values are checked by each command's options schema (options/), not here. */
 const COMMAND_LINE_RULES: CommandLineRules = {
   repeatable: ['chatwoot', 'evolution', 'storage', 'suite', 'format'],
-  values: {
-    jobs: parseJobs,
-    port: (value) => parsePort(value),
-    timeout: (value) => parseMilliseconds(value, '--timeout', 1),
-    backend: parseBackend,
-    images: (value) => parseChoice(value, '--images', IMAGE_KINDS),
-  },
 };
 
 /** cac's own errors (it has a few checks of its own left) are usage errors. */

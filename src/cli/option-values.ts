@@ -1,13 +1,12 @@
 /**
  * Parsers of option values shared by every command, so `--jobs -1` says the same thing in `run` and
- * `can-i-upgrade`. main.ts checks each given value before the command starts (no work, no progress
- * output first); the commands call the same functions, as tests call them directly.
+ * `can-i-upgrade`. The commands' option schemas (options/) are built from them: each value is parsed
+ * once, when the command's options are, before any work or progress output.
  */
 import { displayValue, UsageError } from '../errors/index.ts';
-import { REQUESTED_BACKENDS, type RequestedBackend } from '../model/axes.ts';
+import { IMAGE_KINDS, REQUESTED_BACKENDS, type ImagesKind, type RequestedBackend } from '../model/axes.ts';
 
 export const MAX_JOBS = 64;
-export const IMAGE_KINDS = ['upstream', 'twin'] as const;
 
 function absent(value: unknown): boolean {
   return value === undefined || value === null || value === '';
@@ -63,4 +62,9 @@ export function parseChoice<T extends string>(value: unknown, flag: string, allo
 /** `--backend`: auto (the default), sim or docker. */
 export function parseBackend(value: unknown): RequestedBackend {
   return absent(value) ? 'auto' : parseChoice(value, '--backend', REQUESTED_BACKENDS);
+}
+
+/** `--images`: upstream (the default) or twin. */
+export function parseImages(value: unknown): ImagesKind {
+  return absent(value) ? 'upstream' : parseChoice(value, '--images', IMAGE_KINDS);
 }

@@ -1,63 +1,18 @@
-import { z } from 'zod';
 import type { Redactor } from '../common/redact.ts';
 import type { ExchangeScenario } from '../model/result-schema.ts';
+import {
+  ChatwootContact,
+  ChatwootContactCreated,
+  ChatwootConversation,
+  ChatwootInbox,
+  ChatwootList,
+  ChatwootMessage,
+  ChatwootSessionResponse,
+} from './chatwoot-schemas.ts';
 import { createHttpClient, type FilePart, type HttpCall, type HttpClient, type RawResponse } from './http-client.ts';
 
 /** REST `message_type` integers (chatwoot-3.7-3.9.md §3.2); webhooks use the names. */
 export const MESSAGE_TYPE = { incoming: 0, outgoing: 1, activity: 2, template: 3 } as const;
-
-export const ChatwootInbox = z.object({
-  id: z.number(),
-  name: z.string(),
-  channel_type: z.string().optional(),
-  webhook_url: z.string().nullable().optional(),
-});
-export type ChatwootInbox = z.infer<typeof ChatwootInbox>;
-
-export const ChatwootContact = z.object({
-  id: z.number(),
-  name: z.string().nullable(),
-  phone_number: z.string().nullable().optional(),
-  identifier: z.string().nullable().optional(),
-});
-export type ChatwootContact = z.infer<typeof ChatwootContact>;
-
-export const ChatwootAttachment = z.object({
-  id: z.number(),
-  file_type: z.string(),
-  data_url: z.string(),
-  thumb_url: z.string().nullable().optional(),
-  file_size: z.number().nullable().optional(),
-  extension: z.string().nullable().optional(),
-});
-export type ChatwootAttachment = z.infer<typeof ChatwootAttachment>;
-
-export const ChatwootMessage = z.object({
-  id: z.number(),
-  content: z.string().nullable(),
-  message_type: z.number(),
-  status: z.string().nullable().optional(),
-  private: z.boolean().nullable().optional(),
-  source_id: z.string().nullable().optional(),
-  content_attributes: z.record(z.string(), z.unknown()).nullable().optional(),
-  conversation_id: z.number().optional(),
-  created_at: z.number().optional(),
-  attachments: z.array(ChatwootAttachment).optional(),
-});
-export type ChatwootMessage = z.infer<typeof ChatwootMessage>;
-
-export const ChatwootConversation = z.object({
-  /** The per-account display_id, which is what every URL uses. */
-  id: z.number(),
-  inbox_id: z.number(),
-  status: z.string(),
-  meta: z.object({ sender: z.object({ id: z.number(), phone_number: z.string().nullable().optional() }).optional() }).optional(),
-});
-export type ChatwootConversation = z.infer<typeof ChatwootConversation>;
-
-const Payload = <T extends z.ZodType>(item: T) => z.object({ payload: z.array(item) });
-const SignupResponse = z.object({ data: z.object({ id: z.number(), access_token: z.string(), account_id: z.number() }) });
-const ContactCreateResponse = z.object({ payload: z.object({ contact: ChatwootContact }) });
 
 export interface ChatwootSession {
   userId: number;
@@ -85,13 +40,11 @@ export async function signupChatwootAccount(baseUrl: string, input: SignupInput,
       query: { locale: input.locale },
       json: { account_name: input.accountName, user_full_name: input.userName, email: input.email, password: input.password },
     },
-    SignupResponse,
+    ChatwootSessionResponse,
   );
   redactor?.add(response.data.access_token);
   return { userId: response.data.id, accountId: response.data.account_id, token: response.data.access_token };
 }
-
-const SignInResponse = z.object({ data: z.object({ id: z.number(), access_token: z.string(), account_id: z.number() }) });
 
 /**
  * devise_token_auth sign-in (`POST /auth/sign_in`, §6 C): only for confirmed users (onboarding creates
@@ -100,7 +53,7 @@ const SignInResponse = z.object({ data: z.object({ id: z.number(), access_token:
 export async function signInChatwoot(baseUrl: string, credentials: { email: string; password: string }, redactor?: Redactor): Promise<ChatwootSession> {
   redactor?.add(credentials.password);
   const http = createHttpClient({ baseUrl, service: 'chatwoot', redactor });
-  const response = await http.json({ method: 'POST', path: '/auth/sign_in', json: credentials }, SignInResponse);
+  const response = await http.json({ method: 'POST', path: '/auth/sign_in', json: credentials }, ChatwootSessionResponse);
   redactor?.add(response.data.access_token);
   return { userId: response.data.id, accountId: response.data.account_id, token: response.data.access_token };
 }
@@ -141,7 +94,7 @@ export class ChatwootClient {
   }
 
   async inboxes(): Promise<ChatwootInbox[]> {
-    return (await this.http.json({ method: 'GET', path: this.accountPath('/inboxes') }, Payload(ChatwootInbox))).payload;
+    return (await this.http.json({ method: 'GET', path: this.accountPath('/inboxes') }, ChatwootList(ChatwootInbox))).payload;
   }
 
   async inboxNamed(name: string): Promise<ChatwootInbox | undefined> {
@@ -158,7 +111,7 @@ export class ChatwootClient {
 
   async createContact(input: { inboxId?: number; name: string; phoneNumber?: string; identifier?: string }): Promise<ChatwootContact> {
     const body = { inbox_id: input.inboxId, name: input.name, phone_number: input.phoneNumber, identifier: input.identifier };
-    return (await this.http.json({ method: 'POST', path: this.accountPath('/contacts'), json: body }, ContactCreateResponse)).payload.contact;
+    return (await this.http.json({ method: 'POST', path: this.accountPath('/contacts'), json: body }, ChatwootContactCreated)).payload.contact;
   }
 
   /** `contacts/filter` with a raw payload; the raw answer, since filter errors are what some scenarios look at. */
@@ -172,12 +125,13 @@ export class ChatwootClient {
 
   async findContactByPhone(phoneWithoutPlus: string): Promise<ChatwootContact | undefined> {
     const payload = [{ attribute_key: 'phone_number', filter_operator: 'equal_to', values: [phoneWithoutPlus], query_operator: null }];
-    const response = await this.http.json({ method: 'POST', path: this.accountPath('/contacts/filter'), json: { payload } }, Payload(ChatwootContact));
+    const response = await this.http.json({ method: 'POST', path: this.accountPath('/contacts/filter'), json: { payload } }, ChatwootList(ChatwootContact));
     return response.payload.find((contact) => contact.phone_number === `+${phoneWithoutPlus}`);
   }
 
   async contactConversations(contactId: number): Promise<ChatwootConversation[]> {
-    return (await this.http.json({ method: 'GET', path: this.accountPath(`/contacts/${contactId}/conversations`) }, Payload(ChatwootConversation))).payload;
+    return (await this.http.json({ method: 'GET', path: this.accountPath(`/contacts/${contactId}/conversations`) }, ChatwootList(ChatwootConversation)))
+      .payload;
   }
 
   async createConversation(input: { inboxId: number; contactId: number }): Promise<ChatwootConversation> {
@@ -188,7 +142,8 @@ export class ChatwootClient {
   }
 
   async messages(conversationId: number): Promise<ChatwootMessage[]> {
-    return (await this.http.json({ method: 'GET', path: this.accountPath(`/conversations/${conversationId}/messages`) }, Payload(ChatwootMessage))).payload;
+    return (await this.http.json({ method: 'GET', path: this.accountPath(`/conversations/${conversationId}/messages`) }, ChatwootList(ChatwootMessage)))
+      .payload;
   }
 
   async createMessage(conversationId: number, message: NewMessage): Promise<ChatwootMessage> {

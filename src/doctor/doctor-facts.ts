@@ -2,30 +2,15 @@ import { z } from 'zod';
 import type { AttachTarget } from '../backends/attach/attach-target.ts';
 import { ProbeUnreachableError, type ProbeClient, type ProbeResponse } from '../backends/attach/probe-client.ts';
 import type { Redactor } from '../common/redact.ts';
+import { ChatwootApiRoot, ChatwootContact, ChatwootConversation, ChatwootInbox, ChatwootList, ChatwootProfile } from '../clients/chatwoot-schemas.ts';
 import { CHATWOOT_VERSIONS, EVOLUTION_VERSIONS, type ChatwootVersion, type EvolutionVersion } from '../model/axes.ts';
+import { BOT_CONTACT_PHONE } from '../model/bot-contact.ts';
 import type { Exchange } from '../model/result-schema.ts';
 import { AUTH_ANSWER_TEXT, brief, classifyChatwootAuth, type ChatwootAuthAnswer } from './chatwoot-answers.ts';
 import type { Fact } from './fact.ts';
 import { diagnoseProbe } from './reuse-diagnosis.ts';
 
-/** The phone number of Evolution's bot contact (evolution-api-1.7.md §3a). */
-export const BOT_CONTACT_PHONE = '123456';
-
-const ChatwootApiBody = z.object({
-  version: z.string(),
-  queue_services: z.string().optional(),
-  data_services: z.string().optional(),
-});
 const EvolutionRootBody = z.object({ version: z.string(), message: z.string().optional() });
-const ProfileBody = z.object({
-  id: z.number(),
-  name: z.string().optional(),
-  type: z.string().nullable().optional(),
-  accounts: z.array(z.object({ id: z.number(), role: z.string().optional(), name: z.string().optional() })).default([]),
-});
-const InboxListBody = z.object({
-  payload: z.array(z.object({ id: z.number(), name: z.string(), webhook_url: z.string().nullable().optional(), channel_type: z.string().optional() })),
-});
 const ChatwootSettingsBody = z.object({
   enabled: z.boolean().optional(),
   account_id: z.union([z.string(), z.number()]).optional(),
@@ -41,10 +26,6 @@ const FetchInstancesBody = z.union([
   z.array(z.object({ instance: z.object({ instanceName: z.string() }).passthrough() }).passthrough()),
   z.object({ instance: z.object({ instanceName: z.string() }).passthrough() }).passthrough(),
 ]);
-const ContactFilterBody = z.object({ payload: z.array(z.object({ id: z.number(), phone_number: z.string().nullable().optional() })) });
-const ContactConversationsBody = z.object({
-  payload: z.array(z.object({ id: z.number(), inbox_id: z.number(), status: z.string() })),
-});
 
 export interface ChatwootApiInfo {
   version: string;
@@ -63,13 +44,12 @@ export interface TokenFindings {
   headerName: 'api_access_token' | 'Api-Access-Token' | undefined;
   underscore: ChatwootAuthAnswer;
   hyphen: ChatwootAuthAnswer;
-  profile: z.infer<typeof ProfileBody> | undefined;
+  profile: ChatwootProfile | undefined;
   exchanges: Exchange[];
   responses: { underscore: ProbeResponse; hyphen: ProbeResponse };
 }
 
 export type InstanceSettings = z.infer<typeof ChatwootSettingsBody> & { raw: unknown };
-export type ChatwootInbox = z.infer<typeof InboxListBody>['payload'][number];
 
 export interface BotConversation {
   contactId: number;
@@ -149,7 +129,7 @@ export class DoctorFacts {
           exchanges: [response.exchange],
         };
       }
-      const parsed = ChatwootApiBody.safeParse(response.json);
+      const parsed = ChatwootApiRoot.safeParse(response.json);
       if (response.status !== 200 || !parsed.success) {
         return {
           ok: false as const,
@@ -229,7 +209,7 @@ export class DoctorFacts {
       const h = classifyChatwootAuth(hyphen);
       const headerName = u === 'ok' ? 'api_access_token' : h === 'ok' ? 'Api-Access-Token' : undefined;
       const working = u === 'ok' ? underscore : h === 'ok' ? hyphen : undefined;
-      const profile = working ? ProfileBody.safeParse(working.json) : undefined;
+      const profile = working ? ChatwootProfile.safeParse(working.json) : undefined;
       return {
         ok: true as const,
         value: {
@@ -276,7 +256,7 @@ export class DoctorFacts {
       });
       if (!reached(response)) return response;
       const answer = classifyChatwootAuth(response);
-      const parsed = InboxListBody.safeParse(response.json);
+      const parsed = ChatwootList(ChatwootInbox).safeParse(response.json);
       if (answer !== 'ok' || !parsed.success) {
         const reused = diagnoseProbe(response.exchange);
         return {
@@ -450,7 +430,7 @@ export class DoctorFacts {
         readOnly: 'contacts/filter runs a SELECT and renders it; Evolution sends it on every bot message',
       });
       if (!reached(contacts)) return contacts;
-      const parsedContacts = ContactFilterBody.safeParse(contacts.json);
+      const parsedContacts = ChatwootList(ChatwootContact).safeParse(contacts.json);
       if (contacts.status !== 200 || !parsedContacts.success) {
         return {
           ok: false as const,
@@ -481,7 +461,7 @@ export class DoctorFacts {
         headers: headers.value,
       });
       if (!reached(conversations)) return conversations;
-      const parsed = ContactConversationsBody.safeParse(conversations.json);
+      const parsed = ChatwootList(ChatwootConversation).safeParse(conversations.json);
       if (conversations.status !== 200 || !parsed.success) {
         return {
           ok: false as const,

@@ -1,8 +1,8 @@
-import { CHATWOOT_VERSIONS, EVOLUTION_VERSIONS, cellId, type ChatwootVersion, type EvolutionVersion, type Storage } from '../model/axes.ts';
+import { CHATWOOT_VERSIONS, EVOLUTION_VERSIONS, cellId, type Storage } from '../model/axes.ts';
 import { RESULT_SCHEMA_VERSION, type RunResult, type ScenarioResult, type ScenarioStatus, type Verdict } from '../model/result-schema.ts';
 import { aggregateCell } from '../verdict/classify.ts';
 import { scenarioIdOf, type CheckReport } from './doctor-check.ts';
-import { type CheckStatus } from './check-outcome.ts';
+import type { CheckStatus } from './check-outcome.ts';
 import type { DoctorRun } from './run-doctor.ts';
 
 const STATUS: Record<CheckStatus, ScenarioStatus> = { pass: 'pass', warn: 'pass', fail: 'break', error: 'error', skip: 'skipped' };

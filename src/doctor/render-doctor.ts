@@ -1,5 +1,5 @@
 import { SECTION_TITLES } from './doctor-check.ts';
-import { type CheckStatus } from './check-outcome.ts';
+import type { CheckStatus } from './check-outcome.ts';
 import type { DoctorRun } from './run-doctor.ts';
 
 const SYMBOLS: Record<CheckStatus, string> = { pass: '✓', warn: '!', fail: '✗', error: '!', skip: '·' };

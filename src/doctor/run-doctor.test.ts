@@ -51,19 +51,17 @@ describe('runDoctor with hand-made checks (no service is contacted)', () => {
   it('skips write checks without --allow-writes, turns a throwing check into an error row, redacts secrets, groups by section', async () => {
     let wrote = false;
     const checks = [
-      check('later', 'storage', async () => outcome('pass', { summary: 'token secret-token-1 seen' })),
+      check('later', 'storage', () => Promise.resolve(outcome('pass', { summary: 'token secret-token-1 seen' }))),
       check(
         'write',
         'writes',
-        async () => {
+        () => {
           wrote = true;
-          return outcome('pass');
+          return Promise.resolve(outcome('pass'));
         },
         true,
       ),
-      check('boom', 'versions', async () => {
-        throw new Error('bug with secret-key-1');
-      }),
+      check('boom', 'versions', () => Promise.reject(new Error('bug with secret-key-1'))),
     ];
     const ctx = context();
     const run = await runDoctor(ctx, checks).finally(() => ctx.client.close());
@@ -81,8 +79,8 @@ describe('runDoctor with hand-made checks (no service is contacted)', () => {
   it('stops after an unsupported target: later checks are skipped, exit 2', async () => {
     const ctx = context();
     const run = await runDoctor(ctx, [
-      check('v', 'versions', async () => outcome('fail', { unsupported: 'Evolution 2.1.1 is not 1.7.x' })),
-      check('a', 'auth', async () => outcome('pass')),
+      check('v', 'versions', () => Promise.resolve(outcome('fail', { unsupported: 'Evolution 2.1.1 is not 1.7.x' }))),
+      check('a', 'auth', () => Promise.resolve(outcome('pass'))),
     ]).finally(() => ctx.client.close());
     expect(run.reports[1]!.outcome).toMatchObject({ status: 'skip', summary: 'not run: the target is not supported (see versions)' });
     expect(run.exitCode).toBe(2);
@@ -92,10 +90,10 @@ describe('runDoctor with hand-made checks (no service is contacted)', () => {
   it('renders a sectioned table with the fix under failing rows, colour only when asked', async () => {
     const ctx = context();
     const run = await runDoctor(ctx, [
-      check('x', 'auth', async () =>
-        outcome('fail', { summary: 'bad token', evidence: ['GET /profile → 401'], remedy: 'use a user token', references: ['chatwoot#1057'] }),
+      check('x', 'auth', () =>
+        Promise.resolve(outcome('fail', { summary: 'bad token', evidence: ['GET /profile → 401'], remedy: 'use a user token', references: ['chatwoot#1057'] })),
       ),
-      check('y', 'auth', async () => outcome('pass', { evidence: ['hidden unless verbose'] })),
+      check('y', 'auth', () => Promise.resolve(outcome('pass', { evidence: ['hidden unless verbose'] }))),
     ]).finally(() => ctx.client.close());
     const plain = renderDoctor(run, { colour: false, target: 'here' });
     expect(plain).toContain(

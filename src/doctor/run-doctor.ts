@@ -1,7 +1,7 @@
 import { ExitCodes, type ExitCode } from '../errors/index.ts';
 import type { Exchange } from '../model/result-schema.ts';
 import { DOCTOR_SECTIONS, type CheckReport, type DoctorCheck } from './doctor-check.ts';
-import { type CheckOutcome } from './check-outcome.ts';
+import type { CheckOutcome } from './check-outcome.ts';
 import { DOCTOR_CHECKS } from './doctor-checks.ts';
 import type { DoctorContext } from './doctor-context.ts';
 

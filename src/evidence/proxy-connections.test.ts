@@ -76,7 +76,7 @@ interface RawAnswer {
 async function rawConnection(port: number) {
   const socket = net.connect(port, '127.0.0.1');
   await once(socket, 'connect');
-  cleanups.push(async () => void socket.destroy());
+  cleanups.push(() => Promise.resolve(void socket.destroy()));
   let buffered = Buffer.alloc(0);
   let ended = false;
   let failure: Error | undefined;
@@ -120,7 +120,7 @@ async function rawConnection(port: number) {
 /** Resolves when a Node server with the defaults closed an idle connection opened now: its keep-alive deadline passed. */
 async function defaultKeepAliveDeadlinePassed(port: number): Promise<void> {
   const socket = net.connect(port, '127.0.0.1');
-  cleanups.push(async () => void socket.destroy());
+  cleanups.push(() => Promise.resolve(void socket.destroy()));
   socket.on('error', () => {});
   socket.resume();
   socket.write('GET /clock HTTP/1.1\r\nHost: clock\r\n\r\n');

@@ -1,4 +1,4 @@
-import http from 'node:http';
+import type http from 'node:http';
 import type { Socket } from 'node:net';
 import { z } from 'zod';
 import type { Redactor } from '../common/redact.ts';
@@ -12,7 +12,7 @@ import { probeUrl } from './probe.ts';
 import { ProbeRequest } from '../model/probe-result.ts';
 import { createProxyServer, createUpstreamAgent } from './proxy-connections.ts';
 import { parseScenarioTag } from '../model/harness-wire.ts';
-import { type CellClassifier, type ExchangeFilter, type RecordedExchange } from './evidence-types.ts';
+import type { CellClassifier, ExchangeFilter, RecordedExchange } from './evidence-types.ts';
 import { CONTROL_PREFIX, HARNESS_LINK_HEADER, HARNESS_LINK_VALUE, HARNESS_SCENARIO_HEADER } from '../model/harness-wire.ts';
 
 export interface RecordingProxyOptions {

@@ -5,12 +5,15 @@ export const STORAGES = ['local', 'minio'] as const;
 export const BACKENDS = ['sim', 'docker', 'attach'] as const;
 /** What `--backend` may ask for: `auto` picks docker or sim; attach is doctor's, never requested. */
 export const REQUESTED_BACKENDS = ['auto', 'sim', 'docker'] as const;
+/** What `--images` may ask of the docker backend: the upstream images, or our twins built as images. */
+export const IMAGE_KINDS = ['upstream', 'twin'] as const;
 
 export type ChatwootVersion = (typeof CHATWOOT_VERSIONS)[number];
 export type EvolutionVersion = (typeof EVOLUTION_VERSIONS)[number];
 export type Storage = (typeof STORAGES)[number];
 export type BackendName = (typeof BACKENDS)[number];
 export type RequestedBackend = (typeof REQUESTED_BACKENDS)[number];
+export type ImagesKind = (typeof IMAGE_KINDS)[number];
 
 export interface CellKey {
   chatwoot: ChatwootVersion;

@@ -9,10 +9,37 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunResult } from '../model/result-schema.ts';
 import { compareResults } from './history.ts';
 import { causeGroups } from './cause-groups.ts';
 import { writeReports } from './write-reports.ts';
 import { RED_CELL_BODY_TEXT, RED_CELL_ID, findExecutable, loadFixture } from './test-support/result-fixtures.ts';
+
+/** A 422 body or error message with no break opportunity (a long token, a URL): the page must wrap it inside its card. */
+const LONG_TOKEN = `Invalid-attribute-key-${'contact_id'.repeat(60)}`;
+
+function withLongUnbrokenLines(result: RunResult): RunResult {
+  return {
+    ...result,
+    cells: result.cells.map((cell) => ({
+      ...cell,
+      scenarios: cell.scenarios.map((scenario) =>
+        scenario.status === 'pass'
+          ? scenario
+          : {
+              ...scenario,
+              message: `${scenario.message ?? ''} ${LONG_TOKEN}`,
+              evidence: {
+                ...scenario.evidence,
+                exchanges: scenario.evidence.exchanges.map((exchange) =>
+                  exchange.response ? { ...exchange, response: { ...exchange.response, body: `${exchange.response.body}${LONG_TOKEN}` } } : exchange,
+                ),
+              },
+            },
+      ),
+    })),
+  };
+}
 
 const chromiumPath = findExecutable('chromium');
 const mustRun = chromiumPath !== undefined || process.env.CI !== undefined;
@@ -33,7 +60,9 @@ describe.skipIf(!mustRun)('report.html in headless Chromium', () => {
   beforeAll(async () => {
     if (!chromiumPath) throw new Error('chromium not found on PATH: install the Debian package chromium (.ci/run must install it)');
     workDir = await mkdtemp(join(tmpdir(), 'evochat-html-'));
-    const result = compareResults(loadFixture('sample-result'), loadFixture('previous-result'), { previousLabel: 'previous/result.json' });
+    const result = compareResults(withLongUnbrokenLines(loadFixture('sample-result')), loadFixture('previous-result'), {
+      previousLabel: 'previous/result.json',
+    });
     await writeReports(result, join(workDir, 'out'), { formats: ['html'], githubStepSummary: '' });
     context = await chromium.launchPersistentContext(join(workDir, 'profile'), {
       executablePath: chromiumPath,
@@ -133,10 +162,15 @@ describe.skipIf(!mustRun)('report.html in headless Chromium', () => {
       const card = page.locator(`article.cell-detail[data-cell="${cell.id}"]`);
       await card.waitFor({ state: 'visible', timeout: 5000 });
       expect(Math.abs((await card.boundingBox())!.y)).toBeLessThan(40);
+      // An element's box can fit while its text runs out of it: content that is wider than a box which does not
+      // scroll (overflow-x visible) runs past the card's edge too.
       const overflowing = await card.evaluate((article) => {
         const edge = article.getBoundingClientRect().right + 1;
-        return Array.from(article.querySelectorAll('*'))
-          .filter((element) => element.getClientRects().length > 0 && element.getBoundingClientRect().right > edge)
+        const runsOut = (element: Element) =>
+          element.getBoundingClientRect().right > edge ||
+          (getComputedStyle(element).overflowX === 'visible' && element.scrollWidth > element.clientWidth + 1 && element.clientWidth > 0);
+        return [article, ...Array.from(article.querySelectorAll('*'))]
+          .filter((element) => element.getClientRects().length > 0 && runsOut(element))
           .map((element) => `${element.tagName}.${element.className}`);
       });
       expect(overflowing, cell.id).toEqual([]);

@@ -41,13 +41,10 @@ export const ReproSettings = z
       .meta({ description: 'Latency between Chatwoot and S3 the reporter has (minio storage only); above 5000 Chatwoot’s webhooks time out.' }),
     proxy: z
       .strictObject({
-        dropsUnderscoreHeaders: z
-          .boolean()
-          .default(false)
-          .meta({
-            description:
-              'A reverse proxy in front of Chatwoot drops headers with underscores (nginx without `underscores_in_headers on`): api_access_token never arrives.',
-          }),
+        dropsUnderscoreHeaders: z.boolean().default(false).meta({
+          description:
+            'A reverse proxy in front of Chatwoot drops headers with underscores (nginx without `underscores_in_headers on`): api_access_token never arrives.',
+        }),
       })
       .default({ dropsUnderscoreHeaders: false }),
   })

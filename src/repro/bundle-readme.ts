@@ -1,3 +1,4 @@
+import { BOT_CONTACT_PHONE } from '../model/bot-contact.ts';
 import type { Exchange, RunResult, ScenarioResult } from '../model/result-schema.ts';
 import type { BugReport } from './bug-report-schema.ts';
 import type { ReproSetup } from './derive-repro-setup.ts';
@@ -104,7 +105,7 @@ function rerunSteps(input: ReadmeInput): string[] {
     )}`,
   );
   steps.push(
-    `${steps.length + 1}. Look: in Chatwoot (http://localhost:3000) open the inbox "repro" and the conversation with +123456; \`init\` is there. Send \`status\` in it (the WhatsApp-free trigger, evolution-api-1.7.md §3e) and watch for the bot's reply, and:\n\n${fence(
+    `${steps.length + 1}. Look: in Chatwoot (http://localhost:3000) open the inbox "repro" and the conversation with +${BOT_CONTACT_PHONE}; \`init\` is there. Send \`status\` in it (the WhatsApp-free trigger, evolution-api-1.7.md §3e) and watch for the bot's reply, and:\n\n${fence(
       `docker compose logs evolution-app | grep -A3 ChatwootService\ndocker compose logs chatwoot-sidekiq | grep -i webhook`,
       'sh',
     )}`,

@@ -12,7 +12,14 @@ import { DIAGNOSIS_RULES } from '../verdict/diagnosis-rules.ts';
 import { cellExpectation, expectedBreakFor } from '../verdict/expectations.ts';
 import { findSeedContradictions, SEED_CLAIMS, type SeedClaim } from '../verdict/seed-claims.ts';
 import { RESULT_SCHEMA_VERSION, RunResult, type CellResult, type ScenarioResult } from '../model/result-schema.ts';
-import { DEFAULT_EVIDENCE_CAPS, logExcerpts, scenarioExchanges, selectScenarioExchanges, sentByAnother, type EvidenceCaps } from '../verdict/scenario-evidence.ts';
+import {
+  DEFAULT_EVIDENCE_CAPS,
+  logExcerpts,
+  scenarioExchanges,
+  selectScenarioExchanges,
+  sentByAnother,
+  type EvidenceCaps,
+} from '../verdict/scenario-evidence.ts';
 
 export interface BackendInfo {
   name: BackendName;

@@ -10,19 +10,20 @@ function probes(overrides: Partial<BackendProbes> & { availability?: ImageAvaila
   const calls: string[] = [];
   return {
     calls,
-    engine: overrides.engine ?? (async () => (calls.push('engine'), { available: true, endpoint: 'unix:///var/run/docker.sock' })),
-    dockerBackendAvailable: overrides.dockerBackendAvailable ?? (async () => true),
+    engine: overrides.engine ?? (() => (calls.push('engine'), Promise.resolve({ available: true, endpoint: 'unix:///var/run/docker.sock' }))),
+    dockerBackendAvailable: overrides.dockerBackendAvailable ?? (() => Promise.resolve(true)),
     requiredImages:
       overrides.requiredImages ??
-      (async (_plan, kind) => (
-        calls.push(`images:${kind}`),
-        [
+      ((_plan, kind) => {
+        calls.push(`images:${kind}`);
+        return Promise.resolve([
           { name: 'chatwoot/chatwoot:v3.8.0', local: false },
           { name: 'localhost/evochat-twin/proxy:latest', local: true },
-        ]
-      )),
+        ]);
+      }),
     imageAvailability:
-      overrides.imageAvailability ?? (async (images) => overrides.availability ?? images.map((image) => ({ name: image.name, state: 'present' as const }))),
+      overrides.imageAvailability ??
+      ((images) => Promise.resolve(overrides.availability ?? images.map((image) => ({ name: image.name, state: 'present' as const })))),
   };
 }
 

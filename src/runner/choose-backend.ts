@@ -1,4 +1,4 @@
-import { ErrorCodes, InfrastructureError, UsageError } from '../errors/index.ts';
+import { displayValue, ErrorCodes, InfrastructureError, UsageError } from '../errors/index.ts';
 import type { RunPlan } from '../matrix/plan-types.ts';
 import type { RequestedBackend } from '../model/axes.ts';
 
@@ -106,6 +106,8 @@ export async function chooseBackend(request: ChooseBackendRequest, plan: RunPlan
       return docker(`--backend docker with ${images} images`);
     }
     default:
-      throw new UsageError(`--backend ${request.backend}: expected auto, sim or docker`, { details: { allowed: ['auto', 'sim', 'docker'] } });
+      throw new UsageError(`--backend ${displayValue(request.backend as unknown)}: expected auto, sim or docker`, {
+        details: { allowed: ['auto', 'sim', 'docker'] },
+      });
   }
 }

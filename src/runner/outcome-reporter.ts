@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import type { Reporter, TestCase, TestModule } from 'vitest/node';
-import { ErrorCodes } from '../errors/index.ts';
+import { displayValue, ErrorCodes } from '../errors/index.ts';
 import type { ScenarioOutcome } from '../model/scenario-outcome.ts';
 import { SUITE_CATALOG } from '../scenario/suite-catalog.ts';
 import type { SuiteInfo } from '../model/suite-catalog-types.ts';
@@ -85,10 +85,10 @@ export class OutcomeReporter implements Reporter {
   onTestRunEnd(testModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<{ message?: string }>): void {
     for (const module of testModules) {
       for (const testCase of module.children.allTests()) this.record(testCase);
-      const errors = module.errors().map((error) => error.message ?? String(error));
+      const errors = module.errors().map((error) => error.message ?? displayValue(error));
       const suite = suiteOfModule(module.moduleId);
       if (suite && errors.length > 0) this.moduleErrors.set(suite.id, errors);
     }
-    for (const error of unhandledErrors) this.unhandledErrors.push(error.message ?? String(error));
+    for (const error of unhandledErrors) this.unhandledErrors.push(error.message ?? displayValue(error));
   }
 }

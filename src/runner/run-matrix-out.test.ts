@@ -56,12 +56,12 @@ function loggingBackend(logName: string, counters = { created: 0, started: 0 }):
   };
 }
 
-const fakeSuites: RunSuitesFn = async ({ stacks, suites }) => {
+const fakeSuites: RunSuitesFn = ({ stacks, suites }) => {
   const cells = stacks.map((stack) => {
     const [, chatwoot, evolution, storage] = /^cw(.+)-evo(.+)-(local|minio)$/.exec(stack.cellId)!;
     return { id: stack.cellId, chatwoot, evolution, storage, suites } as RunPlan['cells'][number];
   });
-  return fakeRun(cells, TEST_CATALOG).outcomes;
+  return Promise.resolve(fakeRun(cells, TEST_CATALOG).outcomes);
 };
 
 /** Every file under a folder, by relative path, with its bytes. */
@@ -135,9 +135,7 @@ describe('runMatrix and --out', () => {
   it('a failed run also leaves the previous files as they were, and says why in its marker', async () => {
     await run('run-first', loggingBackend('first'), fakeSuites).running;
     const before = await snapshot(out);
-    const failed = run('run-crash', loggingBackend('crash'), async () => {
-      throw new Error('vitest crashed');
-    });
+    const failed = run('run-crash', loggingBackend('crash'), () => Promise.reject(new Error('vitest crashed')));
     await expect(failed.running).rejects.toThrow('vitest crashed');
     expect(await snapshot(out, (path) => path.startsWith('incomplete-run-crash/'))).toEqual(before);
     expect(await readFile(join(out, 'incomplete-run-crash', INCOMPLETE_MARKER), 'utf8')).toContain(

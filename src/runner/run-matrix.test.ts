@@ -31,10 +31,10 @@ function fakeBackend(evidenceFor: (plan: RunPlan) => Map<string, CellEvidence>, 
     name: 'sim',
     stopped: 0,
     startedPlans: [],
-    async start(plan, options) {
+    start(plan, options) {
       backend.startedPlans.push(plan);
       options.onProgress?.({ phase: 'start', message: 'fake services' });
-      if (failStart) throw failStart;
+      if (failStart) return Promise.reject(failStart);
       const evidence = evidenceFor(plan);
       const stacks = new Map(plan.cells.map((cell) => [cell.id, { cellId: cell.id } as CellStack]));
       const environment: StartedEnvironment = {
@@ -45,12 +45,13 @@ function fakeBackend(evidenceFor: (plan: RunPlan) => Map<string, CellEvidence>, 
         imagesFor: (cellId) => ({ chatwoot: `twin-${cellId}` }),
         servicesStarted: plan.services.length,
         phases: { boot: 5 },
-        stop: async () => {
+        stop: () => {
           backend.stopped += 1;
+          return Promise.resolve();
         },
         [Symbol.asyncDispose]: async () => environment.stop(),
       };
-      return environment;
+      return Promise.resolve(environment);
     },
   };
   return backend;
@@ -71,14 +72,14 @@ function deps(backend: Backend, runSuites: RunSuitesFn): Partial<RunMatrixDeps> 
   return { catalog: TEST_CATALOG, probes: noDocker, createBackend: () => Promise.resolve(backend), runSuites, newRunId: () => 'run-test' };
 }
 
-const fakeSuites: RunSuitesFn = async ({ stacks, suites, onScenario }) => {
+const fakeSuites: RunSuitesFn = ({ stacks, suites, onScenario }) => {
   const cells = stacks.map((stack) => {
     const [, chatwoot, evolution, storage] = /^cw(.+)-evo(.+)-(local|minio)$/.exec(stack.cellId)!;
     return { id: stack.cellId, chatwoot, evolution, storage, suites } as RunPlan['cells'][number];
   });
   const { outcomes } = fakeRun(cells, TEST_CATALOG);
   outcomes.forEach((outcome) => onScenario?.(outcome));
-  return outcomes;
+  return Promise.resolve(outcomes);
 };
 
 describe('runMatrix', () => {
@@ -185,9 +186,7 @@ describe('runMatrix', () => {
       images: 'upstream',
       outDir: join(dir, 'out'),
       command: 'run',
-      deps: deps(backend, async () => {
-        throw new Error('vitest crashed');
-      }),
+      deps: deps(backend, () => Promise.reject(new Error('vitest crashed'))),
     }).catch((e: unknown) => e);
     expect((error as Error).message).toBe('vitest crashed');
     expect(backend.stopped).toBe(1);

@@ -4,7 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import type { StartedEnvironment } from '../backends/backend.ts';
 import type { CellEvidence } from '../model/cell-evidence.ts';
-import { ErrorCodes, ExitCodes, HarnessError, toHarnessError, type ConfigIssue, type ExitCode } from '../errors/index.ts';
+import { HarnessError, toHarnessError, type ConfigIssue, type ExitCode } from '../errors/index.ts';
 import { loadMatrixFile } from '../matrix/load-matrix.ts';
 import type { RunPlan } from '../matrix/plan-types.ts';
 import { planRun } from '../matrix/plan.ts';

@@ -1,3 +1,4 @@
+import { BOT_CONTACT_PHONE } from '../model/bot-contact.ts';
 import type { SuiteCatalog, SuiteInfo } from '../model/suite-catalog-types.ts';
 
 const scenarios = (suite: string, list: readonly (readonly [string, string])[]) => list.map(([id, title]) => ({ id: `${suite}/${id}`, title }));
@@ -45,7 +46,7 @@ export const SUITE_CATALOG: SuiteCatalog = [
     scenarios: scenarios('instance-bootstrap', [
       ['create-returns-201', '/instance/create with chatwoot_* fields answers 201'],
       ['inbox-created', 'An API inbox named after the instance, webhook_url = SERVER_URL + /chatwoot/webhook/<instance>'],
-      ['bot-contact-and-conversation', 'The bot contact +123456 and a conversation with it in the inbox'],
+      ['bot-contact-and-conversation', `The bot contact +${BOT_CONTACT_PHONE} and a conversation with it in the inbox`],
       ['init-message', 'The `init` message in the bot conversation'],
     ]),
   },

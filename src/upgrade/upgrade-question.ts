@@ -1,4 +1,4 @@
-import { UsageError } from '../errors/index.ts';
+import { displayValue, UsageError } from '../errors/index.ts';
 import { CHATWOOT_VERSIONS, EVOLUTION_VERSIONS, STORAGES, cellId, type ChatwootVersion, type EvolutionVersion, type Storage } from '../model/axes.ts';
 
 export type Axis = 'chatwoot' | 'evolution';
@@ -45,7 +45,7 @@ function version<A extends Axis>(axis: A, value: unknown, flag: string): Pair[A]
  */
 export function parseUpgradeQuestion(options: { chatwoot?: unknown; evolution?: unknown; to?: unknown; storage?: unknown }): UpgradeQuestion {
   const current: Pair = { chatwoot: version('chatwoot', options.chatwoot, '--chatwoot'), evolution: version('evolution', options.evolution, '--evolution') };
-  const storageValue = options.storage === undefined ? 'local' : String(options.storage);
+  const storageValue = options.storage === undefined ? 'local' : typeof options.storage === 'string' ? options.storage : displayValue(options.storage);
   if (!(STORAGES as readonly string[]).includes(storageValue)) {
     throw new UsageError(`--storage ${storageValue}: expected ${STORAGES.join(' or ')}`, { details: { allowed: STORAGES } });
   }

@@ -1,13 +1,12 @@
-import type { ChatwootClient, ChatwootContact, ChatwootConversation, ChatwootInbox, ChatwootMessage } from '../../src/clients/chatwoot-client.ts';
+import type { ChatwootClient } from '../../src/clients/chatwoot-client.ts';
+import type { ChatwootContact, ChatwootConversation, ChatwootInbox, ChatwootMessage } from '../../src/clients/chatwoot-schemas.ts';
 import { ApiResponseError } from '../../src/clients/http-client.ts';
 import type { EvolutionClient } from '../../src/clients/evolution-client.ts';
 import type { RawResponse } from '../../src/clients/http-client.ts';
 import type { Exchange } from '../../src/model/result-schema.ts';
 import type { ChatwootEndpoint } from '../../src/stack/stack.ts';
 import type { ScenarioContext, WaitOptions } from '../../src/scenario/suite-context.ts';
-
-/** The bot contact Evolution 1.7 creates in Chatwoot for each instance's control conversation (evolution-api-1.7.md §3a). */
-export const BOT_PHONE = '123456';
+import { BOT_CONTACT_PHONE } from '../../src/model/bot-contact.ts';
 
 /** How often scenarios poll Chatwoot for an awaited record. */
 export const POLL_MS = 200;
@@ -34,14 +33,14 @@ export const DEADLINES = {
  */
 export function ensureBotContact(s: ScenarioContext, chatwoot: ChatwootClient): Promise<ChatwootContact> {
   return s.shared(`bot-contact ${chatwoot.http.baseUrl} ${chatwoot.accountId}`, async () => {
-    const existing = await chatwoot.findContactByPhone(BOT_PHONE);
+    const existing = await chatwoot.findContactByPhone(BOT_CONTACT_PHONE);
     if (existing) return existing;
     try {
-      return await chatwoot.createContact({ name: 'EvolutionAPI', phoneNumber: `+${BOT_PHONE}` });
+      return await chatwoot.createContact({ name: 'EvolutionAPI', phoneNumber: `+${BOT_CONTACT_PHONE}` });
     } catch (error) {
       // Another suite of this cell created it a moment ago.
       if (error instanceof ApiResponseError && error.status === 422) {
-        const created = await chatwoot.findContactByPhone(BOT_PHONE);
+        const created = await chatwoot.findContactByPhone(BOT_CONTACT_PHONE);
         if (created) return created;
       }
       throw error;

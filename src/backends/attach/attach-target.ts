@@ -81,16 +81,25 @@ const AttachTargetSchema = z.object({
   instance: z.string().trim().min(1, 'must not be empty').optional(),
 });
 
+/** The settings as given on the command line (`doctor`'s flags, camelCased: `--account` is `account`). */
+export interface AttachFlags {
+  chatwootUrl?: string | undefined;
+  chatwootToken?: string | undefined;
+  account?: string | number | undefined;
+  evolutionUrl?: string | undefined;
+  evolutionKey?: string | undefined;
+  instance?: string | undefined;
+}
+
 export interface AttachTargetSources {
-  /** Command-line options (cac camelCases them: chatwootUrl, chatwootToken, account, …). */
-  flags: Record<string, unknown>;
+  flags: AttachFlags;
   env: Record<string, string | undefined>;
   /** Parsed config file contents, if one was given. */
   file?: z.infer<typeof AttachConfigFile>;
   fileName?: string;
 }
 
-const FLAG_KEYS: Record<keyof AttachTarget, string> = {
+const FLAG_KEYS: Record<keyof AttachTarget, keyof AttachFlags> = {
   chatwootUrl: 'chatwootUrl',
   chatwootToken: 'chatwootToken',
   accountId: 'account',
@@ -99,9 +108,9 @@ const FLAG_KEYS: Record<keyof AttachTarget, string> = {
   instance: 'instance',
 };
 
-function firstGiven(...values: unknown[]): unknown {
+function firstGiven(...values: (string | number | undefined)[]): string | undefined {
   for (const value of values) {
-    if (value === undefined || value === null || value === '' || value === true) continue;
+    if (value === undefined || value === '') continue;
     return String(value);
   }
   return undefined;

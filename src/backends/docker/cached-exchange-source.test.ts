@@ -24,10 +24,10 @@ function fakeRemote(items: RecordedExchange[]) {
     calls,
     source: {
       name: 'fake',
-      async list(filter: ExchangeFilter) {
+      list(filter: ExchangeFilter) {
         calls.push(filter);
         const since = filter.since as number | undefined;
-        return items.filter((item) => since === undefined || item.startedAtMs >= since);
+        return Promise.resolve(items.filter((item) => since === undefined || item.startedAtMs >= since));
       },
     },
   };

@@ -47,9 +47,7 @@ describe('HttpReadyWait', () => {
   it('fails when the container was removed under it', async () => {
     const server = await healthServer(Number.POSITIVE_INFINITY);
     const gone = {
-      inspect: async () => {
-        throw new Error('(HTTP code 404) no such container');
-      },
+      inspect: () => Promise.reject(new Error('(HTTP code 404) no such container')),
     };
     const wait = new HttpReadyWait(check, { host: '127.0.0.1', signal: new AbortController().signal, pollMs: 10 }).withStartupTimeout(5_000);
     await expect(wait.waitUntilReady(gone, server.ports)).rejects.toThrow(/disappeared/);

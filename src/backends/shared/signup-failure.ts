@@ -1,6 +1,6 @@
 import type { Redactor } from '../../common/redact.ts';
 import { ApiResponseError } from '../../clients/http-client.ts';
-import { ErrorCodes, HarnessError, InfrastructureError } from '../../errors/index.ts';
+import { ErrorCodes, type HarnessError, InfrastructureError } from '../../errors/index.ts';
 
 export interface SignupFailureContext {
   serviceId: string;

@@ -1,32 +1,17 @@
 import { canIUpgrade } from '../../upgrade/can-i-upgrade.ts';
 import { renderUpgradeAnswer } from '../../upgrade/render-answer.ts';
-import { parseUpgradeQuestion } from '../../upgrade/upgrade-question.ts';
 import { ExitCodes } from '../../errors/index.ts';
-import { parseBackend, parseJobs } from '../option-values.ts';
+import { CanIUpgradeOptions, type CanIUpgradeOptionsInput } from '../options/can-i-upgrade-options.ts';
+import { parseCommandOptions } from '../options/option-fields.ts';
 import { runInterruptible, SERVICES_FORCE_NOTE } from '../signals.ts';
-
-export interface CanIUpgradeCommandOptions extends Record<string, unknown> {
-  chatwoot?: unknown;
-  evolution?: unknown;
-  storage?: unknown;
-  to?: unknown;
-  fromResult?: unknown;
-  backend?: unknown;
-  images?: unknown;
-  matrix?: unknown;
-  jobs?: unknown;
-  out?: unknown;
-  json?: unknown;
-  progress?: unknown;
-}
 
 /**
  * `can-i-upgrade --chatwoot 3.7.0 --evolution 1.7.4 --to chatwoot@3.8.0`: exit 0 yes; 1 no, including
  * "unknown" (Pact's can-i-deploy); 2 usage; 3 when the runs could not give a verdict before any answer.
  */
-export async function canIUpgradeCommand(options: CanIUpgradeCommandOptions): Promise<number> {
-  const question = parseUpgradeQuestion(options);
-  const jobs = parseJobs(options.jobs);
+export async function canIUpgradeCommand(given: CanIUpgradeOptionsInput): Promise<number> {
+  const options = parseCommandOptions('can-i-upgrade', CanIUpgradeOptions, given);
+  const { question } = options;
   return runInterruptible(
     {
       action: 'stopping every service, then exiting',
@@ -37,15 +22,15 @@ export async function canIUpgradeCommand(options: CanIUpgradeCommandOptions): Pr
     async (stop) => {
       const output = await canIUpgrade({
         question,
-        ...(typeof options.fromResult === 'string' ? { fromResult: options.fromResult } : {}),
-        ...(typeof options.matrix === 'string' ? { matrixFile: options.matrix } : {}),
-        backend: parseBackend(options.backend),
-        images: typeof options.images === 'string' ? options.images : 'upstream',
-        ...(typeof options.out === 'string' ? { outDir: options.out } : {}),
-        ...(jobs ? { jobs } : {}),
-        ...(options.progress !== false && process.stderr.isTTY ? { progressStream: process.stderr } : {}),
+        ...(options.fromResult !== undefined ? { fromResult: options.fromResult } : {}),
+        ...(options.matrix !== undefined ? { matrixFile: options.matrix } : {}),
+        backend: options.backend,
+        images: options.images,
+        ...(options.out !== undefined ? { outDir: options.out } : {}),
+        ...(options.jobs !== undefined ? { jobs: options.jobs } : {}),
+        ...(options.progress && process.stderr.isTTY ? { progressStream: process.stderr } : {}),
         ...(stop ? { signal: stop.signal } : {}),
-        command: `evochat-matrix can-i-upgrade --chatwoot ${question.current.chatwoot} --evolution ${question.current.evolution} --to ${String(options.to)} --storage ${question.storage}`,
+        command: `evochat-matrix can-i-upgrade --chatwoot ${question.current.chatwoot} --evolution ${question.current.evolution} --to ${options.to} --storage ${question.storage}`,
       });
       if (options.json) process.stdout.write(`${JSON.stringify({ ...output.answer, source: output.source }, null, 2)}\n`);
       else process.stdout.write(renderUpgradeAnswer(output));

@@ -40,9 +40,7 @@ async function startHolder(tempRoot: string): Promise<Holder> {
 }
 
 const foldersOf = (tempRoot: string, pid: number) => readdirSync(tempRoot).filter((name) => parseOwnedTempDirName(name)?.pid === pid);
-const noEngine = async () => {
-  throw new InfrastructureError(ErrorCodes.dockerUnavailable, 'no Docker engine answers: connect ENOENT /var/run/docker.sock');
-};
+const noEngine = () => Promise.reject(new InfrastructureError(ErrorCodes.dockerUnavailable, 'no Docker engine answers: connect ENOENT /var/run/docker.sock'));
 
 describe("clean: the harness's temp folders", () => {
   let tempRoot: string;
@@ -56,7 +54,7 @@ describe("clean: the harness's temp folders", () => {
     await killed.exited;
   }, 120_000);
 
-  afterAll(async () => {
+  afterAll(() => {
     if (live && live.child.exitCode === null && live.child.signalCode === null) live.child.kill('SIGKILL');
     rmSync(tempRoot, { recursive: true, force: true });
   });

@@ -10,13 +10,14 @@ import { tmpdir } from 'node:os';
 import type { ContainerRuntimeClient } from 'testcontainers';
 import { formatAge, UNKNOWN_OWNER_MAX_AGE_MS, decideLeftover, type LeftoverPolicy } from '../../common/leftover-decision.ts';
 import { listTempDirLeftovers, removeTempDir } from '../../common/temp-dir-leftovers.ts';
-import { ErrorCodes, ExitCodes, InfrastructureError, UsageError } from '../../errors/index.ts';
+import { ErrorCodes, ExitCodes, InfrastructureError } from '../../errors/index.ts';
+import { CleanOptions, type CleanOptionsInput } from '../options/clean-options.ts';
+import { parseCommandOptions } from '../options/option-fields.ts';
 
-export interface CleanCommandOptions {
-  olderThan?: unknown;
-  dryRun?: unknown;
-  force?: unknown;
-  /** Injected in tests. */
+export { parseOlderThan } from '../options/clean-options.ts';
+
+/** The flags, and what tests inject. */
+export interface CleanCommandOptions extends CleanOptionsInput {
   now?: () => Date;
   out?: (line: string) => void;
   /** Where the harness's temp folders are looked for (default: the OS temp dir, $TMPDIR). */
@@ -27,15 +28,6 @@ export interface CleanCommandOptions {
   connect?: () => Promise<ContainerRuntimeClient>;
 }
 
-export function parseOlderThan(value: unknown): number | undefined {
-  if (value === undefined || value === null || value === '' || value === false) return undefined;
-  const minutes = Number(value);
-  if (!Number.isFinite(minutes) || minutes < 0) throw new UsageError(`--older-than must be a number of minutes (0 or more), got "${String(value)}"`);
-  return minutes;
-}
-
-const flag = (value: unknown) => value === true || value === 'true';
-
 interface Tally {
   removed: number;
   kept: number;
@@ -43,9 +35,8 @@ interface Tally {
 }
 
 export async function cleanCommand(options: CleanCommandOptions): Promise<number> {
-  const olderThanMinutes = parseOlderThan(options.olderThan);
-  const dryRun = flag(options.dryRun);
-  const policy: LeftoverPolicy = { force: flag(options.force), olderThanMs: olderThanMinutes === undefined ? undefined : olderThanMinutes * 60_000 };
+  const { olderThan, dryRun, force } = parseCommandOptions('clean', CleanOptions, options);
+  const policy: LeftoverPolicy = { force, olderThanMs: olderThan === undefined ? undefined : olderThan * 60_000 };
   const out = options.out ?? ((line: string) => process.stdout.write(`${line}\n`));
   const now = (options.now ?? (() => new Date()))();
   const verb = dryRun ? 'would remove' : 'removed';

@@ -13,24 +13,9 @@ import { runDoctor } from '../../doctor/run-doctor.ts';
 import { toolVersion } from '../../doctor/tool-version.ts';
 import { ErrorCodes, ExitCodes, HarnessError } from '../../errors/index.ts';
 import { SUITE_CATALOG } from '../../scenario/suite-catalog.ts';
-import { parseMilliseconds } from '../option-values.ts';
+import { DoctorOptions, type DoctorOptionsInput } from '../options/doctor-options.ts';
+import { parseCommandOptions } from '../options/option-fields.ts';
 import { rejectOnAbort, runInterruptible } from '../signals.ts';
-
-export interface DoctorCommandOptions extends Record<string, unknown> {
-  chatwootUrl?: unknown;
-  chatwootToken?: unknown;
-  account?: unknown;
-  evolutionUrl?: unknown;
-  evolutionKey?: unknown;
-  instance?: unknown;
-  config?: unknown;
-  allowWrites?: unknown;
-  out?: unknown;
-  json?: unknown;
-  result?: unknown;
-  timeout?: unknown;
-  verbose?: unknown;
-}
 
 export interface DoctorIo {
   stdout: { write(text: string): unknown; isTTY?: boolean };
@@ -44,9 +29,10 @@ export interface DoctorIo {
  * 3 a service could not be reached.
  */
 export async function doctorCommand(
-  options: DoctorCommandOptions,
+  given: DoctorOptionsInput,
   io: DoctorIo = { stdout: process.stdout, stderr: process.stderr, env: process.env },
 ): Promise<number> {
+  const options = parseCommandOptions('doctor', DoctorOptions, given);
   // Nothing runs on this side to stop: a signal ends the checks in flight (their connections closed), writes nothing.
   return runInterruptible(
     { action: 'stopping the checks, then exiting', stderr: io.stderr, interrupted: (signal) => `interrupted by ${signal}: checks stopped, nothing written` },
@@ -54,14 +40,13 @@ export async function doctorCommand(
   );
 }
 
-async function doctorChecks(options: DoctorCommandOptions, io: DoctorIo, signal: AbortSignal | undefined): Promise<number> {
-  const timeoutMs = parseMilliseconds(options.timeout, '--timeout', 5_000);
-  const configFile = typeof options.config === 'string' ? options.config : undefined;
+async function doctorChecks(options: DoctorOptions, io: DoctorIo, signal: AbortSignal | undefined): Promise<number> {
+  const configFile = options.config;
   const file = configFile ? await loadAttachConfigFile(configFile) : undefined;
-  const target = resolveAttachTarget({ flags: options, env: io.env, ...(file ? { file, fileName: configFile } : {}) });
+  const target = resolveAttachTarget({ flags: options.attachFlags, env: io.env, ...(file ? { file, fileName: configFile } : {}) });
   const redactor = createRedactor(attachSecrets(target));
-  const known = await loadKnownResult(typeof options.result === 'string' ? options.result : undefined);
-  const client = createProbeClient({ redactor, timeoutMs, allowWrites: options.allowWrites === true });
+  const known = await loadKnownResult(options.result);
+  const client = createProbeClient({ redactor, timeoutMs: options.timeout, allowWrites: options.allowWrites });
   const ctx = createDoctorContext({ target, client, redactor, known, catalog: SUITE_CATALOG, consumerExpectations: loadConsumerExpectations() });
   // Interrupted: do not wait for close(), which lets the probe in flight finish first (up to --timeout).
   const run = await rejectOnAbort(runDoctor(ctx), signal).finally(() => (signal?.aborted ? void client.close() : client.close()));
@@ -82,10 +67,10 @@ async function doctorChecks(options: DoctorCommandOptions, io: DoctorIo, signal:
       `${JSON.stringify(result ?? { error: 'no result: the versions of both services are needed for a result cell', checks: run.reports }, null, 2)}\n`,
     );
   } else {
-    io.stdout.write(renderDoctor(run, { colour: wantsColour(io.stdout, io.env), verbose: options.verbose === true, target: targetDescription }));
+    io.stdout.write(renderDoctor(run, { colour: wantsColour(io.stdout, io.env), verbose: options.verbose, target: targetDescription }));
   }
 
-  if (typeof options.out === 'string') {
+  if (options.out !== undefined) {
     if (result) {
       await mkdir(options.out, { recursive: true });
       await writeFile(join(options.out, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);

@@ -3,11 +3,8 @@ import { planRun } from '../../matrix/plan.ts';
 import { selectCells } from '../../matrix/select-cells.ts';
 import { SUITE_CATALOG } from '../../scenario/suite-catalog.ts';
 import type { SuiteCatalog } from '../../model/suite-catalog-types.ts';
-
-export interface ListCommandOptions {
-  matrix?: string;
-  json?: boolean;
-}
+import { ListOptions, type ListOptionsInput } from '../options/list-options.ts';
+import { parseCommandOptions } from '../options/option-fields.ts';
 
 export interface ListCommandIo {
   stdout: NodeJS.WritableStream;
@@ -16,11 +13,12 @@ export interface ListCommandIo {
 }
 
 /** `list`: the cells and suites matrix.json selects, and the services the shared plan would start. */
-export async function listCommand(options: ListCommandOptions, io: Partial<ListCommandIo> = {}): Promise<number> {
+export async function listCommand(given: ListOptionsInput, io: Partial<ListCommandIo> = {}): Promise<number> {
+  const options = parseCommandOptions('list', ListOptions, given);
   const stdout = io.stdout ?? process.stdout;
   const stderr = io.stderr ?? process.stderr;
   const catalog = io.catalog ?? SUITE_CATALOG;
-  const matrixFile = options.matrix ?? 'matrix.json';
+  const matrixFile = options.matrix;
   const { config, warnings } = await loadMatrixFile(matrixFile, catalog);
   for (const warning of warnings) stderr.write(`warning: ${warning.path}: ${warning.message}\n`);
   const plan = planRun(selectCells(config), config.settings);

@@ -8,7 +8,6 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { z } from 'zod';
 import { UsageError } from '../../errors/index.ts';
 import type { RunResult } from '../../model/result-schema.ts';
 import { compareResults } from '../../report/history.ts';
@@ -19,17 +18,10 @@ import { loadResult } from '../../report/load-result.ts';
 import { renderMarkdown } from '../../report/markdown.ts';
 import { renderTerminalReport } from '../../report/terminal-grid.ts';
 import { githubRunUrl, writeReports, type FileReportFormat } from '../../report/write-reports.ts';
+import { parseCommandOptions } from '../options/option-fields.ts';
+import { ReportOptions, type ReportFormat, type ReportOptionsInput } from '../options/report-options.ts';
 
-export const REPORT_FORMATS = ['terminal', 'junit', 'markdown', 'html', 'json'] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
-
-const ReportCommandOptions = z.object({
-  result: z.string().min(1),
-  format: z.union([z.string(), z.array(z.string())]).default('terminal'),
-  out: z.string().min(1).optional(),
-  compare: z.string().min(1).optional(),
-});
-export type ReportCommandOptions = z.input<typeof ReportCommandOptions>;
+export { parseFormats } from '../options/report-options.ts';
 
 export interface ReportCommandIo {
   stdout(text: string): void;
@@ -44,19 +36,6 @@ const processIo: ReportCommandIo = {
   stderr: (text) => process.stderr.write(text),
   env: process.env,
 };
-
-export function parseFormats(value: string | readonly string[]): ReportFormat[] {
-  const names = (typeof value === 'string' ? [value] : value)
-    .flatMap((entry) => entry.split(','))
-    .map((entry) => entry.trim())
-    .filter((entry) => entry !== '');
-  if (names.length === 0) throw new UsageError(`--format is empty; allowed: ${REPORT_FORMATS.join(',')}`);
-  const unknown = names.filter((name) => !REPORT_FORMATS.includes(name as ReportFormat));
-  if (unknown.length > 0) {
-    throw new UsageError(`unknown --format ${unknown.map((name) => `"${name}"`).join(', ')}; allowed: ${REPORT_FORMATS.join(',')}`);
-  }
-  return [...new Set(names as ReportFormat[])];
-}
 
 function isFileFormat(format: ReportFormat): format is FileReportFormat {
   return format === 'junit' || format === 'markdown' || format === 'html';
@@ -85,14 +64,9 @@ function renderOne(format: ReportFormat, result: RunResult, linkBase: string, io
   }
 }
 
-export async function reportCommand(rawOptions: Record<string, unknown>, io: ReportCommandIo = processIo): Promise<number> {
-  const parsed = ReportCommandOptions.safeParse(rawOptions);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new UsageError(`report: invalid option ${issue?.path.join('.') || ''}: ${issue?.message ?? 'invalid'}`);
-  }
-  const options = parsed.data;
-  const formats = parseFormats(options.format);
+export async function reportCommand(given: ReportOptionsInput, io: ReportCommandIo = processIo): Promise<number> {
+  const options = parseCommandOptions('report', ReportOptions, given);
+  const { formats } = options;
   if (!options.out && formats.length > 1) {
     throw new UsageError(`--format ${formats.join(',')} needs --out DIR: standard output takes one format`, {
       hint: `e.g. evochat-matrix report ${options.result} --format ${formats.join(',')} --out report-out`,

@@ -1,25 +1,16 @@
 import { resolve } from 'node:path';
-import { UsageError } from '../../errors/index.ts';
 import { renderKeptStacks, renderReproSummary, runRepro } from '../../repro/run-repro.ts';
-import { parseBackend } from '../option-values.ts';
+import { parseCommandOptions } from '../options/option-fields.ts';
+import { ReproOptions, type ReproOptionsInput } from '../options/repro-options.ts';
 import { runInterruptible, SERVICES_FORCE_NOTE, untilStopped } from '../signals.ts';
-
-export interface ReproCommandOptions extends Record<string, unknown> {
-  file: string;
-  out?: unknown;
-  backend?: unknown;
-  images?: unknown;
-  keep?: unknown;
-  progress?: unknown;
-}
 
 /**
  * `repro FILE --out DIR`: runs the bug report's setup and writes the bundle. Exit 0 reproduced,
  * 1 not reproduced, 2 bad report or options, 3 no verdict (infrastructure).
  */
-export async function reproCommand(options: ReproCommandOptions): Promise<number> {
-  if (!options.file) throw new UsageError('repro needs a bug report file: evochat-matrix repro FILE --out DIR');
-  const outDir = resolve(typeof options.out === 'string' ? options.out : 'repro-bundle');
+export async function reproCommand(given: ReproOptionsInput): Promise<number> {
+  const options = parseCommandOptions('repro', ReproOptions, given);
+  const outDir = resolve(options.out);
   return runInterruptible(
     {
       action: options.keep ? 'stopping every service (a kept stack too), then exiting' : 'stopping every service, then exiting',
@@ -31,10 +22,10 @@ export async function reproCommand(options: ReproCommandOptions): Promise<number
       const run = await runRepro({
         file: options.file,
         outDir,
-        backend: parseBackend(options.backend),
-        images: typeof options.images === 'string' ? options.images : 'upstream',
-        progress: options.progress !== false && process.stderr.isTTY === true,
-        command: ['evochat-matrix', 'repro', options.file, '--out', String(options.out ?? 'repro-bundle')].join(' '),
+        backend: options.backend,
+        images: options.images,
+        progress: options.progress && process.stderr.isTTY === true,
+        command: ['evochat-matrix', 'repro', options.file, '--out', options.out].join(' '),
         ...(stop ? { signal: stop.signal } : {}),
         ...(options.keep && stop
           ? {

@@ -25,7 +25,7 @@ function fakeDeps(): Partial<RunMatrixDeps> {
   let plan: RunPlan | undefined;
   const backend: Backend = {
     name: 'sim',
-    async start(p) {
+    start(p) {
       plan = p;
       const evidence = fakeRun(p.cells, TEST_CATALOG).evidence;
       const environment: StartedEnvironment = {
@@ -39,7 +39,7 @@ function fakeDeps(): Partial<RunMatrixDeps> {
         stop: async () => {},
         [Symbol.asyncDispose]: async () => {},
       };
-      return environment;
+      return Promise.resolve(environment);
     },
   };
   return {

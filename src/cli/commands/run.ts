@@ -1,27 +1,11 @@
 import { dirname, join } from 'node:path';
-import { parseListOption } from '../../matrix/select-cells.ts';
 import { renderTerminalReport } from '../../report/terminal-grid.ts';
 import { shouldUseColor } from '../../report/terminal-style.ts';
 import { runMatrix, type RunMatrixDeps } from '../../runner/run-matrix.ts';
+import { parseCommandOptions } from '../options/option-fields.ts';
+import { RunOptions, type RunOptionsInput } from '../options/run-options.ts';
 import { captureProcessWarnings, writeWarningsLog } from '../process-warnings.ts';
 import { runInterruptible, SERVICES_FORCE_NOTE } from '../signals.ts';
-import { parseBackend, parseJobs } from '../option-values.ts';
-
-/** What `evochat-matrix run` accepts (cac's camelCased options). */
-export interface RunCommandOptions {
-  matrix?: string;
-  backend?: unknown;
-  images?: string;
-  chatwoot?: string;
-  evolution?: string;
-  storage?: string;
-  suite?: string;
-  jobs?: string | number;
-  out?: string;
-  compare?: string;
-  /** false with --no-progress. */
-  progress?: boolean;
-}
 
 export interface RunCommandIo {
   stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
@@ -32,9 +16,10 @@ export interface RunCommandIo {
   deps?: Partial<RunMatrixDeps>;
 }
 
-function commandLine(options: RunCommandOptions): string {
+/** The command as given (defaults cac filled in included), for result.json. */
+function commandLine(given: RunOptionsInput): string {
   const parts = ['evochat-matrix run'];
-  for (const [key, value] of Object.entries(options)) {
+  for (const [key, value] of Object.entries(given)) {
     if (value === undefined || key === '--' || key.length === 1) continue;
     const flag = key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
     if (value === false) parts.push(`--no-${flag}`);
@@ -49,7 +34,8 @@ function commandLine(options: RunCommandOptions): string {
  * 2 usage/config, 3 infrastructure). SIGINT stops every service and exits 130; SIGTERM and SIGHUP exit 3
  * (src/cli/signals.ts: a second signal forces the exit only after the grace period).
  */
-export async function runCommand(options: RunCommandOptions, io: Partial<RunCommandIo> = {}): Promise<number> {
+export async function runCommand(given: RunOptionsInput, io: Partial<RunCommandIo> = {}): Promise<number> {
+  const options = parseCommandOptions('run', RunOptions, given);
   const stdout = io.stdout ?? process.stdout;
   const stderr = io.stderr ?? process.stderr;
   const env = io.env ?? process.env;
@@ -63,28 +49,26 @@ export async function runCommand(options: RunCommandOptions, io: Partial<RunComm
     },
     async (stop) => {
       const filters = {
-        ...(parseListOption(options.chatwoot) ? { chatwoot: parseListOption(options.chatwoot)! } : {}),
-        ...(parseListOption(options.evolution) ? { evolution: parseListOption(options.evolution)! } : {}),
-        ...(parseListOption(options.storage) ? { storage: parseListOption(options.storage)! } : {}),
-        ...(parseListOption(options.suite) ? { suites: parseListOption(options.suite)! } : {}),
+        ...(options.chatwoot ? { chatwoot: options.chatwoot } : {}),
+        ...(options.evolution ? { evolution: options.evolution } : {}),
+        ...(options.storage ? { storage: options.storage } : {}),
+        ...(options.suite ? { suites: options.suite } : {}),
       };
-      const jobs = parseJobs(options.jobs);
-      const outDir = options.out ?? 'out';
       const libraryWarnings = captureProcessWarnings();
       const run = await runMatrix({
-        matrixFile: options.matrix ?? 'matrix.json',
-        backend: parseBackend(options.backend),
-        images: options.images ?? 'upstream',
+        matrixFile: options.matrix,
+        backend: options.backend,
+        images: options.images,
         filters,
-        ...(jobs !== undefined ? { jobs } : {}),
-        outDir,
-        command: commandLine(options),
+        ...(options.jobs !== undefined ? { jobs: options.jobs } : {}),
+        outDir: options.out,
+        command: commandLine(given),
         ...(options.compare ? { compareWith: options.compare } : {}),
         ...(stop ? { signal: stop.signal } : {}),
-        ...(options.progress !== false ? { progressStream: stderr } : {}),
+        ...(options.progress ? { progressStream: stderr } : {}),
         // A complete run's line is progress (its grid names result.json); an incomplete run's is always said.
         onOutDir: (line, what) => {
-          if (what === 'kept' || options.progress !== false) stderr.write(`${line}\n`);
+          if (what === 'kept' || options.progress) stderr.write(`${line}\n`);
         },
         env,
         ...(io.deps ? { deps: io.deps } : {}),

@@ -1,5 +1,5 @@
 import type { DoctorCheck } from '../doctor-check.ts';
-import { BOT_CONTACT_PHONE } from '../doctor-facts.ts';
+import { BOT_CONTACT_PHONE } from '../../model/bot-contact.ts';
 import { outcomeOfFailure, skippedBecause } from '../fact.ts';
 
 /** The bot contact (+123456) and its open conversation in the inbox: where QR codes and bot replies go. */
@@ -17,7 +17,7 @@ export const botConversationCheck: DoctorCheck = {
         status: 'warn',
         summary: `bot contact #${contactId} has no open conversation in inbox #${inboxId}: bot messages (QR code, status) have nowhere to go`,
         evidence: [`GET contacts/${contactId}/conversations: no open conversation in inbox #${inboxId}`],
-        remedy: 'Reopen the conversation with the bot contact (+123456), or send `init` from it; check automations that resolve it.',
+        remedy: `Reopen the conversation with the bot contact (+${BOT_CONTACT_PHONE}), or send \`init\` from it; check automations that resolve it.`,
         references: ['evolution#2580'],
         exchanges: bot.exchanges,
       };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DeadlineError, waitFor } from '../../common/wait-for.ts';
+import { displayValue } from '../../errors/index.ts';
 import type { Exchange } from '../../model/result-schema.ts';
 import { brief } from '../chatwoot-answers.ts';
 import type { DoctorCheck } from '../doctor-check.ts';
@@ -70,11 +71,12 @@ export const botRoundTripCheck: DoctorCheck = {
           );
           return answer ? { answer } : undefined;
         },
-        { timeoutMs: ctx.roundTripTimeoutMs, intervalMs: 250, description: 'the bot reply to `status`', now: ctx.now },
+        { timeoutMs: ctx.roundTripTimeoutMs, intervalMs: 250, description: 'the bot reply to `status`', now: () => ctx.now() },
       );
       if (lastExchange) exchanges.push(lastExchange);
       if ('failed' in reply && reply.failed) {
-        const error = String((reply.failed.content_attributes as { external_error?: unknown } | null | undefined)?.external_error ?? 'unknown error');
+        const external = (reply.failed.content_attributes as { external_error?: unknown } | null | undefined)?.external_error;
+        const error = external === undefined || external === null ? 'unknown error' : typeof external === 'string' ? external : displayValue(external);
         const rule = /404/.test(error)
           ? ruleRemedy('webhook-double-slash')
           : /TCP|connect/i.test(error)

@@ -5,6 +5,7 @@ import { ChatwootClient, signupChatwootAccount } from '../../clients/chatwoot-cl
 import { EvolutionClient } from '../../clients/evolution-client.ts';
 import { createRecordingProxy, type RecordingProxy } from '../../evidence/recording-proxy.ts';
 import type { ChatwootVersion, EvolutionVersion } from '../../model/axes.ts';
+import { BOT_CONTACT_PHONE } from '../../model/bot-contact.ts';
 import type { Exchange } from '../../model/result-schema.ts';
 import { startChatwootTwin } from '../../twins/chatwoot/start-chatwoot-twin.ts';
 import { startEvolutionTwin } from '../../twins/evolution/start-evolution-twin.ts';
@@ -102,7 +103,7 @@ export async function startTestDeployment(options: TestDeploymentOptions): Promi
       if (!options.dropUnderscoreHeaders) {
         await waitFor(
           async () => {
-            const contact = await chatwootClient.findContactByPhone('123456');
+            const contact = await chatwootClient.findContactByPhone(BOT_CONTACT_PHONE);
             if (!contact) return undefined;
             const conversations = await chatwootClient.contactConversations(contact.id);
             return conversations.find((conversation) => conversation.status === 'open');

@@ -10,7 +10,7 @@ import { createRedactor } from '../../common/redact.ts';
 import { waitFor } from '../../common/wait-for.ts';
 import { createCellClassifier } from '../cell-classifier.ts';
 import { EvidenceHub, type ExchangeSource } from '../evidence-hub.ts';
-import { type CellClassifier, type ExchangeFilter } from '../evidence-types.ts';
+import type { CellClassifier, ExchangeFilter } from '../evidence-types.ts';
 import { HARNESS_LINK_HEADER, HARNESS_LINK_VALUE, HARNESS_SCENARIO_HEADER } from '../../model/harness-wire.ts';
 import { formatScenarioTag } from '../../model/harness-wire.ts';
 

@@ -1,5 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, createContact, createConversation, createInbox, signup, startTestTwin, VERSIONS, type Account, type TestTwin } from './test-support/chatwoot-test-kit.ts';
+import {
+  call,
+  createContact,
+  createConversation,
+  createInbox,
+  signup,
+  startTestTwin,
+  VERSIONS,
+  type Account,
+  type TestTwin,
+} from './test-support/chatwoot-test-kit.ts';
 
 /** access_token_auth_helper.rb, ensure_current_account_helper.rb, agent_bots_controller.rb; measured on 3.7.0–3.9.0 (§M). */
 const NOT_FOR_BOTS = { error: 'Access to this endpoint is not authorized for bots' };

@@ -82,7 +82,7 @@ describe('attachments on local storage (§7)', () => {
 
       await t.twin.webhooksIdle();
       const created = recorder.requests.map((r) => r.body).find((b) => b.event === 'message_created' && b.id === answer.json.id);
-      expect(created.attachments.map((a: any) => a.data_url)).toEqual([image.data_url, text.data_url]);
+      expect(created.attachments.map((a: { data_url: string }) => a.data_url)).toEqual([image.data_url, text.data_url]);
       expect(created.conversation.messages[0].attachments[0].data_url).toBe(image.data_url);
     } finally {
       await recorder.close();
@@ -97,7 +97,7 @@ describe('attachments on local storage (§7)', () => {
       { name: 'attachments[]', value: Buffer.from('%PDF-1.4'), filename: 'doc.pdf' },
       { name: 'attachments[]', value: png, filename: 'no-type' },
     ]);
-    expect(answer.json.attachments.map((a: any) => a.file_type)).toEqual(['audio', 'video', 'file', 'image']);
+    expect(answer.json.attachments.map((a: { file_type: string }) => a.file_type)).toEqual(['audio', 'video', 'file', 'image']);
   });
 
   it('answers 404 for a forged signed id', async () => {

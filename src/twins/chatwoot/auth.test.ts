@@ -212,7 +212,7 @@ describe('routing and malformed requests', () => {
     expect(answer.status).toBe(500);
     expect(answer.json).toEqual({ status: 500, error: 'Internal Server Error' });
     expect(
-      (await call(t.url, 'GET', `/api/v1/accounts/${admin.accountId}/inboxes`, { token: admin.token })).json.payload.map((i: any) => i.name),
+      (await call(t.url, 'GET', `/api/v1/accounts/${admin.accountId}/inboxes`, { token: admin.token })).json.payload.map((i: { name: string }) => i.name),
     ).not.toContain('x');
   });
 
@@ -221,7 +221,7 @@ describe('routing and malformed requests', () => {
     const lines = t.log.lines();
     expect(
       lines.some((line) =>
-        /^I, \[\d{4}-\d\d-\d\dT[\d:.]+ #\d+\]  INFO -- : \[[0-9a-f-]+\] Started GET "\/api" for 127\.0\.0\.1 at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+0000$/.test(
+        /^I, \[\d{4}-\d\d-\d\dT[\d:.]+ #\d+\] {2}INFO -- : \[[0-9a-f-]+\] Started GET "\/api" for 127\.0\.0\.1 at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+0000$/.test(
           line,
         ),
       ),

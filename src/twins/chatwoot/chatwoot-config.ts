@@ -73,8 +73,7 @@ const enumVar = <T extends string>(name: string, values: readonly [T, ...T[]]) =
     .trim()
     .refine((value): value is T => (values as readonly string[]).includes(value), {
       message: `${name} must be one of ${values.join(', ')}`,
-    })
-    .transform((value) => value as T);
+    });
 
 const envSchema = z.object({
   TWIN_VERSION: enumVar('TWIN_VERSION', CHATWOOT_VERSIONS).optional(),

@@ -1,11 +1,21 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatwootVersion } from '../../model/axes.ts';
-import { call, createContact, createConversation, createInbox, signup, startTestTwin, type Account, type TestTwin } from './test-support/chatwoot-test-kit.ts';
+import {
+  call,
+  createContact,
+  createConversation,
+  createInbox,
+  signup,
+  startTestTwin,
+  type Account,
+  type JsonBody,
+  type TestTwin,
+} from './test-support/chatwoot-test-kit.ts';
 
 describe('contacts (identical in all versions)', () => {
   let t: TestTwin;
   let account: Account;
-  let inbox: any;
+  let inbox: JsonBody;
   const path = (suffix = '') => `/api/v1/accounts/${account.accountId}/contacts${suffix}`;
 
   beforeAll(async () => {
@@ -83,7 +93,7 @@ describe('contacts (identical in all versions)', () => {
     expect(byName.json.meta).toEqual({ count: 1, current_page: '1' });
     expect(byName.json.payload[0].name).toBe('EvolutionAPI');
     const byJid = await call(t.url, 'GET', path(`/search?q=${encodeURIComponent('u@s.whatsapp.net')}`), { token: account.token });
-    expect(byJid.json.payload.map((c: any) => c.identifier)).toEqual(['u@s.whatsapp.net']);
+    expect(byJid.json.payload.map((c: { identifier: string }) => c.identifier)).toEqual(['u@s.whatsapp.net']);
     const noHandle = await call(t.url, 'GET', path('/search?q=No%20Handle'), { token: account.token });
     expect(noHandle.json.meta.count).toBe(0);
   });
@@ -100,7 +110,7 @@ describe('contacts (identical in all versions)', () => {
     for (let i = 0; i < 22; i++) ids.push((await createConversation(t.url, account, { contact_id: contact.id, inbox_id: inbox.id })).id);
     const list = await call(t.url, 'GET', path(`/${contact.id}/conversations`), { token: account.token });
     expect(list.status).toBe(200);
-    expect(list.json.payload.map((c: any) => c.id)).toEqual(ids.slice(2).reverse());
+    expect(list.json.payload.map((c: { id: number }) => c.id)).toEqual(ids.slice(2).reverse());
 
     const contactable = await call(t.url, 'GET', path(`/${contact.id}/contactable_inboxes`), { token: account.token });
     expect(contactable.json.payload).toEqual([{ source_id: expect.any(String), inbox: expect.objectContaining({ id: inbox.id }) }]);

@@ -12,7 +12,9 @@ describe.each(VERSIONS)('conversation changes on %s', (version) => {
   const path = (suffix = '') => `/api/v1/accounts/${seeded.account.accountId}/conversations/${seeded.conversation.id}${suffix}`;
   const token = () => seeded.account.token;
   const activity = async () =>
-    (await call(t.url, 'GET', path('/messages'), { token: token() })).json.payload.filter((m: any) => m.message_type === 2).map((m: any) => m.content);
+    (await call(t.url, 'GET', path('/messages'), { token: token() })).json.payload
+      .filter((m: { message_type: number }) => m.message_type === 2)
+      .map((m: { content: string | null }) => m.content);
   beforeAll(async () => {
     t = await startTestTwin(version);
     recorder = await startRecorder();
@@ -67,7 +69,7 @@ describe.each(VERSIONS)('conversation changes on %s', (version) => {
       'Harness Admin set the priority to urgent',
       'Harness Admin changed the priority from urgent to low',
     ]);
-    const listed = (await call(t.url, 'GET', path('/messages'), { token: token() })).json.payload.find((m: any) => m.message_type === 2);
+    const listed = (await call(t.url, 'GET', path('/messages'), { token: token() })).json.payload.find((m: { message_type: number }) => m.message_type === 2);
     expect(listed).toMatchObject({ sender: null, status: 'sent', private: false, content_type: 'text' });
     // A later outgoing message's webhook proves every earlier event was handed over.
     await call(t.url, 'POST', path('/messages'), { token: token(), json: { content: 'marker', message_type: 'outgoing' } });
@@ -95,7 +97,7 @@ describe('activity messages follow the account locale', () => {
       const base = `/api/v1/accounts/${seeded.account.accountId}/conversations/${seeded.conversation.id}`;
       await call(t.url, 'POST', `${base}/toggle_status`, { token: seeded.account.token, json: { status: 'resolved' } });
       const messages = (await call(t.url, 'GET', `${base}/messages`, { token: seeded.account.token })).json.payload;
-      expect(messages.map((m: any) => m.content)).toEqual(['Conversa foi marcada como resolvida por Harness Admin']);
+      expect(messages.map((m: { content: string | null }) => m.content)).toEqual(['Conversa foi marcada como resolvida por Harness Admin']);
     } finally {
       await t.twin.close();
     }

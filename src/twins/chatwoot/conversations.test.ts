@@ -1,11 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, createContact, createConversation, createInbox, signup, startTestTwin, type Account, type TestTwin } from './test-support/chatwoot-test-kit.ts';
+import {
+  call,
+  createContact,
+  createConversation,
+  createInbox,
+  signup,
+  startTestTwin,
+  type Account,
+  type JsonBody,
+  type TestTwin,
+} from './test-support/chatwoot-test-kit.ts';
 
 describe('conversations (identical in all versions)', () => {
   let t: TestTwin;
   let account: Account;
-  let inbox: any;
-  let contact: any;
+  let inbox: JsonBody;
+  let contact: JsonBody;
   const path = (suffix = '') => `/api/v1/accounts/${account.accountId}/conversations${suffix}`;
 
   beforeAll(async () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Hono } from 'hono';
+import { Hono, type Context, type Next } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { TwinDeps, TwinEnv } from './twin-context.ts';
@@ -54,7 +54,7 @@ export function createChatwootApp(deps: TwinDeps): Hono<TwinEnv> {
   );
 
   // Rails::Rack::Logger: "Started …" first, "Completed …" when the app answered.
-  app.use('*', async (c, next) => {
+  app.use('*', async (c: Context<TwinEnv>, next: Next) => {
     const started = deps.now();
     const requestId = randomUUID();
     let peer = '127.0.0.1';

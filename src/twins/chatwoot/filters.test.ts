@@ -1,6 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatwootVersion } from '../../model/axes.ts';
-import { call, createContact, createConversation, createInbox, signup, startTestTwin, VERSIONS, type Account, type TestTwin } from './test-support/chatwoot-test-kit.ts';
+import {
+  call,
+  createContact,
+  createConversation,
+  createInbox,
+  signup,
+  startTestTwin,
+  VERSIONS,
+  type Account,
+  type TestTwin,
+} from './test-support/chatwoot-test-kit.ts';
 
 const ALLOWED_CONVERSATION_KEYS =
   'status,assignee_id,inbox_id,team_id,priority,display_id,campaign_id,labels,browser_language,conversation_language,country_code,referer,created_at,last_activity_at,mail_subject';
@@ -65,7 +75,7 @@ describe.each(VERSIONS)('conversation and contact filters on %s', (version) => {
     } else {
       expect(answer.status).toBe(200);
       expect(answer.json.meta).toEqual({ mine_count: 0, unassigned_count: 1, all_count: 1 });
-      expect(answer.json.payload.map((c: any) => c.id)).toEqual([w.botConversationId]);
+      expect(answer.json.payload.map((c: { id: number }) => c.id)).toEqual([w.botConversationId]);
       expect(answer.json.payload[0]).toMatchObject({ inbox_id: w.inboxId, status: 'open', meta: { sender: { id: w.botContactId } } });
     }
   });
@@ -181,9 +191,9 @@ describe.each(VERSIONS)('conversation and contact filters on %s', (version) => {
     });
     expect(answer.status).toBe(200);
     expect(Object.keys(answer.json.meta)).toEqual(['mine_count', 'unassigned_count', 'all_count']);
-    const activity = answer.json.payload.map((c: any) => c.last_activity_at);
+    const activity = answer.json.payload.map((c: { last_activity_at: number }) => c.last_activity_at);
     expect(activity).toEqual([...activity].sort((a, b) => b - a));
-    expect(answer.json.payload.map((c: any) => c.id)).toEqual([3, 2, 1]);
+    expect(answer.json.payload.map((c: { id: number }) => c.id)).toEqual([3, 2, 1]);
   });
 
   it('contact filter: values[0] only, "+" prepended to phone numbers, other values lower-cased', async () => {
@@ -192,7 +202,7 @@ describe.each(VERSIONS)('conversation and contact filters on %s', (version) => {
     });
     expect(byPhone.status).toBe(200);
     expect(byPhone.json.meta).toEqual({ count: 1, current_page: 1 });
-    expect(byPhone.json.payload.map((c: any) => c.id)).toEqual([w.botContactId]);
+    expect(byPhone.json.payload.map((c: { id: number }) => c.id)).toEqual([w.botContactId]);
     expect(byPhone.json.payload[0].contact_inboxes[0]).toMatchObject({ inbox: { id: w.inboxId } });
     const withPlus = await filterContacts(w, w.en, {
       payload: [{ attribute_key: 'phone_number', filter_operator: 'equal_to', values: ['+123456'], query_operator: null }],
@@ -201,11 +211,11 @@ describe.each(VERSIONS)('conversation and contact filters on %s', (version) => {
     const byName = await filterContacts(w, w.en, {
       payload: [{ attribute_key: 'name', filter_operator: 'equal_to', values: ['EVOLUTIONAPI'], query_operator: null }],
     });
-    expect(byName.json.payload.map((c: any) => c.id)).toEqual([w.botContactId]);
+    expect(byName.json.payload.map((c: { id: number }) => c.id)).toEqual([w.botContactId]);
     const contains = await filterContacts(w, w.en, {
       payload: [{ attribute_key: 'name', filter_operator: 'contains', values: ['zzz', 'other'], query_operator: null }],
     });
-    expect(contains.json.payload.map((c: any) => c.name)).toEqual(['Other']);
+    expect(contains.json.payload.map((c: { name: string }) => c.name)).toEqual(['Other']);
   });
 
   it("Evolution 1.7.4's phone OR identifier contact lookup finds the bot contact", async () => {

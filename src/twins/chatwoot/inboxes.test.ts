@@ -50,7 +50,7 @@ describe.each(VERSIONS)('inboxes on %s', (version) => {
     expect(answer.json).not.toHaveProperty('webhook_url');
     expect(answer.json).not.toHaveProperty('inbox_identifier');
     const list = await call(t.url, 'GET', path(), { token: admin.token });
-    expect(list.json.payload.map((inbox: any) => inbox.channel_type)).toContain('Channel::WebWidget');
+    expect(list.json.payload.map((inbox: { channel_type: string }) => inbox.channel_type)).toContain('Channel::WebWidget');
   });
 
   it('a website inbox needs website_url; an unknown channel type creates no channel (422)', async () => {

@@ -84,14 +84,14 @@ describe('messages (identical in all versions)', () => {
     const latest = await call(t.url, 'GET', path(), { token: seeded.account.token });
     expect(latest.status).toBe(200);
     expect(latest.json.meta).toMatchObject({ labels: [], contact: { id: seeded.contact.id } });
-    const latestIds = latest.json.payload.map((m: any) => m.id);
+    const latestIds = latest.json.payload.map((m: { id: number }) => m.id);
     expect(latestIds).toHaveLength(20);
     expect(latestIds.at(-1)).toBe(ids.at(-1));
     expect(latestIds).toEqual([...latestIds].sort((a, b) => a - b));
     const before = await call(t.url, 'GET', path(`?before=${ids[5]}`), { token: seeded.account.token });
-    expect(before.json.payload.map((m: any) => m.id).at(-1)).toBe(ids[4]);
+    expect(before.json.payload.map((m: { id: number }) => m.id).at(-1)).toBe(ids[4]);
     const after = await call(t.url, 'GET', path(`?after=${ids[20]}`), { token: seeded.account.token });
-    expect(after.json.payload.map((m: any) => m.id)).toEqual(ids.slice(21));
+    expect(after.json.payload.map((m: { id: number }) => m.id)).toEqual(ids.slice(21));
   });
 
   it('delete keeps the message with the deleted text in the account locale', async () => {

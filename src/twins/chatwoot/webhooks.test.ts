@@ -23,7 +23,7 @@ function messagesPath(seeded: Awaited<ReturnType<typeof seedConversation>>) {
 
 async function messageStatus(t: TestTwin, seeded: Awaited<ReturnType<typeof seedConversation>>, id: number) {
   const list = await call(t.url, 'GET', messagesPath(seeded), { token: seeded.account.token });
-  return list.json.payload.find((m: any) => m.id === id);
+  return list.json.payload.find((m: { id: number }) => m.id === id);
 }
 
 describe('webhooks to an API inbox (§4)', () => {

@@ -37,6 +37,6 @@ describe('BackgroundWork', () => {
     await work.sleep(1);
     await work.close();
     await expect(work.sleep(60_000)).rejects.toMatchObject({ name: 'AbortError' });
-    await expect(work.abortable(async (signal) => signal.aborted)).resolves.toBe(true);
+    await expect(work.abortable((signal) => Promise.resolve(signal.aborted))).resolves.toBe(true);
   });
 });

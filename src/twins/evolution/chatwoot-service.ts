@@ -10,9 +10,9 @@ import { extensionForMime, mimeFromFileName } from './mime-types.ts';
 import { interceptors, request } from 'undici';
 import { conversationText, mediaBodyOf, type WaMessageRaw } from './whatsapp-message.ts';
 import { jsString } from './js-string.ts';
+import { BOT_CONTACT_PHONE } from '../../model/bot-contact.ts';
 
-/** The bot contact Evolution creates in every inbox (§3a step 3-4). */
-export const BOT_CONTACT_NUMBER = '123456';
+/** The bot contact Evolution creates in every inbox (§3a step 3-4): BOT_CONTACT_PHONE, this name and avatar. */
 export const BOT_CONTACT_NAME = 'EvolutionAPI';
 export const BOT_AVATAR_URL = 'https://evolution-api.com/files/evolution-api-favicon.png';
 
@@ -141,8 +141,8 @@ export class ChatwootService {
 
     this.logger.verbose('create contact for instance in chatwoot');
     const contact =
-      (await this.findContact(instanceName, BOT_CONTACT_NUMBER)) ??
-      (await this.createContact(instanceName, BOT_CONTACT_NUMBER, inboxId, BOT_CONTACT_NAME, BOT_AVATAR_URL, undefined));
+      (await this.findContact(instanceName, BOT_CONTACT_PHONE)) ??
+      (await this.createContact(instanceName, BOT_CONTACT_PHONE, inboxId, BOT_CONTACT_NAME, BOT_AVATAR_URL, undefined));
     if (!contact) {
       this.logger.warn('contact not found');
       return null;
@@ -305,7 +305,7 @@ export class ChatwootService {
 
   /** B1 contacts/filter → B2 GET inboxes → B3 per version; undefined when nothing to post to. */
   private async botConversation(bound: BoundClient, instanceName: string): Promise<unknown> {
-    const contact = await this.findContact(instanceName, BOT_CONTACT_NUMBER);
+    const contact = await this.findContact(instanceName, BOT_CONTACT_PHONE);
     if (!contact) {
       this.logger.warn('contact not found');
       return undefined;
@@ -607,12 +607,12 @@ export class ChatwootService {
 
       const messageType = opt(body, 'message_type');
       const inboxName = String(opt(body, 'inbox', 'name'));
-      if (chatId === BOT_CONTACT_NUMBER && messageType === 'outgoing') {
+      if (chatId === BOT_CONTACT_PHONE && messageType === 'outgoing') {
         await this.runBotCommand(instanceName, instance, String(messageReceived ?? ''), inboxName);
       }
 
       const messages = opt(conversation, 'messages');
-      if (messageType === 'outgoing' && Array.isArray(messages) && messages.length > 0 && chatId !== BOT_CONTACT_NUMBER) {
+      if (messageType === 'outgoing' && Array.isArray(messages) && messages.length > 0 && chatId !== BOT_CONTACT_PHONE) {
         if (optString(messages[0], 'source_id')?.substring(0, 5) === 'WAID:') return { message: 'bot' };
         await this.sendAgentReply(bound, instance, String(chatId), messages, messageReceived, senderName, opt(conversation, 'id'), opt(body, 'id'));
         if (this.deps.config.chatwootMessageRead) instance?.markLastInboundRead();

@@ -89,7 +89,7 @@ function chatwoot(cell: Cell) {
   const base = `${cell.chatwootUrl}/api/v1/accounts/${cell.accountId}`;
   const headers = { api_access_token: cell.token };
   return {
-    get: async (path: string) => (await http('GET', `${base}${path}`, { headers })).json as any,
+    get: async (path: string) => (await http('GET', `${base}${path}`, { headers })).json as { payload: unknown[] },
     post: async (path: string, body: unknown) => http('POST', `${base}${path}`, { headers, body }),
     filterContacts: async (phone: string) =>
       (
@@ -126,7 +126,7 @@ async function bootstrap(cell: Cell) {
       description: 'the bot conversation',
     },
   );
-  const messages = async (): Promise<CwMessage[]> => (await cw.get(`/conversations/${conversation.id}/messages`)).payload;
+  const messages = async (): Promise<CwMessage[]> => (await cw.get(`/conversations/${conversation.id}/messages`)).payload as CwMessage[];
   await waitFor(async () => (await messages()).some((message) => message.content === 'init'), { ...DEADLINE, description: 'the init message' });
   return { cw, botContact, conversation, messages };
 }

@@ -119,7 +119,7 @@ describe('POST /instance/create with Chatwoot (§2.3, §3a)', () => {
     const held = await waitFor(() => k.recorder.calls()[0], { timeoutMs: 5000, description: 'the held GET inboxes' });
     expect(`${held.method} ${held.path} ${held.status}`).toBe('GET /api/v1/accounts/1/inboxes 0');
     expect(k.recorder.calls()).toHaveLength(1);
-    const body = answer.json as Record<string, any>;
+    const body = answer.json as { instance: object; hash: { apikey: string }; qrcode?: unknown; chatwoot: object };
     expect(body.instance).toEqual({
       instanceName: 'shop',
       instanceId: expect.stringMatching(/^[0-9a-f-]{36}$/),
@@ -152,8 +152,8 @@ describe('POST /instance/create with Chatwoot (§2.3, §3a)', () => {
   it('keeps SERVER_URL verbatim in webhook_url (a trailing slash gives //chatwoot)', async () => {
     const k = await kit({ version: '1.7.4', env: { SERVER_URL: 'http://evolution:8080/' } });
     const answer = await k.createWithChatwoot('my shop');
-    expect((answer.json as any).chatwoot.webhook_url).toBe('http://evolution:8080//chatwoot/webhook/my%20shop');
-    expect('merge_brazil_contacts' in (answer.json as any).chatwoot).toBe(false);
+    expect((answer.json as { chatwoot: { webhook_url: string } }).chatwoot.webhook_url).toBe('http://evolution:8080//chatwoot/webhook/my%20shop');
+    expect('merge_brazil_contacts' in (answer.json as { chatwoot: object }).chatwoot).toBe(false);
     await k.waitForMessage((content) => content === 'init', 'the init message');
     expect(k.recorder.calls()[1]?.json).toEqual({
       name: 'my shop',
@@ -199,7 +199,7 @@ describe('POST /instance/create with Chatwoot (§2.3, §3a)', () => {
       const k = await kit({ version: '1.7.5', env });
       const answer = await k.createWithChatwoot('shop');
       await k.waitForMessage((content) => content === 'init', 'the init message');
-      const body = answer.json as Record<string, any>;
+      const body = answer.json as { chatwoot: object };
       runs.push({
         status: answer.status,
         chatwoot: { ...body.chatwoot, url: 'x' },
@@ -292,7 +292,7 @@ describe('fetchInstances (§2.4)', () => {
   ])('AUTHENTICATION_EXPOSE_IN_FETCH_INSTANCES=%s exposes apikey and the Chatwoot config with its token: %s', async (value, exposed) => {
     const k = await kit({ version: '1.7.5', env: { AUTHENTICATION_EXPOSE_IN_FETCH_INSTANCES: value } });
     await k.createWithChatwoot('shop', { token: 'SHOP-KEY' });
-    const one = (await k.api('GET', '/instance/fetchInstances?instanceName=shop', undefined, globalKey)).json as { instance: Record<string, any> };
+    const one = (await k.api('GET', '/instance/fetchInstances?instanceName=shop', undefined, globalKey)).json as { instance: Record<string, unknown> };
     expect(one.instance.instanceName).toBe('shop');
     expect(one.instance.status).toBe('close');
     if (exposed) {

@@ -23,6 +23,10 @@ async function kit(options: Parameters<typeof startKit>[0]): Promise<Kit> {
 }
 const globalKey = { apikey: KIT_API_KEY };
 const DEADLINE = { timeoutMs: 10_000, intervalMs: 20 };
+/** GET /instance/fetchInstances?instanceName=… as these tests read it. */
+interface InstanceAnswer {
+  instance: { instanceId: string };
+}
 
 /**
  * The instance's own init and QR messages: an earlier instance's messages (its QR refreshes too) must not count,
@@ -296,7 +300,8 @@ describe('restart behaviour (§7)', () => {
     await createAndConnect(first, 'waiting');
     await createAndConnect(first, 'paired');
     await pair(first, 'paired');
-    const instanceId = ((await first.api('GET', '/instance/fetchInstances?instanceName=waiting', undefined, globalKey)).json as any).instance.instanceId;
+    const instanceId = ((await first.api('GET', '/instance/fetchInstances?instanceName=waiting', undefined, globalKey)).json as InstanceAnswer).instance
+      .instanceId;
     await first.close();
     recorder.clear();
 
@@ -306,12 +311,14 @@ describe('restart behaviour (§7)', () => {
       await Promise.all(
         ['waiting', 'paired'].map(async (name) => [
           name,
-          ((await second.api('GET', `/instance/connectionState/${name}`, undefined, globalKey)).json as any).instance.state,
+          ((await second.api('GET', `/instance/connectionState/${name}`, undefined, globalKey)).json as { instance: { state: string } }).instance.state,
         ]),
       ),
     );
     expect(states).toEqual({ waiting: 'connecting', paired: 'open' });
-    expect(((await second.api('GET', '/instance/fetchInstances?instanceName=waiting', undefined, globalKey)).json as any).instance.instanceId).toBe(instanceId);
+    expect(((await second.api('GET', '/instance/fetchInstances?instanceName=waiting', undefined, globalKey)).json as InstanceAnswer).instance.instanceId).toBe(
+      instanceId,
+    );
     // Only the unpaired instance produced QR messages.
     const qrTexts = second.messagePosts().filter((call) => contentOf(call)?.startsWith('⚡️'));
     expect(qrTexts).toHaveLength(1);

@@ -1,3 +1,5 @@
+import { paramString } from '../http/param-string.ts';
+
 /**
  * Ruby's `Array#to_s` (= `inspect`) of filter values, which 3.x's filter_service.rb compares a column
  * with for an operator it has no branch for (`= :value` with `filter_values(...).to_s`): `["open"]`,
@@ -13,5 +15,5 @@ export function rubyInspect(value: unknown): string {
       .map(([k, v]) => `${JSON.stringify(k)}=>${rubyInspect(v)}`)
       .join(', ')}}`;
   }
-  return String(value);
+  return paramString(value);
 }

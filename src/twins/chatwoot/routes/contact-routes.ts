@@ -18,13 +18,14 @@ import {
   planContactInbox,
   validateContact,
 } from '../services/contact-service.ts';
+import { paramString } from '../http/param-string.ts';
 
 /** ContactsController::RESULTS_PER_PAGE (chatwoot-3.7-3.9.md §1.1). */
 const CONTACTS_PER_PAGE = 15;
 
 /** Kaminari's page: a positive integer, anything else is page 1. */
 function pageNumber(raw: ParamValue | undefined): number {
-  const page = Number.parseInt(String(raw ?? '1'), 10);
+  const page = Number.parseInt(paramString(raw ?? '1'), 10);
   return Number.isFinite(page) && page > 0 ? page : 1;
 }
 
@@ -74,9 +75,9 @@ function contactFilterAccess(): FilterRowAccess<Contact> {
     filterValues(key, operator, values) {
       const transform = (value: unknown) => {
         if (value === null || value === undefined) return value;
-        if (key === 'phone_number') return `+${String(value)}`;
+        if (key === 'phone_number') return `+${paramString(value)}`;
         if (key === 'created_at' || key === 'last_activity_at') return value;
-        return String(value).toLowerCase();
+        return paramString(value).toLowerCase();
       };
       // The `else` branch (unknown operators) goes through the same filter_values: values[0], an equality.
       const used = operator === 'equal_to' || operator === 'not_equal_to' || operator === 'unknown' ? values.slice(0, 1) : values;
@@ -85,7 +86,7 @@ function contactFilterAccess(): FilterRowAccess<Contact> {
     // 3.7.0 (§M): `current_val.downcase` for country_code runs even without values → NoMethodError (500).
     beforeLookup(key, operator, values, fail) {
       if (['contains', 'does_not_contain', 'is_present', 'is_not_present', 'is_greater_than', 'is_less_than', 'days_before'].includes(operator)) return;
-      const first = Array.isArray(values) ? values[0] : undefined;
+      const first: unknown = Array.isArray(values) ? values[0] : undefined;
       if (values === null || values === undefined) throw fail("NoMethodError (undefined method `[]' for nil:NilClass)");
       if (key === 'country_code' && (first === null || first === undefined)) throw fail("NoMethodError (undefined method `downcase' for nil)");
     },

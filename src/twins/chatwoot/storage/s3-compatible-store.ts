@@ -63,7 +63,8 @@ export class S3CompatibleStore implements AttachmentStore {
     });
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.client.destroy();
+    return Promise.resolve();
   }
 }

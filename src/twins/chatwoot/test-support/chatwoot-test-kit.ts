@@ -41,11 +41,18 @@ export async function startTestTwin(version: ChatwootVersion, env: Record<string
   return { twin, url: twin.url, log };
 }
 
+/**
+ * A parsed JSON body (the twin's answer, a recorded webhook) as the tests read it: any path may be followed, and the
+ * `expect` after it is the check (the reason eslint.config.js turns the no-unsafe-* rules off for tests).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the one place the test kit names JSON.parse's own `any`
+export type JsonBody = any;
+
 export interface HttpAnswer {
   status: number;
   headers: IncomingHttpHeaders;
   text: string;
-  json: any;
+  json: JsonBody;
 }
 
 export interface CallOptions {
@@ -95,7 +102,7 @@ export async function signup(base: string, options: { locale?: string; email?: s
   return { token: answer.json.data.access_token, accountId: answer.json.data.account_id, userId: answer.json.data.id };
 }
 
-export async function createInbox(base: string, account: Account, name = 'evolution', webhookUrl = ''): Promise<any> {
+export async function createInbox(base: string, account: Account, name = 'evolution', webhookUrl = ''): Promise<JsonBody> {
   const answer = await call(base, 'POST', `/api/v1/accounts/${account.accountId}/inboxes/`, {
     token: account.token,
     json: { name, channel: { type: 'api', webhook_url: webhookUrl } },
@@ -104,13 +111,13 @@ export async function createInbox(base: string, account: Account, name = 'evolut
   return answer.json;
 }
 
-export async function createContact(base: string, account: Account, body: Record<string, unknown>): Promise<any> {
+export async function createContact(base: string, account: Account, body: Record<string, unknown>): Promise<JsonBody> {
   const answer = await call(base, 'POST', `/api/v1/accounts/${account.accountId}/contacts`, { token: account.token, json: body });
   if (answer.status !== 200) throw new Error(`contact failed: ${answer.status} ${answer.text}`);
   return answer.json.payload.contact;
 }
 
-export async function createConversation(base: string, account: Account, body: Record<string, unknown>): Promise<any> {
+export async function createConversation(base: string, account: Account, body: Record<string, unknown>): Promise<JsonBody> {
   const answer = await call(base, 'POST', `/api/v1/accounts/${account.accountId}/conversations`, { token: account.token, json: body });
   if (answer.status !== 200) throw new Error(`conversation failed: ${answer.status} ${answer.text}`);
   return answer.json;
@@ -164,7 +171,7 @@ export interface RecordedRequest {
   method: string;
   url: string;
   headers: IncomingHttpHeaders;
-  body: any;
+  body: JsonBody;
   receivedAt: number;
 }
 

@@ -50,6 +50,7 @@ export function restClientMessage(error: unknown, url: URL): string {
     case 'ECONNRESET':
     case 'UND_ERR_SOCKET':
       return 'Connection reset by peer';
+    case undefined:
     default:
       return error instanceof Error ? error.message : String(error);
   }

@@ -46,6 +46,18 @@ export interface RecordingChatwoot {
   close(): Promise<void>;
 }
 
+/** The request body fields this fake reads, as loosely typed as Evolution sends them (ids as strings or numbers). */
+interface RequestFields {
+  name?: unknown;
+  channel?: { webhook_url?: string };
+  payload?: unknown;
+  phone_number?: string | null;
+  identifier?: string | null;
+  inbox_id?: unknown;
+  contact_id?: unknown;
+  status?: string;
+}
+
 interface FakeContact {
   id: number;
   name: string;
@@ -100,7 +112,7 @@ export async function startRecordingChatwoot(options: RecordingChatwootOptions):
     const base = `/api/v1/accounts/${accountId}`;
     if (!path.startsWith(base)) return { status: 404, body: { error: 'Resource could not be found' } };
     const rest = path.slice(base.length).replace(/\/$/, '');
-    const body = (json ?? {}) as Record<string, any>;
+    const body = (json ?? {}) as RequestFields;
     let match: RegExpExecArray | null;
 
     if (method === 'GET' && rest === '/inboxes') return { status: 200, body: { payload: state.inboxes } };

@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import { backendOption, imagesOption, jobsOption, listOption, onUnlessNegated, pathOption, pathOptionOr } from './option-fields.ts';
+
+/** `run`: the keys are cac's camelCased flags; the order is the order values are checked in. */
+export const RunOptions = z.object({
+  jobs: jobsOption,
+  backend: backendOption,
+  images: imagesOption,
+  matrix: pathOptionOr('matrix.json'),
+  chatwoot: listOption,
+  evolution: listOption,
+  storage: listOption,
+  suite: listOption,
+  out: pathOptionOr('out'),
+  compare: pathOption,
+  /** false with --no-progress. */
+  progress: onUnlessNegated,
+});
+export type RunOptions = z.output<typeof RunOptions>;
+export type RunOptionsInput = z.input<typeof RunOptions>;
