@@ -15,6 +15,8 @@ export interface WaitForOptions {
   intervalMs?: number;
   description: string;
   now?: () => number;
+  /** Runs after each miss, before the deadline check: a throw ends the wait with that error (a fail-fast check). */
+  afterMiss?: () => Promise<void> | void;
 }
 
 /**
@@ -33,6 +35,7 @@ export async function waitFor<T>(probe: () => Promise<T | undefined | false> | T
     } catch (error) {
       lastError = error;
     }
+    await options.afterMiss?.();
     if (now() >= deadline) throw new DeadlineError(options.description, options.timeoutMs, lastError);
     await new Promise((resolve) => setTimeout(resolve, Math.min(interval, Math.max(1, deadline - now()))));
   }

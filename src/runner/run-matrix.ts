@@ -23,6 +23,7 @@ import { InterruptedError } from './interrupted-error.ts';
 import { prepareOutDir } from './out-dir.ts';
 import type { ScenarioOutcome } from '../model/scenario-outcome.ts';
 import { SUITE_CATALOG } from '../scenario/suite-catalog.ts';
+import { erroredOutcome } from './errored-outcome.ts';
 import type { SuiteCatalog } from '../model/suite-catalog-types.ts';
 import { holdForTest, holdWarning, requestedHoldPoints } from '../common/test-hold.ts';
 import type { RequestedBackend } from '../model/axes.ts';
@@ -127,17 +128,9 @@ function infrastructureOutcomes(plan: RunPlan, catalog: SuiteCatalog, error: Har
     catalog
       .filter((suite) => cell.suites.includes(suite.id))
       .flatMap((suite) =>
-        suite.scenarios.map((scenario): ScenarioOutcome => ({
-          cellId: cell.id,
-          id: scenario.id,
-          suite: suite.id,
-          title: scenario.title,
-          seedSymptom: suite.seedSymptom,
-          status: 'error',
-          durationMs: 0,
-          errorCode: error.code,
-          message: `services did not start: ${error.message}`,
-        })),
+        suite.scenarios.map((scenario) =>
+          erroredOutcome(cell.id, suite, scenario, { errorCode: error.code, message: `services did not start: ${error.message}` }),
+        ),
       ),
   );
 }

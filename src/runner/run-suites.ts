@@ -6,6 +6,7 @@ import { createRedactor } from '../common/redact.ts';
 import { createRedactedFileStream } from '../common/redacting-stream.ts';
 import { ErrorCodes, UsageError } from '../errors/index.ts';
 import type { CellStack } from '../stack/stack.ts';
+import { erroredOutcome } from './errored-outcome.ts';
 import { OutcomeReporter, outcomeKey } from './outcome-reporter.ts';
 import type { ScenarioOutcome } from '../model/scenario-outcome.ts';
 import { SUITE_RUN_KEY, type SuiteRunInput } from '../scenario/scenario-meta.ts';
@@ -159,17 +160,12 @@ export async function runSuites(options: RunSuitesOptions): Promise<ScenarioOutc
           continue;
         }
         const reasons = reporter.moduleErrors.get(suite.id) ?? reporter.unhandledErrors;
-        outcomes.push({
-          cellId: stack.cellId,
-          id: scenario.id,
-          suite: suite.id,
-          title: scenario.title,
-          seedSymptom: suite.seedSymptom,
-          status: 'error',
-          durationMs: 0,
-          errorCode: ErrorCodes.internal,
-          message: redactor.text(`${suite.file} did not run this scenario${reasons.length > 0 ? `: ${reasons.join('; ')}` : ''} (see vitest.log)`),
-        });
+        outcomes.push(
+          erroredOutcome(stack.cellId, suite, scenario, {
+            errorCode: ErrorCodes.internal,
+            message: redactor.text(`${suite.file} did not run this scenario${reasons.length > 0 ? `: ${reasons.join('; ')}` : ''} (see vitest.log)`),
+          }),
+        );
       }
     }
   }

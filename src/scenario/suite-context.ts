@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, inject, test, type TestContext } from 'vitest';
 import { createRedactor, type Redactor } from '../common/redact.ts';
-import { DeadlineError } from '../common/wait-for.ts';
+import { waitFor } from '../common/wait-for.ts';
 import { ChatwootClient } from '../clients/chatwoot-client.ts';
 import { EvolutionClient } from '../clients/evolution-client.ts';
 import { EvidenceClient, type LogLine } from '../clients/evidence-client.ts';
@@ -91,27 +91,23 @@ const FAIL_FAST_INTERVAL_MS = 400;
  * Polls `probe` until it yields a value or the deadline passes (DeadlineError, keeping the last probe
  * error); after each miss, `failFast` may end the wait as a break with the evidence that decided it.
  */
-async function waitWithFailFast<T>(description: string, probe: () => Promise<T | undefined | false> | T | undefined | false, options: WaitOptions): Promise<T> {
-  const deadline = Date.now() + options.timeoutMs;
-  const interval = options.intervalMs ?? 200;
-  let lastError: unknown;
+function waitWithFailFast<T>(description: string, probe: () => Promise<T | undefined | false> | T | undefined | false, options: WaitOptions): Promise<T> {
+  const { failFast } = options;
   let nextFailFastAt = 0;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined && value !== false) return value as T;
-    } catch (error) {
-      lastError = error;
-    }
-    // Evidence reads are heavier than the probe: at most every FAIL_FAST_INTERVAL_MS.
-    if (options.failFast && Date.now() >= nextFailFastAt) {
-      nextFailFastAt = Date.now() + FAIL_FAST_INTERVAL_MS;
-      const failure = await options.failFast().catch(() => undefined);
-      if (failure) throw new ScenarioBreak(failure.message, failure.decisive);
-    }
-    if (Date.now() >= deadline) throw new DeadlineError(description, options.timeoutMs, lastError);
-    await new Promise((resolve) => setTimeout(resolve, Math.min(interval, Math.max(1, deadline - Date.now()))));
-  }
+  return waitFor(probe, {
+    timeoutMs: options.timeoutMs,
+    intervalMs: options.intervalMs ?? 200,
+    description,
+    afterMiss: failFast
+      ? async () => {
+          // Evidence reads are heavier than the probe: at most every FAIL_FAST_INTERVAL_MS.
+          if (Date.now() < nextFailFastAt) return;
+          nextFailFastAt = Date.now() + FAIL_FAST_INTERVAL_MS;
+          const failure = await failFast().catch(() => undefined);
+          if (failure) throw new ScenarioBreak(failure.message, failure.decisive);
+        }
+      : undefined,
+  });
 }
 
 function chatwootClientFor(endpoint: ChatwootEndpoint, redactor: Redactor, scenario: ExchangeScenario): ChatwootClient {

@@ -9,7 +9,7 @@ import { chatwootToWhatsapp, whatsappToChatwoot } from './markdown-conversion.ts
 import { extensionForMime, mimeFromFileName } from './mime-types.ts';
 import { interceptors, request } from 'undici';
 import { conversationText, mediaBodyOf, type WaMessageRaw } from './whatsapp-message.ts';
-import { jsString } from './js-string.ts';
+import { jsString } from '../js-string.ts';
 import { BOT_CONTACT_PHONE } from '../../model/bot-contact.ts';
 
 /** The bot contact Evolution creates in every inbox (§3a step 3-4): BOT_CONTACT_PHONE, this name and avatar. */

@@ -3,7 +3,7 @@ import { HttpProblem, railsPublicError } from '../http/http-problem.ts';
 import { isPlainObject, type ParamValue } from '../http/request-params.ts';
 import { textsFor } from '../locales.ts';
 import { filterKeysFor, type FilterKey, type FilterModel } from './filter-keys.ts';
-import { paramString } from '../http/param-string.ts';
+import { jsString } from '../../js-string.ts';
 
 /** How the filter reads one row; `undefined`/`null` behave like SQL NULL. */
 export interface FilterRowAccess<T> {
@@ -91,8 +91,8 @@ function readConditions(request: FilterRequest): Condition[] {
   return request.payload.map((item) => {
     const raw = isPlainObject(item) ? item : {};
     return {
-      attributeKey: typeof raw.attribute_key === 'string' ? raw.attribute_key : paramString(raw.attribute_key ?? ''),
-      operator: typeof raw.filter_operator === 'string' ? raw.filter_operator : paramString(raw.filter_operator ?? ''),
+      attributeKey: typeof raw.attribute_key === 'string' ? raw.attribute_key : jsString(raw.attribute_key ?? ''),
+      operator: typeof raw.filter_operator === 'string' ? raw.filter_operator : jsString(raw.filter_operator ?? ''),
       values: raw.values,
       queryOperator: raw.query_operator,
     };
@@ -116,7 +116,7 @@ function dateValue(request: FilterRequest, raw: unknown): number {
 function sameValue(rowValue: unknown, filterValue: unknown, caseInsensitive: boolean): boolean {
   if (isNull(rowValue) || isNull(filterValue)) return false;
   if (typeof rowValue === 'number') return Number(filterValue) === rowValue;
-  if (typeof rowValue === 'boolean') return paramString(filterValue).toLowerCase() === String(rowValue);
+  if (typeof rowValue === 'boolean') return jsString(filterValue).toLowerCase() === String(rowValue);
   const a = text(rowValue);
   const b = text(filterValue);
   return caseInsensitive ? a.toLowerCase() === b.toLowerCase() : a === b;
@@ -137,8 +137,8 @@ function buildPredicate<T>(
   const values = access.filterValues(condition.attributeKey, knownOperator ? condition.operator : 'unknown', rawValues ?? []);
   if (options.integerColumn && (['equal_to', 'not_equal_to'].includes(condition.operator) || !knownOperator)) {
     for (const value of values) {
-      if (!isNull(value) && !/^\s*-?\d+\s*$/.test(paramString(value))) {
-        throw new PgError(`PG::InvalidTextRepresentation: ERROR:  invalid input syntax for type integer: "${paramString(value)}"`);
+      if (!isNull(value) && !/^\s*-?\d+\s*$/.test(jsString(value))) {
+        throw new PgError(`PG::InvalidTextRepresentation: ERROR:  invalid input syntax for type integer: "${jsString(value)}"`);
       }
     }
   }
@@ -172,12 +172,12 @@ function buildPredicate<T>(
     case 'contains':
       return (row) => {
         const value = read(row);
-        return !isNull(value) && values.some((v) => !isNull(v) && likeMatch(text(value), paramString(v)));
+        return !isNull(value) && values.some((v) => !isNull(v) && likeMatch(text(value), jsString(v)));
       };
     case 'does_not_contain':
       return (row) => {
         const value = read(row);
-        return !isNull(value) && values.every((v) => !isNull(v) && !likeMatch(text(value), paramString(v)));
+        return !isNull(value) && values.every((v) => !isNull(v) && !likeMatch(text(value), jsString(v)));
       };
     case 'is_present':
       return (row) => !isNull(read(row)) && read(row) !== '';
@@ -285,7 +285,7 @@ export function runFilter<T>(request: FilterRequest, access: FilterRowAccess<T>,
       return;
     }
     if (joiner === 'OR') groups.push([]);
-    else if (joiner !== 'AND') throw sqlError(request, `PG::SyntaxError: ERROR:  syntax error at or near "${paramString(entry.joiner ?? '')}"`);
+    else if (joiner !== 'AND') throw sqlError(request, `PG::SyntaxError: ERROR:  syntax error at or near "${jsString(entry.joiner ?? '')}"`);
   });
   // 3.7.0: every condition dropped leaves `AND ( )` in the query (§M); an empty payload adds nothing.
   if (built.length === 0 && conditions.length > 0) throw sqlError(request, 'PG::SyntaxError: ERROR:  syntax error at or near ")"');

@@ -1,4 +1,4 @@
-import { paramString } from '../http/param-string.ts';
+import { jsString } from '../../js-string.ts';
 
 /**
  * Ruby's `Array#to_s` (= `inspect`) of filter values, which 3.x's filter_service.rb compares a column
@@ -15,5 +15,5 @@ export function rubyInspect(value: unknown): string {
       .map(([k, v]) => `${JSON.stringify(k)}=>${rubyInspect(v)}`)
       .join(', ')}}`;
   }
-  return paramString(value);
+  return jsString(value);
 }

@@ -1,8 +1,8 @@
 import type { AgentBot } from '../twin-state.ts';
 import { isoTime } from './time-format.ts';
 
-/** `api/v1/models/_agent_bot.json.jbuilder` through AgentBotPresenter: the token only for the bot's own account. */
-export function agentBotJson(bot: AgentBot, currentAccountId: number) {
+/** The `_agent_bot.json.jbuilder` partial's fields before `access_token`, which its two callers render differently. */
+function agentBotFields(bot: AgentBot) {
   return {
     id: bot.id,
     name: bot.name,
@@ -11,6 +11,13 @@ export function agentBotJson(bot: AgentBot, currentAccountId: number) {
     bot_type: 'webhook',
     bot_config: {},
     account_id: bot.accountId,
+  };
+}
+
+/** `api/v1/models/_agent_bot.json.jbuilder` through AgentBotPresenter: the token only for the bot's own account. */
+export function agentBotJson(bot: AgentBot, currentAccountId: number) {
+  return {
+    ...agentBotFields(bot),
     ...(bot.accountId === currentAccountId ? { access_token: bot.accessToken } : {}),
   };
 }
@@ -18,13 +25,7 @@ export function agentBotJson(bot: AgentBot, currentAccountId: number) {
 /** `inboxes/agent_bot.json.jbuilder` renders the partial without the presenter: `access_token` is the raw row (measured). */
 export function agentBotInboxJson(bot: AgentBot) {
   return {
-    id: bot.id,
-    name: bot.name,
-    description: bot.description,
-    outgoing_url: bot.outgoingUrl,
-    bot_type: 'webhook',
-    bot_config: {},
-    account_id: bot.accountId,
+    ...agentBotFields(bot),
     access_token: {
       id: bot.accessTokenId,
       owner_type: 'AgentBot',

@@ -7,7 +7,7 @@ import { idParam, stringParam, type Params } from '../http/request-params.ts';
 import { isAvailableLocale } from '../locales.ts';
 import { accountJson, accountShowJson } from '../presenters/account-json.ts';
 import { stringColumnErrors } from '../services/column-length.ts';
-import { paramString } from '../http/param-string.ts';
+import { jsString } from '../../js-string.ts';
 
 /**
  * AccountsController#fetch_account: `current_user.accounts.find(params[:id])`, so a non-member gets
@@ -41,7 +41,7 @@ function applyAccountParams(account: Account, params: Params): void {
   account.supportEmail = supportEmail;
   if (locale !== undefined) account.locale = locale;
   if (has('auto_resolve_duration')) {
-    const duration = Number.parseInt(paramString(params.auto_resolve_duration ?? ''), 10);
+    const duration = Number.parseInt(jsString(params.auto_resolve_duration ?? ''), 10);
     account.autoResolveDuration = Number.isFinite(duration) ? duration : null;
   }
   for (const key of ['industry', 'company_size', 'timezone']) {

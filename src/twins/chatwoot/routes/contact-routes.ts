@@ -18,14 +18,14 @@ import {
   planContactInbox,
   validateContact,
 } from '../services/contact-service.ts';
-import { paramString } from '../http/param-string.ts';
+import { jsString } from '../../js-string.ts';
 
 /** ContactsController::RESULTS_PER_PAGE (chatwoot-3.7-3.9.md §1.1). */
 const CONTACTS_PER_PAGE = 15;
 
 /** Kaminari's page: a positive integer, anything else is page 1. */
 function pageNumber(raw: ParamValue | undefined): number {
-  const page = Number.parseInt(paramString(raw ?? '1'), 10);
+  const page = Number.parseInt(jsString(raw ?? '1'), 10);
   return Number.isFinite(page) && page > 0 ? page : 1;
 }
 
@@ -75,9 +75,9 @@ function contactFilterAccess(): FilterRowAccess<Contact> {
     filterValues(key, operator, values) {
       const transform = (value: unknown) => {
         if (value === null || value === undefined) return value;
-        if (key === 'phone_number') return `+${paramString(value)}`;
+        if (key === 'phone_number') return `+${jsString(value)}`;
         if (key === 'created_at' || key === 'last_activity_at') return value;
-        return paramString(value).toLowerCase();
+        return jsString(value).toLowerCase();
       };
       // The `else` branch (unknown operators) goes through the same filter_values: values[0], an equality.
       const used = operator === 'equal_to' || operator === 'not_equal_to' || operator === 'unknown' ? values.slice(0, 1) : values;

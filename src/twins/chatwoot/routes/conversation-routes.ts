@@ -20,13 +20,13 @@ import {
   snoozedUntilParam,
 } from '../services/conversation-service.ts';
 import { registerDraftMessageRoutes } from './draft-message-routes.ts';
-import { paramString } from '../http/param-string.ts';
+import { jsString } from '../../js-string.ts';
 
 /** Kaminari's default page size for conversations (chatwoot-3.7-3.9.md §1.1). */
 const CONVERSATIONS_PER_PAGE = 25;
 
 function pageNumber(raw: ParamValue | undefined): number {
-  const page = Number.parseInt(paramString(raw ?? '1'), 10);
+  const page = Number.parseInt(jsString(raw ?? '1'), 10);
   return Number.isFinite(page) && page > 0 ? page : 1;
 }
 

@@ -7,7 +7,7 @@ import { findContact, insertContactInbox, planContactInbox } from './contact-ser
 import { findInbox } from './inbox-lookup.ts';
 import type { ConversationChange } from '../webhooks/event-bus.ts';
 import { assigneeActivity, priorityActivity, statusActivity, type Actor } from './activity-messages.ts';
-import { paramString } from '../http/param-string.ts';
+import { jsString } from '../../js-string.ts';
 
 /** The acting principal as activity messages name it (Current.user: a user or an agent bot). */
 export function actorOf(deps: TwinDeps, access: AccountAccess): Actor & { userId?: number } {
@@ -155,7 +155,7 @@ function castTime(raw: unknown): string | null {
 /** Rails enum assignment of `priority`: blank is nil, an unknown name raises ArgumentError (500, measured). */
 export function priorityParam(raw: unknown): string | null {
   if (raw === undefined || raw === null || raw === '') return null;
-  const value = paramString(raw);
+  const value = jsString(raw);
   if (!(value in CONVERSATION_PRIORITIES)) throw railsPublicError(500);
   return value;
 }
