@@ -17,6 +17,8 @@ export interface UpgradeQuestion {
   storage: Storage;
   /** Axes the operator wants to move (in `--to`). */
   moved: Axis[];
+  /** The versions alternatives are picked from (the matrix file's axes, or a result's cells); every known version when absent. */
+  candidates?: Partial<Record<Axis, readonly string[]>>;
 }
 
 export function pairCellId(pair: Pair, storage: Storage): string {
@@ -45,7 +47,7 @@ function version<A extends Axis>(axis: A, value: unknown, flag: string): Pair[A]
  */
 export function parseUpgradeQuestion(options: { chatwoot?: unknown; evolution?: unknown; to?: unknown; storage?: unknown }): UpgradeQuestion {
   const current: Pair = { chatwoot: version('chatwoot', options.chatwoot, '--chatwoot'), evolution: version('evolution', options.evolution, '--evolution') };
-  const storageValue = options.storage === undefined ? 'local' : String(options.storage);
+  const storageValue = options.storage === undefined ? 'local' : typeof options.storage === 'string' ? options.storage : JSON.stringify(options.storage);
   if (!(STORAGES as readonly string[]).includes(storageValue)) {
     throw new UsageError(`--storage ${storageValue}: expected ${STORAGES.join(' or ')}`, { details: { allowed: STORAGES } });
   }
