@@ -164,7 +164,9 @@ export class EvolutionClient {
       const answer = await this.http.raw({ method: 'GET', path: `/instance/connectionState/${encodeURIComponent(instanceName)}` });
       if (answer.status === 404) break;
       if (Date.now() >= deadline) {
-        throw new Error(`Evolution still answers ${answer.status} for "${instanceName}" ${REMOVAL_DEADLINE_MS} ms after removing it: the name cannot be reused yet`);
+        throw new Error(
+          `Evolution still answers ${answer.status} for "${instanceName}" ${REMOVAL_DEADLINE_MS} ms after removing it: the name cannot be reused yet`,
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, REMOVAL_POLL_MS));
     }

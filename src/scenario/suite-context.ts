@@ -190,7 +190,8 @@ function runScenario(
       evolution: () =>
         lazy(
           'evolution',
-          () => new EvolutionClient({ baseUrl: stack.evolution.url, apiKey: stack.evolution.apiKey, redactor, scenario: sender, version: stack.evolution.version }),
+          () =>
+            new EvolutionClient({ baseUrl: stack.evolution.url, apiKey: stack.evolution.apiKey, redactor, scenario: sender, version: stack.evolution.version }),
         ),
       chatwootFor: (endpoint) => lazy(`chatwoot ${endpoint.url} ${endpoint.accountId}`, () => chatwootClientFor(endpoint, redactor, sender)),
       evolutionFor: (endpoint) =>

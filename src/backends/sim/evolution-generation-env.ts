@@ -126,7 +126,9 @@ export async function probeDatabaseUnreachable(env: SimEnvironment, service: Pla
 /** The stack's view of a cell's evolution-faults services (undefined when the plan has none for it). */
 export function evolutionFaultsFor(env: SimEnvironment, cell: PlannedCell): EvolutionFaults | undefined {
   const variant = (name: PlannedService['variant']) =>
-    [...env.evolutions.values()].find((runtime) => runtime.service.cells.includes(cell.id) && runtime.service.variant === name && runtime.version === cell.evolution);
+    [...env.evolutions.values()].find(
+      (runtime) => runtime.service.cells.includes(cell.id) && runtime.service.variant === name && runtime.version === cell.evolution,
+    );
   const endpoint = (name: PlannedService['variant']): EvolutionFaultEndpoint | undefined => {
     const runtime = variant(name);
     if (!runtime?.twin) return undefined;

@@ -7,7 +7,10 @@ import type { EvolutionLogger } from './evolution-logger.ts';
  * With the image's placeholder `…@host:5432/chatwoot` the host does not resolve and every query fails.
  * Upstream also passes `ssl: {rejectUnauthorized: false}`; the twin leaves SSL to the URI (Deviation).
  */
-export function createChatwootImportDatabase(uri: string, logger: EvolutionLogger): { existingSourceIds(sourceIds: string[]): Promise<Set<string>>; close(): Promise<void> } {
+export function createChatwootImportDatabase(
+  uri: string,
+  logger: EvolutionLogger,
+): { existingSourceIds(sourceIds: string[]): Promise<Set<string>>; close(): Promise<void> } {
   let pool: pg.Pool | undefined;
   const connection = (): pg.Pool => {
     if (!pool) {

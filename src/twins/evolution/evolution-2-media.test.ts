@@ -44,7 +44,7 @@ async function inboundImage(k: Kit, id: string): Promise<void> {
 
 const BAKED = { CHATWOOT_IMPORT_DATABASE_CONNECTION_URI: undefined };
 
-describe('inbound media with the image\'s baked import URI (§5.2)', () => {
+describe("inbound media with the image's baked import URI (§5.2)", () => {
   it('2.1.2 drops the media (the check throws), text still arrives', async () => {
     const k = await connected({ version: '2.1.2', env: BAKED });
     await inboundImage(k, '3EB0BAKED00000000001');
@@ -84,9 +84,17 @@ describe('Evolution 2.x media store on S3 (§2)', () => {
         S3_REGION: 'us-east-1',
       },
     });
-    await waitFor(() => k.logText().includes('S3 Bucket evolution - ON') || k.logText().includes('S3 ERROR:'), { ...DEADLINE, description: 'the bucket at start' });
-    const client = new S3Client({ endpoint: s3.url, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'evokey', secretAccessKey: 'evosecret' } });
-    closers.push(async () => client.destroy());
+    await waitFor(() => k.logText().includes('S3 Bucket evolution - ON') || k.logText().includes('S3 ERROR:'), {
+      ...DEADLINE,
+      description: 'the bucket at start',
+    });
+    const client = new S3Client({
+      endpoint: s3.url,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'evokey', secretAccessKey: 'evosecret' },
+    });
+    closers.push(() => Promise.resolve(client.destroy()));
     await client.send(new CreateBucketCommand({ Bucket: 'evolution' })).catch(() => undefined);
     latency.setDelay(2000);
     const sentAt = Date.now();
