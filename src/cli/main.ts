@@ -61,7 +61,7 @@ export function buildCli(onAction: (run: CommandRunner) => void) {
     .option('--from-result <file>', 'Answer from an earlier result.json without running')
     .option('--backend <backend>', 'auto | sim | docker', { default: 'auto' })
     .option('--images <kind>', 'docker backend: upstream | twin', { default: 'upstream' })
-    .option('--matrix <file>', 'Matrix file whose settings and suites the runs use', { default: 'matrix.json' })
+    .option('--matrix <file>', 'Matrix file whose settings and suites the runs use (default: matrix.json, or matrix.extended.json for versions only it lists)')
     .option('--jobs <n>', 'How many cells / stacks at once')
     .option('--out <dir>', 'Where the result of the runs goes (default out/can-i-upgrade)')
     .option('--json', 'Machine-readable answer')

@@ -10,8 +10,10 @@ export interface UpgradePath {
   evolution: string;
   /** Oldest first on an upgrade, newest first on a downgrade; current and target included. */
   steps: PairFinding[];
-  /** Where behaviour changes, found by running (breaks, works again, a new cause), then what the profiles say. */
+  /** Where the verdict changes, found by running: "breaks at 3.8.0 (contact_id)", "works again at 4.14.2". */
   changes: string[];
+  /** What the profiles on the way say an operator must act on (upstream facts, not verdicts). */
+  notes: string[];
 }
 
 /**
@@ -80,6 +82,7 @@ export function describePath(question: UpgradeQuestion, lookup: PairLookup): Upg
     else if (before.state === 'breaks' && after.state === 'works') changes.push(`works again at ${version}`);
     else if (after.state === 'breaks' && newCauses.length > 0) changes.push(`${version} also breaks (${newCauses.join(', ')})`);
   }
+  const notes: string[] = [];
   const profiles = steps
     .map((step) => step.pair.chatwoot)
     .filter(isChatwootVersion)
@@ -90,8 +93,8 @@ export function describePath(question: UpgradeQuestion, lookup: PairLookup): Upg
     const [older, newer] = upgrade ? [profiles[i - 1]!, profiles[i]!] : [profiles[i]!, profiles[i - 1]!];
     for (const note of FACT_NOTES) {
       const text = note(older, newer);
-      if (text && !changes.includes(text)) changes.push(text);
+      if (text && !notes.includes(text)) notes.push(text);
     }
   }
-  return { evolution: question.target.evolution, steps, changes };
+  return { evolution: question.target.evolution, steps, changes, notes };
 }

@@ -44,7 +44,10 @@ export interface ChatwootTwinConfig {
   accountSignupEnvIgnored: boolean;
   /** CW_API_ONLY_SERVER=true: signup on 4.13.0+ still answers with a session (§M 2). */
   apiOnlyServer: boolean;
-  /** TWIN_PLATFORM_TOKEN: the access token of a PlatformApp a super admin created; no PlatformApp when unset. */
+  /**
+   * TWIN_PLATFORM_TOKEN (else EVOCHAT_PLATFORM_TOKEN, which the docker backend's `rails runner` step gives the real
+   * image's PlatformApp): the access token of a PlatformApp a super admin created; no PlatformApp when unset.
+   */
   platformToken: string | undefined;
   /** rack-attack is active only in production with ENABLE_RACK_ATTACK not false. */
   rackAttack: boolean;
@@ -106,6 +109,8 @@ const envSchema = z.object({
   TWIN_INSTALLATION_ENABLE_ACCOUNT_SIGNUP: enumVar('TWIN_INSTALLATION_ENABLE_ACCOUNT_SIGNUP', ['false', 'true', 'api_only'] as const).optional(),
   CW_API_ONLY_SERVER: booleanVar('CW_API_ONLY_SERVER').optional(),
   TWIN_PLATFORM_TOKEN: z.string().trim().min(1).optional(),
+  // The harness's docker specs put the same token here for the real image's `rails runner` step (chatwoot-specs.ts).
+  EVOCHAT_PLATFORM_TOKEN: z.string().trim().min(1).optional(),
   ENABLE_RACK_ATTACK: booleanVar('ENABLE_RACK_ATTACK').optional(),
   RACK_ATTACK_LIMIT: positiveIntVar('RACK_ATTACK_LIMIT').optional(),
   RAILS_ENV: z.string().trim().optional(),
@@ -199,7 +204,7 @@ export function parseChatwootConfig(rawEnv: Record<string, string | undefined>, 
     accountSignup: (profile.signupFromEnv ? env.ENABLE_ACCOUNT_SIGNUP : undefined) ?? env.TWIN_INSTALLATION_ENABLE_ACCOUNT_SIGNUP ?? 'false',
     accountSignupEnvIgnored: !profile.signupFromEnv && env.ENABLE_ACCOUNT_SIGNUP !== undefined,
     apiOnlyServer: env.CW_API_ONLY_SERVER ?? false,
-    platformToken: env.TWIN_PLATFORM_TOKEN,
+    platformToken: env.TWIN_PLATFORM_TOKEN ?? env.EVOCHAT_PLATFORM_TOKEN,
     rackAttack: production && (env.ENABLE_RACK_ATTACK ?? true),
     rackAttackLimitPerMinute: env.RACK_ATTACK_LIMIT ?? 3000,
     contactSearchLimitPerMinute:

@@ -26,7 +26,10 @@ export const RAILS_ENTRYPOINT = ['docker/entrypoints/rails.sh'];
 export const RAILS_COMMAND = ['bundle', 'exec', 'rails', 's', '-p', String(CHATWOOT_PORT), '-b', '0.0.0.0'];
 export const PREPARE_COMMAND = ['bundle', 'exec', 'rails', 'db:chatwoot_prepare'];
 export const SIDEKIQ_COMMAND = ['bundle', 'exec', 'sidekiq', '-C', 'config/sidekiq.yml'];
-/** Env of the platform-app step: the token its PlatformApp gets (never on a command line, where `ps` would show it). */
+/**
+ * The token the harness's PlatformApp gets, in the env of every Chatwoot container (never on a command line, where `ps`
+ * would show it): the platform-app step reads it; the twin, which has no console, takes it as its PlatformApp's.
+ */
 export const PLATFORM_TOKEN_ENV = 'EVOCHAT_PLATFORM_TOKEN';
 /**
  * Our one-liner for chatwoot-3.7-3.9.md §6 A's `PlatformApp.create!(…).access_token`: one PlatformApp per Chatwoot whose
@@ -81,6 +84,8 @@ export function chatwootEnv(version: ChatwootVersion, wiring: ChatwootWiring, co
     POSTGRES_DATABASE,
     REDIS_URL: `redis://${wiring.alias}-redis:${REDIS_PORT}`,
     REDIS_PASSWORD: context.secrets.redisPassword,
+    // The token of the PlatformApp the platform-app step creates (real image) and the twin honours itself.
+    [PLATFORM_TOKEN_ENV]: context.secrets.platformToken,
     // The harness's own network is private: 4.14.1+ refuse every webhook to it without this (chatwoot-3.10-4.x.md §4.2, grid).
     ...(wiring.privateNetworkOptOut === false ? {} : privateNetworkOptOut(chatwootProfile(version))),
   };
@@ -127,8 +132,7 @@ export function chatwootSpecs(service: PlannedService, wiring: ChatwootWiring, c
     role: 'chatwoot-rails',
     entrypoint: RAILS_ENTRYPOINT,
     command: RAILS_COMMAND,
-    // The twin has no console: its PlatformApp is preset by this knob (src/twins/chatwoot/README.md).
-    env: twin ? { ...env, TWIN_PLATFORM_TOKEN: context.secrets.platformToken } : env,
+    env,
     networkAliases: [`${wiring.alias}-rails`],
     exposedPorts: [CHATWOOT_PORT],
     wait: chatwootReadiness(version),
@@ -144,7 +148,7 @@ export function chatwootSpecs(service: PlannedService, wiring: ChatwootWiring, c
         { role: 'postgres', reason: 'the Chatwoot twin keeps its data in memory' },
         { role: 'redis', reason: 'the Chatwoot twin needs no Redis (no Action Cable, no job queue)' },
         { role: 'chatwoot-prepare', reason: 'nothing to migrate or seed: the twin starts empty, as after db:chatwoot_prepare' },
-        { role: 'chatwoot-platform-app', reason: 'the twin presets its PlatformApp from TWIN_PLATFORM_TOKEN' },
+        { role: 'chatwoot-platform-app', reason: `the twin presets its PlatformApp from ${PLATFORM_TOKEN_ENV} (no console to run rails runner in)` },
         { role: 'chatwoot-sidekiq', reason: 'the Chatwoot twin runs webhook delivery and attachment jobs in-process' },
       ],
     };
@@ -174,7 +178,7 @@ export function chatwootSpecs(service: PlannedService, wiring: ChatwootWiring, c
     role: 'chatwoot-platform-app',
     entrypoint: RAILS_ENTRYPOINT,
     command: PLATFORM_APP_COMMAND,
-    env: { ...env, [PLATFORM_TOKEN_ENV]: context.secrets.platformToken },
+    env,
     networkAliases: [`${wiring.alias}-platform-app`],
     exposedPorts: [],
     wait: { kind: 'one-shot', timeoutMs: CHATWOOT_BOOT_TIMEOUT_MS },
