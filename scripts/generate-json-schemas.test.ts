@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { CHATWOOT_VERSIONS } from '../src/model/axes.ts';
 import { PROJECT_ROOT, renderJsonSchemas } from './generate-json-schemas.ts';
 
 async function committedSchema(path: string) {
@@ -20,7 +21,7 @@ describe('committed JSON Schemas', () => {
     const schemas = Object.fromEntries(Object.entries(renderJsonSchemas()).map(([path, text]) => [path, JSON.parse(text)]));
     const matrix = schemas['schemas/matrix.schema.json'];
     expect(matrix.required).toEqual(['axes']);
-    expect(matrix.properties.axes.properties.chatwoot.items.enum).toEqual(['3.7.0', '3.8.0', '3.9.0']);
+    expect(matrix.properties.axes.properties.chatwoot.items.enum).toEqual([...CHATWOOT_VERSIONS]);
     expect(matrix.additionalProperties).toBe(false);
     const result = schemas['schemas/result.schema.json'];
     expect(result.properties.schemaVersion.const).toBe(1);
@@ -29,9 +30,10 @@ describe('committed JSON Schemas', () => {
 });
 
 describe('validation against the committed JSON Schemas', () => {
-  it('accepts the project matrix.json and rejects an unknown version', async () => {
+  it('accepts the project matrix files and rejects an unknown version', async () => {
     const schema = await committedSchema('schemas/matrix.schema.json');
     expect(schema.safeParse(JSON.parse(await readFile(join(PROJECT_ROOT, 'matrix.json'), 'utf8'))).success).toBe(true);
+    expect(schema.safeParse(JSON.parse(await readFile(join(PROJECT_ROOT, 'matrix.extended.json'), 'utf8'))).success).toBe(true);
     expect(schema.safeParse({ axes: { chatwoot: ['3.6.0'], evolution: ['1.7.4'], storage: ['local'] } }).success).toBe(false);
   });
 });

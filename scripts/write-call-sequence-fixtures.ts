@@ -8,10 +8,11 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EVOLUTION_VERSIONS } from '../src/twins/evolution/evolution-config.ts';
+import { EVOLUTION_VERSIONS } from '../src/model/axes.ts';
 import { CALL_SEQUENCE_FLOWS, chatwootStyleOf, runCallSequenceFlow, type CallSequenceFlow } from '../src/twins/evolution/test-support/call-sequence-flows.ts';
 import type { RecordedCall } from '../src/twins/evolution/test-support/recording-chatwoot-server.ts';
 import { FIXTURE_ROOT } from '../src/twins/evolution/test-support/call-sequence-fixture.ts';
+import { stopKitDatabase } from '../src/twins/evolution/test-support/kit-database.ts';
 import type { ExpectedCall } from '../src/model/call-sequence.ts';
 
 function expectedFrom(call: RecordedCall): ExpectedCall {
@@ -77,8 +78,10 @@ async function main(): Promise<void> {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  main().catch((error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  });
+  main()
+    .finally(stopKitDatabase)
+    .catch((error: unknown) => {
+      process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exit(1);
+    });
 }

@@ -5,14 +5,22 @@
  */
 import { expect } from 'vitest';
 import { defineSuite } from '../src/scenario/suite-context.ts';
-import { bootstrapBotConversation, connectWhatsapp, DEADLINES, waitForConversationWith, waitForMessage } from './lib/bot-flow.ts';
+import {
+  bootstrapBotConversation,
+  connectWhatsapp,
+  DEADLINES,
+  messageFailure,
+  waitForConversationWith,
+  waitForMessage,
+  webhookPathOf,
+} from './lib/bot-flow.ts';
 import { phoneFor } from './lib/phones.ts';
 
 defineSuite('agent-reply', (cell) => {
   cell.scenario('text-reaches-whatsapp', async (s) => {
     const chatwoot = s.chatwoot();
     const bot = await bootstrapBotConversation(s, { label: 'reply', evolution: s.evolution(), chatwoot: s.stack.chatwoot, client: chatwoot });
-    await connectWhatsapp(s, bot.instanceName);
+    await connectWhatsapp(s, bot.instanceName, {}, undefined, { conversation: bot, client: chatwoot });
 
     // The customer writes first, as in real life: that creates the contact and conversation, and makes the number known to WhatsApp.
     const phone = phoneFor(s.stack.cellId, 'agent-reply');
@@ -30,10 +38,14 @@ defineSuite('agent-reply', (cell) => {
       async () => (await s.whatsapp().sent(bot.instanceName)).find((sent) => sent.to === phone && (sent.text ?? '').includes(replyText)),
       {
         timeoutMs: DEADLINES.webhookOutcomeMs,
-        failFast: async () => {
-          const failed = (await chatwoot.messages(conversation.id)).find((m) => m.id === reply.id && m.status === 'failed');
-          return failed ? { message: `Chatwoot marked the reply failed: ${JSON.stringify(failed.content_attributes?.external_error ?? null)}` } : undefined;
-        },
+        failFast: messageFailure(s, {
+          client: chatwoot,
+          conversationId: conversation.id,
+          messageId: reply.id,
+          what: 'the reply',
+          marker: webhookPathOf(bot.instanceName),
+          since: repliedAt,
+        }),
       },
     );
     expect(delivered.kind).toBe('text');

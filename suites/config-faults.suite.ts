@@ -2,25 +2,30 @@
  * Seed symptoms: a wrong webhook URL (an extra slash); SERVER_URL not reachable from Chatwoot (mixed
  * internal/external addresses); slow S3 storage. Faults injected on purpose, each expected to break:
  * the scenarios assert the integration works and show how it fails. Chatwoot marks a message failed when
- * its webhook fails (non-2xx, connection refused, or no answer within 5 s; chatwoot-3.7-3.9.md §4).
+ * its webhook fails (non-2xx, connection refused, or no answer within 5 s; chatwoot-3.7-3.9.md §4). From 4.14.0 Chatwoot
+ * also refuses webhooks to private addresses, where every harness (and nearly every Evolution deployment) runs
+ * (chatwoot#14489/#14494): 4.14.0 always, 4.14.1+ unless SAFE_FETCH_ALLOW_PRIVATE_NETWORK=true (chatwoot-3.10-4.x.md §4).
  */
 import { expect } from 'vitest';
 import type { ChatwootClient } from '../src/clients/chatwoot-client.ts';
-import type { ChatwootMessage } from '../src/clients/chatwoot-schemas.ts';
 import { createHttpClient } from '../src/clients/http-client.ts';
+import { chatwootProfile, SAFE_FETCH_OPT_OUT_ENV } from '../src/model/chatwoot-profiles.ts';
 import { capabilitySkipReason, defineSuite, type ScenarioContext } from '../src/scenario/suite-context.ts';
 import type { EvolutionEndpoint } from '../src/stack/stack.ts';
 import { fixtureImage } from './lib/attachments.ts';
-import { bootstrapBotConversation, connectWhatsapp, DEADLINES, isStatusReply, waitForConversationWith, waitForMessage } from './lib/bot-flow.ts';
+import {
+  bootstrapBotConversation,
+  connectWhatsapp,
+  DEADLINES,
+  externalError,
+  isStatusReply,
+  messageFailure,
+  waitForConversationWith,
+  waitForMessage,
+} from './lib/bot-flow.ts';
 import { phoneFor } from './lib/phones.ts';
 
 const REPLY_TEXT = 'evochat slow-storage attachment reply';
-
-/** The message's failure as Chatwoot recorded it (`content_attributes.external_error`). */
-function externalError(message: ChatwootMessage): string {
-  const error = message.content_attributes?.external_error;
-  return typeof error === 'string' ? error : JSON.stringify(error ?? null);
-}
 
 function failedMessage(client: ChatwootClient, conversationId: number, messageId: number) {
   return async () => (await client.messages(conversationId)).find((m) => m.id === messageId && m.status === 'failed');
@@ -77,6 +82,37 @@ defineSuite(
       await botRoundTrip(s, 'unreach', fault!);
     });
 
+    cell.scenario('private-webhook-target', async (s) => {
+      const version = s.stack.chatwootVersion;
+      const profile = chatwootProfile(version);
+      if (profile.privateWebhookTargets === 'delivered') s.skip(`Chatwoot ${version} delivers webhooks to private addresses (the refusal starts at 4.14.0)`);
+      // 4.14.0 has no switch: the cell's own Chatwoot refuses. 4.14.1+: one started without the opt-out the harness sets.
+      const endpoint = profile.privateWebhookTargets === 'refused' ? s.stack.chatwoot : s.stack.faults.privateNetworkChatwoot;
+      if (!endpoint) s.skip(`this backend provides no Chatwoot ${version} without ${SAFE_FETCH_OPT_OUT_ENV}`);
+      s.note(
+        profile.privateWebhookTargets === 'refused'
+          ? `Chatwoot ${version} has no ${SAFE_FETCH_OPT_OUT_ENV}: the cell's Chatwoot itself refuses`
+          : `a Chatwoot ${version} started without ${SAFE_FETCH_OPT_OUT_ENV}=true`,
+      );
+      const chatwoot = s.chatwootFor(endpoint!);
+      s.scope({ markers: [webhookMarker(s, 'private')] });
+      const bot = await bootstrapBotConversation(s, { label: 'private', evolution: s.evolution(), chatwoot: endpoint!, client: chatwoot });
+      s.note(`inbox webhook_url ${bot.inbox.webhook_url}`);
+      const sentAt = Date.now();
+      const command = await chatwoot.createMessage(bot.conversation.id, { content: 'status', messageType: 'outgoing' });
+      await waitForMessage(s, chatwoot, bot.conversation.id, 'the bot status reply', (m) => m.id > command.id && isStatusReply(m, bot.inbox.name), {
+        timeoutMs: DEADLINES.webhookOutcomeMs,
+        failFast: messageFailure(s, {
+          client: chatwoot,
+          conversationId: bot.conversation.id,
+          messageId: command.id,
+          what: 'the `status` command',
+          marker: webhookMarker(s, 'private'),
+          since: sentAt,
+        }),
+      });
+    });
+
     cell.scenario(
       'slow-storage',
       async (s) => {
@@ -101,7 +137,7 @@ defineSuite(
         const phone = phoneFor(s.stack.cellId, 'slow-storage');
         let conversationId: number;
         if (s.has('whatsappPeer')) {
-          await connectWhatsapp(s, bot.instanceName, {}, setupMs);
+          await connectWhatsapp(s, bot.instanceName, {}, setupMs, { conversation: bot, client: chatwoot });
           const hello = `hello slow ${Date.now()}`;
           await s.whatsapp().inbound(bot.instanceName, { from: phone, pushName: 'Slow Tester', text: hello });
           const contact = await s.waitFor(`contact +${phone}`, () => chatwoot.findContactByPhone(phone), { timeoutMs: setupMs });

@@ -14,7 +14,7 @@ defineSuite('inbound-sync', (cell) => {
   const connected = (s: ScenarioContext) =>
     s.shared('connected', async () => {
       const bot = await bootstrapBotConversation(s, { label: 'in', evolution: s.evolution(), chatwoot: s.stack.chatwoot, client: s.chatwoot() });
-      await connectWhatsapp(s, bot.instanceName);
+      await connectWhatsapp(s, bot.instanceName, {}, undefined, { conversation: bot, client: s.chatwoot() });
       return bot;
     });
 

@@ -22,7 +22,7 @@ defineSuite('instance-bootstrap', (cell) => {
   cell.scenario('create-returns-201', async (s) => {
     const { create } = await created(s);
     expect(create.status, `POST /instance/create: ${s.redactor.text(create.text).slice(0, 300)}`).toBe(201);
-    expect(create.json).toMatchObject({ instance: { status: 'created' }, chatwoot: { enabled: true } });
+    expect(create.json).toMatchObject({ instance: { status: s.evolution().profile.createdInstanceStatus }, chatwoot: { enabled: true } });
   });
 
   cell.scenario('inbox-created', async (s) => {

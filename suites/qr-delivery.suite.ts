@@ -6,7 +6,17 @@
  */
 import { expect } from 'vitest';
 import { defineSuite, type ScenarioContext } from '../src/scenario/suite-context.ts';
-import { bootstrapBotConversation, botLookupFailure, connectWhatsapp, DEADLINES, waitForMessage, type BotConversation } from './lib/bot-flow.ts';
+import {
+  bootstrapBotConversation,
+  botLookupFailure,
+  connectWhatsapp,
+  DEADLINES,
+  firstFailure,
+  messageFailure,
+  waitForMessage,
+  webhookPathOf,
+  type BotConversation,
+} from './lib/bot-flow.ts';
 
 defineSuite('qr-delivery', (cell) => {
   const bot = (s: ScenarioContext): Promise<BotConversation & { startedAt: number }> =>
@@ -18,7 +28,18 @@ defineSuite('qr-delivery', (cell) => {
   cell.scenario('qr-image-posted', async (s) => {
     const conversation = await bot(s);
     const chatwoot = s.chatwoot();
-    const failFast = botLookupFailure(s, conversation.inbox.id, conversation.startedAt);
+    // Evolution starts the connection (and so the QR) when Chatwoot's webhook brings it `init` (evolution-api-1.7.md §3a′).
+    const failFast = firstFailure(
+      botLookupFailure(s, conversation.inbox.id, conversation.startedAt),
+      messageFailure(s, {
+        client: chatwoot,
+        conversationId: conversation.conversation.id,
+        messageId: conversation.init.id,
+        what: '`init` (so Evolution never started the connection that makes the QR)',
+        marker: webhookPathOf(conversation.instanceName),
+        since: conversation.startedAt,
+      }),
+    );
     const image = await waitForMessage(
       s,
       chatwoot,
@@ -42,7 +63,7 @@ defineSuite('qr-delivery', (cell) => {
   cell.scenario('connected-message', async (s) => {
     const conversation = await bot(s);
     const scannedAt = Date.now();
-    await connectWhatsapp(s, conversation.instanceName);
+    await connectWhatsapp(s, conversation.instanceName, {}, undefined, { conversation, client: s.chatwoot() });
     await waitForMessage(
       s,
       s.chatwoot(),

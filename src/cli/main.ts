@@ -6,6 +6,7 @@ import { cac } from 'cac';
 import { ExitCodes, UsageError, toHarnessError } from '../errors/index.ts';
 import { debugWanted, formatError } from '../errors/format-error.ts';
 import { createRedactor } from '../common/redact.ts';
+import { CHATWOOT_VERSIONS, EVOLUTION_VERSIONS } from '../model/axes.ts';
 import { checkCommandLine, joinNegativeValues, type CommandLineRules } from './command-line.ts';
 import type { CanIUpgradeOptionsInput } from './options/can-i-upgrade-options.ts';
 import type { CleanOptionsInput } from './options/clean-options.ts';
@@ -27,7 +28,7 @@ export function buildCli(onAction: (run: CommandRunner) => void) {
 
   cli
     .command('twin <role>', 'Start a twin (chatwoot | evolution | s3 | proxy) by hand; stops on SIGINT/SIGTERM')
-    .option('--version <version>', 'Version profile: chatwoot 3.7.0|3.8.0|3.9.0, evolution 1.7.4|1.7.5')
+    .option('--version <version>', `Version profile: chatwoot ${CHATWOOT_VERSIONS.join('|')}, evolution ${EVOLUTION_VERSIONS.join('|')}`)
     .option('--port <port>', 'Port to listen on (default: the upstream default, 3000 / 8080)')
     .option('--host <host>', 'Interface to bind', { default: '127.0.0.1' })
     .action((role: string, options: Omit<TwinOptionsInput, 'role'>) =>
@@ -73,7 +74,7 @@ export function buildCli(onAction: (run: CommandRunner) => void) {
     .option('--from-result <file>', 'Answer from an earlier result.json without running')
     .option('--backend <backend>', 'auto | sim | docker', { default: 'auto' })
     .option('--images <kind>', 'docker backend: upstream | twin', { default: 'upstream' })
-    .option('--matrix <file>', 'Matrix file whose settings and suites the runs use', { default: 'matrix.json' })
+    .option('--matrix <file>', 'Matrix file whose settings and suites the runs use (default: matrix.json, or matrix.extended.json for versions only it lists)')
     .option('--jobs <n>', 'How many cells / stacks at once')
     .option('--out <dir>', 'Where the result of the runs goes (default out/can-i-upgrade)')
     .option('--json', 'Machine-readable answer')

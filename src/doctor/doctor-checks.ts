@@ -9,6 +9,7 @@ import { evolutionKeyCheck } from './checks/evolution-key.ts';
 import { evolutionVersionCheck } from './checks/evolution-version.ts';
 import { filterContractCheck } from './checks/filter-contract.ts';
 import { matrixVerdictCheck } from './checks/matrix-verdict.ts';
+import { privateWebhookTargetCheck } from './checks/private-webhook-target.ts';
 import { webhookUrlCheck } from './checks/webhook-url.ts';
 
 /**
@@ -23,6 +24,7 @@ export const DOCTOR_CHECKS: readonly DoctorCheck[] = [
   evolutionKeyCheck,
   chatwootSettingsCheck,
   webhookUrlCheck,
+  privateWebhookTargetCheck,
   botConversationCheck,
   filterContractCheck,
   attachmentStorageCheck,

@@ -38,6 +38,8 @@ export const ErrorCodes = {
   signupRefused: 'EVOCHAT_E_SIGNUP_REFUSED',
   /** Chatwoot's signup route is a 404: ENABLE_ACCOUNT_SIGNUP is false. */
   signupDisabled: 'EVOCHAT_E_SIGNUP_DISABLED',
+  /** Chatwoot's Platform API refused the harness's PlatformApp token (401 "Invalid access_token"): no PlatformApp with it. */
+  platformTokenRefused: 'EVOCHAT_E_PLATFORM_TOKEN_REFUSED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -1,3 +1,4 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type http from 'node:http';
 import type { Socket } from 'node:net';
 import { z } from 'zod';
@@ -77,6 +78,25 @@ function describeTransportError(error: Error, target: UpstreamTarget | undefined
   return code ? `${code}${where}: ${error.message}` : `${error.message}`;
 }
 
+/**
+ * The receiver's check of a Chatwoot 4.13+ signed webhook (chatwoot-3.10-4.x.md §0.4): `sha256=<hex>` of
+ * HMAC-SHA256(secret, "<X-Chatwoot-Timestamp>.<raw body>"), with any registered secret; undefined when there is nothing to check.
+ */
+export function checkWebhookSignature(headers: Record<string, string>, body: Buffer, secrets: Iterable<string>): { verified: boolean } | undefined {
+  const signature = headers['x-chatwoot-signature'];
+  const timestamp = headers['x-chatwoot-timestamp'];
+  const keys = [...secrets];
+  if (signature === undefined || timestamp === undefined || keys.length === 0) return undefined;
+  const given = Buffer.from(signature);
+  const verified = keys.some((secret) => {
+    const expected = Buffer.from(`sha256=${createHmac('sha256', secret).update(`${timestamp}.`).update(body).digest('hex')}`);
+    return expected.length === given.length && timingSafeEqual(expected, given);
+  });
+  return { verified };
+}
+
+const SigningSecret = z.object({ secret: z.string().min(1).max(512) });
+
 function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
@@ -98,7 +118,8 @@ async function readJson(req: http.IncomingMessage, limit = 64 * 1024): Promise<u
  * A reverse proxy that records what crosses one link. It forwards byte for byte and streams both
  * ways (chunked stays chunked, a large upload is never held in memory: only a capped copy is kept),
  * and a transport failure upstream reaches the client as a reset connection, as it would without the proxy.
- * Control API below `/__evochat/`: `GET exchanges?since=&cell=&link=`, `POST probe {url}`, `GET health`.
+ * Control API below `/__evochat/`: `GET exchanges?since=&cell=&link=`, `POST probe {url}`, `GET health`,
+ * `POST webhook-secrets {secret}` (a webhook signing secret to check signed requests with; never recorded or echoed).
  */
 export async function createRecordingProxy(options: RecordingProxyOptions): Promise<RecordingProxy> {
   const now = options.now ?? Date.now;
@@ -109,6 +130,7 @@ export async function createRecordingProxy(options: RecordingProxyOptions): Prom
   const sockets = new Set<Socket>();
   let target = options.upstream === undefined ? undefined : parseUpstream(options.upstream);
   let sequence = 0;
+  const signingSecrets = new Set<string>();
 
   const handleControl = async (req: http.IncomingMessage, res: http.ServerResponse, path: string, query: URLSearchParams) => {
     if (req.method === 'GET' && path === 'health') {
@@ -116,6 +138,15 @@ export async function createRecordingProxy(options: RecordingProxyOptions): Prom
     } else if (req.method === 'GET' && path === 'exchanges') {
       const filter = ExchangeQuery.parse(Object.fromEntries(query));
       sendJson(res, 200, { link: options.link, dropped: store.dropped, exchanges: store.list(filter, options.redactor) });
+    } else if (req.method === 'POST' && path === 'webhook-secrets') {
+      const parsed = SigningSecret.safeParse(await readJson(req));
+      if (!parsed.success) {
+        sendJson(res, 400, { error: 'expected {"secret": "<inbox secret>"}' });
+        return;
+      }
+      options.redactor.add(parsed.data.secret);
+      signingSecrets.add(parsed.data.secret);
+      sendJson(res, 200, { secrets: signingSecrets.size });
     } else if (req.method === 'POST' && path === 'probe') {
       const parsed = ProbeRequest.safeParse(await readJson(req));
       if (!parsed.success) {
@@ -186,6 +217,9 @@ export async function createRecordingProxy(options: RecordingProxyOptions): Prom
         ...(error ? { error: describeTransportError(error, target) } : {}),
         ...(sentBy ? { scenario: sentBy } : {}),
       };
+      // Checked on the bytes as they came, before any redaction changes them (a truncated copy cannot be checked).
+      const signature = requestBody.truncated ? undefined : checkWebhookSignature(requestHeaders, requestBody.buffer(), signingSecrets);
+      if (signature) exchange.signature = signature;
       // Learned now, not on read: a log line or another exchange written before anyone reads this one may carry them.
       learnExchangeSecrets(exchange, options.redactor);
       store.add({ cells, exchange, startedAtMs });

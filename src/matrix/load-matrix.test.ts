@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors/index.ts';
+import { CHATWOOT_VERSIONS } from '../model/axes.ts';
 import { TEST_CATALOG } from './test-support/test-catalog.ts';
 import { checkMatrix, loadMatrixFile } from './load-matrix.ts';
 
@@ -29,13 +30,13 @@ describe('checkMatrix', () => {
       evolution: { language: 'en', qrRefreshMs: 40_000 },
       storage: { latencyMs: 6_000 },
     });
-    expect(config.expectations[0]?.when).toEqual({ chatwoot: ['3.7.0', '3.8.0', '3.9.0'], evolution: ['1.7.4'], storage: ['local', 'minio'] });
+    expect(config.expectations[0]?.when).toEqual({ chatwoot: [...CHATWOOT_VERSIONS], evolution: ['1.7.4'], storage: ['local', 'minio'] });
     expect(config.expectations[0]?.references).toEqual([]);
   });
 
   it('names the dotted path, value and allowed values of an unknown axis value', () => {
     const errors = errorsOf({ axes: { chatwoot: ['3.7.0', '3.6.0'], evolution: ['1.7.4'], storage: ['local'] } });
-    expect(errors).toEqual([{ path: 'axes.chatwoot[1]', message: 'not an allowed value', value: '3.6.0', allowed: ['3.7.0', '3.8.0', '3.9.0'] }]);
+    expect(errors).toEqual([{ path: 'axes.chatwoot[1]', message: 'not an allowed value', value: '3.6.0', allowed: [...CHATWOOT_VERSIONS] }]);
   });
 
   it('reports an unknown scenario id in an expectation with the scenarios of its suite', () => {
@@ -58,7 +59,7 @@ describe('checkMatrix', () => {
     const errors = errorsOf({ axes: { chatwoot: ['3.7.0', '3.7.0'], evolution: ['1.7.4'], storage: ['local'] } });
     expect(errors).toEqual([{ path: 'axes.chatwoot[1]', message: 'duplicate of axes.chatwoot[0]', value: '3.7.0' }]);
     const empty = errorsOf({ axes: { chatwoot: [], evolution: ['1.7.4'], storage: ['local'] } });
-    expect(empty).toEqual([{ path: 'axes.chatwoot', message: 'empty axis: list at least one value', value: [], allowed: ['3.7.0', '3.8.0', '3.9.0'] }]);
+    expect(empty).toEqual([{ path: 'axes.chatwoot', message: 'empty axis: list at least one value', value: [], allowed: [...CHATWOOT_VERSIONS] }]);
   });
 
   it('rejects unknown suites and unknown keys, naming what is allowed', () => {
@@ -84,7 +85,7 @@ describe('checkMatrix', () => {
       path: 'expectations[0].when.chatwoot[1]',
       message: 'not an allowed value',
       value: '4.0.0',
-      allowed: ['3.7.0', '3.8.0', '3.9.0'],
+      allowed: [...CHATWOOT_VERSIONS],
     });
   });
 

@@ -12,7 +12,19 @@ export type ServiceKind = 'chatwoot' | 'evolution' | 's3' | 'storage-latency-pro
  * How a service deviates from the standard setup. Fault variants exist because a scenario
  * changes that service's environment, so it cannot be shared with cells that need the standard one.
  */
-export type ServiceVariant = 'standard' | 'trailing-slash-server-url' | 'unreachable-server-url' | 'slow-storage';
+export type ServiceVariant =
+  | 'standard'
+  | 'trailing-slash-server-url'
+  | 'unreachable-server-url'
+  | 'slow-storage'
+  // A 4.14.1+ Chatwoot without SAFE_FETCH_ALLOW_PRIVATE_NETWORK (config-faults/private-webhook-target, chatwoot-3.10-4.x.md §4.2):
+  | 'private-network-refusal'
+  // Evolution 2.x configuration faults (suite evolution-faults, evolution-api-2.x.md §0.3, §1.2, §1.3, §2, §5.2):
+  | 'chatwoot-disabled'
+  | 'redis-unreachable'
+  | 'database-unreachable'
+  | 'baked-import-uri'
+  | 'slow-media-store';
 
 /** A service the backend must provide; shared by every cell listed in `cells`. */
 export interface PlannedService {

@@ -47,6 +47,11 @@ export const Exchange = z.object({
    * never of another one that ran in the same window.
    */
   scenario: ExchangeScenario.optional(),
+  /**
+   * A signed webhook (Chatwoot 4.13+, X-Chatwoot-Signature): whether it verified, checked by the proxy where the
+   * receiver stands, over the raw body, with the signing secrets registered there. Absent when nothing was checked.
+   */
+  signature: z.object({ verified: z.boolean() }).optional(),
 });
 export type Exchange = z.infer<typeof Exchange>;
 

@@ -74,7 +74,7 @@ export function causeGroups(result: RunResult): CauseGroup[] {
       const [order, label] = orderAndLabel(scenario);
       const cause =
         scenario.verdict === 'unexpected-pass'
-          ? 'passed where matrix.json expects a break (fixed upstream, or the harness is wrong)'
+          ? (scenario.diagnosis?.summary ?? 'passed where matrix.json expects a break (fixed upstream, or the harness is wrong)')
           : (scenario.diagnosis?.summary ?? `undiagnosed: ${oneLine(scenario.message ?? scenario.errorCode ?? 'no message', 100)}`);
       const key = `${order}|${label}|${scenario.diagnosis?.rule ?? cause}`;
       const group =

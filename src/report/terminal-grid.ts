@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { CHATWOOT_VERSIONS, EVOLUTION_VERSIONS, STORAGES } from '../model/axes.ts';
 import type { CellResult, RunResult } from '../model/result-schema.ts';
 import { GUIDE_NAME } from '../verdict/troubleshooting-guide.ts';
@@ -82,7 +83,8 @@ function grids(result: RunResult, style: TerminalStyle): string[] {
   }
   lines.push(
     style.dim(
-      'legend: ✓ works  ✗ breaks  ! infrastructure error  – skipped/not run (compatibility scenarios); ' + '"expected" / "UNEXPECTED" compare with matrix.json',
+      'legend: ✓ works  ✗ breaks  ! infrastructure error  – skipped/not run (compatibility scenarios); ' +
+        `"expected" / "UNEXPECTED" compare with ${basename(result.matrixFile ?? 'matrix.json')}`,
     ),
   );
   return lines;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors/index.ts';
+import { CHATWOOT_VERSIONS } from '../model/axes.ts';
 import { SUITE_CATALOG } from '../scenario/suite-catalog.ts';
 import { loadBugReport } from './load-bug-report.ts';
 
@@ -37,7 +38,7 @@ describe('bug report files', () => {
 
   it('names an unknown version, with the known ones, as exit 2 with the bug-report code', async () => {
     const error = await failure('v.yaml', 'title: t\nsymptom: s\nversions: { chatwoot: 3.10.0, evolution: 1.7.4 }\n');
-    expect(error.message).toContain('unknown Chatwoot version "3.10.0" (known: 3.7.0, 3.8.0, 3.9.0)');
+    expect(error.message).toContain(`unknown Chatwoot version "3.10.0" (known: ${CHATWOOT_VERSIONS.join(', ')})`);
     expect(error.code).toBe('EVOCHAT_E_BUG_REPORT');
     expect(error.exitCode).toBe(2);
     expect(error.issues[0]).toMatchObject({ path: 'versions.chatwoot', value: '3.10.0' });

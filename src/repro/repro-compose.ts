@@ -37,6 +37,7 @@ export const REPRO_SECRETS: RunSecrets = {
   evolutionApiKey: 'repro-evolution-api-key',
   s3AccessKeyId: 'repro-minio-user',
   s3SecretAccessKey: 'repro-minio-password',
+  platformToken: 'repro-platform-app-token',
 };
 /** The Chatwoot user token the README's bootstrap step pins (has_secure_token format: 24 base58 characters). */
 export const REPRO_CHATWOOT_TOKEN = 'ReproTokenOnlyForLocal24';
@@ -158,7 +159,9 @@ export function buildReproCompose(report: BugReport, setup: ReproSetup): ReproCo
   const serverUrl = serverUrlFor(setup);
   const evolution = evolutionSpec(evolutionService, { alias: REPRO_ALIASES.evolution, serverUrl }, context);
 
-  const specs: ContainerSpec[] = [...(storageSpec ? [storageSpec] : []), ...chatwoot.specs, evolution];
+  // The bundle's README bootstraps its own account (rails runner); the harness's PlatformApp step is not needed there.
+  const chatwootServices = chatwoot.specs.filter((spec) => spec.role !== 'chatwoot-platform-app');
+  const specs: ContainerSpec[] = [...(storageSpec ? [storageSpec] : []), ...chatwootServices, evolution];
   const shortAlias = new Map<string, string>([
     [chatwoot.rails.name, REPRO_ALIASES.chatwoot],
     [evolution.name, REPRO_ALIASES.evolution],

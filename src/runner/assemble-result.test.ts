@@ -187,6 +187,24 @@ describe('assembleResult', () => {
     expect(fault.evidence.exchanges.find((exchange) => exchange.id === messagesRead.id)?.scenario).toEqual({ cell: cellId, id: unreachable });
   });
 
+  it('explains an unexpected pass where a rule knows what changed (contact_id accepted again), and never a break with such a rule', () => {
+    const plan = planRun(selectCells(matrix), matrix.settings);
+    const run = fakeRun(plan.cells, TEST_CATALOG, (outcome) =>
+      outcome.cellId === 'cw3.8.0-evo1.7.4-local' && outcome.id === 'bot-command/status-round-trip'
+        ? { ...outcome, status: 'pass', message: undefined }
+        : outcome,
+    );
+    const exchange = run.evidence.get('cw3.8.0-evo1.7.4-local')!.exchanges.find((e) => e.id.endsWith('bot-command/status-round-trip-422'))!;
+    exchange.response = { ...exchange.response!, status: 200, body: '{"payload":[]}' };
+    const result = assemble(undefined, { outcomes: run.outcomes, evidence: run.evidence });
+    const passed = scenario(result, 'cw3.8.0-evo1.7.4-local', 'bot-command/status-round-trip');
+    expect(passed.verdict).toBe('unexpected-pass');
+    expect(passed.diagnosis?.rule).toBe('chatwoot-accepts-contact-id-again');
+    expect(passed.diagnosis?.summary).toContain('PR #14629');
+    const broken = scenario(result, 'cw3.9.0-evo1.7.4-local', 'bot-command/status-round-trip');
+    expect(broken.diagnosis?.rule).toBe('chatwoot-rejects-contact-id');
+  });
+
   it('turns a scenario the runner never reported into an error', () => {
     const result = assemble((o) => (o.cellId === 'cw3.7.0-evo1.7.4-local' && o.id === 'auth/chatwoot-wrong-token' ? { ...o, cellId: 'elsewhere' } : o));
     expect(scenario(result, 'cw3.7.0-evo1.7.4-local', 'auth/chatwoot-wrong-token')).toMatchObject({ status: 'error', errorCode: 'EVOCHAT_E_INTERNAL' });

@@ -110,7 +110,10 @@ function assembleScenario(
   if (outcome.decisive?.kind === 'exchange' && outcome.decisive.exchangeId) keepIds.push(outcome.decisive.exchangeId);
   if (outcome.decisive?.kind === 'log' && outcome.decisive.line) logLines.push({ service: outcome.decisive.service ?? 'log', line: outcome.decisive.line });
 
-  if (outcome.status === 'break' || outcome.status === 'error') {
+  // Breaks and errors get a root cause; an unexpected pass gets what changed upstream, where a rule knows it.
+  const explains = outcome.status === 'break' || outcome.status === 'error' ? 'break' : verdict === 'unexpected-pass' ? 'unexpected-pass' : undefined;
+  if (explains) {
+    const rules = (input.rules ?? DIAGNOSIS_RULES).filter((rule) => (rule.explains ?? 'break') === explains);
     const finding = diagnose(
       {
         exchanges: windowed,
@@ -119,7 +122,7 @@ function assembleScenario(
         ...(outcome.evidenceScope ? { scope: outcome.evidenceScope } : {}),
       },
       outcome.decisive,
-      input.rules ?? DIAGNOSIS_RULES,
+      rules,
     );
     if (finding) {
       diagnosis = { rule: finding.rule.id, summary: finding.rule.summary, remedy: finding.rule.remedy, references: [...finding.rule.references] };

@@ -43,11 +43,13 @@ describe('runSuites on the sim backend', () => {
   it('returns one outcome per scenario per cell it runs, streamed as they finish', () => {
     expect(outcomes.map((o) => [o.cellId, o.id])).toEqual([
       ['cw3.8.0-evo1.7.4-local', 'bot-command/status-round-trip'],
+      ['cw3.8.0-evo1.7.4-local', 'bot-command/webhook-signature'],
       ['cw3.8.0-evo1.7.5-local', 'bot-command/status-round-trip'],
+      ['cw3.8.0-evo1.7.5-local', 'bot-command/webhook-signature'],
       ['no-whatsapp-peer', 'qr-delivery/qr-image-posted'],
       ['no-whatsapp-peer', 'qr-delivery/connected-message'],
     ]);
-    expect(streamed).toHaveLength(4);
+    expect(streamed).toHaveLength(6);
   });
 
   it('skips, with the reason, what needs a capability the cell lacks', () => {
@@ -57,8 +59,8 @@ describe('runSuites on the sim backend', () => {
   });
 
   it('finds the known-answer grid by running: 1.7.4 breaks on Chatwoot 3.8 with the contact_id 422, 1.7.5 passes', async () => {
-    const broken = outcomes.find((o) => o.cellId === 'cw3.8.0-evo1.7.4-local')!;
-    const fixed = outcomes.find((o) => o.cellId === 'cw3.8.0-evo1.7.5-local')!;
+    const broken = outcomes.find((o) => o.cellId === 'cw3.8.0-evo1.7.4-local' && o.id === 'bot-command/status-round-trip')!;
+    const fixed = outcomes.find((o) => o.cellId === 'cw3.8.0-evo1.7.5-local' && o.id === 'bot-command/status-round-trip')!;
     expect(fixed.status).toBe('pass');
     expect(broken.status).toBe('break');
     expect(broken.message).toMatch(/conversations\/filter answered 422/);

@@ -29,7 +29,7 @@ describe('SUITE_CATALOG', () => {
     }
   });
 
-  it('marks only config-faults as the fault suite', () => {
-    expect(SUITE_CATALOG.filter((suite) => suite.kind === 'fault').map((suite) => suite.id)).toEqual(['config-faults']);
+  it('marks only config-faults and evolution-faults as fault suites', () => {
+    expect(SUITE_CATALOG.filter((suite) => suite.kind === 'fault').map((suite) => suite.id)).toEqual(['config-faults', 'evolution-faults']);
   });
 });

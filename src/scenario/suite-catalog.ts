@@ -57,7 +57,10 @@ export const SUITE_CATALOG: SuiteCatalog = [
     kind: 'compatibility',
     seedSymptom: 'No QR code and no bot response (the contact_id break, reproduced without WhatsApp)',
     requires: ['writes'],
-    scenarios: scenarios('bot-command', [['status-round-trip', 'An agent sends `status` in the bot conversation; the bot answers with the instance status']]),
+    scenarios: scenarios('bot-command', [
+      ['status-round-trip', 'An agent sends `status` in the bot conversation; the bot answers with the instance status'],
+      ['webhook-signature', "From Chatwoot 4.13.0: the webhook Evolution receives carries X-Chatwoot-Signature, which verifies with the inbox's secret"],
+    ]),
   },
   {
     id: 'qr-delivery',
@@ -110,12 +113,32 @@ export const SUITE_CATALOG: SuiteCatalog = [
     title: 'Configuration faults (injected on purpose)',
     file: 'suites/config-faults.suite.ts',
     kind: 'fault',
-    seedSymptom: 'Wrong webhook URL (extra slash); SERVER_URL unreachable / mixed networks; S3 latency',
+    seedSymptom: 'Wrong webhook URL (extra slash); SERVER_URL unreachable / mixed networks; S3 latency; private webhook targets (4.14+)',
     requires: ['writes'],
     scenarios: scenarios('config-faults', [
       ['webhook-double-slash', "SERVER_URL ending in '/': Chatwoot posts to //chatwoot/webhook/…, Evolution answers 404, the message is marked failed"],
       ['server-url-unreachable', 'SERVER_URL Chatwoot cannot connect to: the message is marked failed "Failed to open TCP connection"'],
+      [
+        'private-webhook-target',
+        "Chatwoot ≥ 4.14.0 without SAFE_FETCH_ALLOW_PRIVATE_NETWORK (4.14.0: always): Evolution's private address is refused, the message is marked failed",
+      ],
       ['slow-storage', "Storage latency above Chatwoot's 5 s webhook timeout: the agent's attachment reply is marked failed"],
+    ]),
+  },
+  {
+    id: 'evolution-faults',
+    title: 'Evolution 2.x configuration faults (injected on purpose; 2.x cells only)',
+    file: 'suites/evolution-faults.suite.ts',
+    kind: 'fault',
+    seedSymptom: 'CHATWOOT_ENABLED forgotten; 1.7 instructions on 2.x; Redis/database not reachable; S3 latency; media missing in Chatwoot',
+    requires: ['writes'],
+    scenarios: scenarios('evolution-faults', [
+      ['chatwoot-enabled-unset', 'CHATWOOT_ENABLED left at the image default: create 400 ["Chatwoot is not enabled"], webhook 400 ["Chatwoot is disabled"]'],
+      ['snake-case-body', 'A 1.7-style snake_case create body on 2.x: 201, but an instance without Chatwoot'],
+      ['redis-default-without-redis', 'CACHE_REDIS_ENABLED at the image default with no Redis: 201, then no Chatwoot call at all (a hang)'],
+      ['database-unreachable', 'No reachable database at start: "Migration failed", Evolution does not start'],
+      ['baked-import-uri-media', "The image's baked CHATWOOT_IMPORT_DATABASE_CONNECTION_URI: inbound media reaches Chatwoot (2.1.2 drops it)"],
+      ['slow-media-store', "Storage latency on Evolution's own S3 media store: inbound media still reaches Chatwoot at once"],
     ]),
   },
 ];

@@ -184,10 +184,17 @@ function runScenario(
         return lazy('chatwoot-pt', () => chatwootClientFor(endpoint, redactor, sender));
       },
       evolution: () =>
-        lazy('evolution', () => new EvolutionClient({ baseUrl: stack.evolution.url, apiKey: stack.evolution.apiKey, redactor, scenario: sender })),
+        lazy(
+          'evolution',
+          () =>
+            new EvolutionClient({ baseUrl: stack.evolution.url, apiKey: stack.evolution.apiKey, redactor, scenario: sender, version: stack.evolution.version }),
+        ),
       chatwootFor: (endpoint) => lazy(`chatwoot ${endpoint.url} ${endpoint.accountId}`, () => chatwootClientFor(endpoint, redactor, sender)),
       evolutionFor: (endpoint) =>
-        lazy(`evolution ${endpoint.url}`, () => new EvolutionClient({ baseUrl: endpoint.url, apiKey: endpoint.apiKey, redactor, scenario: sender })),
+        lazy(
+          `evolution ${endpoint.url}`,
+          () => new EvolutionClient({ baseUrl: endpoint.url, apiKey: endpoint.apiKey, redactor, scenario: sender, version: endpoint.version }),
+        ),
       whatsapp() {
         if (!stack.whatsappControlUrl || !stack.capabilities.includes('whatsappPeer')) ctx.skip(capabilitySkipReason('whatsappPeer'));
         return lazy('whatsapp', () => new WhatsappSimClient(stack.whatsappControlUrl!, { scenario: sender }));

@@ -84,5 +84,36 @@ export interface CellStack {
           latencyMs?: number;
         }
       | undefined;
+    /**
+     * A Chatwoot of this version started without SAFE_FETCH_ALLOW_PRIVATE_NETWORK (4.14.1+ only: on 4.14.0 the standard one
+     * already refuses, before 4.14.0 nothing does), with this cell's account on it.
+     */
+    privateNetworkChatwoot?: ChatwootEndpoint;
+    /**
+     * Evolution 2.x's configuration faults (suite evolution-faults), each an Evolution of the cell's version sharing
+     * its Chatwoot; undefined on 1.7 cells and where the backend cannot provide them.
+     */
+    evolution?: EvolutionFaults;
   };
+}
+
+/** An Evolution fault variant with its own simulated WhatsApp (whatsappPeer scenarios pair and message through it). */
+export interface EvolutionFaultEndpoint {
+  evolution: EvolutionEndpoint;
+  /** Control API of this Evolution's simulated WhatsApp; undefined where there is none. */
+  whatsappControlUrl: string | undefined;
+}
+
+/** The misconfigured Evolutions of evolution-faults (evolution-api-2.x.md §0.3, §1.2, §1.3, §2, §5.2). */
+export interface EvolutionFaults {
+  /** CHATWOOT_ENABLED left unset: the image's `.env` says false. */
+  chatwootDisabled: EvolutionFaultEndpoint | undefined;
+  /** CACHE_REDIS_ENABLED=true (the image default) with nothing listening at CACHE_REDIS_URI. */
+  redisUnreachable: EvolutionFaultEndpoint | undefined;
+  /** CHATWOOT_IMPORT_DATABASE_CONNECTION_URI left unset: the image's "available" placeholder at host `host`. */
+  bakedImportUri: EvolutionFaultEndpoint | undefined;
+  /** S3_ENABLED on an object store behind the latency proxy (Evolution's own media store). */
+  slowMediaStore: (EvolutionFaultEndpoint & { latencyControlUrl: string; latencyMs: number; bucket: string; s3: S3Endpoint }) | undefined;
+  /** An Evolution started with DATABASE_CONNECTION_URI pointing where no database listens: what its start did. */
+  databaseUnreachable: { started: boolean; error: string | undefined; log: string[] } | undefined;
 }

@@ -79,6 +79,10 @@ function parseChatwootCommand(args: string[]): ContainerAction {
     if (port === 'invalid') return { kind: 'exit', code: 2, message: `chatwoot twin: invalid port in "${args.join(' ')}"` };
     return { kind: 'serve', role: 'chatwoot', port, host: optionValue(words, '-b', '--binding') ?? CONTAINER_BIND_HOST, dataDir: undefined };
   }
+  if (program === 'rails' && task === 'runner') {
+    // The docker backend's platform-app step (chatwoot-specs.ts): the twin rails process reads the token from its own env.
+    return { kind: 'exit', code: 0, message: 'chatwoot twin: rails runner has no database to run against; the twin takes EVOCHAT_PLATFORM_TOKEN itself' };
+  }
   if (program === 'rails' && task !== undefined && /^db:/.test(task)) {
     return { kind: 'exit', code: 0, message: `chatwoot twin: "${task}" has nothing to do: the twin keeps its data in memory` };
   }

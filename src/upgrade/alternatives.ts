@@ -35,7 +35,8 @@ export function planAlternatives(question: UpgradeQuestion): Alternative[] {
   const alternatives: Alternative[] = [];
   for (const axis of adjustable) {
     const base = question.current[axis];
-    for (const value of AXIS_VALUES[axis]) {
+    const candidates = question.candidates?.[axis] ?? AXIS_VALUES[axis];
+    for (const value of AXIS_VALUES[axis].filter((known) => candidates.includes(known))) {
       if (value === question.target[axis]) continue;
       const final = { ...question.target, [axis]: value } as Pair;
       const isFree = free.includes(axis);

@@ -18,21 +18,25 @@ function table(states: Record<string, 'works' | 'breaks'>): PairLookup {
   };
 }
 
+/** The seed matrix's axes: what alternatives are picked from when matrix.json is the matrix. */
+const SEED = { chatwoot: ['3.7.0', '3.8.0', '3.9.0'], evolution: ['1.7.4', '1.7.5'] };
+const question = (options: Parameters<typeof parseUpgradeQuestion>[0]) => ({ ...parseUpgradeQuestion(options), candidates: SEED });
+
 describe('planAlternatives', () => {
   it('varies the axis the operator does not move, nearest version first, with the step in between', () => {
-    const alternatives = planAlternatives(parseUpgradeQuestion({ chatwoot: '3.7.0', evolution: '1.7.4', to: 'chatwoot@3.8.0' }));
+    const alternatives = planAlternatives(question({ chatwoot: '3.7.0', evolution: '1.7.4', to: 'chatwoot@3.8.0' }));
     expect(alternatives).toEqual([
       { axis: 'evolution', value: '1.7.5', final: { chatwoot: '3.8.0', evolution: '1.7.5' }, first: { chatwoot: '3.7.0', evolution: '1.7.5' }, distance: 1 },
     ]);
   });
 
   it('orders Chatwoot alternatives by distance, newer first at a tie', () => {
-    const alternatives = planAlternatives(parseUpgradeQuestion({ chatwoot: '3.8.0', evolution: '1.7.5', to: 'evolution@1.7.4' }));
+    const alternatives = planAlternatives(question({ chatwoot: '3.8.0', evolution: '1.7.5', to: 'evolution@1.7.4' }));
     expect(alternatives.map((a) => a.value)).toEqual(['3.9.0', '3.7.0']);
   });
 
   it('varies the requested versions when both sides move', () => {
-    const alternatives = planAlternatives(parseUpgradeQuestion({ chatwoot: '3.7.0', evolution: '1.7.4', to: 'chatwoot@3.9.0,evolution@1.7.5' }));
+    const alternatives = planAlternatives(question({ chatwoot: '3.7.0', evolution: '1.7.4', to: 'chatwoot@3.9.0,evolution@1.7.5' }));
     expect(alternatives.map((a) => `${a.axis}@${a.value}`)).toEqual(['chatwoot@3.8.0', 'evolution@1.7.4', 'chatwoot@3.7.0']);
     expect(alternatives.every((a) => a.first === undefined)).toBe(true);
   });
@@ -49,7 +53,7 @@ describe('answerUpgrade', () => {
   } as const;
 
   it('no, upgrade Evolution first, when the target breaks and the other Evolution works before and after', () => {
-    const answer = answerUpgrade(parseUpgradeQuestion({ chatwoot: '3.7.0', evolution: '1.7.4', to: 'chatwoot@3.8.0' }), table(grid));
+    const answer = answerUpgrade(question({ chatwoot: '3.7.0', evolution: '1.7.4', to: 'chatwoot@3.8.0' }), table(grid));
     expect(answer.answer).toBe('no');
     expect(answer.state).toBe('breaks');
     expect(answer.recommendation?.steps).toEqual(['upgrade Evolution to 1.7.5', 'upgrade Chatwoot to 3.8.0']);
@@ -57,29 +61,23 @@ describe('answerUpgrade', () => {
   });
 
   it('yes when the target works', () => {
-    const answer = answerUpgrade(parseUpgradeQuestion({ chatwoot: '3.8.0', evolution: '1.7.5', to: 'chatwoot@3.9.0' }), table(grid));
+    const answer = answerUpgrade(question({ chatwoot: '3.8.0', evolution: '1.7.5', to: 'chatwoot@3.9.0' }), table(grid));
     expect(answer.answer).toBe('yes');
     expect(answer.headline).toBe('yes: Chatwoot 3.9.0 × Evolution 1.7.5 (local storage) works');
   });
 
   it('together, not one before the other, when the step in between breaks', () => {
-    const answer = answerUpgrade(
-      parseUpgradeQuestion({ chatwoot: '3.7.0', evolution: '1.7.4', to: 'chatwoot@3.8.0' }),
-      table({ ...grid, '3.7.0/1.7.5': 'breaks' }),
-    );
+    const answer = answerUpgrade(question({ chatwoot: '3.7.0', evolution: '1.7.4', to: 'chatwoot@3.8.0' }), table({ ...grid, '3.7.0/1.7.5': 'breaks' }));
     expect(answer.recommendation?.summary).toMatch(/together \(Chatwoot 3\.7\.0 × Evolution 1\.7\.5 breaks/);
   });
 
   it('stay when nothing on the axes makes the target work', () => {
-    const answer = answerUpgrade(
-      parseUpgradeQuestion({ chatwoot: '3.7.0', evolution: '1.7.4', to: 'chatwoot@3.8.0' }),
-      table({ ...grid, '3.8.0/1.7.5': 'breaks' }),
-    );
+    const answer = answerUpgrade(question({ chatwoot: '3.7.0', evolution: '1.7.4', to: 'chatwoot@3.8.0' }), table({ ...grid, '3.8.0/1.7.5': 'breaks' }));
     expect(answer.headline).toMatch(/stay on Chatwoot 3\.7\.0 × Evolution 1\.7\.4/);
   });
 
   it('unknown is not no, but it is not yes either, and the missing cells are named', () => {
-    const answer = answerUpgrade(parseUpgradeQuestion({ chatwoot: '3.7.0', evolution: '1.7.4', to: 'chatwoot@3.8.0' }), table({ '3.7.0/1.7.4': 'works' }));
+    const answer = answerUpgrade(question({ chatwoot: '3.7.0', evolution: '1.7.4', to: 'chatwoot@3.8.0' }), table({ '3.7.0/1.7.4': 'works' }));
     expect(answer.answer).toBe('no');
     expect(answer.state).toBe('unknown');
     expect(answer.headline).toMatch(/^no \(unknown\): no verdict for Chatwoot 3\.8\.0/);

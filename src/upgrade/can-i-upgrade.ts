@@ -9,6 +9,8 @@ import { pairsToJudge, planAlternatives } from './alternatives.ts';
 import { answerUpgrade, type UpgradeAnswer } from './answer-upgrade.ts';
 import { lookupInResults, type NamedResult } from './pair-lookup.ts';
 import { pairCellId, type Pair, type UpgradeQuestion } from './upgrade-question.ts';
+import { describePath, pathPairs, type UpgradePath } from './upgrade-path.ts';
+import { EXTENDED_MATRIX_FILE } from '../matrix/select-cells.ts';
 import type { RequestedBackend } from '../model/axes.ts';
 
 export interface AnswerSource {
@@ -39,6 +41,8 @@ export interface CanIUpgradeOptions {
 export interface CanIUpgradeOutput {
   answer: UpgradeAnswer;
   source: AnswerSource;
+  /** A Chatwoot move: every profile on the way with its verdict, and where behaviour changes. */
+  path?: UpgradePath | undefined;
 }
 
 function sourceOf(kind: AnswerSource['kind'], results: readonly NamedResult[]): AnswerSource {
@@ -52,10 +56,27 @@ function sourceOf(kind: AnswerSource['kind'], results: readonly NamedResult[]): 
   };
 }
 
-/** The compatibility suites of the matrix file: fault suites break on purpose and say nothing about a pair. */
-async function compatibilitySuites(matrixFile: string, catalog: SuiteCatalog): Promise<string[]> {
+/**
+ * The compatibility suites of the matrix file (fault suites break on purpose and say nothing about a pair) and
+ * its axes, which alternatives are picked from.
+ */
+async function matrixScope(matrixFile: string, catalog: SuiteCatalog): Promise<{ suites: string[]; candidates: UpgradeQuestion['candidates'] }> {
   const { config } = await loadMatrixFile(matrixFile, catalog);
-  return config.suites.filter((id) => catalog.find((suite) => suite.id === id)?.kind === 'compatibility');
+  return {
+    suites: config.suites.filter((id) => catalog.find((suite) => suite.id === id)?.kind === 'compatibility'),
+    candidates: { chatwoot: config.axes.chatwoot, evolution: config.axes.evolution },
+  };
+}
+
+/** matrix.json, unless the question names a version only the extended matrix lists (e.g. a 4.x Chatwoot). */
+async function defaultMatrixFile(question: UpgradeQuestion, catalog: SuiteCatalog): Promise<string> {
+  const loaded = await loadMatrixFile('matrix.json', catalog).catch(() => undefined);
+  if (!loaded) return 'matrix.json';
+  const { config } = loaded;
+  const listed = [question.current, question.target].every(
+    (pair) => config.axes.chatwoot.includes(pair.chatwoot) && config.axes.evolution.includes(pair.evolution),
+  );
+  return listed ? 'matrix.json' : EXTENDED_MATRIX_FILE;
 }
 
 /**
@@ -90,27 +111,45 @@ async function runPairs(options: CanIUpgradeOptions, pairs: readonly Pair[], out
  */
 export async function canIUpgrade(options: CanIUpgradeOptions): Promise<CanIUpgradeOutput> {
   const catalog = options.deps?.catalog ?? SUITE_CATALOG;
-  const { question } = options;
   if (options.fromResult) {
     const results = [{ source: options.fromResult, result: await loadResult(options.fromResult) }];
-    return { answer: answerUpgrade(question, lookupInResults(results, question.storage, catalog)), source: sourceOf('result', results) };
+    const cells = results[0]!.result.cells;
+    const question: UpgradeQuestion = {
+      ...options.question,
+      candidates: { chatwoot: cells.map((cell) => cell.chatwoot), evolution: cells.map((cell) => cell.evolution) },
+    };
+    const lookup = lookupInResults(results, question.storage, catalog);
+    return { answer: answerUpgrade(question, lookup), source: sourceOf('result', results), path: describePath(question, lookup) };
   }
 
   const outDir = options.outDir ?? join('out', 'can-i-upgrade');
-  const matrixFile = options.matrixFile ?? 'matrix.json';
-  const suites = await compatibilitySuites(matrixFile, catalog);
+  const matrixFile = options.matrixFile ?? (await defaultMatrixFile(options.question, catalog));
+  const { suites, candidates } = await matrixScope(matrixFile, catalog);
+  const question: UpgradeQuestion = { ...options.question, candidates };
   const results: NamedResult[] = [];
-  const first = await runPairs({ ...options, matrixFile }, [question.current, question.target], join(outDir, 'current-and-target'), suites, catalog);
+  // The walk's pairs run with current and target: where behaviour changes on the way is part of the answer.
+  const walk = question.moved.includes('chatwoot')
+    ? [{ chatwoot: question.current.chatwoot, evolution: question.target.evolution }, ...pathPairs(question)]
+    : [];
+  const first = await runPairs(
+    { ...options, question, matrixFile },
+    [question.current, ...walk, question.target],
+    join(outDir, 'current-and-target'),
+    suites,
+    catalog,
+  );
   results.push({ source: join(outDir, 'current-and-target', 'result.json'), result: first });
-  let answer = answerUpgrade(question, lookupInResults(results, question.storage, catalog));
-  if (answer.state === 'works') return { answer, source: sourceOf('run', results) };
+  let lookup = lookupInResults(results, question.storage, catalog);
+  let answer = answerUpgrade(question, lookup);
+  if (answer.state === 'works') return { answer, source: sourceOf('run', results), path: describePath(question, lookup) };
 
   const known = new Set(first.cells.map((cell) => cell.id));
   const remaining = pairsToJudge(question, planAlternatives(question)).filter((pair) => !known.has(pairCellId(pair, question.storage)));
   if (remaining.length > 0) {
-    const second = await runPairs({ ...options, matrixFile }, remaining, join(outDir, 'alternatives'), suites, catalog);
+    const second = await runPairs({ ...options, question, matrixFile }, remaining, join(outDir, 'alternatives'), suites, catalog);
     results.push({ source: join(outDir, 'alternatives', 'result.json'), result: second });
-    answer = answerUpgrade(question, lookupInResults(results, question.storage, catalog));
+    lookup = lookupInResults(results, question.storage, catalog);
+    answer = answerUpgrade(question, lookup);
   }
-  return { answer, source: sourceOf('run', results) };
+  return { answer, source: sourceOf('run', results), path: describePath(question, lookup) };
 }

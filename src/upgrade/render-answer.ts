@@ -32,6 +32,13 @@ export function renderUpgradeAnswer(output: CanIUpgradeOutput): string {
       if (alternative.first) lines.push(`  ${row('  first', alternative.first)}`);
     }
   }
+  if (output.path) {
+    const path = output.path;
+    lines.push('', `  on the way (Chatwoot ${answer.question.current.chatwoot} → ${answer.question.target.chatwoot} with Evolution ${path.evolution}):`);
+    lines.push(`    ${path.steps.map((step) => `${step.pair.chatwoot} ${STATE_MARK[step.state].trim().split(' ')[0]}`).join('  ')}`);
+    if (path.changes.length > 0) lines.push(`    ${path.changes.join('; ')}`);
+    for (const note of path.notes) lines.push(`    - ${note}`);
+  }
   if (answer.recommendation) {
     lines.push('', `  smallest change: ${answer.recommendation.summary}`);
     answer.recommendation.steps.forEach((step, index) => lines.push(`    ${index + 1}. ${step}`));

@@ -17,6 +17,8 @@ export interface UpgradeQuestion {
   storage: Storage;
   /** Axes the operator wants to move (in `--to`). */
   moved: Axis[];
+  /** The versions alternatives are picked from (the matrix file's axes, or a result's cells); every known version when absent. */
+  candidates?: Partial<Record<Axis, readonly string[]>>;
 }
 
 export function pairCellId(pair: Pair, storage: Storage): string {

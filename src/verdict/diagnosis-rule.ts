@@ -37,11 +37,18 @@ export interface MatchClause {
 
 export interface DiagnosisRule {
   id: string;
+  /** A few words for lists of causes (e.g. can-i-upgrade's path: "breaks at 3.8.0 (contact_id)"); the id when absent. */
+  short?: string;
   summary: string;
   remedy: string;
   references: readonly string[];
   /** A seed-guide claim (seed-claims.ts id) this finding bears on: named in the diagnosis when the run contradicts it. */
   seedClaim?: string;
+  /**
+   * What the rule explains: a break or error (the default), or an unexpected pass — a scenario the matrix file expects
+   * to break that passed, e.g. because upstream changed back (the evidence is what made it work).
+   */
+  explains?: 'break' | 'unexpected-pass';
   /** Alternative signatures: the rule matches when any clause does. */
   match: readonly MatchClause[];
 }

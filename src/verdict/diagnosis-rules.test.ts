@@ -13,8 +13,54 @@ const EN_422 =
 const PT_422 =
   '{"error":"Chave de atributo inválido - [contact_id]. A chave deve ser uma das [status,assignee_id,inbox_id] ou um atributo personalizado definido na conta."}';
 
+const CONTACT_ID_FILTER =
+  '{"payload":[{"attribute_key":"inbox_id","filter_operator":"equal_to","values":["3"],"query_operator":"AND"},{"attribute_key":"contact_id","filter_operator":"equal_to","values":["7"],"query_operator":"AND"}]}';
+const REFUSAL = "Hostname '127.0.0.1' has no public ip addresses";
+const CHATWOOT_NOT_ENABLED = '{"status":400,"error":"Bad Request","response":{"message":["Chatwoot is not enabled"]}}';
+const chatwootLog = (lines: string[]): LogExcerpt => ({ service: 'chatwoot-4.14.0-local', truncated: false, lines });
+
 /** Per rule: evidence that must match it, and a near miss that must not. */
 const CASES: Record<string, { matches: DiagnosisEvidence[]; misses: DiagnosisEvidence[] }> = {
+  'chatwoot-accepts-contact-id-again': {
+    matches: [
+      ex([makeExchange({ method: 'POST', url: `${CW}/conversations/filter`, status: 200, requestBody: CONTACT_ID_FILTER, responseBody: '{"payload":[]}' })]),
+    ],
+    misses: [
+      ex([makeExchange({ method: 'POST', url: `${CW}/conversations/filter`, status: 422, requestBody: CONTACT_ID_FILTER, responseBody: EN_422 })]),
+      ex([makeExchange({ method: 'POST', url: `${CW}/conversations/filter`, status: 200, requestBody: '{"payload":[]}', responseBody: '{"payload":[]}' })]),
+    ],
+  },
+  'chatwoot-refuses-private-webhook-target': {
+    matches: [
+      { exchanges: [], logs: [], message: `Chatwoot marked the \`status\` command failed: ${REFUSAL}` },
+      ex(
+        [],
+        [
+          chatwootLog([
+            `W, [2026-12-02T20:03:45.995000 #1] WARN -- : [ActiveJob] [WebhookJob] Exception: Invalid webhook URL http://127.0.0.1:8080/chatwoot/webhook/x : ${REFUSAL}`,
+          ]),
+        ],
+      ),
+    ],
+    misses: [
+      { exchanges: [], logs: [], message: 'Chatwoot marked the `status` command failed: 404 Not Found' },
+      ex([], [chatwootLog(['Exception: Invalid webhook URL http://127.0.0.1:8080/chatwoot/webhook/x : Failed to open TCP connection to 127.0.0.1:1'])]),
+    ],
+  },
+  'chatwoot-needs-pgvector': {
+    matches: [
+      ex(
+        [],
+        [
+          chatwootLog([
+            "StandardError: An error has occurred, this and all later migrations canceled: Failed to enable 'vector' extension. Read more at https://chwt.app/v4/migration",
+          ]),
+        ],
+      ),
+      ex([], [chatwootLog(['PG::FeatureNotSupported: ERROR:  extension "vector" is not available'])]),
+    ],
+    misses: [ex([], [chatwootLog(['PG::UndefinedTable: ERROR:  relation "captain_assistants" does not exist'])])],
+  },
   'chatwoot-rejects-contact-id': {
     matches: [
       ex([makeExchange({ method: 'POST', url: `${CW}/conversations/filter`, status: 422, responseBody: EN_422 })]),
@@ -99,6 +145,59 @@ const CASES: Record<string, { matches: DiagnosisEvidence[]; misses: DiagnosisEvi
       ]),
     ],
     misses: [ex([makeExchange({ link: 'chatwoot->evolution', method: 'POST', url: `${EVO}/chatwoot/webhook/cell1`, status: 404, responseBody: '{}' })])],
+  },
+  'evolution-chatwoot-disabled': {
+    matches: [
+      ex([makeExchange({ link: 'harness->evolution', method: 'POST', url: `${EVO}/instance/create`, status: 400, responseBody: CHATWOOT_NOT_ENABLED })]),
+      { exchanges: [], logs: [], message: `/instance/create with Chatwoot answered 400: ${CHATWOOT_NOT_ENABLED}` },
+    ],
+    misses: [
+      ex([
+        makeExchange({
+          link: 'harness->evolution',
+          method: 'POST',
+          url: `${EVO}/instance/create`,
+          status: 400,
+          responseBody: '{"response":{"message":["Invalid integration"]}}',
+        }),
+      ]),
+    ],
+  },
+  'evolution-snake-case-body': {
+    matches: [{ exchanges: [], logs: [], message: 'Evolution 2.2.3 ignored the snake_case chatwoot_* fields: the instance was created without Chatwoot' }],
+    misses: [{ exchanges: [], logs: [], message: 'deadline of 15000 ms passed waiting for inbox "x" in Chatwoot' }],
+  },
+  'evolution-redis-unreachable': {
+    matches: [
+      ex(
+        [],
+        [
+          {
+            service: 'evolution-2.2.3-redis-unreachable',
+            truncated: false,
+            lines: ['[Evolution API] v2.2.3 1 - Wed Dec 02 2026 ERROR [Redis] [string] redis disconnected'],
+          },
+        ],
+      ),
+    ],
+    misses: [
+      ex([], [{ service: 'evolution-2.2.3', truncated: false, lines: ['[Evolution API] v2.2.3 1 - Wed Dec 02 2026 VERBOSE [Redis] [string] redis ready'] }]),
+    ],
+  },
+  'evolution-database-unreachable': {
+    matches: [{ exchanges: [], logs: [], message: 'Evolution 2.3.6 did not start without a reachable database: Migration failed' }],
+    misses: [{ exchanges: [], logs: [], message: 'Evolution 2.3.6 answered 500' }],
+  },
+  'evolution-import-db-drops-media': {
+    matches: [
+      {
+        exchanges: [],
+        logs: [],
+        message: "the inbound image never reached Chatwoot: Evolution's import database check failed (Error: getaddrinfo ENOTFOUND host)",
+      },
+      ex([], [{ service: 'evolution-2.1.2-baked-import-uri', truncated: false, lines: ['Error: getaddrinfo ENOTFOUND host'] }]),
+    ],
+    misses: [ex([], [{ service: 'evolution-2.1.2', truncated: false, lines: ['Error: getaddrinfo ENOTFOUND chatwoot-db'] }])],
   },
   'server-url-unreachable': {
     matches: [

@@ -10,6 +10,7 @@ const DEVISE_401 = 'You need to sign in or sign up before continuing|Você preci
 export const DIAGNOSIS_RULES: readonly DiagnosisRule[] = [
   {
     id: 'chatwoot-rejects-contact-id',
+    short: 'contact_id',
     summary: 'Chatwoot ≥ 3.8 rejects the contact_id conversation filter (PR #8239); Evolution ≤ 1.7.4 sends it to find the bot conversation',
     remedy: 'Upgrade Evolution to 1.7.5 (PR #582) or stay on Chatwoot 3.7.0',
     references: ['chatwoot#8239', 'chatwoot commit f78f278e', 'evolution#582', 'evolution#605', 'evolution#604', 'evolution#563'],
@@ -17,6 +18,44 @@ export const DIAGNOSIS_RULES: readonly DiagnosisRule[] = [
     match: [
       { exchanges: [{ method: 'POST', path: '/conversations/filter/?$', status: 422, responseBody: CONTACT_ID_422 }] },
       { message: `conversations/filter.*(${CONTACT_ID_422})` },
+    ],
+  },
+  {
+    id: 'chatwoot-accepts-contact-id-again',
+    explains: 'unexpected-pass',
+    summary:
+      'Chatwoot 4.14.2+ accepts contact_id in the conversation filter again (PR #14629): Evolution 1.7.4’s bot-conversation lookup works, the break holds only for Chatwoot 3.8.0–4.14.1',
+    remedy: 'Expect the contact_id break only for Chatwoot 3.8.0 through 4.14.1 in the matrix file (or move Evolution to 1.7.5, which never sends it)',
+    references: ['chatwoot#14629', 'chatwoot commit e919a2ce', 'chatwoot#8239', 'chatwoot#12670'],
+    seedClaim: 'chatwoot-3.8-rejects-contact-id',
+    match: [{ exchanges: [{ method: 'POST', path: '/conversations/filter/?$', status: 200, requestBody: '"attribute_key":\\s*"contact_id"' }] }],
+  },
+  {
+    id: 'chatwoot-refuses-private-webhook-target',
+    short: 'webhooks to private addresses refused',
+    summary:
+      'Chatwoot ≥ 4.14.0 refuses webhooks to private addresses (SafeFetch, PR #14155): Evolution’s address is private, so the message is marked failed "has no public ip addresses" and nothing reaches Evolution',
+    remedy:
+      'On 4.14.1 or later set SAFE_FETCH_ALLOW_PRIVATE_NETWORK=true in Chatwoot’s environment (4.14.0 has no switch: move to 4.14.1+ or stay on 4.13.x), or give Evolution a public webhook target (SERVER_URL)',
+    references: ['chatwoot#14155', 'chatwoot#14548', 'chatwoot#14489', 'chatwoot#14494', 'coolify#10426'],
+    match: [
+      { message: "Hostname '[^']*' has no public ip addresses" },
+      { logs: [{ service: 'chatwoot', line: "Invalid webhook URL .*Hostname '[^']*' has no public ip addresses" }] },
+    ],
+  },
+  {
+    id: 'chatwoot-needs-pgvector',
+    summary:
+      'Chatwoot ≥ 4.0.0 needs Postgres with the pgvector extension: its migrations stop at "Failed to enable \'vector\' extension" on a plain Postgres (postgres:12 in the 3.x compose file)',
+    remedy:
+      'Run Chatwoot 4.x on pgvector/pgvector:pg16 (what its compose file uses from 4.0.0), or install pgvector into your Postgres, then run db:chatwoot_prepare again',
+    references: ['chatwoot#10665', 'chatwoot commit d0707433'],
+    match: [
+      { logs: [{ service: 'chatwoot', line: "Failed to enable 'vector' extension" }] },
+      {
+        logs: [{ service: 'chatwoot', line: 'extension "vector" (is not available|does not exist)|could not open extension control file .*vector\\.control' }],
+      },
+      { message: 'Failed to enable \'vector\' extension|extension "vector" is not available' },
     ],
   },
   {
@@ -39,6 +78,7 @@ export const DIAGNOSIS_RULES: readonly DiagnosisRule[] = [
   },
   {
     id: 'evolution-logged-chatwoot-error',
+    short: 'a Chatwoot 422 in Evolution’s log',
     summary: 'Evolution logged a 422 from Chatwoot in ChatwootService: the bot message was not posted and is not retried',
     remedy:
       'Find the rejected Chatwoot call in the exchanges; with Evolution ≤ 1.7.4 on Chatwoot ≥ 3.8 it is the contact_id filter: upgrade Evolution to 1.7.5',
@@ -79,6 +119,45 @@ export const DIAGNOSIS_RULES: readonly DiagnosisRule[] = [
         exchanges: [{ status: 404, path: '^/api/v1/accounts/\\d+/(inboxes|contacts|conversations)(/filter)?/?$', responseBody: 'Resource could not be found' }],
       },
     ],
+  },
+  {
+    id: 'evolution-chatwoot-disabled',
+    summary:
+      'Evolution 2.x has CHATWOOT_ENABLED not exactly "true" (the image’s .env says false): every Chatwoot route and the create with Chatwoot answer 400',
+    remedy: 'Set CHATWOOT_ENABLED=true (lower case, exactly) in Evolution’s environment and restart it; the stored Chatwoot settings come back',
+    references: ['evolution#1011', 'evolution#1503', 'evolution#2334'],
+    match: [{ exchanges: [{ status: 400, responseBody: 'Chatwoot is (not enabled|disabled)' }] }, { message: 'Chatwoot is (not enabled|disabled)' }],
+  },
+  {
+    id: 'evolution-snake-case-body',
+    summary: 'A 1.7-style body (chatwoot_account_id, …) sent to Evolution 2.x: the fields are ignored and the instance is created without Chatwoot',
+    remedy:
+      'Use the 2.x fields: chatwootAccountId (a string), chatwootToken, chatwootUrl, chatwootSignMsg, chatwootReopenConversation, chatwootConversationPending, and integration "WHATSAPP-BAILEYS"',
+    references: ['evolution#923'],
+    match: [{ message: 'snake_case' }],
+  },
+  {
+    id: 'evolution-redis-unreachable',
+    summary:
+      'Evolution 2.x’s Redis cache is on (the image default, redis://localhost:6379/6) but no Redis answers: every Chatwoot operation waits forever, nothing reaches Chatwoot',
+    remedy: 'Run Redis where CACHE_REDIS_URI points, or set CACHE_REDIS_ENABLED=false (and CACHE_LOCAL_ENABLED=true for a local cache)',
+    references: [],
+    match: [{ logs: [{ service: 'evolution', line: '\\[Redis\\].*redis disconnected' }] }, { message: 'redis disconnected' }],
+  },
+  {
+    id: 'evolution-database-unreachable',
+    summary: 'Evolution 2.x cannot reach its database at start: the entrypoint’s migration fails ("Migration failed") and the container exits',
+    remedy: 'Give Evolution a reachable PostgreSQL (or MySQL): DATABASE_PROVIDER and DATABASE_CONNECTION_URI in the container environment',
+    references: [],
+    match: [{ message: 'Migration failed' }, { logs: [{ line: '^Migration failed$' }] }],
+  },
+  {
+    id: 'evolution-import-db-drops-media',
+    summary:
+      'Evolution 2.1.2 checks every inbound media message against the import database; with the image’s placeholder URI (host "host") that check throws and the media never reaches Chatwoot',
+    remedy: 'Set CHATWOOT_IMPORT_DATABASE_CONNECTION_URI to Chatwoot’s database or to the empty string, or upgrade Evolution to 2.2.0+',
+    references: ['evolution commit 34769e22'],
+    match: [{ message: 'import database' }, { logs: [{ service: 'evolution', line: 'getaddrinfo \\w+ host' }] }],
   },
   {
     id: 'webhook-double-slash',

@@ -61,6 +61,19 @@ describe('seed claims, each alone', () => {
     expect(claim('chatwoot-3.8-rejects-contact-id').contradictedBy([cell(key, [s('filter-contract/bot-conversation-lookup', 'break')])])).toBeUndefined();
   });
 
+  it('chatwoot-3.8-rejects-contact-id: on 4.14.2+ the contradiction says the claim held from 3.8.0 until 4.14.1 (PR #14629)', () => {
+    const readded = cell({ chatwoot: '4.14.2', evolution: '1.7.4', storage: 'local' }, [s('filter-contract/bot-conversation-lookup', 'pass')]);
+    const found = claim('chatwoot-3.8-rejects-contact-id').contradictedBy([readded]);
+    expect(found?.observed).toBe(
+      "Chatwoot 4.14.2 accepted Evolution 1.7.4's contact_id conversation filter: contact_id is a filter key again from 4.14.2 (PR #14629), so the claim holds from 3.8.0 until 4.14.1",
+    );
+    // A version whose profile still rejects it (e.g. a fork image answering for 3.9.0) keeps the plain wording.
+    const fork = cell({ chatwoot: '3.9.0', evolution: '1.7.4', storage: 'local' }, [s('filter-contract/bot-conversation-lookup', 'pass')]);
+    expect(claim('chatwoot-3.8-rejects-contact-id').contradictedBy([fork, readded])?.observed).toMatch(
+      /^Chatwoot 3\.9\.0 answered Evolution 1\.7\.4's contact_id conversation filter without an error; Chatwoot 4\.14\.2 accepted/,
+    );
+  });
+
   it('downgrade-chatwoot-3.7.0-works: contradicted when a 3.7.0 cell breaks', () => {
     const key = { chatwoot: '3.7.0', evolution: '1.7.4', storage: 'local' } as const;
     expect(claim('downgrade-chatwoot-3.7.0-works').contradictedBy([cell(key, [s('qr-delivery/qr-image-posted', 'break')])])?.observed).toContain(

@@ -1,4 +1,6 @@
+import { chatwootProfile, compareVersions } from '../model/chatwoot-profiles.ts';
 import type { CellResult, ScenarioResult } from '../model/result-schema.ts';
+import { evolutionProfile } from '../model/evolution-profiles.ts';
 
 /** What a run observed that contradicts a claim of the seed guide. */
 export interface SeedClaimContradiction {
@@ -20,11 +22,13 @@ export interface SeedClaim {
   contradictedBy(cells: readonly CellResult[]): SeedClaimContradiction | undefined;
 }
 
-const atLeast38 = (cell: CellResult) => cell.chatwoot !== '3.7.0';
+/** Chatwoot 3.8.0 or later: the versions with PR #8239's filter validation (the guide's "3.8.0/3.9.0"). */
+const atLeast38 = (cell: CellResult) => chatwootProfile(cell.chatwoot).validatesFilters;
 const ran = (scenario: ScenarioResult | undefined) => scenario !== undefined && (scenario.status === 'pass' || scenario.status === 'break');
 const scenario = (cell: CellResult, id: string) => cell.scenarios.find((candidate) => candidate.id === id);
 const compatibility = (cell: CellResult) => cell.scenarios.filter((candidate) => (candidate.kind ?? 'compatibility') === 'compatibility');
-const versions = (cells: readonly CellResult[], axis: 'chatwoot' | 'evolution') => [...new Set(cells.map((cell) => cell[axis]))].sort().join(', ');
+const versions = (cells: readonly CellResult[], axis: 'chatwoot' | 'evolution') =>
+  [...new Set(cells.map((cell) => cell[axis]))].sort(compareVersions).join(', ');
 const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
 
 export const SEED_CLAIMS: readonly SeedClaim[] = [
@@ -57,10 +61,20 @@ export const SEED_CLAIMS: readonly SeedClaim[] = [
         (cell) => atLeast38(cell) && cell.evolution === '1.7.4' && scenario(cell, 'filter-contract/bot-conversation-lookup')?.status === 'pass',
       );
       if (accepted.length === 0) return undefined;
-      return {
-        observed: `Chatwoot ${versions(accepted, 'chatwoot')} answered Evolution 1.7.4's contact_id conversation filter without an error`,
-        cells: accepted.map((cell) => cell.id),
-      };
+      // 4.14.2 put contact_id back (PR #14629): there the claim is simply out of date, true from 3.8.0 until 4.14.1.
+      const readded = accepted.filter((cell) => chatwootProfile(cell.chatwoot).conversationFilterAcceptsContactId);
+      const otherwise = accepted.filter((cell) => !readded.includes(cell));
+      const parts = [
+        ...(otherwise.length > 0
+          ? [`Chatwoot ${versions(otherwise, 'chatwoot')} answered Evolution 1.7.4's contact_id conversation filter without an error`]
+          : []),
+        ...(readded.length > 0
+          ? [
+              `Chatwoot ${versions(readded, 'chatwoot')} accepted Evolution 1.7.4's contact_id conversation filter: contact_id is a filter key again from 4.14.2 (PR #14629), so the claim holds from 3.8.0 until 4.14.1`,
+            ]
+          : []),
+      ];
+      return { observed: parts.join('; '), cells: accepted.map((cell) => cell.id) };
     },
   },
   {
@@ -87,10 +101,14 @@ export const SEED_CLAIMS: readonly SeedClaim[] = [
     claim: 'CHATWOOT_ENABLED must be set to true in Evolution (it defaults to false)',
     seedSection: 'Root causes 2; Remedies named',
     contradictedBy(cells) {
-      const created = cells.filter((cell) => scenario(cell, 'instance-bootstrap/inbox-created')?.status === 'pass');
+      // Only where the switch does not exist: on 2.x the harness sets it (the grid's precondition) and the claim holds
+      // (evolution-faults/chatwoot-enabled-unset shows the 400s without it).
+      const created = cells.filter(
+        (cell) => !evolutionProfile(cell.evolution).chatwootEnabledSwitch && scenario(cell, 'instance-bootstrap/inbox-created')?.status === 'pass',
+      );
       if (created.length === 0) return undefined;
       return {
-        observed: `Evolution ${versions(created, 'evolution')} created the Chatwoot inbox without CHATWOOT_ENABLED, which the harness never sets (the variable only exists from Evolution 2.0)`,
+        observed: `Evolution ${versions(created, 'evolution')} created the Chatwoot inbox without CHATWOOT_ENABLED (the variable only exists from Evolution 2.0)`,
         cells: created.map((cell) => cell.id),
       };
     },
@@ -100,9 +118,17 @@ export const SEED_CLAIMS: readonly SeedClaim[] = [
     claim: 'With S3 storage instead of local storage, slow image loading can make initialisation fail',
     seedSection: 'Root causes 3',
     contradictedBy(cells) {
+      // Evolution 2.x's own S3 (its media store) is where the guide's claim can be tested directly (evolution-api-2.x.md §2.4).
+      const mediaStore = cells.filter((cell) => scenario(cell, 'evolution-faults/slow-media-store')?.status === 'pass');
       const minio = cells.filter((cell) => cell.storage === 'minio');
       const initialisation = minio.flatMap((cell) => cell.scenarios.filter((s) => s.suite === 'instance-bootstrap' && ran(s)));
-      if (initialisation.length === 0 || initialisation.some((s) => s.status !== 'pass')) return undefined;
+      if (initialisation.length === 0 || initialisation.some((s) => s.status !== 'pass')) {
+        if (mediaStore.length === 0) return undefined;
+        return {
+          observed: `With latency on Evolution ${versions(mediaStore, 'evolution')}'s own S3 media store, inbound media still reached Chatwoot at once (evolution-faults/slow-media-store): Evolution stores its copy after the Chatwoot post`,
+          cells: mediaStore.map((cell) => cell.id),
+        };
+      }
       const slow = minio
         .map((cell) => ({ cell, result: scenario(cell, 'config-faults/slow-storage') }))
         .filter((entry) => entry.result?.status === 'break' && entry.result.diagnosis?.rule === 'webhook-timeout-slow-storage');

@@ -160,18 +160,83 @@ export function isStatusReply(message: ChatwootMessage, inboxName: string): bool
   return message.message_type === 0 && content.includes(inboxName) && /\*(close|open|connecting|closed)\*/.test(content);
 }
 
+/** The message's failure as Chatwoot recorded it (`content_attributes.external_error`). */
+export function externalError(message: ChatwootMessage): string {
+  const error = message.content_attributes?.external_error;
+  return typeof error === 'string' ? error : JSON.stringify(error ?? null);
+}
+
+type FailFast = NonNullable<WaitOptions['failFast']>;
+
+/** The first failFast that fires. */
+export function firstFailure(...checks: FailFast[]): FailFast {
+  return async () => {
+    for (const check of checks) {
+      const failure = await check();
+      if (failure) return failure;
+    }
+    return undefined;
+  };
+}
+
+/**
+ * A failFast for waits on what a webhook for one message would cause: Chatwoot marked that message failed (PR #8277),
+ * because its webhook failed or was refused before any request (4.14+ SafeFetch, chatwoot-3.10-4.x.md §4.3); upstream
+ * never retries. Decisive: Chatwoot's "Invalid webhook URL" log line naming `marker` (the instance's webhook path),
+ * else the failed exchange.
+ */
+export function messageFailure(
+  s: ScenarioContext,
+  options: { client: ChatwootClient; conversationId: number; messageId: number; what: string; marker: string; since: number },
+): FailFast {
+  return async () => {
+    const failed = (await options.client.messages(options.conversationId)).find((m) => m.id === options.messageId && m.status === 'failed');
+    if (!failed) return undefined;
+    const log = (await s.logs({ since: options.since, contains: 'Invalid webhook URL' })).find((line) => line.line.includes(options.marker));
+    const webhook = log ? undefined : (await s.exchanges({ link: 'chatwoot->evolution', since: options.since, failed: true, contains: options.marker }))[0];
+    return {
+      message: `Chatwoot marked ${options.what} failed: ${externalError(failed)}`,
+      decisive: log ? { kind: 'log', service: log.service, line: log.line } : webhook ? { kind: 'exchange', exchangeId: webhook.id } : undefined,
+    };
+  };
+}
+
+/** The webhook path of an instance, as its inbox `webhook_url` and Chatwoot's log lines show it. */
+export function webhookPathOf(instanceName: string): string {
+  return `/chatwoot/webhook/${instanceName}`;
+}
+
 /**
  * Pairs the simulated phone: waits for the QR the connection attempt (started by `init`) shows, scans
- * it, and waits until Evolution reports the instance `open`. Needs whatsappPeer.
+ * it, and waits until Evolution reports the instance `open`. Needs whatsappPeer. With `bot`, an `init` that
+ * Chatwoot could not deliver (marked failed: e.g. 4.14's refusal of private targets) starts the connection through
+ * Evolution's own `GET /instance/connect` instead, as an operator would from Evolution's manager: scenarios about
+ * what comes after pairing then see their own outcome, not the pairing's.
  */
 export async function connectWhatsapp(
   s: ScenarioContext,
   instanceName: string,
   phone: { number?: string; pushName?: string } = {},
   timeoutMs: number = DEADLINES.bootstrapMs,
+  bot?: { conversation: BotConversation; client: ChatwootClient },
 ): Promise<void> {
   const whatsapp = s.whatsapp();
-  await s.waitFor(`a QR code for ${instanceName} on the simulated WhatsApp`, () => whatsapp.qr(instanceName), { timeoutMs, intervalMs: POLL_MS });
+  const initFailed = async () => {
+    if (!bot) return undefined;
+    return (await bot.client.messages(bot.conversation.conversation.id)).find((m) => m.id === bot.conversation.init.id && m.status === 'failed');
+  };
+  const first = await s.waitFor(
+    `a QR code for ${instanceName} on the simulated WhatsApp`,
+    async () => ((await whatsapp.qr(instanceName)) ? 'qr' : (await initFailed()) ? 'init-failed' : undefined),
+    { timeoutMs, intervalMs: POLL_MS },
+  );
+  if (first === 'init-failed') {
+    const failed = await initFailed();
+    s.note(`Chatwoot marked \`init\` failed (${failed ? externalError(failed) : '?'}): pairing through Evolution's GET /instance/connect instead`);
+    const connect = await s.evolution().connect(instanceName);
+    if (connect.status >= 300) s.fail(`GET /instance/connect/${instanceName} answered ${connect.status}: ${connect.text.slice(0, 300)}`);
+    await s.waitFor(`a QR code for ${instanceName} after /instance/connect`, () => whatsapp.qr(instanceName), { timeoutMs, intervalMs: POLL_MS });
+  }
   const scan = await whatsapp.scan(instanceName, phone);
   if (scan.status !== 200) s.fail(`scanning the QR of ${instanceName} answered ${scan.status}: ${scan.text.slice(0, 300)}`);
   await s.waitFor(`${instanceName} connected (state open)`, async () => (await s.evolution().connectionState(instanceName)) === 'open', {

@@ -26,7 +26,7 @@ import type { RunPlan } from '../../matrix/plan-types.ts';
 import { instancePrefixFor } from '../../stack/build-cell-stack.ts';
 import type { Backend, BackendStartOptions, StartedEnvironment } from '../backend.ts';
 import { startInDependencyOrder } from '../sim/start-in-order.ts';
-import { accountCells, cellLogMarkers, signupCellAccounts } from '../shared/cell-accounts.ts';
+import { accountCells, cellLogMarkers, provisionCellAccounts } from '../shared/cell-accounts.ts';
 import { cachedProxySource } from './cached-exchange-source.ts';
 import { DockerEnvironment } from './docker-environment.ts';
 import { logSources } from './docker-evidence.ts';
@@ -61,6 +61,7 @@ function newRunSecrets(): RunSecrets {
     evolutionApiKey: hex(16).toUpperCase(),
     s3AccessKeyId: `evochat${hex(6)}`,
     s3SecretAccessKey: hex(20),
+    platformToken: hex(20),
   };
 }
 
@@ -194,7 +195,7 @@ async function bootstrapCells(
     env.options.jobs,
     async ({ runtime }) => {
       env.assertActive();
-      runtime.accounts = await signupCellAccounts({
+      const accounts = await provisionCellAccounts({
         url: runtime.url,
         urlFromEvolution: runtime.urlFromEvolution,
         serviceId: runtime.service.id,
@@ -202,8 +203,10 @@ async function bootstrapCells(
         withPtBr: runtime.service.variant === 'standard',
         runId: env.options.runId,
         redactor: env.redactor,
+        platformToken: env.secrets.platformToken,
       });
-      env.progress('bootstrap', `${runtime.service.id}: ${runtime.accounts.accounts.size} cell account(s)${runtime.accounts.ptBr ? ' + pt_BR' : ''}`);
+      runtime.accounts = accounts;
+      env.progress('bootstrap', `${runtime.service.id}: ${accounts.accounts.size} cell account(s)${accounts.ptBr ? ' + pt_BR' : ''}`);
     },
   );
 

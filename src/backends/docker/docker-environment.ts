@@ -128,6 +128,8 @@ export class DockerEnvironment implements StartedEnvironment {
     if (this.stopping && run?.stopping) return this.stopping;
     this.stopping = (async () => {
       await this.closeHub?.();
+      // The cells' accounts go first, through the Platform API that provisioned them (best effort).
+      await Promise.all([...this.chatwoots.values()].flatMap((runtime) => (runtime.accounts ? [runtime.accounts.remove()] : [])));
       if (!run) return;
       const report = await run.teardown();
       if (report.failed.length > 0) {

@@ -43,7 +43,7 @@ function wire(plan: RunPlan, kind: 'twin' | 'upstream') {
         { url: runtime.url, urlFromEvolution: runtime.urlFromEvolution, accountId: ++accountId, token: 't', locale: 'en' as const },
       ]),
     );
-    runtime.accounts = { accounts, ptBr: undefined };
+    runtime.accounts = { accounts, ptBr: undefined, remove: () => Promise.resolve() };
   }
   return {
     env,

@@ -122,6 +122,11 @@ export function buildStack(env: DockerEnvironment, cell: PlannedCell, evidenceUr
       trailingSlashEvolution: variant('trailing-slash-server-url'),
       unreachableEvolution: variant('unreachable-server-url'),
       slowStorage,
+      privateNetworkChatwoot: serviceFor(
+        env.chatwoots,
+        cell.id,
+        (s) => s.variant === 'private-network-refusal' && s.version === cell.chatwoot,
+      )?.accounts?.accounts.get(cell.id),
     },
   };
 }

@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ConfigError, type ConfigIssue } from '../../errors/index.ts';
 import { CHATWOOT_VERSIONS, EVOLUTION_VERSIONS, type ChatwootVersion, type EvolutionVersion } from '../../model/axes.ts';
+import { chatwootProfile } from '../../model/chatwoot-profiles.ts';
 import type { RunPlan } from '../../matrix/plan-types.ts';
 
 export type ImagesKind = 'upstream' | 'twin';
@@ -19,18 +20,32 @@ export type ImagesKind = 'upstream' | 'twin';
 export type ChatwootSlot = `chatwoot@${ChatwootVersion}`;
 export type EvolutionSlot = `evolution@${EvolutionVersion}`;
 /** A role an image fills. Versioned products have one slot per version. */
-export type ImageSlot = ChatwootSlot | EvolutionSlot | 'postgres' | 'redis' | 'minio' | 'proxy';
+export type ImageSlot = ChatwootSlot | EvolutionSlot | 'postgres' | 'postgres-pgvector' | 'redis' | 'minio' | 'proxy';
 
 export const UPSTREAM_IMAGES = {
   // chatwoot-3.7-3.9.md §5: the compose file says chatwoot/chatwoot:latest; third-party files use the v-tags.
   'chatwoot@3.7.0': 'chatwoot/chatwoot:v3.7.0',
   'chatwoot@3.8.0': 'chatwoot/chatwoot:v3.8.0',
   'chatwoot@3.9.0': 'chatwoot/chatwoot:v3.9.0',
+  // chatwoot-3.10-4.x.md §5: the compose file still says :latest; pinned to the release tags (Docker Hub tags not verified, §"How the versions were pinned").
+  'chatwoot@3.16.0': 'chatwoot/chatwoot:v3.16.0',
+  'chatwoot@4.0.4': 'chatwoot/chatwoot:v4.0.4',
+  'chatwoot@4.12.1': 'chatwoot/chatwoot:v4.12.1',
+  'chatwoot@4.13.0': 'chatwoot/chatwoot:v4.13.0',
+  'chatwoot@4.14.0': 'chatwoot/chatwoot:v4.14.0',
+  'chatwoot@4.14.2': 'chatwoot/chatwoot:v4.14.2',
+  'chatwoot@4.15.1': 'chatwoot/chatwoot:v4.15.1',
   // evolution-api-1.7.md §7: Docker Hub atendai/evolution-api; the v-tags are what third-party files use.
   'evolution@1.7.4': 'atendai/evolution-api:v1.7.4',
   'evolution@1.7.5': 'atendai/evolution-api:v1.7.5',
+  // evolution-api-2.x.md §1.4: atendai/… through 2.2.3, evoapicloud/evolution-api from 2.3.0; tags not verified against the registry.
+  'evolution@2.1.2': 'atendai/evolution-api:v2.1.2',
+  'evolution@2.2.3': 'atendai/evolution-api:v2.2.3',
+  'evolution@2.3.6': 'evoapicloud/evolution-api:v2.3.6',
   // chatwoot-3.7-3.9.md §5: docker-compose.production.yaml pins postgres:12.
   postgres: 'postgres:12',
+  // chatwoot-3.10-4.x.md §0.3, §5: from 4.0.0 the migrations need the `vector` extension; the compose file switches to this image.
+  'postgres-pgvector': 'pgvector/pgvector:pg16',
   // Upstream's compose floats redis:alpine; Rails 7 / Sidekiq 7 want Redis 7 (§5 "Version requirements"). Pinned to a line.
   redis: 'redis:7.2-alpine',
   // The tag testcontainers-node's MinIO module pins (peers-and-conventions.md §1.2).
@@ -50,8 +65,18 @@ export const TWIN_IMAGES = {
   'chatwoot@3.7.0': `${TWIN_IMAGE_REPOSITORY}/chatwoot:3.7.0`,
   'chatwoot@3.8.0': `${TWIN_IMAGE_REPOSITORY}/chatwoot:3.8.0`,
   'chatwoot@3.9.0': `${TWIN_IMAGE_REPOSITORY}/chatwoot:3.9.0`,
+  'chatwoot@3.16.0': `${TWIN_IMAGE_REPOSITORY}/chatwoot:3.16.0`,
+  'chatwoot@4.0.4': `${TWIN_IMAGE_REPOSITORY}/chatwoot:4.0.4`,
+  'chatwoot@4.12.1': `${TWIN_IMAGE_REPOSITORY}/chatwoot:4.12.1`,
+  'chatwoot@4.13.0': `${TWIN_IMAGE_REPOSITORY}/chatwoot:4.13.0`,
+  'chatwoot@4.14.0': `${TWIN_IMAGE_REPOSITORY}/chatwoot:4.14.0`,
+  'chatwoot@4.14.2': `${TWIN_IMAGE_REPOSITORY}/chatwoot:4.14.2`,
+  'chatwoot@4.15.1': `${TWIN_IMAGE_REPOSITORY}/chatwoot:4.15.1`,
   'evolution@1.7.4': `${TWIN_IMAGE_REPOSITORY}/evolution:1.7.4`,
   'evolution@1.7.5': `${TWIN_IMAGE_REPOSITORY}/evolution:1.7.5`,
+  'evolution@2.1.2': `${TWIN_IMAGE_REPOSITORY}/evolution:2.1.2`,
+  'evolution@2.2.3': `${TWIN_IMAGE_REPOSITORY}/evolution:2.2.3`,
+  'evolution@2.3.6': `${TWIN_IMAGE_REPOSITORY}/evolution:2.3.6`,
   minio: `${TWIN_IMAGE_REPOSITORY}/s3:latest`,
   proxy: UPSTREAM_IMAGES.proxy,
 } as const satisfies Partial<Record<ImageSlot, string>>;
@@ -177,6 +202,25 @@ export function createImageResolver(kind: ImagesKind, env: NodeJS.ProcessEnv = p
   };
 }
 
+/** The Postgres a Chatwoot version needs: plain up to 3.x, with pgvector from 4.0.0 (chatwoot-3.10-4.x.md §0.3). */
+export function postgresSlotFor(version: ChatwootVersion): 'postgres' | 'postgres-pgvector' {
+  return chatwootProfile(version).needsPgvector ? 'postgres-pgvector' : 'postgres';
+}
+
+/**
+ * A Chatwoot ≥ 4.0 on a Postgres image that is not a pgvector one fails in `db:chatwoot_prepare` ("Failed to enable
+ * 'vector' extension", §0.3) minutes into a run; said at plan time instead. An override (a mirror, a private build)
+ * passes when its name says pgvector.
+ */
+export function assertPgvectorImage(version: ChatwootVersion, image: ResolvedImage): void {
+  if (!chatwootProfile(version).needsPgvector || /pgvector/i.test(image.requested)) return;
+  throw new ConfigError(
+    `Chatwoot ${version} needs Postgres with the pgvector extension; the ${image.slot} image is ${image.requested}`,
+    [{ path: overrideEnvName(image.slot), message: 'a 4.x Chatwoot needs a pgvector image (e.g. pgvector/pgvector:pg16)', value: image.requested }],
+    { hint: `unset ${overrideEnvName(image.slot)} or point it at a pgvector image (its name must say pgvector)` },
+  );
+}
+
 /** Slots a plan needs with the given image kind, in a stable order. */
 export function slotsForPlan(plan: RunPlan, kind: ImagesKind): ImageSlot[] {
   const slots = new Set<ImageSlot>(['proxy']);
@@ -185,7 +229,7 @@ export function slotsForPlan(plan: RunPlan, kind: ImagesKind): ImageSlot[] {
       case 'chatwoot':
         slots.add(chatwootSlot(service.version as ChatwootVersion));
         if (kind === 'upstream') {
-          slots.add('postgres');
+          slots.add(postgresSlotFor(service.version as ChatwootVersion));
           slots.add('redis');
         }
         break;

@@ -78,8 +78,10 @@ describe.runIf(gate.run)('upstream topology on local images (overrides)', () => 
     expect(at('chatwoot-3-7-0-local-redis')).toBeLessThan(prepare);
     expect(at('chatwoot-3-7-0-local-rails')).toBeGreaterThan(prepare);
     expect(at('chatwoot-3-7-0-local-sidekiq')).toBeGreaterThan(prepare);
-    // 2 proxies + postgres, redis, prepare, rails, sidekiq + Evolution.
-    expect(environment.servicesStarted).toBe(8);
+    // The PlatformApp the cell accounts come from: after the migrations (one-shot, `rails runner`).
+    expect(at('chatwoot-3-7-0-local-platform-app')).toBeGreaterThan(prepare);
+    // 2 proxies + postgres, redis, prepare, platform-app, rails, sidekiq + Evolution.
+    expect(environment.servicesStarted).toBe(9);
   });
 
   it('removes the finished db prepare container but keeps its log', async () => {

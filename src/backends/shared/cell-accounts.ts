@@ -1,13 +1,14 @@
 /**
- * Per-cell Chatwoot accounts on a shared Chatwoot, created over HTTP with the signup API (chatwoot-3.7-3.9.md
- * §6 D) exactly as on every backend: one `en` account per cell, plus one `pt_BR` account shared by the cells of a
- * standard Chatwoot (for the locale-dependent 422s). Backend-neutral: the docker backend uses it; the sim
- * backend does the same in its bootstrapChatwoot and can switch to this.
+ * Per-cell Chatwoot accounts on a shared Chatwoot, provisioned over the Platform API exactly as on every backend and
+ * version (chatwoot-3.7-3.9.md §6 B; chatwoot-3.10-4.x.md §M: signup is off from 4.3.0 whatever the env says, and
+ * sessionless from 4.13.0): one `en` account per cell, plus one `pt_BR` account shared by the cells of a standard
+ * Chatwoot (for the locale-dependent 422s). Each gets its own confirmed administrator, whose token the cell uses;
+ * the accounts are deleted when the run ends. The PlatformApp token is created once per Chatwoot by the backend.
  */
 import { randomBytes } from 'node:crypto';
 import type { Redactor } from '../../common/redact.ts';
-import { signupChatwootAccount } from '../../clients/chatwoot-client.ts';
-import { signupFailure } from './signup-failure.ts';
+import { ChatwootPlatformClient } from '../../clients/chatwoot-platform-client.ts';
+import { platformFailure } from './platform-failure.ts';
 import type { PlannedCell } from '../../matrix/plan-types.ts';
 import { instancePrefixFor } from '../../stack/build-cell-stack.ts';
 import type { ChatwootEndpoint } from '../../stack/stack.ts';
@@ -23,12 +24,18 @@ export interface CellAccountsInput {
   withPtBr: boolean;
   runId: string;
   redactor: Redactor;
+  /** The access token of this Chatwoot's PlatformApp (secret). */
+  platformToken: string;
+  /** DEFAULT_LOCALE of that Chatwoot, carried into the endpoints. */
+  defaultLocale?: string;
 }
 
 export interface CellAccounts {
   /** Cell id → its own `en` account. */
   accounts: Map<string, ChatwootEndpoint>;
   ptBr: ChatwootEndpoint | undefined;
+  /** Deletes every account provisioned here (best effort; what is left is removed with the Chatwoot). */
+  remove(): Promise<void>;
 }
 
 function slug(text: string): string {
@@ -38,27 +45,41 @@ function slug(text: string): string {
     .toLowerCase();
 }
 
-export async function signupCellAccounts(input: CellAccountsInput): Promise<CellAccounts> {
-  const signup = async (label: string, locale: 'en' | 'pt_BR'): Promise<ChatwootEndpoint> => {
+export async function provisionCellAccounts(input: CellAccountsInput): Promise<CellAccounts> {
+  const platform = new ChatwootPlatformClient({ baseUrl: input.url, token: input.platformToken, redactor: input.redactor });
+  const created: number[] = [];
+  const provision = async (label: string, locale: 'en' | 'pt_BR'): Promise<ChatwootEndpoint> => {
     // Chatwoot's password rule: upper, lower, digit and special character (§6).
     const password = `Evo#${randomBytes(6).toString('hex')}a1`;
     input.redactor.add(password);
     const tag = slug(`${input.runId}-${input.serviceId}-${label}`);
     try {
-      const session = await signupChatwootAccount(
-        input.url,
-        { accountName: `evochat ${label}`, email: `${tag}@evochat.test`, password, userName: `evochat ${label}`, locale },
-        input.redactor,
-      );
-      return { url: input.url, urlFromEvolution: input.urlFromEvolution, accountId: session.accountId, token: session.token, locale };
+      const account = await platform.createAccount({ name: `evochat ${label}`, locale });
+      created.push(account.id);
+      const user = await platform.createUser({ name: `evochat ${label}`, email: `${tag}@evochat.test`, password });
+      await platform.addAccountUser(account.id, user.id, 'administrator');
+      return {
+        url: input.url,
+        urlFromEvolution: input.urlFromEvolution,
+        accountId: account.id,
+        token: user.accessToken,
+        locale,
+        ...(input.defaultLocale ? { defaultLocale: input.defaultLocale } : {}),
+      };
     } catch (error) {
-      throw signupFailure(error, { serviceId: input.serviceId, locale, redactor: input.redactor });
+      throw platformFailure(error, { serviceId: input.serviceId, what: `the ${locale} account of ${label}`, redactor: input.redactor });
     }
   };
   const accounts = new Map<string, ChatwootEndpoint>();
-  for (const cellId of input.cells) accounts.set(cellId, await signup(cellId, 'en'));
-  const ptBr = input.withPtBr ? await signup('pt-br', 'pt_BR') : undefined;
-  return { accounts, ptBr };
+  for (const cellId of input.cells) accounts.set(cellId, await provision(cellId, 'en'));
+  const ptBr = input.withPtBr ? await provision('pt-br', 'pt_BR') : undefined;
+  return {
+    accounts,
+    ptBr,
+    remove: async () => {
+      await Promise.all(created.map((id) => platform.deleteAccount(id).catch(() => undefined)));
+    },
+  };
 }
 
 /**

@@ -55,6 +55,8 @@ export interface ChatwootRuntime {
   accounts: Map<string, ChatwootEndpoint>;
   ptBr: ChatwootEndpoint | undefined;
   defaultLocale: string;
+  /** The access token of its PlatformApp (TWIN_PLATFORM_TOKEN), what the cell accounts are provisioned with. */
+  platformToken: string;
   /** This Chatwoot's account id → cells (for attributing its exchanges). */
   accountCells: Map<number, string[]>;
 }

@@ -1,20 +1,17 @@
-import { randomBytes } from 'node:crypto';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { ErrorCodes, InfrastructureError } from '../../errors/index.ts';
-import { signupChatwootAccount } from '../../clients/chatwoot-client.ts';
-import { signupFailure } from '../shared/signup-failure.ts';
+import { provisionCellAccounts } from '../shared/cell-accounts.ts';
 import { createCellClassifier } from '../../evidence/cell-classifier.ts';
 import { createLatencyProxy } from '../../evidence/latency-proxy.ts';
 import { createRecordingProxy, type RecordingProxy } from '../../evidence/recording-proxy.ts';
 import type { ChatwootVersion, EvolutionVersion } from '../../model/axes.ts';
+import { chatwootProfile, privateNetworkOptOut } from '../../model/chatwoot-profiles.ts';
 import type { PlannedService } from '../../matrix/plan-types.ts';
 import { instancePrefixFor } from '../../stack/build-cell-stack.ts';
-import type { ChatwootEndpoint } from '../../stack/stack.ts';
 import { reserveClosedPort } from './closed-port.ts';
+import { evolutionGenerationEnv, probeDatabaseUnreachable } from './evolution-generation-env.ts';
 import { DEFAULT_SETTINGS, secret, slug, type ChatwootRuntime, type SimEnvironment, type SimSettings } from './sim-environment.ts';
 
-/** Signups allowed per IP by Chatwoot's rack-attack: 5 per 30 min (chatwoot-3.7-3.9.md §6 D). */
-const SIGNUP_THROTTLE = 5;
 const S3_REGION = 'us-east-1';
 
 /** Starts one planned service (its twin and the proxies on its links). */
@@ -99,22 +96,23 @@ async function startChatwoot(env: SimEnvironment, service: PlannedService, setti
     accountCells,
     ptBr: undefined,
     defaultLocale: settings.chatwoot.defaultLocale,
+    platformToken: secret('platform'),
   };
+  env.redactor.add(runtime.platformToken);
 
   const twinEnv: Record<string, string> = {
     TWIN_VERSION: version,
     RAILS_ENV: 'production',
     FRONTEND_URL: front.url,
     DEFAULT_LOCALE: settings.chatwoot.defaultLocale,
-    ENABLE_ACCOUNT_SIGNUP: 'true',
+    // The PlatformApp a super admin would create once (chatwoot-3.7-3.9.md §6 B): cell accounts come from it, not from signup.
+    TWIN_PLATFORM_TOKEN: runtime.platformToken,
     SECRET_KEY_BASE: secret('skb'),
     ACTIVE_STORAGE_SERVICE: minio ? 's3_compatible' : 'local',
+    // The harness's network is loopback: without the 4.14.1+ opt-out every webhook would be refused (chatwoot-3.10-4.x.md grid).
+    ...(service.variant === 'private-network-refusal' ? {} : privateNetworkOptOut(chatwootProfile(version))),
   };
   env.redactor.add(twinEnv.SECRET_KEY_BASE);
-  // One account per cell plus one shared pt_BR account: within rack-attack's signup throttle, so it stays on
-  // as upstream has it; only a Chatwoot shared by more cells than the throttle allows gets it switched off.
-  const signups = service.cells.length + (service.variant === 'standard' ? 1 : 0);
-  if (signups > SIGNUP_THROTTLE) twinEnv.ENABLE_RACK_ATTACK = 'false';
 
   if (minio) {
     if (!env.s3) throw new InfrastructureError(ErrorCodes.serviceStart, `${service.id} needs the s3 service`);
@@ -178,11 +176,24 @@ async function startEvolution(env: SimEnvironment, service: PlannedService, sett
       break;
     case 'standard':
     case 'slow-storage':
-    default:
+    case 'private-network-refusal':
+    case 'chatwoot-disabled':
+    case 'redis-unreachable':
+    case 'database-unreachable':
+    case 'baked-import-uri':
+    case 'slow-media-store':
       serverUrl = front.url;
   }
   const apiKey = secret('evokey');
   env.redactor.add(apiKey);
+  if (service.variant === 'database-unreachable') {
+    return probeDatabaseUnreachable(env, service, {
+      TWIN_VERSION: version,
+      SERVER_URL: serverUrl,
+      AUTHENTICATION_API_KEY: apiKey,
+      ...(await evolutionGenerationEnv(env, service)),
+    });
+  }
   const log = env.captureFor(service.id, service.cells);
   const twin = await env.startTwin(
     'evolution',
@@ -194,6 +205,7 @@ async function startEvolution(env: SimEnvironment, service: PlannedService, sett
       LANGUAGE: settings.evolution.language,
       LOG_COLOR: 'true',
       TWIN_QR_REFRESH_MS: String(settings.evolution.qrRefreshMs),
+      ...(await evolutionGenerationEnv(env, service)),
     },
     log,
   );
@@ -203,31 +215,27 @@ async function startEvolution(env: SimEnvironment, service: PlannedService, sett
   env.servicesStarted += 1;
 }
 
-/** Signs up each cell's account (and the shared pt_BR one) on a started Chatwoot. */
+/** Provisions each cell's account (and the shared pt_BR one) on a started Chatwoot, through its Platform API. */
 export async function bootstrapChatwoot(env: SimEnvironment, runtime: ChatwootRuntime, runId: string): Promise<void> {
   const url = runtime.front.url;
-  const signup = async (label: string, locale: 'en' | 'pt_BR'): Promise<ChatwootEndpoint> => {
-    const password = `Evo#${randomBytes(6).toString('hex')}a1`;
-    env.redactor.add(password);
-    const tag = slug(`${runId}-${runtime.service.id}-${label}`);
-    try {
-      const session = await signupChatwootAccount(
-        url,
-        { accountName: `evochat ${label}`, email: `${tag}@evochat.test`, password, userName: `evochat ${label}`, locale },
-        env.redactor,
-      );
-      return { url, urlFromEvolution: url, accountId: session.accountId, token: session.token, locale, defaultLocale: runtime.defaultLocale };
-    } catch (error) {
-      throw signupFailure(error, { serviceId: runtime.service.id, locale, redactor: env.redactor });
-    }
-  };
-  for (const cellId of runtime.service.cells) {
-    const endpoint = await signup(cellId, 'en');
+  const provisioned = await provisionCellAccounts({
+    url,
+    urlFromEvolution: url,
+    serviceId: runtime.service.id,
+    cells: runtime.service.cells,
+    withPtBr: runtime.service.variant === 'standard',
+    runId,
+    redactor: env.redactor,
+    platformToken: runtime.platformToken,
+    defaultLocale: runtime.defaultLocale,
+  });
+  env.resources.add(`accounts of ${runtime.service.id}`, () => provisioned.remove());
+  for (const [cellId, endpoint] of provisioned.accounts) {
     runtime.accounts.set(cellId, endpoint);
     runtime.accountCells.set(endpoint.accountId, [cellId]);
   }
-  if (runtime.service.variant === 'standard') {
-    runtime.ptBr = await signup('pt-br', 'pt_BR');
-    runtime.accountCells.set(runtime.ptBr.accountId, [...runtime.service.cells]);
+  if (provisioned.ptBr) {
+    runtime.ptBr = provisioned.ptBr;
+    runtime.accountCells.set(provisioned.ptBr.accountId, [...runtime.service.cells]);
   }
 }

@@ -4,6 +4,7 @@ import type { PlannedCell, PlannedService } from '../../matrix/plan-types.ts';
 import { capabilitiesOf, instancePrefixFor } from '../../stack/build-cell-stack.ts';
 import type { CellStack, EvolutionEndpoint } from '../../stack/stack.ts';
 import { DEFAULT_SETTINGS, type EvolutionRuntime, type SimEnvironment } from './sim-environment.ts';
+import { evolutionFaultsFor } from './evolution-generation-env.ts';
 
 function evolutionEndpoint(runtime: EvolutionRuntime | undefined): EvolutionEndpoint | undefined {
   if (!runtime) return undefined;
@@ -60,6 +61,10 @@ export function buildStack(env: SimEnvironment, cell: PlannedCell, evidenceUrl: 
         serviceFor(env.evolutions, cell.id, (s) => s.variant === 'unreachable-server-url' && s.version === cell.evolution),
       ),
       slowStorage,
+      evolution: evolutionFaultsFor(env, cell),
+      privateNetworkChatwoot: serviceFor(env.chatwoots, cell.id, (s) => s.variant === 'private-network-refusal' && s.version === cell.chatwoot)?.accounts.get(
+        cell.id,
+      ),
     },
   };
 }

@@ -12,6 +12,7 @@ import { renderDoctor, wantsColour } from '../../doctor/render-doctor.ts';
 import { runDoctor } from '../../doctor/run-doctor.ts';
 import { toolVersion } from '../../doctor/tool-version.ts';
 import { ErrorCodes, ExitCodes, HarnessError } from '../../errors/index.ts';
+import { CHATWOOT_VERSIONS, EVOLUTION_VERSIONS } from '../../model/axes.ts';
 import { SUITE_CATALOG } from '../../scenario/suite-catalog.ts';
 import { DoctorOptions, type DoctorOptionsInput } from '../options/doctor-options.ts';
 import { parseCommandOptions } from '../options/option-fields.ts';
@@ -84,7 +85,7 @@ async function doctorChecks(options: DoctorOptions, io: DoctorIo, signal: AbortS
 
   if (run.unsupported) {
     throw new HarnessError(ErrorCodes.unsupportedTarget, ExitCodes.usage, run.unsupported, {
-      hint: 'evochat-matrix knows Chatwoot 3.7.0/3.8.0/3.9.0 and Evolution 1.7.4/1.7.5',
+      hint: `evochat-matrix knows Chatwoot ${CHATWOOT_VERSIONS.join('/')} and Evolution ${EVOLUTION_VERSIONS.join('/')}`,
     });
   }
   return run.exitCode;

@@ -134,7 +134,7 @@ describe('the CLI on a broken matrix.json', () => {
     expect(failure?.code).toBe(2);
     expect(failure?.stderr).toContain('error EVOCHAT_E_CONFIG:');
     expect(failure?.stderr).toContain(
-      'at expectations[0].scenarios[1]: unknown scenario of suite "bot-command" got "bot-command/nope" (allowed: "bot-command/status-round-trip")',
+      'at expectations[0].scenarios[1]: unknown scenario of suite "bot-command" got "bot-command/nope" (allowed: "bot-command/status-round-trip", "bot-command/webhook-signature")',
     );
   });
 });

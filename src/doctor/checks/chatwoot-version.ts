@@ -1,4 +1,5 @@
 import { CHATWOOT_VERSIONS } from '../../model/axes.ts';
+import { chatwootProfile } from '../../model/chatwoot-profiles.ts';
 import type { DoctorCheck } from '../doctor-check.ts';
 import { outcomeOfFailure } from '../fact.ts';
 
@@ -21,6 +22,12 @@ export const chatwootVersionCheck: DoctorCheck = {
         unsupported: `Chatwoot ${version}: this tool checks Chatwoot ${CHATWOOT_VERSIONS.join(', ')}; its findings for other versions would be guesses`,
         exchanges: api.exchanges,
       };
+    }
+    // From 4.3.0 a healthy server may say data_services "failing" until its pool has run queries (chatwoot-3.10-4.x.md §M 3).
+    const lazy = chatwootProfile(known).dataServicesLazy;
+    if (lazy && queueServices !== 'failing' && dataServices === 'failing') {
+      evidence.push(`Chatwoot ${version} (Rails 7.1) connects lazily: data_services "failing" alone is not a fault on a quiet server`);
+      return { status: 'pass', summary: `Chatwoot ${version}`, evidence, exchanges: api.exchanges };
     }
     // GET /api answers 200 even when Redis or Postgres fail: the fields tell (chatwoot-3.7-3.9.md §5).
     if (queueServices === 'failing' || dataServices === 'failing') {

@@ -20,6 +20,8 @@ export interface TestDeploymentOptions {
   dropUnderscoreHeaders?: boolean;
   /** Create this instance with Chatwoot enabled (and wait for its bot conversation unless the headers are dropped). */
   instance?: string;
+  /** More Chatwoot env (e.g. SAFE_FETCH_ALLOW_PRIVATE_NETWORK). */
+  chatwootEnv?: Record<string, string>;
 }
 
 /**
@@ -56,7 +58,15 @@ export async function startTestDeployment(options: TestDeploymentOptions): Promi
     const chatwootFront = await createRecordingProxy({ upstream: undefined, link: 'evolution->chatwoot', redactor });
     closers.push(() => chatwootFront.close());
     const chatwoot = await startChatwootTwin({
-      env: { TWIN_VERSION: options.chatwoot, FRONTEND_URL: chatwootFront.url, ENABLE_ACCOUNT_SIGNUP: 'api_only', ENABLE_RACK_ATTACK: 'false' },
+      env: {
+        TWIN_VERSION: options.chatwoot,
+        FRONTEND_URL: chatwootFront.url,
+        // Signup on every profile: the env var up to 4.2.x, the installation config (twin knob) from 4.3.0.
+        ENABLE_ACCOUNT_SIGNUP: 'api_only',
+        TWIN_INSTALLATION_ENABLE_ACCOUNT_SIGNUP: 'api_only',
+        ENABLE_RACK_ATTACK: 'false',
+        ...options.chatwootEnv,
+      },
       port: 0,
       log: createMemorySink(),
     });
@@ -113,8 +123,15 @@ export async function startTestDeployment(options: TestDeploymentOptions): Promi
         // Let Evolution's own start-up traffic finish before a test looks at what the doctor caused: `init` starts the
         // simulated WhatsApp, whose first QR is posted to Chatwoot (image + text, or a 422 at conversations/filter on
         // 1.7.4 × ≥3.8), and Chatwoot echoes every message to Evolution's webhook.
+        // 4.14+ refusing the private target: `init` is marked failed and nothing reaches Evolution (chatwoot-3.10-4.x.md §4.3).
+        const initRefused = async () => {
+          const contact = await chatwootClient.findContactByPhone('123456');
+          const conversation = contact && (await chatwootClient.contactConversations(contact.id))[0];
+          return conversation ? (await chatwootClient.messages(conversation.id)).some((m) => m.status === 'failed') : false;
+        };
         await waitFor(
-          () => {
+          async () => {
+            if (await initRefused()) return true;
             const calls = chatwootFront.exchanges().map((entry) => entry.exchange);
             const messagePosts = calls.filter((e) => e.request.method === 'POST' && /\/messages$/.test(e.request.url.split('?')[0]!)).length;
             const qrSettled =

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { makeOwnedTempDir } from '../../common/owned-temp-dir.ts';
 import { ConfigError, type ConfigIssue } from '../../errors/index.ts';
 import { CHATWOOT_VERSIONS, type ChatwootVersion } from '../../model/axes.ts';
+import { refusesPrivateWebhookTargets, SAFE_FETCH_OPT_OUT_ENV } from '../../model/chatwoot-profiles.ts';
+import { webhookPolicy, type WebhookPolicy } from './webhooks/webhook-policy.ts';
 import { isAvailableLocale } from './locales.ts';
 import { profileFor, type ChatwootProfile } from './version-profile.ts';
 
@@ -32,7 +34,21 @@ export interface ChatwootTwinConfig {
   /** Host of every generated URL (data_url included), without a trailing slash. */
   frontendUrl: string;
   defaultLocale: string;
+  /**
+   * What decides signup: ENABLE_ACCOUNT_SIGNUP from the env, else the installation config, until 4.2.x; from 4.3.0 the
+   * installation config alone, seeded `false` (chatwoot-3.10-4.x.md §M 1). TWIN_INSTALLATION_ENABLE_ACCOUNT_SIGNUP
+   * stands in for that row (what a super admin sets in the settings or with `rails runner`).
+   */
   accountSignup: SignupMode;
+  /** ENABLE_ACCOUNT_SIGNUP was set but this version ignores it (4.3.0+): said in the startup log. */
+  accountSignupEnvIgnored: boolean;
+  /** CW_API_ONLY_SERVER=true: signup on 4.13.0+ still answers with a session (§M 2). */
+  apiOnlyServer: boolean;
+  /**
+   * TWIN_PLATFORM_TOKEN (else EVOCHAT_PLATFORM_TOKEN, which the docker backend's `rails runner` step gives the real
+   * image's PlatformApp): the access token of a PlatformApp a super admin created; no PlatformApp when unset.
+   */
+  platformToken: string | undefined;
   /** rack-attack is active only in production with ENABLE_RACK_ATTACK not false. */
   rackAttack: boolean;
   rackAttackLimitPerMinute: number;
@@ -43,6 +59,8 @@ export interface ChatwootTwinConfig {
   storage: StorageConfig;
   /** Webhook deliveries in flight at once: the Sidekiq worker's thread count (§5, default 10). */
   sidekiqConcurrency: number;
+  /** API-inbox webhooks of this version: headers, signature, content normalizer, private-target refusal (chatwoot-3.10-4.x.md §4). */
+  webhooks: WebhookPolicy;
   /** Signs blob ids; SECRET_KEY_BASE when given. */
   secretKeyBase: string;
   maxBodyBytes: number;
@@ -87,6 +105,11 @@ const envSchema = z.object({
     .optional(),
   DEFAULT_LOCALE: z.string().trim().refine(isAvailableLocale, { message: 'DEFAULT_LOCALE must be a Chatwoot locale such as en or pt_BR' }).optional(),
   ENABLE_ACCOUNT_SIGNUP: enumVar('ENABLE_ACCOUNT_SIGNUP', ['false', 'true', 'api_only'] as const).optional(),
+  TWIN_INSTALLATION_ENABLE_ACCOUNT_SIGNUP: enumVar('TWIN_INSTALLATION_ENABLE_ACCOUNT_SIGNUP', ['false', 'true', 'api_only'] as const).optional(),
+  CW_API_ONLY_SERVER: booleanVar('CW_API_ONLY_SERVER').optional(),
+  TWIN_PLATFORM_TOKEN: z.string().trim().min(1).optional(),
+  // The harness's docker specs put the same token here for the real image's `rails runner` step (chatwoot-specs.ts).
+  EVOCHAT_PLATFORM_TOKEN: z.string().trim().min(1).optional(),
   ENABLE_RACK_ATTACK: booleanVar('ENABLE_RACK_ATTACK').optional(),
   RACK_ATTACK_LIMIT: positiveIntVar('RACK_ATTACK_LIMIT').optional(),
   RAILS_ENV: z.string().trim().optional(),
@@ -100,6 +123,8 @@ const envSchema = z.object({
   STORAGE_ENDPOINT: z.string().trim().optional(),
   STORAGE_FORCE_PATH_STYLE: booleanVar('STORAGE_FORCE_PATH_STYLE').optional(),
   SECRET_KEY_BASE: z.string().optional(),
+  // 4.14.1+ (PR #14548): only `true` lifts the private-target refusal (chatwoot-3.10-4.x.md §4.2); read as is.
+  [SAFE_FETCH_OPT_OUT_ENV]: z.string().trim().optional(),
   SIDEKIQ_CONCURRENCY: positiveIntVar('SIDEKIQ_CONCURRENCY')
     .refine((threads) => threads >= 1, 'SIDEKIQ_CONCURRENCY must be at least 1')
     .optional(),
@@ -175,7 +200,10 @@ export function parseChatwootConfig(rawEnv: Record<string, string | undefined>, 
     port: env.PORT ?? 3000,
     frontendUrl: (env.FRONTEND_URL ?? 'http://0.0.0.0:3000').replace(/\/+$/, ''),
     defaultLocale: env.DEFAULT_LOCALE ?? 'en',
-    accountSignup: env.ENABLE_ACCOUNT_SIGNUP ?? 'false',
+    accountSignup: (profile.signupFromEnv ? env.ENABLE_ACCOUNT_SIGNUP : undefined) ?? env.TWIN_INSTALLATION_ENABLE_ACCOUNT_SIGNUP ?? 'false',
+    accountSignupEnvIgnored: !profile.signupFromEnv && env.ENABLE_ACCOUNT_SIGNUP !== undefined,
+    apiOnlyServer: env.CW_API_ONLY_SERVER ?? false,
+    platformToken: env.TWIN_PLATFORM_TOKEN ?? env.EVOCHAT_PLATFORM_TOKEN,
     rackAttack: production && (env.ENABLE_RACK_ATTACK ?? true),
     rackAttackLimitPerMinute: env.RACK_ATTACK_LIMIT ?? 3000,
     contactSearchLimitPerMinute:
@@ -186,6 +214,7 @@ export function parseChatwootConfig(rawEnv: Record<string, string | undefined>, 
       profile.messageFloodDefaultLimit === undefined ? undefined : (env.CONVERSATION_MESSAGE_PER_MINUTE_LIMIT ?? profile.messageFloodDefaultLimit),
     storage,
     sidekiqConcurrency: env.SIDEKIQ_CONCURRENCY ?? 10,
+    webhooks: webhookPolicy(profile, refusesPrivateWebhookTargets(profile, { [SAFE_FETCH_OPT_OUT_ENV]: env[SAFE_FETCH_OPT_OUT_ENV] })),
     secretKeyBase: env.SECRET_KEY_BASE ?? (options.randomSecret ?? defaultRandomSecret)(),
     maxBodyBytes: env.TWIN_MAX_BODY_BYTES ?? 64 * 1024 * 1024,
   };

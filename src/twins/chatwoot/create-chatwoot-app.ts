@@ -8,7 +8,7 @@ import { chatwootThrottleRules, RackAttack } from './http/rack-attack.ts';
 import { railsRequestTime } from './http/rails-log.ts';
 import { rackClientIp } from './http/rack-ip.ts';
 import { parseQuery, readBodyParams, stringParam, type Params } from './http/request-params.ts';
-import { registerHealthRoutes } from './routes/health-routes.ts';
+import { HEALTH_PATHS, registerHealthRoutes } from './routes/health-routes.ts';
 import { registerAuthRoutes } from './routes/auth-routes.ts';
 import { registerProfileRoutes } from './routes/profile-routes.ts';
 import { registerInboxRoutes } from './routes/inbox-routes.ts';
@@ -21,6 +21,7 @@ import { registerTwinControlRoutes } from './routes/twin-control-routes.ts';
 import { registerCustomAttributeRoutes } from './routes/custom-attribute-routes.ts';
 import { registerAccountRoutes } from './routes/account-routes.ts';
 import { registerAgentBotRoutes } from './routes/agent-bot-routes.ts';
+import { registerPlatformRoutes } from './routes/platform-routes.ts';
 
 /**
  * Rails' router squeezes repeated slashes and ignores a trailing one (chatwoot-3.7-3.9.md §3: the
@@ -69,6 +70,7 @@ export function createChatwootApp(deps: TwinDeps): Hono<TwinEnv> {
     c.set('params', parseQuery(new URL(c.req.url).searchParams));
     const url = new URL(c.req.url);
     deps.log.info(`Started ${c.req.method} "${url.pathname}${url.search}" for ${ip} at ${railsRequestTime(started)}`, requestId);
+    if (!HEALTH_PATHS.has(normalisePath(url.pathname))) deps.state.dataTouched = true;
     await next();
     // Rails renders JSON as `application/json; charset=utf-8`; only `head` answers (no body) keep the bare type.
     if (c.res.headers.get('content-type') === 'application/json' && c.res.body !== null) {
@@ -125,6 +127,7 @@ export function createChatwootApp(deps: TwinDeps): Hono<TwinEnv> {
   registerPublicRoutes(app, deps);
   registerActiveStorageRoutes(app, deps);
   registerTwinControlRoutes(app, deps);
+  registerPlatformRoutes(app, deps);
 
   app.notFound((c) => {
     const path = normalisePath(new URL(c.req.url).pathname);

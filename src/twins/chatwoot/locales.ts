@@ -68,6 +68,8 @@ interface LocaleTexts {
   invalidAttribute: (key: string, allowedKeys: string) => string;
   invalidOperator: (attributeName: string, allowedKeys: string) => string;
   invalidValue: (attributeName: string) => string;
+  /** errors.custom_filters.invalid_query_operator (3.16.0+; pt_BR text from 4.0.0, chatwoot-3.10-4.x.md §1.3). */
+  invalidQueryOperator: string;
   /** conversations.messages.deleted (Corrections). */
   messageDeleted: string;
   /** messages.inbox_deletetion_response (inboxes#destroy). */
@@ -89,6 +91,7 @@ const EN: LocaleTexts = {
   invalidAttribute: (key, allowed) => `Invalid attribute key - [${key}]. The key should be one of [${allowed}] or a custom attribute defined in the account.`,
   invalidOperator: (name, allowed) => `Invalid operator. The allowed operators for ${name} are [${allowed}].`,
   invalidValue: (name) => `Invalid value. The values provided for ${name} are invalid`,
+  invalidQueryOperator: 'Query operator must be either "AND" or "OR".',
   messageDeleted: 'This message was deleted',
   inboxDeletionRequested: 'Your inbox deletion request will be processed in some time.',
   activity: {
@@ -113,6 +116,7 @@ const PT_BR: LocaleTexts = {
     `Chave de atributo inválido - [${key}]. A chave deve ser uma das [${allowed}] ou um atributo personalizado definido na conta.`,
   invalidOperator: (name, allowed) => `Operador inválido. Os operadores permitidos para ${name} são [${allowed}].`,
   invalidValue: (name) => `Valor inválido. Os valores fornecidos para ${name} são inválidos`,
+  invalidQueryOperator: 'Operador de consulta deve ser "E" ou "OU".',
   messageDeleted: 'Esta mensagem foi apagada',
   inboxDeletionRequested: 'Seu pedido de exclusão da caixa de entrada será processado dentro de algum tempo.',
   activity: {
@@ -134,4 +138,9 @@ const PT_BR: LocaleTexts = {
 
 export function textsFor(locale: string): LocaleTexts {
   return locale === 'pt_BR' ? PT_BR : EN;
+}
+
+/** English for every locale on 3.16.0: the pt_BR key is missing there and i18n falls back to en (chatwoot-3.10-4.x.md §1.3). */
+export function queryOperatorText(locale: string, check: 'english-only' | 'translated'): string {
+  return (check === 'english-only' ? EN : textsFor(locale)).invalidQueryOperator;
 }

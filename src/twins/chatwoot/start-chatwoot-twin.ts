@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { serveApp } from '../../common/serve-app.ts';
 import { stdoutSink } from '../../common/log-sink.ts';
+import { CHATWOOT_VERSIONS } from '../../model/axes.ts';
 import type { StartedTwin, TwinStartOptions } from '../../model/twin-types.ts';
 import { parseChatwootConfig, type ChatwootTwinConfig } from './chatwoot-config.ts';
 import { createChatwootApp } from './create-chatwoot-app.ts';
@@ -38,7 +39,7 @@ export interface StartedChatwootTwin extends StartedTwin {
 }
 
 /**
- * Starts a Chatwoot 3.7.0 / 3.8.0 / 3.9.0 stand-in (chatwoot-3.7-3.9.md §9) configured by the
+ * Starts a Chatwoot stand-in of one version profile (chatwoot-3.7-3.9.md §9, chatwoot-3.10-4.x.md §9) configured by the
  * upstream env vars; all state lives in this instance.
  */
 export async function startChatwootTwin(options: TwinStartOptions): Promise<StartedChatwootTwin> {
@@ -50,7 +51,7 @@ export async function startChatwootTwin(options: TwinStartOptions): Promise<Star
   const storage = createStore(config, signer, now);
   const deliverer = new WebhookDeliverer({ concurrency: config.sidekiqConcurrency });
   const presentContext = { state, frontendUrl: config.frontendUrl, signer };
-  const events = new EventBus(presentContext, deliverer, log, now);
+  const events = new EventBus(presentContext, deliverer, log, now, config.webhooks, () => defaultRandom.uuid());
   const deps: TwinDeps = { config, state, now, log, events, storage, signer, present: presentContext, random: defaultRandom };
   const app = createChatwootApp(deps);
 
@@ -60,9 +61,14 @@ export async function startChatwootTwin(options: TwinStartOptions): Promise<Star
   log.raw('=> Rails 7.0.8.1 application starting in production');
   log.raw(
     config.versionWasDefaulted
-      ? `=> Chatwoot twin ${config.version} (TWIN_VERSION not set: defaulting to ${config.version}; allowed 3.7.0, 3.8.0, 3.9.0)`
+      ? `=> Chatwoot twin ${config.version} (TWIN_VERSION not set: defaulting to ${config.version}; allowed ${CHATWOOT_VERSIONS.join(', ')})`
       : `=> Chatwoot twin ${config.version} (TWIN_VERSION=${config.version})`,
   );
+  if (config.accountSignupEnvIgnored) {
+    log.raw(
+      `=> ENABLE_ACCOUNT_SIGNUP is ignored from 4.3.0: the installation config decides (here ${config.accountSignup}; TWIN_INSTALLATION_ENABLE_ACCOUNT_SIGNUP stands in for it)`,
+    );
+  }
   log.raw(
     config.storage.kind === 'local'
       ? `=> ActiveStorage service: local (${config.storage.dir})`

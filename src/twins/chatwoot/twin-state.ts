@@ -73,6 +73,8 @@ export interface Inbox {
   /** Channel::Api only; null when none was given. */
   webhookUrl: string | null;
   hmacToken: string;
+  /** Channel::Api `secret` (WebhookSecretable, 4.13.0+): signs its webhooks; null before 4.13.0. */
+  secret: string | null;
   hmacMandatory: boolean;
   /** Channel::Api identifier, used by the public API. */
   identifier: string;
@@ -234,6 +236,8 @@ type IdKind =
 export class TwinState {
   /** Set by a fresh install's seed; cleared by the first onboarding (chatwoot-3.7-3.9.md §6 C). */
   onboardingPending = true;
+  /** A request has used the database (4.3.0+: `GET /api` says data_services "failing" until then, chatwoot-3.10-4.x.md §M 3). */
+  dataTouched = false;
   readonly accounts = new Map<number, Account>();
   readonly users = new Map<number, User>();
   readonly accountUsers: AccountUser[] = [];
@@ -245,6 +249,8 @@ export class TwinState {
   readonly messages = new Map<number, Message>();
   readonly customAttributeDefinitions: CustomAttributeDefinition[] = [];
   readonly blobs = new Map<number, StoredBlob>();
+  /** PlatformAppPermissible: what the PlatformApp created (`account:<id>`, `user:<id>`), the only rows it may touch. */
+  readonly platformResources = new Set<string>();
   private readonly sequences = new Map<IdKind, number>();
 
   nextId(kind: IdKind): number {

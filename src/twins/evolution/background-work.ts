@@ -49,6 +49,23 @@ export class BackgroundWork {
     }
   };
 
+  private closedSignal: { promise: Promise<never>; reject: (reason: DOMException) => void } | undefined;
+
+  /** Rejects with the AbortError when the twin closes: for waits with no end of their own (a queue that never drains). */
+  untilClosed(): Promise<never> {
+    if (this.closeReason) return Promise.reject(this.closeReason);
+    if (!this.closedSignal) {
+      let reject: (reason: DOMException) => void = () => undefined;
+      const promise = new Promise<never>((_, rejectPromise) => {
+        reject = rejectPromise;
+      });
+      // Nobody may be listening when it fires.
+      promise.catch(() => undefined);
+      this.closedSignal = { promise, reject };
+    }
+    return this.closedSignal.promise;
+  }
+
   /** A sleep that ends early, with an AbortError, when the twin closes. */
   sleep(ms: number): Promise<void> {
     return new Promise((resolve, reject) => {
@@ -74,6 +91,7 @@ export class BackgroundWork {
       for (const cancel of this.sleeps) cancel(this.closeReason);
       this.sleeps.clear();
       for (const controller of this.calls) controller.abort(this.closeReason);
+      this.closedSignal?.reject(this.closeReason);
     }
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
   }

@@ -1,6 +1,8 @@
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { EVOLUTION_VERSIONS } from './evolution-config.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { stopKitDatabase } from './test-support/kit-database.ts';
+import { EVOLUTION_VERSIONS } from '../../model/axes.ts';
+import { evolutionVersionsOf } from '../../model/evolution-profiles.ts';
 import { CALL_SEQUENCE_FLOWS, chatwootStyleOf, runCallSequenceFlow } from './test-support/call-sequence-flows.ts';
 import { FIXTURE_ROOT, loadCallSequenceFixture, logMismatches, sentMismatches, sequenceMismatches } from './test-support/call-sequence-fixture.ts';
 
@@ -8,6 +10,8 @@ import { FIXTURE_ROOT, loadCallSequenceFixture, logMismatches, sentMismatches, s
  * Exact Evolution → Chatwoot call sequences per flow and profile, against a recording
  * Chatwoot-shaped server on a real socket, checked against fixtures/call-sequences/<version>/<flow>.json.
  */
+afterAll(stopKitDatabase);
+
 describe.each(EVOLUTION_VERSIONS)('Evolution twin %s call sequences', (version) => {
   it.concurrent.each(CALL_SEQUENCE_FLOWS)('%s matches its fixture', async (flow) => {
     const fixture = loadCallSequenceFixture(join(FIXTURE_ROOT, version, `${flow}.json`));
@@ -33,5 +37,13 @@ describe('the fixtures pin the version differences', () => {
     }
     expect(paths('1.7.4', 'create').filter((p) => p.endsWith('/conversations/filter'))).toEqual([]);
     expect(paths('1.7.4', 'status-command-422-style').at(-1)).toBe('/api/v1/accounts/1/conversations/filter');
+  });
+
+  it('no 2.x version calls conversations/filter; 2.x looks the bot contact up again after creating it (2.x §0.1, §4a)', () => {
+    for (const version of evolutionVersionsOf('2')) {
+      for (const flow of CALL_SEQUENCE_FLOWS) expect(paths(version, flow).filter((p) => p.endsWith('/conversations/filter'))).toEqual([]);
+      expect(paths(version, 'create').filter((p) => p.endsWith('/contacts/filter'))).toHaveLength(2);
+    }
+    expect(paths('1.7.5', 'create').filter((p) => p.endsWith('/contacts/filter'))).toHaveLength(1);
   });
 });

@@ -18,6 +18,8 @@ export interface ChatwootTransport {
   dispatcher: Dispatcher;
   abortable: Abortable;
   random?: () => number;
+  /** User-Agent of Evolution's own axios on uploads (UPLOAD_USER_AGENT unless the version's lockfile says otherwise). */
+  uploadUserAgent?: string;
 }
 
 /** Per-endpoint error texts of the SDK's services (v1.1.16-17): they name the ApiError and appear in its dump. */
@@ -276,7 +278,7 @@ export async function uploadMessageWithAttachment(
     Accept: 'application/json, text/plain, */*',
     'content-type': form.contentType,
     api_access_token: String(target.token),
-    'User-Agent': UPLOAD_USER_AGENT,
+    'User-Agent': transport.uploadUserAgent ?? UPLOAD_USER_AGENT,
     'Accept-Encoding': 'gzip, compress, deflate, br',
   };
   const response = await send(transport, 'POST', url, headers, Buffer.concat(form.chunks));

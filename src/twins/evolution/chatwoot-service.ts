@@ -63,6 +63,20 @@ export interface ChatwootServiceDeps {
   t: BotTranslator;
   instance(name: string): ChatwootBoundInstance | undefined;
   random: () => number;
+  /**
+   * 2.x's cache in front of every provider lookup (`await cache.has(...)`, evolution-api-2.x.md §1.3): resolves at once
+   * without a cache engine, never while Redis is unreachable (node-redis' offline queue). Absent on 1.7.
+   */
+  cacheGate?: (key: string) => Promise<void>;
+  /**
+   * Chatwoot's own database as 2.x's import helper reaches it (CHATWOOT_IMPORT_DATABASE_CONNECTION_URI, "available"):
+   * the WAID source ids already stored there. Absent when not available.
+   */
+  importDatabase?: { existingSourceIds(sourceIds: string[]): Promise<Set<string>> };
+  /** Logger of the import helper (context ChatwootImport). */
+  importLogger?: EvolutionLogger;
+  /** Where upstream's bare console.log(error) goes (2.3.0+ createContact); the twin's log sink. */
+  consoleLog?: (value: unknown) => void;
 }
 
 export type WhatsappEvent =
@@ -87,8 +101,12 @@ interface BoundClient {
 export class ChatwootService {
   constructor(private readonly deps: ChatwootServiceDeps) {}
 
-  private get version() {
-    return this.deps.config.version;
+  private get profile() {
+    return this.deps.config.profile;
+  }
+  /** Generation-2 switches (evolution-api-2.x.md §1.2); undefined on 1.7. */
+  private get gen2() {
+    return this.deps.config.gen2;
   }
   private get logger() {
     return this.deps.logger;
@@ -100,11 +118,17 @@ export class ChatwootService {
 
   // ---------------------------------------------------------------- provider / client
 
-  /** Upstream clientCw(): re-reads the stored provider every time (caches disabled, §1.5). */
-  private clientFor(instanceName: string): BoundClient | undefined {
-    const provider = this.deps.instance(instanceName) ? this.deps.store.readChatwoot(instanceName) : undefined;
+  /**
+   * Upstream clientCw(): re-reads the stored provider every time (caches disabled, §1.5). 2.x asks its cache first
+   * and finds no provider while CHATWOOT_ENABLED is off (findChatwoot returns null, 2.x §1.2).
+   */
+  private async clientFor(instanceName: string): Promise<BoundClient | undefined> {
+    await this.deps.cacheGate?.(`${instanceName}:getProvider`);
+    const enabled = this.gen2 ? this.gen2.chatwootEnabled : true;
+    const provider = enabled && this.deps.instance(instanceName) ? this.deps.store.readChatwoot(instanceName) : undefined;
     if (!provider) {
       this.logger.warn('provider not found');
+      if (this.gen2) this.logger.error('provider not found');
       return undefined;
     }
     const target: ChatwootTarget = { url: jsString(provider.url ?? ''), token: provider.token, accountId: provider.account_id };
@@ -113,22 +137,40 @@ export class ChatwootService {
 
   /** setChatwoot + optional initInstanceChatwoot (§2.5: awaited by /chatwoot/set, not by /instance/create). */
   async create(instanceName: string, data: ChatwootRecord): Promise<ChatwootRecord> {
-    this.deps.store.saveChatwoot(instanceName, data);
+    // 2.x's setChatwoot returns early while CHATWOOT_ENABLED is off (channel.service.ts@2.3.6:251-254).
+    if (!this.gen2 || this.gen2.chatwootEnabled) this.deps.store.saveChatwoot(instanceName, data);
     if (data.auto_create) {
+      if (this.gen2) this.logger.log('Auto create chatwoot instance');
       const inboxName = typeof data.name_inbox === 'string' ? data.name_inbox : instanceName.split('-cwId-')[0]!;
-      await this.initInstanceChatwoot(instanceName, inboxName, this.webhookUrl(instanceName), true, data.number);
+      await this.initInstanceChatwoot(instanceName, inboxName, this.webhookUrl(instanceName), true, data.number, data.organization, data.logo);
     }
     return data;
   }
 
-  /** §3a: GET inboxes → POST inboxes/ → contacts/filter → POST contacts → POST conversations → init message. */
-  async initInstanceChatwoot(instanceName: string, inboxName: string, webhookUrl: string, qrcode: boolean, number: unknown): Promise<boolean | null> {
-    const bound = this.clientFor(instanceName);
-    if (!bound) return null;
+  /**
+   * §3a (2.x §4a): GET inboxes → POST inboxes/ → contacts/filter → POST contacts (2.x: → contacts/filter again) →
+   * POST conversations → init message. 2.x logs each step and stops after the inbox when CHATWOOT_BOT_CONTACT is off.
+   */
+  async initInstanceChatwoot(
+    instanceName: string,
+    inboxName: string,
+    webhookUrl: string,
+    qrcode: boolean,
+    number: unknown,
+    organization?: unknown,
+    logo?: unknown,
+  ): Promise<boolean | null> {
+    const bound = await this.clientFor(instanceName);
+    if (!bound) {
+      if (this.gen2) this.logger.warn('client not found');
+      return null;
+    }
     const { client } = bound;
-    this.logger.verbose('create inbox in chatwoot');
+    const gen2 = this.gen2;
+    if (!gen2) this.logger.verbose('create inbox in chatwoot');
     const inboxes = await client.listInboxes();
     const existing = listOf(inboxes, 'payload').find((inbox) => opt(inbox, 'name') === inboxName);
+    if (gen2) this.logger.log('Creating chatwoot inbox');
     let inboxId: unknown;
     if (!existing) {
       const inbox = await client.createInbox({ name: inboxName, channel: { type: 'api', webhook_url: webhookUrl } });
@@ -137,23 +179,42 @@ export class ChatwootService {
     } else {
       inboxId = get(existing, 'id');
     }
-    if (!qrcode) return true;
-
-    this.logger.verbose('create contact for instance in chatwoot');
+    if (gen2) {
+      this.logger.log(`Inbox created - inboxId: ${jsString(inboxId)}`);
+      if (!gen2.botContact) {
+        this.logger.log('Chatwoot bot contact is disabled');
+        return true;
+      }
+      this.logger.log('Creating chatwoot bot contact');
+    } else {
+      if (!qrcode) return true;
+      this.logger.verbose('create contact for instance in chatwoot');
+    }
+    const name = gen2 && typeof organization === 'string' && organization ? organization : BOT_CONTACT_NAME;
+    const avatar = gen2 && typeof logo === 'string' && logo ? logo : BOT_AVATAR_URL;
     const contact =
       (await this.findContact(instanceName, BOT_CONTACT_PHONE)) ??
-      (await this.createContact(instanceName, BOT_CONTACT_PHONE, inboxId, BOT_CONTACT_NAME, BOT_AVATAR_URL, undefined));
+      (await this.createContact(instanceName, BOT_CONTACT_PHONE, inboxId, name, avatar, undefined));
     if (!contact) {
       this.logger.warn('contact not found');
       return null;
     }
     const contactId = opt(contact, 'id') ?? get(get(get(contact, 'payload'), 'contact'), 'id');
+    if (gen2) {
+      this.logger.log(`Contact created - contactId: ${jsString(contactId)}`);
+      if (!qrcode) return true;
+      this.logger.log('QR code enabled');
+    }
     // String ids on purpose (§3a step 5).
     const conversation = await client.createConversation({ contact_id: String(contactId), inbox_id: String(inboxId) });
-    if (!conversation) return null;
+    if (!conversation) {
+      if (gen2) this.logger.warn('conversation not found');
+      return null;
+    }
     const content = typeof number === 'string' && number ? `init:${number}` : 'init';
-    this.logger.verbose('create message for init instance in chatwoot');
+    if (!gen2) this.logger.verbose('create message for init instance in chatwoot');
     await client.createMessage(String(get(conversation, 'id')), { content, message_type: 'outgoing' });
+    if (gen2) this.logger.log('Init message sent');
     return true;
   }
 
@@ -167,9 +228,9 @@ export class ChatwootService {
     return numbers;
   }
 
-  private searchableFields(): string[] {
+  private searchableFields(): readonly string[] {
     // 1.7.4 also matches `identifier`; 1.7.5 dropped it (§3a step 3, §5).
-    return this.version === '1.7.4' ? ['phone_number', 'identifier'] : ['phone_number'];
+    return this.profile.contactFilterKeys;
   }
 
   contactFilterPayload(query: string): Array<Record<string, unknown>> {
@@ -186,7 +247,7 @@ export class ChatwootService {
   }
 
   async findContact(instanceName: string, phoneNumber: string): Promise<unknown> {
-    const bound = this.clientFor(instanceName);
+    const bound = await this.clientFor(instanceName);
     if (!bound) return null;
     const query = `+${phoneNumber}`;
     const result = await bound.client.filterContacts({ payload: this.contactFilterPayload(query) });
@@ -197,7 +258,7 @@ export class ChatwootService {
 
   private async pickContactFromList(bound: BoundClient, contacts: unknown[], query: string): Promise<unknown> {
     const variants = this.numberVariants(query);
-    if (this.version === '1.7.5' && contacts.length === 2 && bound.provider.merge_brazil_contacts === true && query.startsWith('+55')) {
+    if (this.profile.mergeBrazilContacts && contacts.length === 2 && bound.provider.merge_brazil_contacts === true && query.startsWith('+55')) {
       const merged = await this.mergeBrazilianContacts(bound, contacts);
       if (merged) return merged;
     }
@@ -234,18 +295,50 @@ export class ChatwootService {
     avatarUrl: string | null,
     jid: string | undefined,
   ): Promise<unknown> {
-    const bound = this.clientFor(instanceName);
-    if (!bound) return null;
-    const contact = await bound.client.createContact({
-      inbox_id: inboxId,
-      name: name || phoneNumber,
-      phone_number: `+${phoneNumber}`,
-      identifier: jid,
-      avatar_url: avatarUrl,
-    });
+    if (this.gen2 && this.profile.createContactCatches) {
+      try {
+        return await this.createContactOnce(instanceName, phoneNumber, inboxId, name, avatarUrl, jid);
+      } catch (error) {
+        // 2.3.0+ (2.x §4a): logged, then console.log(error); the bootstrap stops at "contact not found".
+        this.logger.error('Error creating contact');
+        this.deps.consoleLog?.(error);
+        return null;
+      }
+    }
+    return this.createContactOnce(instanceName, phoneNumber, inboxId, name, avatarUrl, jid);
+  }
+
+  private async createContactOnce(
+    instanceName: string,
+    phoneNumber: string,
+    inboxId: unknown,
+    name: string | undefined,
+    avatarUrl: string | null,
+    jid: string | undefined,
+  ): Promise<unknown> {
+    const bound = await this.clientFor(instanceName);
+    if (!bound) {
+      if (this.gen2) this.logger.warn('client not found');
+      return null;
+    }
+    // Key order is what goes on the wire: 1.7 puts the phone third (§3a step 4), 2.x last and only for a JID or none (2.x §4a).
+    const data = this.gen2
+      ? {
+          inbox_id: inboxId,
+          name: name || phoneNumber,
+          identifier: jid,
+          avatar_url: avatarUrl,
+          ...(!jid || jid.includes('@') ? { phone_number: `+${phoneNumber}` } : {}),
+        }
+      : { inbox_id: inboxId, name: name || phoneNumber, phone_number: `+${phoneNumber}`, identifier: jid, avatar_url: avatarUrl };
+    const contact = await bound.client.createContact(data);
     if (!contact) {
       this.logger.warn('contact not found');
       return null;
+    }
+    if (this.gen2) {
+      // 2.x looks the contact up again for addLabelToContact, whose SQL runs only against the import database (2.x §4a 4′/4″).
+      await this.findContact(instanceName, phoneNumber);
     }
     return contact;
   }
@@ -256,7 +349,8 @@ export class ChatwootService {
     try {
       return await bound.client.updateContact(jsString(id), data);
     } catch (error) {
-      this.logger.error(error);
+      // 2.x swallows it silently (chatwoot.service.ts@2.3.6 updateContact).
+      if (!this.gen2) this.logger.error(error);
       return null;
     }
   }
@@ -283,7 +377,7 @@ export class ChatwootService {
    * 1.7.5 GETs contacts/{id}/conversations and filters client-side with strict equality.
    */
   private async getOpenConversationByContact(bound: BoundClient, inbox: unknown, contact: unknown): Promise<unknown> {
-    if (this.version === '1.7.4') {
+    if (this.profile.botConversationLookup === 'conversations-filter') {
       const conditions: Array<[string, string]> = [
         ['inbox_id', String(get(inbox, 'id'))],
         ['contact_id', String(get(contact, 'id'))],
@@ -322,7 +416,7 @@ export class ChatwootService {
 
   /** createBotMessage (§3e): no try/catch of its own; the caller's catch logs the ApiError. */
   async createBotMessage(instanceName: string, content: string, messageType: 'incoming' | 'outgoing'): Promise<unknown> {
-    const bound = this.clientFor(instanceName);
+    const bound = await this.clientFor(instanceName);
     if (!bound) return null;
     const conversation = await this.botConversation(bound, instanceName);
     if (!conversation) return undefined;
@@ -333,7 +427,7 @@ export class ChatwootService {
 
   /** createBotQr (§3b B1-B4): the upload with only api_access_token; its failure is logged, the file kept. */
   async createBotQr(instanceName: string, content: string, messageType: 'incoming', filePath: string, fileName: string, png: Uint8Array): Promise<unknown> {
-    const bound = this.clientFor(instanceName);
+    const bound = await this.clientFor(instanceName);
     if (!bound) return null;
     const conversation = await this.botConversation(bound, instanceName);
     if (!conversation) return undefined;
@@ -356,7 +450,7 @@ export class ChatwootService {
   /** eventWhatsapp: one try/catch around everything, logging `ERROR [ChatwootService] [object]` (§3f). */
   async eventWhatsapp(instanceName: string, event: WhatsappEvent): Promise<unknown> {
     try {
-      const bound = this.clientFor(instanceName);
+      const bound = await this.clientFor(instanceName);
       if (!bound) {
         this.logger.warn('client not found');
         return null;
@@ -400,7 +494,8 @@ export class ChatwootService {
   private async deliverQr(instanceName: string, qrcode: { pairingCode: string | null; base64: string }): Promise<unknown> {
     const png = Buffer.from(qrcode.base64.replace('data:image/png;base64,', ''), 'base64');
     const fileName = `${instanceName}.png`;
-    const filePath = this.deps.store.writeTemp(fileName, png);
+    // 1.7 writes store/temp/<inst>.png first; 2.x streams the PNG from memory (2.x §2.4).
+    const filePath = this.gen2 ? '' : this.deps.store.writeTemp(fileName, png);
     await this.createBotQr(instanceName, this.deps.t('qrgeneratedsuccesfully'), 'incoming', filePath, fileName, png);
     let text = `⚡️${this.deps.t('qrgeneratedsuccesfully')}\n\n${this.deps.t('scanqr')}`;
     if (qrcode.pairingCode) {
@@ -434,6 +529,14 @@ export class ChatwootService {
     const { client, provider } = bound;
     const chatId = body.key.remoteJid.split('@')[0]!;
     const nameContact = !body.key.fromMe ? body.pushName : chatId;
+    if (this.profile.inboundIdentifierUpdate && !body.key.remoteJid.endsWith('@g.us')) {
+      // 2.3.x LID handling (2.x §4c.1): a known contact whose identifier is not the JID gets it.
+      const known = await this.findContact(instanceName, chatId);
+      if (known && opt(known, 'identifier') !== body.key.remoteJid) {
+        this.logger.verbose(`Identifier needs update: (contact.identifier: ${jsString(opt(known, 'identifier'))}, phoneNumber: ${body.key.remoteJid}`);
+        await this.updateContact(bound, opt(known, 'id'), { identifier: body.key.remoteJid, phone_number: `+${chatId}` });
+      }
+    }
     const inbox = await this.getInbox(bound);
     if (!inbox) return null;
     const inboxId = get(inbox, 'id');
@@ -445,7 +548,7 @@ export class ChatwootService {
     if (contact) {
       contactId = opt(contact, 'payload', 'id') ?? opt(contact, 'payload', 'contact', 'id') ?? opt(contact, 'id');
       if (!body.key.fromMe) {
-        if (this.version === '1.7.4') {
+        if (this.profile.contactUpdateOnInbound === 'always') {
           // 1.7.4 updates on every message; `name` is dropped from the JSON when pushName is missing (§3c step 5).
           const nameBefore = opt(contact, 'name');
           await this.updateContact(bound, contactId, { name: nameContact, avatar_url: pictureUrl });
@@ -490,7 +593,11 @@ export class ChatwootService {
       if (provider.reopen_conversation) {
         // eslint-disable-next-line eqeqeq -- upstream compares loosely
         conversation = list.find((c) => opt(c, 'inbox_id') == inboxId);
-        if (provider.conversation_pending) {
+        if (this.gen2) {
+          // 2.x toggles only a found one; 2.2.1+ only when it is not open (2.x §4c.6).
+          const toggle = conversation && (this.profile.pendingToggle === 'always' || opt(conversation, 'status') !== 'open');
+          if (toggle && provider.conversation_pending) await client.toggleConversationStatus(String(get(conversation, 'id')), { status: 'pending' });
+        } else if (provider.conversation_pending) {
           // Upstream toggles without checking that one was found: a TypeError then (logged by eventWhatsapp).
           await client.toggleConversationStatus(String(get(conversation, 'id')), { status: 'pending' });
         }
@@ -528,6 +635,7 @@ export class ChatwootService {
     const instance = this.deps.instance(instanceName);
 
     if (media) {
+      if (await this.alreadyImported(sourceId)) return null;
       let fileName: string | undefined;
       if (media.fileName) {
         const dot = media.fileName.lastIndexOf('.');
@@ -572,6 +680,33 @@ export class ChatwootService {
     return sent;
   }
 
+  /**
+   * sendData's check against Chatwoot's database when the import database is "available" (2.x §5.2): 2.1.2's helper
+   * has no try/catch, so an unreachable database throws out of the media relay (the message is dropped, the caller
+   * logs it); 2.2.0+ swallows the error (2.3.x logs it) and goes on.
+   */
+  private async alreadyImported(sourceId: string): Promise<boolean> {
+    const mode = this.profile.importDbCheckOnMedia;
+    const database = this.deps.importDatabase;
+    if (mode === 'none' || !database || !this.gen2?.importDatabaseAvailable) return false;
+    let existing: Set<string> | null;
+    if (mode === 'throws') {
+      existing = await database.existingSourceIds([sourceId]);
+    } else {
+      try {
+        existing = await database.existingSourceIds([sourceId]);
+      } catch (error) {
+        if (mode === 'logged') this.deps.importLogger?.error(`Error on getExistingSourceIds: ${String(error)}`);
+        existing = mode === 'logged' ? new Set() : null;
+      }
+    }
+    if (existing && existing.size > 0) {
+      this.logger.warn('Message already saved on chatwoot');
+      return true;
+    }
+    return false;
+  }
+
   // ---------------------------------------------------------------- webhook from Chatwoot
 
   /**
@@ -582,7 +717,7 @@ export class ChatwootService {
   async receiveWebhook(instanceName: string, body: Record<string, unknown>): Promise<unknown> {
     await this.deps.work.sleep(500);
     try {
-      const bound = this.clientFor(instanceName);
+      const bound = await this.clientFor(instanceName);
       if (!bound) {
         this.logger.warn('client not found');
         return null;
@@ -593,7 +728,9 @@ export class ChatwootService {
         return { message: 'bot' };
       }
       const phone = optString(conversation, 'meta', 'sender', 'phone_number');
-      const chatId = phone?.replace('+', '') || (opt(conversation, 'meta', 'sender', 'identifier') as string | undefined);
+      const identifier = opt(conversation, 'meta', 'sender', 'identifier') as string | undefined;
+      // 1.7 and 2.0.x take the phone first, 2.1.0+ the identifier (2.x §4d).
+      const chatId = this.profile.webhookChatId === 'identifier-first' ? identifier || phone?.replace('+', '') : phone?.replace('+', '') || identifier;
       const content = opt(body, 'content');
       const messageReceived = typeof content === 'string' && content ? chatwootToWhatsapp(content) : (content as string | undefined);
       const firstMessage = (opt(conversation, 'messages') as unknown[] | undefined)?.[0];
@@ -613,7 +750,8 @@ export class ChatwootService {
 
       const messages = opt(conversation, 'messages');
       if (messageType === 'outgoing' && Array.isArray(messages) && messages.length > 0 && chatId !== BOT_CONTACT_PHONE) {
-        if (optString(messages[0], 'source_id')?.substring(0, 5) === 'WAID:') return { message: 'bot' };
+        const echo = optString(messages[0], 'source_id')?.substring(0, 5) === 'WAID:';
+        if (echo && (!this.profile.echoSkipNeedsSameId || opt(messages[0], 'id') === opt(body, 'id'))) return { message: 'bot' };
         await this.sendAgentReply(bound, instance, String(chatId), messages, messageReceived, senderName, opt(conversation, 'id'), opt(body, 'id'));
         if (this.deps.config.chatwootMessageRead) instance?.markLastInboundRead();
         return { message: 'bot' };
@@ -633,10 +771,12 @@ export class ChatwootService {
   /** Commands typed by an agent in the bot conversation (§2.6 step 6). */
   private async runBotCommand(instanceName: string, instance: ChatwootBoundInstance | undefined, received: string, inboxName: string): Promise<void> {
     const command = received.replace('/', '');
-    if (command.includes('init') || command.includes('iniciar')) {
+    // 2.1.0+: init and disconnect only with CHATWOOT_BOT_CONTACT on (2.x §4d).
+    const botContact = this.gen2?.botContact ?? true;
+    if (botContact && (command.includes('init') || command.includes('iniciar'))) {
       const state = instance?.connectionState();
       if (state !== 'open') {
-        if (state === 'close') this.logger.verbose(`request cleaning up instance: ${instanceName}`);
+        if (state === 'close' && !this.gen2) this.logger.verbose(`request cleaning up instance: ${instanceName}`);
         await instance?.connectToWhatsapp(command.split(':')[1]);
       } else {
         await this.createBotMessage(instanceName, this.deps.t('cw.inbox.alreadyConnected', { inboxName }), 'incoming');
@@ -650,10 +790,16 @@ export class ChatwootService {
       if (!state) await this.createBotMessage(instanceName, this.deps.t('cw.inbox.notFound', { inboxName }), 'incoming');
       else await this.createBotMessage(instanceName, this.deps.t('cw.inbox.status', { inboxName, state }), 'incoming');
     }
-    if (command === 'disconnect' || command === 'desconectar') {
+    if (botContact && (command === 'disconnect' || command === 'desconectar')) {
       await this.createBotMessage(instanceName, this.deps.t('cw.inbox.disconnect', { inboxName }), 'incoming');
       await instance?.logout();
     }
+  }
+
+  /** The typing delay of an agent's text reply: 1200 ms, or 2.3.6's random 500–2000 ms (2.x §4d). */
+  private replyDelayMs(): number {
+    const [min, max] = this.profile.agentReplyDelayMs;
+    return min === max ? min : Math.floor(this.deps.random() * (max - min + 1)) + min;
   }
 
   /** Agent reply → WhatsApp (§2.6 step 7, §3d): no Chatwoot call unless the send fails. */
@@ -691,7 +837,7 @@ export class ChatwootService {
       let sent: WaMessageRaw | undefined;
       try {
         if (!instance) throw new TypeError("Cannot read properties of undefined (reading 'textMessage')");
-        sent = await instance.sendText({ number: chatId, text: String(formatText), delay: 1200, presence: 'composing' }, true);
+        sent = await instance.sendText({ number: chatId, text: String(formatText), delay: this.replyDelayMs(), presence: 'composing' }, true);
         if (!sent) throw new Error('Message not sent');
         instance.linkChatwootMessage(sent.key.id, chatwootMessageId);
       } catch (error) {
@@ -745,6 +891,20 @@ export class ChatwootService {
   /** onSendMessageError (§3d): a private 🚨 note, not awaited. */
   private onSendMessageError(bound: BoundClient, conversationId: unknown, error: unknown): void {
     const message = (error as { message?: unknown } | undefined)?.message;
+    const notOnWhatsapp =
+      (error as { status?: unknown } | undefined)?.status === 400 && Array.isArray(message) && (message[0] as { exists?: unknown })?.exists === false;
+    if (this.profile.notOnWhatsapp === 'note-in-conversation' && notOnWhatsapp) {
+      this.deps.work.run(
+        () =>
+          bound.client.createMessage(jsString(conversationId), {
+            content: `🚨 ${this.deps.t('numbernotinwhatsapp')}`,
+            message_type: 'outgoing',
+            private: true,
+          }),
+        (failure) => this.logger.error(failure),
+      );
+      return;
+    }
     const content = this.deps.t('cw.message.notsent', { error: message ? `_${jsString(message)}_` : '' });
     this.deps.work.run(
       () => bound.client.createMessage(jsString(conversationId), { content, message_type: 'outgoing', private: true }),

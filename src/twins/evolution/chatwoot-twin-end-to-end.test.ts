@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createMemorySink, type MemoryLogSink } from '../../common/log-sink.ts';
 import { waitFor } from '../../common/wait-for.ts';
 import type { StartedTwin } from '../../model/twin-types.ts';
@@ -8,7 +8,9 @@ import { startChatwootTwin } from '../chatwoot/start-chatwoot-twin.ts';
 import type { EvolutionTwinVersion } from './evolution-config.ts';
 import { startEvolutionTwin } from './start-evolution-twin.ts';
 import { normaliseLog } from './test-support/call-sequence-fixture.ts';
-import { http } from './test-support/evolution-test-kit.ts';
+import { camelCaseCreateBody, GEN2_KIT_ENV, http } from './test-support/evolution-test-kit.ts';
+import { evolutionGeneration } from '../../model/axes.ts';
+import { kitDatabaseEnv, stopKitDatabase } from './test-support/kit-database.ts';
 import { WHATSAPP_CONTROL_PREFIX } from '../whatsapp/whatsapp-control-api.ts';
 
 /**
@@ -35,6 +37,7 @@ const cells: Cell[] = [];
 afterEach(async () => {
   await Promise.all(cells.splice(0).map((cell) => cell.close()));
 });
+afterAll(stopKitDatabase);
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -53,7 +56,13 @@ async function startCell(evolution: EvolutionTwinVersion, chatwoot: ChatwootVers
   });
   const evolutionLog = createMemorySink();
   const evolutionTwin = await startEvolutionTwin({
-    env: { TWIN_VERSION: evolution, SERVER_URL: `http://127.0.0.1:${evolutionPort}`, AUTHENTICATION_API_KEY: API_KEY, TWIN_QR_REFRESH_MS: '60000' },
+    env: {
+      TWIN_VERSION: evolution,
+      SERVER_URL: `http://127.0.0.1:${evolutionPort}`,
+      AUTHENTICATION_API_KEY: API_KEY,
+      TWIN_QR_REFRESH_MS: '60000',
+      ...(evolutionGeneration(evolution) === '2' ? { ...GEN2_KIT_ENV, ...(await kitDatabaseEnv()) } : {}),
+    },
     port: evolutionPort,
     log: evolutionLog,
   });
@@ -103,19 +112,25 @@ function chatwoot(cell: Cell) {
   };
 }
 
-async function bootstrap(cell: Cell) {
-  const created = await http('POST', `${cell.evolutionUrl}/instance/create`, {
-    headers: { apikey: API_KEY },
-    body: {
-      instanceName: INSTANCE,
-      chatwoot_account_id: String(cell.accountId),
-      chatwoot_token: cell.token,
-      chatwoot_url: cell.chatwootUrl,
-      chatwoot_sign_msg: false,
-      chatwoot_reopen_conversation: true,
-      chatwoot_conversation_pending: false,
-    },
-  });
+async function bootstrap(cell: Cell, generation: '1.7' | '2' = '1.7') {
+  const body =
+    generation === '2'
+      ? {
+          ...camelCaseCreateBody(INSTANCE, cell.chatwootUrl),
+          chatwootAccountId: String(cell.accountId),
+          chatwootToken: cell.token,
+          chatwootSignMsg: false,
+        }
+      : {
+          instanceName: INSTANCE,
+          chatwoot_account_id: String(cell.accountId),
+          chatwoot_token: cell.token,
+          chatwoot_url: cell.chatwootUrl,
+          chatwoot_sign_msg: false,
+          chatwoot_reopen_conversation: true,
+          chatwoot_conversation_pending: false,
+        };
+  const created = await http('POST', `${cell.evolutionUrl}/instance/create`, { headers: { apikey: API_KEY }, body });
   expect(created.status).toBe(201);
   const cw = chatwoot(cell);
   const botContact = await waitFor(async () => (await cw.filterContacts('123456'))[0], { ...DEADLINE, description: 'the bot contact' });
@@ -212,4 +227,21 @@ describe('Evolution twin × Chatwoot twin', () => {
       expect(inbound).toMatchObject({ message_type: 0, source_id: 'WAID:3EB0E2E0000000000001' });
     },
   );
+
+  it.each([
+    ['2.1.2', '3.7.0'],
+    ['2.2.3', '3.8.0'],
+    ['2.3.6', '3.9.0'],
+  ] as const)('%s × %s: bootstrap and /status over camelCase, never conversations/filter (2.x grid)', async (evolution, chatwootVersion) => {
+    const cell = await startCell(evolution, chatwootVersion);
+    const { cw, botContact, conversation, messages } = await bootstrap(cell, '2');
+    expect(botContact.name).toBe('EvolutionAPI');
+    expect((await cw.post(`/conversations/${conversation.id}/messages`, { content: 'status', message_type: 'outgoing' })).status).toBe(200);
+    // Chatwoot's webhook for `init` reached Evolution and started a connection (2.x §4a), so the state is not §4e's `close`.
+    await waitFor(async () => (await messages()).some((message) => message.content === `⚠️ ${INSTANCE} instance status: *connecting*.`), {
+      ...DEADLINE,
+      description: 'the status answer',
+    });
+    expect(chatwootErrors(cell)).toBe(0);
+  });
 });

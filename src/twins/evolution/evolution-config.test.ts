@@ -22,6 +22,56 @@ describe('parseEvolutionConfig', () => {
     expect(config.logLevels).toEqual(['ERROR', 'WARN', 'DEBUG', 'INFO', 'LOG', 'VERBOSE', 'DARK', 'WEBHOOKS']);
   });
 
+  it('carries the profile of its version (model/evolution-profiles.ts)', () => {
+    const config = parseEvolutionConfig({ TWIN_VERSION: '1.7.4' });
+    expect(config.generation).toBe('1.7');
+    expect(config.profile).toMatchObject({ version: '1.7.4', botConversationLookup: 'conversations-filter' });
+  });
+
+  it("takes unset 2.x variables from the version's .env.example, an empty one counting as set (2.x §0.3, §1.1)", () => {
+    const config = parseEvolutionConfig({ TWIN_VERSION: '2.3.6', CHATWOOT_IMPORT_DATABASE_CONNECTION_URI: '' });
+    expect(config).toMatchObject({ generation: '2', apiKey: '429683C4C977415CAAFCCE10F7D57E11', qrcodeColor: '#175197', serverUrl: 'http://localhost:8080' });
+    expect(config.gen2).toMatchObject({
+      chatwootEnabled: false,
+      botContact: true,
+      importDatabaseUri: '',
+      importDatabaseAvailable: false,
+      clientName: 'evolution_exchange',
+      database: { provider: 'postgresql', uri: 'postgresql://user:pass@postgres:5432/evolution_db?schema=evolution_api', saveNewMessage: true },
+      cache: { redis: true, redisUri: 'redis://localhost:6379/6', local: false },
+      s3: { enabled: false, port: 443, endpoint: 's3.domain.com', useSsl: true },
+    });
+    // The baked import URI counts as "available" (§1.2): only upstream's own placeholder and '' do not.
+    expect(parseEvolutionConfig({ TWIN_VERSION: '2.1.2' }).gen2?.importDatabaseAvailable).toBe(true);
+  });
+
+  it.each([
+    ['true', true],
+    ['True', false],
+    ['1', false],
+    ['true ', false],
+    ['', false],
+  ])('enables 2.x Chatwoot only for CHATWOOT_ENABLED exactly "true" (%j → %s)', (value, enabled) => {
+    expect(parseEvolutionConfig({ TWIN_VERSION: '2.2.3', CHATWOOT_ENABLED: value }).gen2?.chatwootEnabled).toBe(enabled);
+  });
+
+  it('reads CHATWOOT_BOT_CONTACT as unset-or-"true" and CHATWOOT_MESSAGE_* not inverted on 2.x', () => {
+    expect(parseEvolutionConfig({ TWIN_VERSION: '2.2.3', CHATWOOT_BOT_CONTACT: '' }).gen2?.botContact).toBe(true);
+    expect(parseEvolutionConfig({ TWIN_VERSION: '2.2.3', CHATWOOT_BOT_CONTACT: 'false' }).gen2?.botContact).toBe(false);
+    expect(parseEvolutionConfig({ TWIN_VERSION: '2.2.3', CHATWOOT_MESSAGE_READ: 'false' }).chatwootMessageRead).toBe(false);
+    expect(parseEvolutionConfig({ TWIN_VERSION: '2.2.3' }).chatwootMessageRead).toBe(true);
+  });
+
+  it('keeps a deleted 2.x instance for the measured window, or TWIN_DELETION_DELAY_MS (§M.1)', () => {
+    expect(parseEvolutionConfig({ TWIN_VERSION: '2.2.3' }).gen2?.deletionDelay).toEqual({ rangeMs: [70, 190] });
+    expect(parseEvolutionConfig({ TWIN_VERSION: '2.2.3', TWIN_DELETION_DELAY_MS: '5' }).gen2?.deletionDelay).toEqual({ fixedMs: 5 });
+  });
+
+  it('falls back to en for a LANGUAGE 2.x has no translation for', () => {
+    expect(parseEvolutionConfig({ TWIN_VERSION: '2.3.6', LANGUAGE: 'fr' }).language).toBe('en');
+    expect(parseEvolutionConfig({ TWIN_VERSION: '2.3.6', LANGUAGE: 'pt-BR' }).language).toBe('pt-BR');
+  });
+
   it('keeps SERVER_URL verbatim, trailing slash included', () => {
     expect(parseEvolutionConfig({ SERVER_URL: 'http://evolution:8080/' }).serverUrl).toBe('http://evolution:8080/');
   });

@@ -17,6 +17,7 @@ import {
   type WhatsappSession,
 } from '../whatsapp/simulated-whatsapp.ts';
 import type { QrSnapshot } from '../whatsapp/whatsapp-control-api.ts';
+import type { MediaStore } from './s3-media-store.ts';
 
 export interface InstanceDeps {
   config: EvolutionConfig;
@@ -28,6 +29,8 @@ export interface InstanceDeps {
   chatwoot: ChatwootService;
   dispatcher: Dispatcher;
   random: () => number;
+  /** 2.x with S3_ENABLED and DATABASE_SAVE_DATA_NEW_MESSAGE: Evolution's own copy of inbound media (s3-media-store.ts). */
+  mediaStore?: MediaStore;
 }
 
 interface StoredMessage {
@@ -84,7 +87,9 @@ export class EvolutionInstance implements ChatwootBoundInstance {
     return this.state === 'open' ? this.device : undefined;
   }
 
+  /** 2.x also needs CHATWOOT_ENABLED: every Baileys hook checks `CHATWOOT.ENABLED && localChatwoot.enabled` (2.x §1.2). */
   private chatwootEnabled(): boolean {
+    if (this.deps.config.gen2 && !this.deps.config.gen2.chatwootEnabled) return false;
     return this.deps.store.readChatwoot(this.name)?.enabled === true;
   }
 
@@ -201,6 +206,8 @@ export class EvolutionInstance implements ChatwootBoundInstance {
     this.messages.push({ key: raw.key });
     this.logger.verbose(`messages.upsert ${raw.key.id} from ${raw.key.remoteJid}`);
     if (this.chatwootEnabled()) await this.deps.chatwoot.eventWhatsapp(this.name, { event: 'messages.upsert', body: raw });
+    // After the Chatwoot post, in the same handler (2.x §2.4): S3 latency delays only what follows, never Chatwoot.
+    if (this.deps.mediaStore && raw.mediaBase64) await this.deps.mediaStore.storeInbound(this.instanceId, raw, this.logger);
   }
 
   private toMessageRaw(message: InboundWhatsappMessage): WaMessageRaw {
@@ -230,7 +237,9 @@ export class EvolutionInstance implements ChatwootBoundInstance {
     const [check] = session.onWhatsApp([number]);
     if (!check || !check.exists) {
       const jid = check?.jid ?? `${number}@s.whatsapp.net`;
-      this.emitToChatwoot({ event: 'contact.is_not_in_wpp', body: { key: { remoteJid: jid } } });
+      // 2.2.0+ dropped this event; the agent's conversation gets the note instead (profile.notOnWhatsapp).
+      if (this.deps.config.profile.notOnWhatsapp === 'not-sent-and-event')
+        this.emitToChatwoot({ event: 'contact.is_not_in_wpp', body: { key: { remoteJid: jid } } });
       badRequest(check);
     }
     return { jid: check.jid };

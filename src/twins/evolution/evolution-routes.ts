@@ -118,7 +118,7 @@ export function buildEvolutionRouter(deps: RouteDeps): ExpressPathRouter<RouteHa
     sign_delimiter: stored.sign_delimiter || null,
     reopen_conversation: stored.reopen_conversation,
     conversation_pending: stored.conversation_pending,
-    ...(config.version === '1.7.5' ? { merge_brazil_contacts: stored.merge_brazil_contacts } : {}),
+    ...(config.profile.mergeBrazilContacts ? { merge_brazil_contacts: stored.merge_brazil_contacts } : {}),
     import_contacts: stored.import_contacts,
     import_messages: stored.import_messages,
     days_limit_import_messages: stored.days_limit_import_messages,
@@ -239,7 +239,7 @@ export function buildEvolutionRouter(deps: RouteDeps): ExpressPathRouter<RouteHa
       if (b.chatwoot_conversation_pending !== true && b.chatwoot_conversation_pending !== false) badRequest('conversation_pending is required');
 
       const nameInbox = b.chatwoot_name_inbox ?? name.split('-cwId-')[0];
-      const mergeBrazil = config.version === '1.7.5' ? { merge_brazil_contacts: b.chatwoot_merge_brazil_contacts ?? false } : {};
+      const mergeBrazil = config.profile.mergeBrazilContacts ? { merge_brazil_contacts: b.chatwoot_merge_brazil_contacts ?? false } : {};
       const data: ChatwootRecord = {
         enabled: true,
         account_id: accountId,
@@ -392,7 +392,7 @@ export function buildEvolutionRouter(deps: RouteDeps): ExpressPathRouter<RouteHa
 
   const setChatwoot: RouteHandler = async (context) => {
     guard('instance', context);
-    validate(context.body, chatwootSetSchema(config.version));
+    validate(context.body, chatwootSetSchema(config.profile));
     const name = context.params.instanceName!;
     const data: ChatwootRecord = { ...context.body };
     if (data.enabled) {
@@ -413,7 +413,7 @@ export function buildEvolutionRouter(deps: RouteDeps): ExpressPathRouter<RouteHa
         conversation_pending: false,
         import_contacts: false,
         import_messages: false,
-        ...(config.version === '1.7.5' ? { merge_brazil_contacts: false } : {}),
+        ...(config.profile.mergeBrazilContacts ? { merge_brazil_contacts: false } : {}),
         days_limit_import_messages: 0,
         auto_create: false,
         name_inbox: '',

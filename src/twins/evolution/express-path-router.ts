@@ -55,10 +55,15 @@ function compilePath(path: string): { pattern: RegExp; paramNames: string[] } {
 export class ExpressPathRouter<H> {
   private readonly mounts: Mount<H>[] = [];
 
-  /** Routes of a sub-router mounted at `prefix` (e.g. '/instance'). */
-  mount(prefix: string, routes: RouteDefinition<H>[]): this {
+  /**
+   * Routes of a sub-router mounted at `prefix` (e.g. '/instance'). `extraLeadingSlash`: the sub-router hangs under
+   * `router.use('', …)` of an `app.use('/', router)`, as 2.x mounts its integrations, which also routes
+   * `//chatwoot/webhook/x` (evolution-api-2.x.md §1.5 [lib-ran]).
+   */
+  mount(prefix: string, routes: RouteDefinition<H>[], options: { extraLeadingSlash?: boolean } = {}): this {
+    const lead = options.extraLeadingSlash ? '\\/?' : '';
     this.mounts.push({
-      prefix: new RegExp(`^${escapeRegExp(prefix)}\\/?(?=\\/|$)`, 'i'),
+      prefix: new RegExp(`^${lead}${escapeRegExp(prefix)}\\/?(?=\\/|$)`, 'i'),
       routes: routes.map((route) => ({ method: route.method, handler: route.handler, ...compilePath(route.path) })),
     });
     return this;

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { evolutionProfile } from '../../model/evolution-profiles.ts';
 import { chatwootSetSchema, instanceCreateSchema, schemaMessages, sendTextSchema } from './request-schemas.ts';
 
 describe('jsonschema-style messages', () => {
   it('reports type and enum errors of /chatwoot/set in property order, then missing required properties', () => {
-    expect(schemaMessages({ enabled: 'yes', account_id: 1, token: 't' }, chatwootSetSchema('1.7.4'))).toEqual([
+    expect(schemaMessages({ enabled: 'yes', account_id: 1, token: 't' }, chatwootSetSchema(evolutionProfile('1.7.4')))).toEqual([
       'enabled is not of a type(s) boolean',
       'enabled is not one of enum values: true,false',
       'account_id is not of a type(s) string',
@@ -16,7 +17,7 @@ describe('jsonschema-style messages', () => {
 
   it('accepts a complete /chatwoot/set body', () => {
     const body = { enabled: true, account_id: '1', token: 't', url: 'http://c:3000', sign_msg: false, reopen_conversation: true, conversation_pending: false };
-    expect(schemaMessages(body, chatwootSetSchema('1.7.5'))).toEqual([]);
+    expect(schemaMessages(body, chatwootSetSchema(evolutionProfile('1.7.5')))).toEqual([]);
   });
 
   it('does not validate Chatwoot fields on /instance/create and checks the number pattern', () => {

@@ -1,4 +1,4 @@
-import type { EvolutionTwinVersion } from './evolution-config.ts';
+import type { EvolutionProfile } from '../../model/evolution-profiles.ts';
 
 /**
  * Evolution 1.7 validates request bodies with the `jsonschema` package and answers
@@ -124,7 +124,7 @@ export const instanceCreateSchema: FieldSchema = {
 };
 
 /** chatwootSchema (§2.5): `account_id` must be a string here. */
-export function chatwootSetSchema(version: EvolutionTwinVersion): FieldSchema {
+export function chatwootSetSchema(profile: Pick<EvolutionProfile, 'mergeBrazilContacts'>): FieldSchema {
   return {
     type: 'object',
     properties: {
@@ -136,7 +136,7 @@ export function chatwootSetSchema(version: EvolutionTwinVersion): FieldSchema {
       sign_delimiter: { type: ['string', 'null'] },
       reopen_conversation: { type: 'boolean', enum: [true, false] },
       conversation_pending: { type: 'boolean', enum: [true, false] },
-      ...(version === '1.7.5' ? { merge_brazil_contacts: { type: 'boolean', enum: [true, false] } } : {}),
+      ...(profile.mergeBrazilContacts ? { merge_brazil_contacts: { type: 'boolean', enum: [true, false] } } : {}),
       import_contacts: { type: 'boolean', enum: [true, false] },
       import_messages: { type: 'boolean', enum: [true, false] },
       days_limit_import_messages: { type: 'number' },
@@ -168,4 +168,74 @@ export const sendTextSchema: FieldSchema = {
     },
   },
   required: ['textMessage', 'number'],
+};
+
+/**
+ * 2.x instanceSchema (src/validate/instance.schema.ts@2.3.6), the properties the twin meets: camelCase Chatwoot
+ * fields typed but not required (`chatwootAccountId` must be a string); `Integration` is declared with a capital I,
+ * so `integration` itself is never validated here (the controller answers "Invalid integration").
+ */
+export const instanceCreateSchema2: FieldSchema = {
+  type: 'object',
+  properties: {
+    instanceName: { type: 'string' },
+    token: { type: 'string' },
+    number: { type: 'string', pattern: '^\\d+[\\.@\\w-]+' },
+    qrcode: { type: 'boolean' },
+    rejectCall: { type: 'boolean' },
+    msgCall: { type: 'string' },
+    groupsIgnore: { type: 'boolean' },
+    alwaysOnline: { type: 'boolean' },
+    readMessages: { type: 'boolean' },
+    readStatus: { type: 'boolean' },
+    syncFullHistory: { type: 'boolean' },
+    chatwootAccountId: { type: 'string' },
+    chatwootToken: { type: 'string' },
+    chatwootUrl: { type: 'string' },
+    chatwootSignMsg: { type: 'boolean' },
+    chatwootReopenConversation: { type: 'boolean' },
+    chatwootConversationPending: { type: 'boolean' },
+    chatwootImportContacts: { type: 'boolean' },
+    chatwootNameInbox: { type: 'string' },
+    chatwootMergeBrazilContacts: { type: 'boolean' },
+    chatwootImportMessages: { type: 'boolean' },
+    chatwootDaysLimitImportMessages: { type: 'number' },
+  },
+  notEmptyWhenOnly: ['instanceName'],
+};
+
+/** 2.x chatwootSchema (chatwoot.schema.ts@2.3.6): camelCase, `accountId` a string. */
+export const chatwootSetSchema2: FieldSchema = {
+  type: 'object',
+  properties: {
+    enabled: { type: 'boolean', enum: [true, false] },
+    accountId: { type: 'string' },
+    token: { type: 'string' },
+    url: { type: 'string' },
+    signMsg: { type: 'boolean', enum: [true, false] },
+    signDelimiter: { type: ['string', 'null'] },
+    nameInbox: { type: ['string', 'null'] },
+    reopenConversation: { type: 'boolean', enum: [true, false] },
+    conversationPending: { type: 'boolean', enum: [true, false] },
+    autoCreate: { type: 'boolean', enum: [true, false] },
+    importContacts: { type: 'boolean', enum: [true, false] },
+    mergeBrazilContacts: { type: 'boolean', enum: [true, false] },
+    importMessages: { type: 'boolean', enum: [true, false] },
+    daysLimitImportMessages: { type: 'number' },
+    ignoreJids: { type: 'array', items: { type: 'string' } },
+  },
+  required: ['enabled', 'accountId', 'token', 'url', 'signMsg', 'reopenConversation', 'conversationPending'],
+  notEmptyWhenOnly: ['enabled', 'accountId', 'token', 'url', 'signMsg', 'reopenConversation', 'conversationPending'],
+};
+
+/** 2.x textMessageSchema (message.schema.ts@2.3.6): `{number, text, delay?}`, no `textMessage` wrapper any more. */
+export const sendTextSchema2: FieldSchema = {
+  type: 'object',
+  properties: {
+    number: { type: 'string' },
+    text: { type: 'string' },
+    linkPreview: { type: 'boolean' },
+    delay: { type: 'integer', description: 'Enter a value in milliseconds' },
+  },
+  required: ['number', 'text'],
 };

@@ -12,10 +12,11 @@
  * unchanged: the twin image honours the same entrypoint, command, env, port and GET /api health route.
  */
 import type { ChatwootVersion } from '../../../model/axes.ts';
+import { chatwootProfile, privateNetworkOptOut } from '../../../model/chatwoot-profiles.ts';
 import type { PlannedService } from '../../../matrix/plan-types.ts';
-import { chatwootSlot } from '../images.ts';
+import { assertPgvectorImage, chatwootSlot, postgresSlotFor } from '../images.ts';
 import { containerLabels } from '../labels.ts';
-import type { ContainerRole, ContainerSpec } from './container-spec.ts';
+import type { ContainerRole, ContainerSpec, WaitSpec } from './container-spec.ts';
 import { POSTGRES_DATABASE, POSTGRES_PORT, POSTGRES_USER, postgresSpec } from './postgres-spec.ts';
 import { REDIS_PORT, redisSpec } from './redis-spec.ts';
 import type { SpecContext } from './spec-context.ts';
@@ -25,6 +26,17 @@ export const RAILS_ENTRYPOINT = ['docker/entrypoints/rails.sh'];
 export const RAILS_COMMAND = ['bundle', 'exec', 'rails', 's', '-p', String(CHATWOOT_PORT), '-b', '0.0.0.0'];
 export const PREPARE_COMMAND = ['bundle', 'exec', 'rails', 'db:chatwoot_prepare'];
 export const SIDEKIQ_COMMAND = ['bundle', 'exec', 'sidekiq', '-C', 'config/sidekiq.yml'];
+/**
+ * The token the harness's PlatformApp gets, in the env of every Chatwoot container (never on a command line, where `ps`
+ * would show it): the platform-app step reads it; the twin, which has no console, takes it as its PlatformApp's.
+ */
+export const PLATFORM_TOKEN_ENV = 'EVOCHAT_PLATFORM_TOKEN';
+/**
+ * Our one-liner for chatwoot-3.7-3.9.md §6 A's `PlatformApp.create!(…).access_token`: one PlatformApp per Chatwoot whose
+ * token the harness chose, so the cells' accounts come from the Platform API on every version (no signup; §M 1, 2).
+ */
+export const PLATFORM_APP_RUBY = `app = PlatformApp.create!(name: "evochat-matrix"); app.access_token.update!(token: ENV.fetch("${PLATFORM_TOKEN_ENV}")); puts "evochat-matrix PlatformApp #{app.id} ready"`;
+export const PLATFORM_APP_COMMAND = ['bundle', 'exec', 'rails', 'runner', PLATFORM_APP_RUBY];
 /** No source gives a boot time; pg wait + bundle check + production eager load: budget 180 s (§5 "Boot time"). */
 export const CHATWOOT_BOOT_TIMEOUT_MS = 180_000;
 
@@ -39,8 +51,10 @@ export interface ChatwootWiring {
   storage: ChatwootStorageWiring;
   /** Names of specs of other services that must be ready first (e.g. the object store). */
   dependsOn: string[];
-  /** False turns rack-attack off: only when the harness must sign up more accounts than its throttle allows. */
+  /** False turns rack-attack off (ENABLE_RACK_ATTACK=false); the harness keeps it on, as upstream has it. */
   rackAttack: boolean;
+  /** False leaves out SAFE_FETCH_ALLOW_PRIVATE_NETWORK on 4.14.1+ (the private-network-refusal variant); true when absent. */
+  privateNetworkOptOut?: boolean;
 }
 
 export interface ChatwootContainers {
@@ -60,8 +74,6 @@ export function chatwootEnv(version: ChatwootVersion, wiring: ChatwootWiring, co
     SECRET_KEY_BASE: context.secrets.secretKeyBase,
     FRONTEND_URL: wiring.frontendUrl,
     DEFAULT_LOCALE: context.settings.chatwoot.defaultLocale,
-    // Signup over the API only: the harness creates an account per cell over HTTP (§6 D), the same on twin and upstream.
-    ENABLE_ACCOUNT_SIGNUP: 'api_only',
     RAILS_LOG_TO_STDOUT: 'true',
     LOG_LEVEL: 'info',
     POSTGRES_HOST: `${wiring.alias}-postgres`,
@@ -72,6 +84,10 @@ export function chatwootEnv(version: ChatwootVersion, wiring: ChatwootWiring, co
     POSTGRES_DATABASE,
     REDIS_URL: `redis://${wiring.alias}-redis:${REDIS_PORT}`,
     REDIS_PASSWORD: context.secrets.redisPassword,
+    // The token of the PlatformApp the platform-app step creates (real image) and the twin honours itself.
+    [PLATFORM_TOKEN_ENV]: context.secrets.platformToken,
+    // The harness's own network is private: 4.14.1+ refuse every webhook to it without this (chatwoot-3.10-4.x.md §4.2, grid).
+    ...(wiring.privateNetworkOptOut === false ? {} : privateNetworkOptOut(chatwootProfile(version))),
   };
   if (!wiring.rackAttack) env.ENABLE_RACK_ATTACK = 'false';
   if (wiring.storage.kind === 'local') {
@@ -87,6 +103,19 @@ export function chatwootEnv(version: ChatwootVersion, wiring: ChatwootWiring, co
     env.STORAGE_FORCE_PATH_STYLE = 'true';
   }
   return env;
+}
+
+/**
+ * When rails is ready. GET /api answers 200 even when Redis or Postgres fail, so its fields are checked (chatwoot-3.7-3.9.md
+ * §5 "Health check"); but from 4.3.0 `data_services` may say "failing" on a healthy fresh server until its pool has run
+ * queries (chatwoot-3.10-4.x.md §M 3): there GET /health (4.11.0+) or GET /api with `queue_services` alone.
+ */
+export function chatwootReadiness(version: ChatwootVersion): WaitSpec {
+  const profile = chatwootProfile(version);
+  const timeoutMs = CHATWOOT_BOOT_TIMEOUT_MS;
+  if (profile.healthRoute) return { kind: 'http', path: '/health', port: CHATWOOT_PORT, status: 200, jsonFields: { status: 'woot' }, timeoutMs };
+  const jsonFields: Record<string, string> = profile.dataServicesLazy ? { queue_services: 'ok' } : { data_services: 'ok', queue_services: 'ok' };
+  return { kind: 'http', path: '/api', port: CHATWOOT_PORT, status: 200, jsonFields, timeoutMs };
 }
 
 export function chatwootSpecs(service: PlannedService, wiring: ChatwootWiring, context: SpecContext): ChatwootContainers {
@@ -106,15 +135,7 @@ export function chatwootSpecs(service: PlannedService, wiring: ChatwootWiring, c
     env,
     networkAliases: [`${wiring.alias}-rails`],
     exposedPorts: [CHATWOOT_PORT],
-    // GET /api answers 200 even when Redis or Postgres fail: check the fields (§5 "Health check").
-    wait: {
-      kind: 'http',
-      path: '/api',
-      port: CHATWOOT_PORT,
-      status: 200,
-      jsonFields: { data_services: 'ok', queue_services: 'ok' },
-      timeoutMs: CHATWOOT_BOOT_TIMEOUT_MS,
-    },
+    wait: chatwootReadiness(version),
     dependsOn: [...wiring.dependsOn],
     labels: labels('chatwoot-rails'),
     oneShot: false,
@@ -127,12 +148,15 @@ export function chatwootSpecs(service: PlannedService, wiring: ChatwootWiring, c
         { role: 'postgres', reason: 'the Chatwoot twin keeps its data in memory' },
         { role: 'redis', reason: 'the Chatwoot twin needs no Redis (no Action Cable, no job queue)' },
         { role: 'chatwoot-prepare', reason: 'nothing to migrate or seed: the twin starts empty, as after db:chatwoot_prepare' },
+        { role: 'chatwoot-platform-app', reason: `the twin presets its PlatformApp from ${PLATFORM_TOKEN_ENV} (no console to run rails runner in)` },
         { role: 'chatwoot-sidekiq', reason: 'the Chatwoot twin runs webhook delivery and attachment jobs in-process' },
       ],
     };
   }
 
-  const postgres = postgresSpec(service.id, wiring.alias, service.cells, context);
+  const postgresSlot = postgresSlotFor(version);
+  assertPgvectorImage(version, context.images.resolve(postgresSlot));
+  const postgres = postgresSpec(service.id, wiring.alias, service.cells, context, postgresSlot);
   const redis = redisSpec(service.id, wiring.alias, service.cells, context);
   const prepare: ContainerSpec = {
     ...base,
@@ -146,6 +170,20 @@ export function chatwootSpecs(service: PlannedService, wiring: ChatwootWiring, c
     wait: { kind: 'one-shot', timeoutMs: 300_000 },
     dependsOn: [postgres.name, redis.name],
     labels: labels('chatwoot-prepare'),
+    oneShot: true,
+  };
+  const platformApp: ContainerSpec = {
+    ...base,
+    name: `${wiring.alias}-platform-app`,
+    role: 'chatwoot-platform-app',
+    entrypoint: RAILS_ENTRYPOINT,
+    command: PLATFORM_APP_COMMAND,
+    env,
+    networkAliases: [`${wiring.alias}-platform-app`],
+    exposedPorts: [],
+    wait: { kind: 'one-shot', timeoutMs: CHATWOOT_BOOT_TIMEOUT_MS },
+    dependsOn: [prepare.name],
+    labels: labels('chatwoot-platform-app'),
     oneShot: true,
   };
   const sidekiq: ContainerSpec = {
@@ -163,5 +201,5 @@ export function chatwootSpecs(service: PlannedService, wiring: ChatwootWiring, c
     oneShot: false,
   };
   rails.dependsOn.push(prepare.name);
-  return { specs: [postgres, redis, prepare, rails, sidekiq], rails, replacedByTwin: [] };
+  return { specs: [postgres, redis, prepare, platformApp, rails, sidekiq], rails, replacedByTwin: [] };
 }

@@ -16,7 +16,16 @@ export type WaitSpec =
   | { kind: 'one-shot'; timeoutMs: number };
 
 export type ContainerRole =
-  'postgres' | 'redis' | 'chatwoot-prepare' | 'chatwoot-rails' | 'chatwoot-sidekiq' | 'evolution' | 'minio' | 'recording-proxy' | 'latency-proxy';
+  | 'postgres'
+  | 'redis'
+  | 'chatwoot-prepare'
+  | 'chatwoot-platform-app'
+  | 'chatwoot-rails'
+  | 'chatwoot-sidekiq'
+  | 'evolution'
+  | 'minio'
+  | 'recording-proxy'
+  | 'latency-proxy';
 
 /** One container, as pure data: what the lifecycle code starts and what the spec tests check. */
 export interface ContainerSpec {

@@ -6,8 +6,10 @@
  * still runs the same way. Ready when `GET /` answers 200 (§2.1).
  */
 import type { EvolutionVersion } from '../../../model/axes.ts';
+import { evolutionProfile } from '../../../model/evolution-profiles.ts';
+import { POSTGRES_DATABASE, POSTGRES_PORT, POSTGRES_USER, postgresSpec } from './postgres-spec.ts';
 import type { PlannedService } from '../../../matrix/plan-types.ts';
-import { evolutionSlot } from '../images.ts';
+import { createImageResolver, evolutionSlot } from '../images.ts';
 import { containerLabels } from '../labels.ts';
 import type { ContainerSpec } from './container-spec.ts';
 import type { SpecContext } from './spec-context.ts';
@@ -19,6 +21,46 @@ export interface EvolutionWiring {
   alias: string;
   /** SERVER_URL exactly as configured (a fault variant may end with '/' or point where Chatwoot cannot connect). */
   serverUrl: string;
+}
+
+/**
+ * Evolution 2.x (evolution-api-2.x.md §1, §1.4): the image's entrypoint migrates the database, then starts; every
+ * variable the grid's precondition names is set explicitly, so the baked `.env` decides nothing: CHATWOOT_ENABLED=true,
+ * no Redis cache, CHATWOOT_IMPORT_DATABASE_CONNECTION_URI empty, DATABASE_PROVIDER in the container environment
+ * (the entrypoint skips `.env` under DOCKER_ENV=true) and a Postgres of its own.
+ */
+export function evolution2Env(wiring: EvolutionWiring, context: SpecContext): Record<string, string> {
+  return {
+    SERVER_TYPE: 'http',
+    SERVER_PORT: String(EVOLUTION_PORT),
+    SERVER_URL: wiring.serverUrl,
+    LOG_LEVEL: 'ERROR,WARN,DEBUG,INFO,LOG,VERBOSE,DARK,WEBHOOKS,WEBSOCKET',
+    LOG_COLOR: 'false',
+    LOG_BAILEYS: 'error',
+    DEL_INSTANCE: 'false',
+    DATABASE_PROVIDER: 'postgresql',
+    DATABASE_CONNECTION_URI: evolutionDatabaseUri(wiring, context),
+    DATABASE_CONNECTION_CLIENT_NAME: 'evolution_exchange',
+    DATABASE_SAVE_DATA_INSTANCE: 'true',
+    DATABASE_SAVE_DATA_NEW_MESSAGE: 'true',
+    CHATWOOT_ENABLED: 'true',
+    CHATWOOT_MESSAGE_READ: 'true',
+    CHATWOOT_MESSAGE_DELETE: 'true',
+    CHATWOOT_BOT_CONTACT: 'true',
+    CHATWOOT_IMPORT_DATABASE_CONNECTION_URI: '',
+    CACHE_REDIS_ENABLED: 'false',
+    CACHE_LOCAL_ENABLED: 'false',
+    S3_ENABLED: 'false',
+    AUTHENTICATION_API_KEY: context.secrets.evolutionApiKey,
+    AUTHENTICATION_EXPOSE_IN_FETCH_INSTANCES: 'true',
+    LANGUAGE: context.settings.evolution.language,
+    TWIN_QR_REFRESH_MS: String(context.settings.evolution.qrRefreshMs),
+  };
+}
+
+/** Evolution's own Postgres on the run network; Prisma creates the schema in the image's database. */
+export function evolutionDatabaseUri(wiring: EvolutionWiring, context: SpecContext): string {
+  return `postgresql://${POSTGRES_USER}:${context.secrets.postgresPassword}@${wiring.alias}-postgres:${POSTGRES_PORT}/${POSTGRES_DATABASE}?schema=evolution_api`;
 }
 
 export function evolutionEnv(wiring: EvolutionWiring, context: SpecContext): Record<string, string> {
@@ -43,6 +85,33 @@ export function evolutionEnv(wiring: EvolutionWiring, context: SpecContext): Rec
     // Twin only (ignored by the real image): how often the simulated WhatsApp issues a new QR code.
     TWIN_QR_REFRESH_MS: String(context.settings.evolution.qrRefreshMs),
   };
+}
+
+/**
+ * The containers of one Evolution: 1.7 alone; 2.x after a Postgres of its own, started by the image's entrypoint (no
+ * command override), ready on its `HTTP - ON` log line: 2.3.x's `GET /` asks WhatsApp for its web version on every
+ * call and can hang where outbound traffic is dropped (§M.2).
+ */
+export function evolutionSpecs(service: PlannedService, wiring: EvolutionWiring, context: SpecContext): ContainerSpec[] {
+  const version = service.version as EvolutionVersion;
+  const profile = evolutionProfile(version);
+  if (!profile.databaseRequired) return [evolutionSpec(service, wiring, context)];
+  // No twin stands in for Postgres: a twin-image run gives 2.x the real image too (pulled or EVOCHAT_IMAGE_POSTGRES).
+  const postgresImages = context.images.kind === 'twin' ? createImageResolver('upstream') : context.images;
+  const postgres = postgresSpec(service.id, wiring.alias, service.cells, { ...context, images: postgresImages });
+  const app = evolutionSpec(service, wiring, context);
+  const { command: _command, ...entrypointRun } = app;
+  return [
+    postgres,
+    {
+      ...entrypointRun,
+      env: evolution2Env(wiring, context),
+      dependsOn: [postgres.name],
+      wait: profile.welcomeWhatsappWebVersion
+        ? { kind: 'log', pattern: /HTTP - ON: 8080/, times: 1, timeoutMs: 180_000 }
+        : { kind: 'http', path: '/', port: EVOLUTION_PORT, status: 200, timeoutMs: 180_000 },
+    },
+  ];
 }
 
 export function evolutionSpec(service: PlannedService, wiring: EvolutionWiring, context: SpecContext): ContainerSpec {

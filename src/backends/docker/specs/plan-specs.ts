@@ -13,16 +13,10 @@ import type { PlannedService, RunPlan } from '../../../matrix/plan-types.ts';
 import type { ContainerSpec } from './container-spec.ts';
 import { dnsLabel } from './container-spec.ts';
 import { CHATWOOT_PORT, chatwootSpecs, type ChatwootContainers, type ChatwootStorageWiring } from './chatwoot-specs.ts';
-import { EVOLUTION_PORT, evolutionSpec } from './evolution-spec.ts';
+import { EVOLUTION_PORT, evolutionSpecs } from './evolution-spec.ts';
 import { MINIO_PORT, minioSpec } from './minio-spec.ts';
 import { proxySpec } from './proxy-spec.ts';
 import type { SpecContext } from './spec-context.ts';
-
-/**
- * Signups per IP Chatwoot's rack-attack allows: 5 per 30 min (chatwoot-3.7-3.9.md §6 D). The harness signs up an
- * account per cell (+ one pt_BR): rack-attack stays on, as upstream has it, unless a Chatwoot serves more cells than that.
- */
-export const SIGNUP_THROTTLE = 5;
 
 /** Region Chatwoot signs with; MinIO and the S3 twin accept any. */
 export const S3_REGION = 'us-east-1';
@@ -172,8 +166,15 @@ function evolutionServerUrl(service: PlannedService): string {
       return `${base}/`;
     case 'unreachable-server-url':
       return UNREACHABLE_SERVER_URL;
+    // Evolution 2.x's own faults keep a reachable SERVER_URL (evolution-faults; not wired on docker yet).
     case 'standard':
     case 'slow-storage':
+    case 'chatwoot-disabled':
+    case 'redis-unreachable':
+    case 'database-unreachable':
+    case 'baked-import-uri':
+    case 'slow-media-store':
+    case 'private-network-refusal':
     default:
       return base;
   }
@@ -203,8 +204,10 @@ export function serviceSpecs(
         break;
       case 'evolution': {
         const serverUrl = evolutionServerUrl(service);
-        const evolution = evolutionSpec(service, { alias, serverUrl }, context);
-        result.set(service.id, { ...none, service, specs: [evolution], main: evolution, url: serverUrl });
+        // 2.x: its Postgres first, the app last (evolution-spec.ts).
+        const specs = evolutionSpecs(service, { alias, serverUrl }, context);
+        const evolution = specs.at(-1)!;
+        result.set(service.id, { ...none, service, specs, main: evolution, url: serverUrl });
         break;
       }
       case 'chatwoot': {
@@ -228,8 +231,19 @@ export function serviceSpecs(
           if (storeMain) dependsOn.push(storeMain);
         }
         const frontendUrl = proxyUrl(proxies.get(service.id)?.front, addresses);
-        const signups = service.cells.length + (service.variant === 'standard' ? 1 : 0);
-        const containers = chatwootSpecs(service, { alias, frontendUrl, storage, dependsOn, rackAttack: signups <= SIGNUP_THROTTLE }, context);
+        const containers = chatwootSpecs(
+          service,
+          {
+            alias,
+            frontendUrl,
+            storage,
+            dependsOn,
+            // Accounts come from the Platform API, not signup: rack-attack stays on, as upstream has it.
+            rackAttack: true,
+            privateNetworkOptOut: service.variant !== 'private-network-refusal',
+          },
+          context,
+        );
         result.set(service.id, {
           service,
           specs: containers.specs,

@@ -7,14 +7,23 @@ export const POSTGRES_PORT = 5432;
 export const POSTGRES_DATABASE = 'chatwoot';
 export const POSTGRES_USER = 'postgres';
 
-/** Postgres for one Chatwoot (the version upstream's compose pins: postgres:12). */
-export function postgresSpec(serviceId: string, alias: string, cells: readonly string[], context: SpecContext): ContainerSpec {
-  const image = context.images.resolve('postgres');
+/**
+ * Postgres for one Chatwoot, the image upstream's compose pins for its version: postgres:12 (3.x), pgvector/pgvector:pg16
+ * from 4.0.0 (the `postgres-pgvector` slot; chatwoot-3.10-4.x.md §5).
+ */
+export function postgresSpec(
+  serviceId: string,
+  alias: string,
+  cells: readonly string[],
+  context: SpecContext,
+  slot: 'postgres' | 'postgres-pgvector' = 'postgres',
+): ContainerSpec {
+  const image = context.images.resolve(slot);
   return {
     name: `${alias}-postgres`,
     serviceId,
     role: 'postgres',
-    slot: 'postgres',
+    slot,
     image: image.requested,
     env: { POSTGRES_DB: POSTGRES_DATABASE, POSTGRES_USER: POSTGRES_USER, POSTGRES_PASSWORD: context.secrets.postgresPassword },
     networkAliases: [`${alias}-postgres`],

@@ -11,6 +11,8 @@ export type RunSecrets = {
   /** MinIO root user = the S3 access key id Chatwoot uses. */
   s3AccessKeyId: string;
   s3SecretAccessKey: string;
+  /** The access token of every Chatwoot's PlatformApp (twin: TWIN_PLATFORM_TOKEN; upstream: set by the platform-app step). */
+  platformToken: string;
 };
 
 /** Everything a spec builder needs besides the planned service. */

@@ -10,6 +10,7 @@ export const TEST_SECRETS: RunSecrets = {
   evolutionApiKey: 'evo-key-1234',
   s3AccessKeyId: 'evochat-access',
   s3SecretAccessKey: 's3-secret-1234',
+  platformToken: 'platform-secret-1234',
 };
 
 export function testSpecContext(kind: ImagesKind, env: NodeJS.ProcessEnv = {}): SpecContext {

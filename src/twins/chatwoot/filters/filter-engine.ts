@@ -1,7 +1,7 @@
 import type { ChatwootProfile } from '../version-profile.ts';
 import { HttpProblem, railsPublicError } from '../http/http-problem.ts';
 import { isPlainObject, type ParamValue } from '../http/request-params.ts';
-import { textsFor } from '../locales.ts';
+import { queryOperatorText, textsFor } from '../locales.ts';
 import { filterKeysFor, type FilterKey, type FilterModel } from './filter-keys.ts';
 import { jsString } from '../../js-string.ts';
 
@@ -221,6 +221,23 @@ function validateCondition(request: FilterRequest, condition: Condition, known: 
 }
 
 /**
+ * 3.16.0+ `validate_query_operator`, over the whole payload before any condition is built: nil or empty passes, a
+ * string must upcase to AND/OR (422), anything else raises NoMethodError on `.upcase`/`.empty?` (500, Inference;
+ * chatwoot-3.10-4.x.md §1.3).
+ */
+function validateQueryOperators(request: FilterRequest, conditions: readonly Condition[], check: 'english-only' | 'translated'): void {
+  for (const { queryOperator } of conditions) {
+    if (isNull(queryOperator)) continue;
+    if (typeof queryOperator === 'string') {
+      if (queryOperator === '' || ['AND', 'OR'].includes(queryOperator.toUpperCase())) continue;
+      throw new HttpProblem(422, { error: queryOperatorText(request.accountLocale, check) });
+    }
+    if ((Array.isArray(queryOperator) || isPlainObject(queryOperator)) && blank(queryOperator)) continue;
+    throw sqlError(request, `NoMethodError (undefined method \`upcase' for ${JSON.stringify(queryOperator)})`);
+  }
+}
+
+/**
  * Runs a conversations/contacts filter against rows (chatwoot-3.7-3.9.md §1). The upstream SQL is
  * `<fragment> <query_operator> <fragment> …`; this mirrors its outcomes: AND binds tighter than OR,
  * a missing or bogus joiner is an SQL syntax error (500), and in 3.7.0 an unknown key without a
@@ -243,6 +260,8 @@ export function runFilter<T>(request: FilterRequest, access: FilterRowAccess<T>,
   };
 
   const conditions = readConditions(request);
+  const check = request.profile.queryOperatorCheck;
+  if (check !== 'none') validateQueryOperators(request, conditions, check);
   for (const condition of conditions) {
     const known = keys.find((k) => k.key === condition.attributeKey);
     if (validating) validateCondition(request, condition, known, allowedKeys);

@@ -98,6 +98,22 @@ const JSON_3_7: Record<FilterModel, FilterKey[]> = {
   ],
 };
 
+/**
+ * The YAML list as later versions change it (chatwoot-3.10-4.x.md §1.2): conversations lose `country_code` (4.10.0) and
+ * gain `contact_id` right after `team_id` (4.14.2); contacts' `company` becomes `company_name` (4.14.0).
+ */
+function yamlKeys(profile: ChatwootProfile, model: FilterModel): FilterKey[] {
+  if (model === 'contacts') {
+    return profile.contactFilterCompanyKey === 'company'
+      ? YAML_3_8.contacts
+      : YAML_3_8.contacts.map((k) => (k.key === 'company' ? { ...k, key: 'company_name' } : k));
+  }
+  const keys = YAML_3_8.conversations.filter((k) => profile.conversationFilterHasCountryCode || k.key !== 'country_code');
+  if (!profile.conversationFilterAcceptsContactId) return keys;
+  const afterTeam = keys.findIndex((k) => k.key === 'team_id') + 1;
+  return [...keys.slice(0, afterTeam), key('contact_id', 'standard', 'number', EQ), ...keys.slice(afterTeam)];
+}
+
 export function filterKeysFor(profile: ChatwootProfile, model: FilterModel): FilterKey[] {
-  return profile.filterKeyList === 'json-3.7' ? JSON_3_7[model] : YAML_3_8[model];
+  return profile.filterKeyList === 'json-3.7' ? JSON_3_7[model] : yamlKeys(profile, model);
 }

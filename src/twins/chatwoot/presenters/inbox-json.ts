@@ -103,6 +103,8 @@ export function inboxJson(inbox: Inbox, options: InboxJsonOptions) {
     ...(inbox.channelType === 'Channel::Api'
       ? {
           ...(options.administrator ? { hmac_token: inbox.hmacToken } : {}),
+          // 4.13.0+: the webhook signing secret, to admins only (chatwoot-3.10-4.x.md §3).
+          ...(options.administrator && inbox.secret !== null ? { secret: inbox.secret } : {}),
           webhook_url: inbox.webhookUrl,
           inbox_identifier: inbox.identifier,
           additional_attributes: inbox.additionalAttributes,

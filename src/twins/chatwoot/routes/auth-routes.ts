@@ -93,7 +93,9 @@ export function registerAuthRoutes(app: Hono<TwinEnv>, deps: TwinDeps): void {
    * false; 403 `{"message"}` when both names are missing (ensure_account_name: one of them is enough)
    * or for AccountBuilder's email checks; 422 for record validations. The account locale is the
    * request locale (`?locale` or a `locale` param, else DEFAULT_LOCALE; §2.4). The answer is
-   * `accounts/create.json.jbuilder` with the devise-token-auth headers (measured on 3.7.0–3.9.0).
+   * `accounts/create.json.jbuilder` with the devise-token-auth headers (measured on 3.7.0–3.9.0). From 4.13.0 (signup
+   * verification, PR #13858) the answer is only `{"email"}`, no session, unless CW_API_ONLY_SERVER=true or the
+   * installation config says `api_only` (measured on 4.14.2, chatwoot-3.10-4.x.md §M 2); the account is still created (Inference).
    */
   app.post('/api/v1/accounts', (c) => {
     if (deps.config.accountSignup === 'false') {
@@ -113,6 +115,10 @@ export function registerAuthRoutes(app: Hono<TwinEnv>, deps: TwinDeps): void {
       superAdmin: false,
       confirmed: false,
     });
+    const { config } = deps;
+    if (config.profile.signupAnswer === 'email-unless-api-only-server' && !config.apiOnlyServer && config.accountSignup !== 'api_only') {
+      return c.json({ email: user.email });
+    }
     return c.json({ data: signupUserJson(deps.state, user, account.id) }, 200, deviseAuthHeaders(deps, user));
   });
 }

@@ -34,19 +34,32 @@ function currentPageMeta(params: Params): ParamValue {
   return params.page === undefined || params.page === null || params.page === '' ? 1 : params.page;
 }
 
-function renderContactList(c: TwinContext, deps: TwinDeps, access: AccountAccess, contacts: Contact[], count: number | null) {
+function renderContactList(
+  c: TwinContext,
+  deps: TwinDeps,
+  access: AccountAccess,
+  contacts: Contact[],
+  count: number | null,
+  extraMeta: Record<string, unknown> = {},
+) {
   const params = c.get('params');
   const page = pageNumber(params.page);
   const slice = contacts.slice((page - 1) * CONTACTS_PER_PAGE, page * CONTACTS_PER_PAGE);
   const withInboxes = stringParam(params, 'include_contact_inboxes') !== 'false';
   const administrator = access.role === 'administrator';
   return c.json({
-    meta: { count, current_page: currentPageMeta(params) },
+    meta: { count, current_page: currentPageMeta(params), ...extraMeta },
     payload: slice.map((contact) => (withInboxes ? contactWithInboxesJson(deps.present, contact, administrator) : contactJson(contact))),
   });
 }
 
-function contactFilterAccess(): FilterRowAccess<Contact> {
+/** `resolved_contacts`: an email, a phone number or an identifier (4.7.0+ base of contacts/filter, chatwoot-3.10-4.x.md §1.4). */
+function isResolved(contact: Contact): boolean {
+  return [contact.email, contact.phoneNumber, contact.identifier].some((value) => value !== null && value !== '');
+}
+
+/** `resolvedOnly`: the 4.7.0 rules (PR #12520, #10386): `+` + values[0] without a sent `+`; non-strings no longer downcased. */
+function contactFilterAccess(resolvedOnly: boolean): FilterRowAccess<Contact> {
   return {
     column(contact, key) {
       switch (key) {
@@ -75,8 +88,9 @@ function contactFilterAccess(): FilterRowAccess<Contact> {
     filterValues(key, operator, values) {
       const transform = (value: unknown) => {
         if (value === null || value === undefined) return value;
-        if (key === 'phone_number') return `+${jsString(value)}`;
+        if (key === 'phone_number') return `+${resolvedOnly ? jsString(value).replaceAll('+', '') : jsString(value)}`;
         if (key === 'created_at' || key === 'last_activity_at') return value;
+        if (resolvedOnly && typeof value !== 'string') return value;
         return jsString(value).toLowerCase();
       };
       // The `else` branch (unknown operators) goes through the same filter_values: values[0], an equality.
@@ -93,18 +107,21 @@ function contactFilterAccess(): FilterRowAccess<Contact> {
   };
 }
 
-/** Search matches name/email/phone (ILIKE), identifier (LIKE) and company_name, among contacts with an email, phone or identifier. */
-function searchContacts(contacts: Contact[], q: string): Contact[] {
+/**
+ * Search matches name/email/phone (ILIKE), identifier (LIKE) and company_name, among contacts with an email, phone or
+ * identifier; from 4.11.0 (`pagedMeta`, PR #13376) among all contacts and without the company match.
+ */
+function searchContacts(contacts: Contact[], q: string, pagedMeta: boolean): Contact[] {
   const needle = q.toLowerCase();
   const ilike = (value: unknown) => typeof value === 'string' && value.toLowerCase().includes(needle);
   return contacts.filter(
     (contact) =>
-      (contact.email !== null || contact.phoneNumber !== null || contact.identifier !== null) &&
+      (pagedMeta || contact.email !== null || contact.phoneNumber !== null || contact.identifier !== null) &&
       (ilike(contact.name) ||
         ilike(contact.email) ||
         ilike(contact.phoneNumber) ||
         (contact.identifier !== null && contact.identifier.includes(q)) ||
-        ilike(contact.additionalAttributes.company_name)),
+        (!pagedMeta && ilike(contact.additionalAttributes.company_name))),
   );
 }
 
@@ -124,8 +141,13 @@ export function registerContactRoutes(app: Hono<TwinEnv>, deps: TwinDeps): void 
     // `render … if params[:q].blank? && return` returns before rendering: the implicit view renders
     // with no contacts and no count (Inference, chatwoot-3.7-3.9.md §3.1).
     if (q === undefined || q.trim() === '') return renderContactList(c, deps, access, [], null);
-    const found = searchContacts(deps.state.contactsOf(access.account.id), q).sort((a, b) => a.id - b.id);
-    return renderContactList(c, deps, access, found, found.length);
+    const pagedMeta = deps.config.profile.contactSearchMeta === 'page-with-has-more';
+    const found = searchContacts(deps.state.contactsOf(access.account.id), q, pagedMeta).sort((a, b) => a.id - b.id);
+    if (!pagedMeta) return renderContactList(c, deps, access, found, found.length);
+    // 4.11.0+: 16 rows fetched, 15 shown; `count` is this page's size and `has_more` says whether the 16th exists.
+    const page = pageNumber(c.get('params').page);
+    const shown = found.slice((page - 1) * CONTACTS_PER_PAGE, page * CONTACTS_PER_PAGE).length;
+    return renderContactList(c, deps, access, found, shown, { has_more: found.length > page * CONTACTS_PER_PAGE });
   });
 
   // contacts#export (profile.contactsExportMethod): Account::ContactsExportJob mails the CSV; head :ok.
@@ -139,7 +161,10 @@ export function registerContactRoutes(app: Hono<TwinEnv>, deps: TwinDeps): void 
   app.post(`${base}/filter`, (c) => {
     const access = authenticateAccount(c, deps, 'contacts#filter');
     const params = c.get('params');
-    const rows = deps.state.contactsOf(access.account.id).sort((a, b) => a.id - b.id);
+    const rows = deps.state
+      .contactsOf(access.account.id)
+      .filter((contact) => !deps.config.profile.contactFilterResolvedOnly || isResolved(contact))
+      .sort((a, b) => a.id - b.id);
     const found = runFilter(
       {
         profile: deps.config.profile,
@@ -150,7 +175,7 @@ export function registerContactRoutes(app: Hono<TwinEnv>, deps: TwinDeps): void 
         now: deps.now(),
         onSqlError: (message) => deps.log.fatal(`ActiveRecord::StatementInvalid (${message}):`, c.get('requestId')),
       },
-      contactFilterAccess(),
+      contactFilterAccess(deps.config.profile.contactFilterResolvedOnly),
       rows,
     );
     return renderContactList(c, deps, access, found, found.length);
@@ -213,7 +238,8 @@ export function registerContactRoutes(app: Hono<TwinEnv>, deps: TwinDeps): void 
     const conversations = deps.state
       .conversationsOf(access.account.id)
       .filter((conversation) => conversation.contactId === contact.id && visible.has(conversation.inboxId))
-      .sort((a, b) => b.id - a.id)
+      // 4.0.2+ (PR #10825): last_activity_at desc; before, id desc (chatwoot-3.10-4.x.md §3).
+      .sort((a, b) => (deps.config.profile.contactConversationsOrder === 'last-activity-desc' ? b.lastActivityAt - a.lastActivityAt : 0) || b.id - a.id)
       .slice(0, 20);
     return c.json({ payload: conversations.map((conversation) => conversationJson(deps.present, conversation)) });
   });

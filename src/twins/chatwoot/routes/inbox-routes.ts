@@ -19,10 +19,15 @@ import { stringColumnErrors } from '../services/column-length.ts';
 const INBOX_NAME = /^\b[^/\\<>@]*\b$/;
 const NAME_FORMAT_MESSAGE = 'Name should not start or end with symbols, and it should not have < > / \\ @ characters.';
 
-function validateName(name: string, errors: ValidationErrors): void {
+/** `symbolCheck`: the name-format rule, gone for API inboxes from 4.3.0 (PR #11597, chatwoot-3.10-4.x.md §3). */
+function validateName(name: string, errors: ValidationErrors, symbolCheck: boolean): void {
   stringColumnErrors(errors, [['name', 'Name', name]]);
   if (name.trim() === '') errors.add('name', "Name can't be blank");
-  if (!INBOX_NAME.test(name)) errors.add('name', NAME_FORMAT_MESSAGE);
+  if (symbolCheck && !INBOX_NAME.test(name)) errors.add('name', NAME_FORMAT_MESSAGE);
+}
+
+function symbolCheck(deps: TwinDeps, channelType: InboxChannelType): boolean {
+  return channelType !== 'Channel::Api' || deps.config.profile.inboxNameSymbolCheck;
 }
 
 function applyInboxSettings(inbox: Inbox, params: Params): void {
@@ -95,7 +100,7 @@ export function registerInboxRoutes(app: Hono<TwinEnv>, deps: TwinDeps): void {
     const params = c.get('params');
     const errors = new ValidationErrors();
     const name = stringParam(params, 'name');
-    if (name !== undefined) validateName(name, errors);
+    if (name !== undefined) validateName(name, errors, symbolCheck(deps, inbox.channelType));
     errors.throwIfAny();
     if (name !== undefined) inbox.name = name;
     applyInboxSettings(inbox, params);
@@ -178,7 +183,7 @@ function createInbox(c: TwinContext, deps: TwinDeps): Response {
     errors.add('website_url', "Website url can't be blank");
     errors.throwIfAny();
   }
-  validateName(name, errors);
+  validateName(name, errors, symbolCheck(deps, channelType));
   errors.throwIfAny();
 
   const inbox: Inbox = {
@@ -189,6 +194,7 @@ function createInbox(c: TwinContext, deps: TwinDeps): Response {
     channelType,
     webhookUrl: null,
     hmacToken: deps.random.token(),
+    secret: channelType === 'Channel::Api' && deps.config.profile.webhookSignature ? deps.random.token() : null,
     hmacMandatory: false,
     identifier: deps.random.token(),
     additionalAttributes: {},

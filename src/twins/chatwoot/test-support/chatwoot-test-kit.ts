@@ -29,12 +29,22 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** Starts a twin of `version`; FRONTEND_URL defaults to the twin's own URL so data_urls are fetchable. */
+/**
+ * Starts a twin of `version`; FRONTEND_URL defaults to the twin's own URL so data_urls are fetchable. Signup is on
+ * for every profile: the env var up to 4.2.x, the installation config (its twin knob) from 4.3.0 (§M 1), as `api_only`
+ * so 4.13.0+ still answer with a session (§M 2).
+ */
 export async function startTestTwin(version: ChatwootVersion, env: Record<string, string> = {}): Promise<TestTwin> {
   const port = await freePort();
   const log = createMemorySink();
   const twin = await startChatwootTwin({
-    env: { TWIN_VERSION: version, ENABLE_ACCOUNT_SIGNUP: 'api_only', FRONTEND_URL: `http://127.0.0.1:${port}`, ...env },
+    env: {
+      TWIN_VERSION: version,
+      ENABLE_ACCOUNT_SIGNUP: 'api_only',
+      TWIN_INSTALLATION_ENABLE_ACCOUNT_SIGNUP: 'api_only',
+      FRONTEND_URL: `http://127.0.0.1:${port}`,
+      ...env,
+    },
     port,
     log,
   });
@@ -172,6 +182,8 @@ export interface RecordedRequest {
   url: string;
   headers: IncomingHttpHeaders;
   body: JsonBody;
+  /** The body exactly as received (what a signature is computed over). */
+  raw: string;
   receivedAt: number;
 }
 
@@ -207,7 +219,7 @@ export async function startRecorder(options: { status?: number; delayMs?: number
       } catch {
         // keep text
       }
-      requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body, receivedAt: Date.now() });
+      requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body, raw: text, receivedAt: Date.now() });
       const answer = () => {
         if (res.destroyed) return;
         res.writeHead(options.status ?? 200, { 'content-type': 'application/json' });

@@ -2,7 +2,8 @@ import type { RailsLogger } from '../http/rails-log.ts';
 import type { PresentContext } from '../presenters/present-context.ts';
 import { conversationWebhookData, messageEventPayload } from '../presenters/conversation-json.ts';
 import type { Conversation, ConversationStatus, Message } from '../twin-state.ts';
-import type { DeliveryResult, WebhookDeliverer } from './webhook-deliverer.ts';
+import type { DeliveryOptions, DeliveryResult, WebhookDeliverer } from './webhook-deliverer.ts';
+import { normalizePayloadContent, webhookSignatureHeaders, type WebhookPolicy } from './webhook-policy.ts';
 
 const ACTIVITY = 2;
 
@@ -20,12 +21,16 @@ export class EventBus {
   private readonly deliverer: WebhookDeliverer;
   private readonly log: RailsLogger;
   private readonly now: () => number;
+  private readonly policy: WebhookPolicy;
+  private readonly uuid: () => string;
 
-  constructor(ctx: PresentContext, deliverer: WebhookDeliverer, log: RailsLogger, now: () => number) {
+  constructor(ctx: PresentContext, deliverer: WebhookDeliverer, log: RailsLogger, now: () => number, policy: WebhookPolicy, uuid: () => string) {
     this.ctx = ctx;
     this.deliverer = deliverer;
     this.log = log;
     this.now = now;
+    this.policy = policy;
+    this.uuid = uuid;
   }
 
   messageCreated(message: Message): void {
@@ -69,10 +74,27 @@ export class EventBus {
     return url === null || url === undefined || url.trim() === '' ? undefined : url;
   }
 
+  /** The 4.x additions to one API-inbox delivery (chatwoot-3.10-4.x.md §4.2): headers, signature, SafeFetch. */
+  private deliveryOptions(inboxId: number): DeliveryOptions {
+    const secret = this.ctx.state.inboxes.get(inboxId)?.secret ?? null;
+    const { deliveryHeader, signature, refusePrivateTargets } = this.policy;
+    return {
+      refusePrivateTargets,
+      headers: (body) => ({
+        ...(deliveryHeader ? { 'x-chatwoot-delivery': this.uuid() } : {}),
+        ...(signature && secret !== null ? webhookSignatureHeaders(secret, body, Math.floor(this.now() / 1000)) : {}),
+      }),
+    };
+  }
+
+  private rendered(payload: () => unknown): () => unknown {
+    return this.policy.normalizeContent ? () => normalizePayloadContent(payload()) : payload;
+  }
+
   private conversationEvent(conversation: Conversation, payload: () => unknown): void {
     const url = this.webhookUrlOf(conversation.inboxId);
     if (!url) return;
-    this.deliverer.enqueue(url, payload, (result) => this.logFailure(url, result));
+    this.deliverer.enqueue(url, this.rendered(payload), (result) => this.logFailure(url, result), this.deliveryOptions(conversation.inboxId));
   }
 
   private messageEvent(message: Message, event: 'message_created' | 'message_updated'): void {
@@ -81,11 +103,12 @@ export class EventBus {
     if (!url) return;
     this.deliverer.enqueue(
       url,
-      () => messageEventPayload(this.ctx, message, event),
+      this.rendered(() => messageEventPayload(this.ctx, message, event)),
       (result) => {
         this.logFailure(url, result);
         if (!result.ok) this.markFailed(message, result.error);
       },
+      this.deliveryOptions(message.inboxId),
     );
   }
 

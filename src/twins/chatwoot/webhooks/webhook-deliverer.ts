@@ -1,10 +1,19 @@
 import { Agent, request } from 'undici';
 import { STATUS_PHRASES } from '../http/http-problem.ts';
+import { privateTargetRefusal, resolveAddresses, type ResolveAddresses } from './public-address.ts';
 
 /** RestClient's `timeout: 5` (open and read), no retries (chatwoot-3.7-3.9.md §4). */
 export const WEBHOOK_TIMEOUT_MS = 5_000;
 
 export type DeliveryResult = { ok: true; status: number } | { ok: false; error: string };
+
+/** How one delivery deviates from the 3.x RestClient POST (chatwoot-3.10-4.x.md §4.2). */
+export interface DeliveryOptions {
+  /** Extra headers, computed from the exact body sent (delivery id, timestamp and signature). */
+  headers?: (body: string) => Record<string, string>;
+  /** 4.14.0+ SafeFetch: refuse, before any request, a target whose host resolves to no public address. */
+  refusePrivateTargets?: boolean;
+}
 
 const REST_CLIENT_PHRASES: Record<number, string> = {
   ...STATUS_PHRASES,
@@ -63,6 +72,8 @@ export interface WebhookDelivererOptions {
   timeoutMs?: number;
   /** Deliveries in flight at once (the Sidekiq worker's threads); default DEFAULT_SIDEKIQ_CONCURRENCY. */
   concurrency?: number;
+  /** How hosts resolve for the private-target check (tests); the system resolver by default. */
+  resolve?: ResolveAddresses;
 }
 
 /**
@@ -76,6 +87,7 @@ export class WebhookDeliverer {
   private readonly agent: Agent;
   private readonly timeoutMs: number;
   private readonly concurrency: number;
+  private readonly resolve: ResolveAddresses;
   private readonly waiting: (() => void)[] = [];
   private readonly inFlight = new Set<Promise<void>>();
   private running = 0;
@@ -84,6 +96,7 @@ export class WebhookDeliverer {
   constructor(options: WebhookDelivererOptions = {}) {
     this.timeoutMs = options.timeoutMs ?? WEBHOOK_TIMEOUT_MS;
     this.concurrency = Math.max(1, Math.floor(options.concurrency ?? DEFAULT_SIDEKIQ_CONCURRENCY));
+    this.resolve = options.resolve ?? resolveAddresses;
     // One socket per concurrent delivery to a host, like each Sidekiq thread's own Net::HTTP connection.
     this.agent = new Agent({
       connect: { timeout: this.timeoutMs },
@@ -98,7 +111,7 @@ export class WebhookDeliverer {
    * Queues one delivery. `payload` is rendered when the delivery starts (upstream's job renders
    * the DB state when it runs); `onResult` runs when that delivery finishes.
    */
-  enqueue(url: string, payload: () => unknown, onResult: (result: DeliveryResult) => void): void {
+  enqueue(url: string, payload: () => unknown, onResult: (result: DeliveryResult) => void, options: DeliveryOptions = {}): void {
     if (this.closed) return;
     const job = (async () => {
       // After the HTTP response that caused the event (asynchronous, like the Sidekiq hops).
@@ -106,7 +119,7 @@ export class WebhookDeliverer {
       await this.acquireThread();
       try {
         if (this.closed) return;
-        const result = await this.post(url, payload());
+        const result = await this.post(url, payload(), options);
         if (!this.closed) onResult(result);
       } finally {
         this.releaseThread();
@@ -154,7 +167,7 @@ export class WebhookDeliverer {
     if (next) next();
   }
 
-  private async post(rawUrl: string, payload: unknown): Promise<DeliveryResult> {
+  private async post(rawUrl: string, payload: unknown, options: DeliveryOptions): Promise<DeliveryResult> {
     let url: URL;
     try {
       url = new URL(rawUrl);
@@ -162,12 +175,27 @@ export class WebhookDeliverer {
     } catch {
       return { ok: false, error: `bad URI(is not URI?): ${JSON.stringify(rawUrl)}` };
     }
+    if (options.refusePrivateTargets) {
+      try {
+        const refusal = await privateTargetRefusal(url, this.resolve);
+        if (refusal) return { ok: false, error: refusal };
+      } catch {
+        // ssrf_filter's UnresolvedHostname (Inference: the text was not read).
+        return { ok: false, error: `Could not resolve hostname '${url.hostname}'` };
+      }
+    }
+    const body = JSON.stringify(payload);
     try {
       const response = await request(url, {
         method: 'POST',
         dispatcher: this.agent,
-        headers: { 'content-type': 'application/json', accept: 'application/json', 'user-agent': 'rest-client/2.1.0 (linux x86_64) ruby/3.2.2p53' },
-        body: JSON.stringify(payload),
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json',
+          'user-agent': 'rest-client/2.1.0 (linux x86_64) ruby/3.2.2p53',
+          ...options.headers?.(body),
+        },
+        body,
       });
       await response.body.dump({ limit: 1024 * 1024 }).catch(() => undefined);
       if (response.statusCode >= 200 && response.statusCode < 300) return { ok: true, status: response.statusCode };

@@ -3,6 +3,8 @@ import { createMemorySink, type MemoryLogSink } from '../../../common/log-sink.t
 import { waitFor } from '../../../common/wait-for.ts';
 import type { StartedTwin } from '../../../model/twin-types.ts';
 import type { EvolutionTwinVersion } from '../evolution-config.ts';
+import { evolutionGeneration } from '../../../model/axes.ts';
+import { kitDatabaseEnv } from './kit-database.ts';
 import { startEvolutionTwin } from '../start-evolution-twin.ts';
 import { startRecordingChatwoot, type RecordedCall, type RecordingChatwoot, type RecordingChatwootOptions } from './recording-chatwoot-server.ts';
 import { normaliseLog } from './call-sequence-fixture.ts';
@@ -48,6 +50,7 @@ export interface Kit {
   logText(): string;
   api(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown, headers?: Record<string, string>): Promise<HttpAnswer>;
   control(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<HttpAnswer>;
+  /** `/instance/create` with the Chatwoot link in this generation's style (snake_case on 1.7, camelCase + integration on 2.x). */
   createWithChatwoot(name: string, extra?: Record<string, unknown>): Promise<HttpAnswer>;
   webhook(name: string, body: unknown): Promise<HttpAnswer>;
   messagePosts(): RecordedCall[];
@@ -56,6 +59,40 @@ export interface Kit {
   close(): Promise<void>;
 }
 
+/** The 1.7 `/instance/create` body with a Chatwoot link (evolution-api-1.7.md §2.3). */
+export function snakeCaseCreateBody(name: string, chatwootUrl: string): Record<string, unknown> {
+  return {
+    instanceName: name,
+    chatwoot_account_id: '1',
+    chatwoot_token: KIT_TOKEN,
+    chatwoot_url: chatwootUrl,
+    chatwoot_sign_msg: true,
+    chatwoot_reopen_conversation: true,
+    chatwoot_conversation_pending: false,
+  };
+}
+
+/** The 2.x body (evolution-api-2.x.md §0.4): camelCase, `chatwootAccountId` a string, `integration` required. */
+export function camelCaseCreateBody(name: string, chatwootUrl: string): Record<string, unknown> {
+  return {
+    instanceName: name,
+    integration: 'WHATSAPP-BAILEYS',
+    chatwootAccountId: '1',
+    chatwootToken: KIT_TOKEN,
+    chatwootUrl,
+    chatwootSignMsg: true,
+    chatwootReopenConversation: true,
+    chatwootConversationPending: false,
+  };
+}
+
+/** Env every 2.x kit twin starts with: the preconditions of the 2.x grid (evolution-api-2.x.md, grid). */
+export const GEN2_KIT_ENV: Record<string, string> = {
+  CHATWOOT_ENABLED: 'true',
+  CACHE_REDIS_ENABLED: 'false',
+  CHATWOOT_IMPORT_DATABASE_CONNECTION_URI: '',
+};
+
 export function contentOf(call: RecordedCall): string | undefined {
   return call.parts?.find((part) => part.name === 'content')?.data.toString('utf8');
 }
@@ -63,7 +100,8 @@ export function contentOf(call: RecordedCall): string | undefined {
 export async function startKit(options: {
   version: EvolutionTwinVersion;
   recorder?: Partial<RecordingChatwootOptions>;
-  env?: Record<string, string>;
+  /** An undefined value unsets a kit default (on 2.x: the image's `.env` value applies). */
+  env?: Record<string, string | undefined>;
   recorderInstance?: RecordingChatwoot;
 }): Promise<Kit> {
   const recorder = options.recorderInstance ?? (await startRecordingChatwoot({ filterStyle: '3.7', ...options.recorder }));
@@ -74,6 +112,7 @@ export async function startKit(options: {
       SERVER_URL: 'http://127.0.0.1:8080',
       AUTHENTICATION_API_KEY: KIT_API_KEY,
       TWIN_QR_REFRESH_MS: '60000',
+      ...(evolutionGeneration(options.version) === '2' ? { ...GEN2_KIT_ENV, ...(await kitDatabaseEnv()) } : {}),
       ...options.env,
     },
     port: 0,
@@ -90,16 +129,10 @@ export async function startKit(options: {
     createWithChatwoot: (name, extra = {}) =>
       http('POST', `${twin.url}/instance/create`, {
         headers: { apikey: KIT_API_KEY },
-        body: {
-          instanceName: name,
-          chatwoot_account_id: '1',
-          chatwoot_token: KIT_TOKEN,
-          chatwoot_url: recorder.url,
-          chatwoot_sign_msg: true,
-          chatwoot_reopen_conversation: true,
-          chatwoot_conversation_pending: false,
-          ...extra,
-        },
+        body:
+          evolutionGeneration(options.version) === '2'
+            ? { ...camelCaseCreateBody(name, recorder.url), ...extra }
+            : { ...snakeCaseCreateBody(name, recorder.url), ...extra },
       }),
     webhook: (name, body) => http('POST', `${twin.url}/chatwoot/webhook/${encodeURIComponent(name)}`, { body }),
     messagePosts,
