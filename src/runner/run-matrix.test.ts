@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Backend, StartedEnvironment } from '../backends/backend.ts';
+import { EVOLUTION_VERSIONS } from '../model/axes.ts';
 import type { CellEvidence } from '../model/cell-evidence.ts';
 import { ConfigError, ErrorCodes, InfrastructureError } from '../errors/index.ts';
 import { TEST_CATALOG } from '../matrix/test-support/test-catalog.ts';
@@ -231,7 +232,7 @@ describe('runMatrix', () => {
       },
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).issues[0]).toMatchObject({ path: 'axes.evolution[0]', value: '1.7.9', allowed: ['1.7.4', '1.7.5'] });
+    expect((error as ConfigError).issues[0]).toMatchObject({ path: 'axes.evolution[0]', value: '1.7.9', allowed: [...EVOLUTION_VERSIONS] });
     expect(created).toBe(false);
   });
 });

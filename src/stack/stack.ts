@@ -115,5 +115,12 @@ export interface EvolutionFaults {
   /** S3_ENABLED on an object store behind the latency proxy (Evolution's own media store). */
   slowMediaStore: (EvolutionFaultEndpoint & { latencyControlUrl: string; latencyMs: number; bucket: string; s3: S3Endpoint }) | undefined;
   /** An Evolution started with DATABASE_CONNECTION_URI pointing where no database listens: what its start did. */
-  databaseUnreachable: { started: boolean; error: string | undefined; log: string[] } | undefined;
+  databaseUnreachable: ServiceStartOutcome | undefined;
+}
+
+/** What a service's start did, when the start itself is what a scenario checks (redacted). */
+export interface ServiceStartOutcome {
+  started: boolean;
+  error: string | undefined;
+  log: string[];
 }

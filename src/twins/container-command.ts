@@ -17,16 +17,19 @@ export type ContainerAction =
    * prints the upstream readiness lines, accepts TCP on the port (speaking no protocol), idles until SIGTERM.
    */
   | { kind: 'placeholder'; name: string; port: number | undefined; lines: string[] }
+  /** The locally built PostgreSQL image: a real server (src/twins/postgres/postgres-container.ts). */
+  | { kind: 'postgresql' }
   | { kind: 'exit'; code: number; message: string };
 
 export const CONTAINER_BIND_HOST = '0.0.0.0';
 
 /** Images of the upstream topology the twins replace (postgres, redis), built only as placeholders. */
 export type PlaceholderRole = 'postgres' | 'redis';
-export type ContainerRole = TwinRole | PlaceholderRole;
+/** `postgresql`: a real PostgreSQL server, not a placeholder (Evolution 2.x needs a database). */
+export type ContainerRole = TwinRole | PlaceholderRole | 'postgresql';
 
 const TWIN_ROLES: readonly TwinRole[] = ['chatwoot', 'evolution', 's3', 'proxy'];
-const ROLES: readonly ContainerRole[] = [...TWIN_ROLES, 'postgres', 'redis'];
+const ROLES: readonly ContainerRole[] = [...TWIN_ROLES, 'postgres', 'redis', 'postgresql'];
 
 export function isContainerRole(value: string | undefined): value is ContainerRole {
   return value !== undefined && (ROLES as readonly string[]).includes(value);
@@ -57,6 +60,10 @@ export function parseContainerCommand(role: ContainerRole, invokedAs: string, ra
   switch (role) {
     case 'postgres':
       return parsePostgresCommand(args);
+    case 'postgresql':
+      // docker-entrypoint.sh postgres: the official image's command; settings come from POSTGRES_* env.
+      if (args.length > 0 && args[0] !== 'postgres') return { kind: 'exit', code: 1, message: `postgresql: expected "postgres", got "${args.join(' ')}"` };
+      return { kind: 'postgresql' };
     case 'redis':
       return parseRedisCommand(args);
     case 'chatwoot':

@@ -9,6 +9,7 @@ import { createServer, type Server } from 'node:net';
 import { basename } from 'node:path';
 import { toHarnessError } from '../errors/index.ts';
 import { CONTAINER_BIND_HOST, isContainerRole, parseContainerCommand } from './container-command.ts';
+import { runPostgresContainer } from './postgres/postgres-container.ts';
 import { startTwin } from './start-twin.ts';
 import type { StartedTwin } from '../model/twin-types.ts';
 
@@ -21,12 +22,13 @@ async function main(): Promise<number> {
   const invokedAs = basename(script);
   let args = rest;
   let role = process.env.TWIN_ROLE;
-  if (isContainerRole(args[0])) {
+  // The postgresql image's command is `postgres` (as the official image's), which is not a role switch there.
+  if (isContainerRole(args[0]) && role !== 'postgresql') {
     role = args[0];
     args = args.slice(1);
   }
   if (!isContainerRole(role)) {
-    process.stderr.write(`twin container: no role: pass chatwoot|evolution|s3|proxy|postgres|redis as the first argument or set TWIN_ROLE\n`);
+    process.stderr.write(`twin container: no role: pass chatwoot|evolution|s3|proxy|postgres|redis|postgresql as the first argument or set TWIN_ROLE\n`);
     return 2;
   }
   const action = parseContainerCommand(role, invokedAs, args);
@@ -35,6 +37,18 @@ async function main(): Promise<number> {
     return action.code;
   }
   if (action.kind === 'placeholder') return runPlaceholder(action.name, action.port, action.lines);
+  if (action.kind === 'postgresql') {
+    const stopped = new Promise<void>((resolve) => {
+      process.once('SIGTERM', () => resolve());
+      process.once('SIGINT', () => resolve());
+    });
+    try {
+      return await runPostgresContainer(process.env, { write: (line) => process.stdout.write(`${line}\n`) }, stopped);
+    } catch (error) {
+      process.stderr.write(`postgresql: ${toHarnessError(error).message}\n`);
+      return 1;
+    }
+  }
 
   const env: Record<string, string | undefined> = { ...process.env };
   if (action.dataDir !== undefined) env[S3_DATA_DIR_ENV] = action.dataDir;

@@ -153,10 +153,29 @@ function startAll(ctx: StartContext, specs: readonly ContainerSpec[]): Promise<v
     ctx.containerCap,
     async ({ spec }) => {
       ctx.env.assertActive();
+      if (spec.startProbe) return probeStart(ctx, spec);
       await ctx.run.start(spec);
       ctx.env.progress('start', `${spec.name} ready`);
     },
   );
+}
+
+/**
+ * A container whose start is itself under test (an Evolution without a reachable database): its failure is recorded
+ * for the scenario, not raised. The sim backend does the same (backends/sim/evolution-generation-env.ts).
+ */
+async function probeStart(ctx: StartContext, spec: ContainerSpec): Promise<void> {
+  const { env, run } = ctx;
+  const lines = () => (run.logs.get(spec.name)?.capture.lines() ?? []).map((line) => env.redactor.text(line));
+  try {
+    await run.start(spec);
+    env.startOutcomes.set(spec.serviceId, { started: true, error: undefined, log: lines() });
+    env.progress('start', `${spec.name} started (start probe)`);
+  } catch (error) {
+    if (run.stopping) throw error;
+    env.startOutcomes.set(spec.serviceId, { started: false, error: env.redactor.text((error as Error).message), log: lines() });
+    env.progress('start', `${spec.name} did not start (start probe; the scenario judges it)`);
+  }
 }
 
 /** Stage 1 (proxies, no dependencies) then stage 2 (the services, wired with the proxies' addresses). */

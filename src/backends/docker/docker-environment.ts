@@ -4,7 +4,7 @@ import { createRedactor } from '../../common/redact.ts';
 import { ErrorCodes, InfrastructureError } from '../../errors/index.ts';
 import type { EvidenceHub } from '../../evidence/evidence-hub.ts';
 import type { PlannedService, RunPlan } from '../../matrix/plan-types.ts';
-import type { CellStack, EvolutionEndpoint, S3Endpoint } from '../../stack/stack.ts';
+import type { CellStack, EvolutionEndpoint, S3Endpoint, ServiceStartOutcome } from '../../stack/stack.ts';
 import type { BackendStartOptions, StartedEnvironment } from '../backend.ts';
 import type { CellEvidence } from '../../model/cell-evidence.ts';
 import type { CellAccounts } from '../shared/cell-accounts.ts';
@@ -47,6 +47,8 @@ export class DockerEnvironment implements StartedEnvironment {
   readonly evolutions = new Map<string, EvolutionRuntime>();
   /** Control URL of each latency proxy, by its service id (one per run; one per cell in a naive plan). */
   readonly latencyControlUrls = new Map<string, string>();
+  /** Start probes (ContainerSpec.startProbe): what each start did, by service id. */
+  readonly startOutcomes = new Map<string, ServiceStartOutcome>();
   /** Effective image name → digest, per service id. */
   readonly imagesByService = new Map<string, Record<string, string>>();
   stopRequested = false;

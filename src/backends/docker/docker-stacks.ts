@@ -4,7 +4,9 @@ import { CONTROL_PREFIX } from '../../model/harness-wire.ts';
 import type { EvolutionVersion } from '../../model/axes.ts';
 import type { PlannedCell, PlannedService } from '../../matrix/plan-types.ts';
 import { capabilitiesOf, instancePrefixFor } from '../../stack/build-cell-stack.ts';
-import type { CellStack, ChatwootEndpoint } from '../../stack/stack.ts';
+import type { CellStack, ChatwootEndpoint, EvolutionFaultEndpoint, EvolutionFaults } from '../../stack/stack.ts';
+import { mediaBucketFor } from '../shared/media-bucket.ts';
+import { DEFAULT_PLAN_SETTINGS } from './specs/spec-context.ts';
 import { WHATSAPP_CONTROL_PREFIX } from '../../twins/whatsapp/whatsapp-control-api.ts';
 import type { DockerEnvironment } from './docker-environment.ts';
 import type { DockerRun } from './docker-run.ts';
@@ -127,6 +129,40 @@ export function buildStack(env: DockerEnvironment, cell: PlannedCell, evidenceUr
         cell.id,
         (s) => s.variant === 'private-network-refusal' && s.version === cell.chatwoot,
       )?.accounts?.accounts.get(cell.id),
+      evolution: evolutionFaultsFor(env, cell),
     },
   };
+}
+
+/** The misconfigured Evolutions of evolution-faults serving this cell (undefined when the plan has none for it). */
+function evolutionFaultsFor(env: DockerEnvironment, cell: PlannedCell): EvolutionFaults | undefined {
+  const runtime = (name: PlannedService['variant']) => serviceFor(env.evolutions, cell.id, (s) => s.variant === name && s.version === cell.evolution);
+  const endpoint = (name: PlannedService['variant']): EvolutionFaultEndpoint | undefined => {
+    const found = runtime(name);
+    return found ? { evolution: found.endpoint, whatsappControlUrl: found.whatsappControlUrl } : undefined;
+  };
+  const slowRuntime = runtime('slow-media-store');
+  const slow = endpoint('slow-media-store');
+  const latencyServiceId = slowRuntime?.service.dependsOn[0];
+  const latencyControlUrl = latencyServiceId ? env.latencyControlUrls.get(latencyServiceId) : undefined;
+  // The run's object store, as the host reaches it (the same MinIO every Chatwoot on minio uses).
+  const s3 = [...env.chatwoots.values()].find((chatwoot) => chatwoot.s3)?.s3;
+  const probe = env.plan.services.find((service) => service.variant === 'database-unreachable' && service.cells.includes(cell.id));
+  const faults: EvolutionFaults = {
+    chatwootDisabled: endpoint('chatwoot-disabled'),
+    redisUnreachable: endpoint('redis-unreachable'),
+    bakedImportUri: endpoint('baked-import-uri'),
+    slowMediaStore:
+      slow && slowRuntime && latencyControlUrl && s3
+        ? {
+            ...slow,
+            latencyControlUrl,
+            latencyMs: (env.plan.settings ?? DEFAULT_PLAN_SETTINGS).storage.latencyMs,
+            bucket: mediaBucketFor(slowRuntime.service.id),
+            s3: { ...s3, bucket: mediaBucketFor(slowRuntime.service.id) },
+          }
+        : undefined,
+    databaseUnreachable: probe ? env.startOutcomes.get(probe.id) : undefined,
+  };
+  return Object.values(faults).some((value) => value !== undefined) ? faults : undefined;
 }

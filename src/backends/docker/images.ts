@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { ConfigError, type ConfigIssue } from '../../errors/index.ts';
 import { CHATWOOT_VERSIONS, EVOLUTION_VERSIONS, type ChatwootVersion, type EvolutionVersion } from '../../model/axes.ts';
 import { chatwootProfile } from '../../model/chatwoot-profiles.ts';
+import { evolutionProfile } from '../../model/evolution-profiles.ts';
 import type { RunPlan } from '../../matrix/plan-types.ts';
 
 export type ImagesKind = 'upstream' | 'twin';
@@ -78,6 +79,9 @@ export const TWIN_IMAGES = {
   'evolution@2.2.3': `${TWIN_IMAGE_REPOSITORY}/evolution:2.2.3`,
   'evolution@2.3.6': `${TWIN_IMAGE_REPOSITORY}/evolution:2.3.6`,
   minio: `${TWIN_IMAGE_REPOSITORY}/s3:latest`,
+  // Not a twin: a real PostgreSQL 15 built here (docker/twin/postgresql.Dockerfile), for Evolution 2.x, which needs a
+  // database; the Chatwoot twin needs none, so twin runs start it only for 2.x Evolutions.
+  postgres: `${TWIN_IMAGE_REPOSITORY}/postgres:15`,
   proxy: UPSTREAM_IMAGES.proxy,
 } as const satisfies Partial<Record<ImageSlot, string>>;
 
@@ -235,6 +239,8 @@ export function slotsForPlan(plan: RunPlan, kind: ImagesKind): ImageSlot[] {
         break;
       case 'evolution':
         slots.add(evolutionSlot(service.version as EvolutionVersion));
+        // 2.x runs its own Postgres (evolution-spec.ts), with both image kinds.
+        if (evolutionProfile(service.version as EvolutionVersion).databaseRequired) slots.add('postgres');
         break;
       case 's3':
         slots.add('minio');

@@ -4,6 +4,7 @@ import { evolutionProfile } from '../../model/evolution-profiles.ts';
 import type { PlannedCell, PlannedService } from '../../matrix/plan-types.ts';
 import type { EvolutionFaultEndpoint, EvolutionFaults } from '../../stack/stack.ts';
 import { ErrorCodes, InfrastructureError } from '../../errors/index.ts';
+import { mediaBucketFor } from '../shared/media-bucket.ts';
 import { reserveClosedPort } from './closed-port.ts';
 import { DEFAULT_SETTINGS, slug, type SimEnvironment } from './sim-environment.ts';
 
@@ -70,7 +71,7 @@ export async function evolutionGenerationEnv(env: SimEnvironment, service: Plann
         S3_ENABLED: 'true',
         S3_ACCESS_KEY: env.s3.accessKeyId,
         S3_SECRET_KEY: env.s3.secretAccessKey,
-        S3_BUCKET: mediaBucketFor(service),
+        S3_BUCKET: mediaBucketFor(service.id),
         S3_ENDPOINT: endpoint.hostname,
         S3_PORT: endpoint.port,
         S3_USE_SSL: 'false',
@@ -86,11 +87,6 @@ export async function evolutionGenerationEnv(env: SimEnvironment, service: Plann
     case 'database-unreachable':
       return base;
   }
-}
-
-/** The bucket of a slow-media-store Evolution (the twin creates it at start, as upstream does). */
-export function mediaBucketFor(service: PlannedService): string {
-  return `evolution-${slug(service.id)}`.slice(0, 63);
 }
 
 /** What each database-unreachable Evolution's start did, by service id (the stack hands it to the scenario). */
@@ -151,11 +147,11 @@ export function evolutionFaultsFor(env: SimEnvironment, cell: PlannedCell): Evol
             ...slow,
             latencyControlUrl: env.latency.controlUrl,
             latencyMs: settings.storage.latencyMs,
-            bucket: mediaBucketFor(slowRuntime.service),
+            bucket: mediaBucketFor(slowRuntime.service.id),
             s3: {
               endpoint: env.s3.twin.url,
               endpointFromChatwoot: env.latency.url,
-              bucket: mediaBucketFor(slowRuntime.service),
+              bucket: mediaBucketFor(slowRuntime.service.id),
               region: 'us-east-1',
               accessKeyId: env.s3.accessKeyId,
               secretAccessKey: env.s3.secretAccessKey,

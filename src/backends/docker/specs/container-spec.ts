@@ -51,6 +51,8 @@ export interface ContainerSpec {
   labels: Record<string, string>;
   /** Runs to completion and is removed afterwards (its logs stay in the artifacts). */
   oneShot: boolean;
+  /** Started to learn whether it starts (a fault scenario reads the outcome): a failed start does not fail the run. */
+  startProbe?: boolean;
 }
 
 /** Turns a plan id (e.g. `chatwoot-3.8.0-minio`) into a DNS label and container-name-safe token. */

@@ -9,7 +9,8 @@ import type { EvolutionVersion } from '../../../model/axes.ts';
 import { evolutionProfile } from '../../../model/evolution-profiles.ts';
 import { POSTGRES_DATABASE, POSTGRES_PORT, POSTGRES_USER, postgresSpec } from './postgres-spec.ts';
 import type { PlannedService } from '../../../matrix/plan-types.ts';
-import { createImageResolver, evolutionSlot } from '../images.ts';
+import { evolutionSlot } from '../images.ts';
+import { mediaBucketFor } from '../../shared/media-bucket.ts';
 import { containerLabels } from '../labels.ts';
 import type { ContainerSpec } from './container-spec.ts';
 import type { SpecContext } from './spec-context.ts';
@@ -21,6 +22,8 @@ export interface EvolutionWiring {
   alias: string;
   /** SERVER_URL exactly as configured (a fault variant may end with '/' or point where Chatwoot cannot connect). */
   serverUrl: string;
+  /** slow-media-store: the object store Evolution keeps its media in, as reached on the run network (the latency proxy). */
+  mediaStore?: { host: string; port: number };
 }
 
 /**
@@ -56,6 +59,53 @@ export function evolution2Env(wiring: EvolutionWiring, context: SpecContext): Re
     LANGUAGE: context.settings.evolution.language,
     TWIN_QR_REFRESH_MS: String(context.settings.evolution.qrRefreshMs),
   };
+}
+
+/**
+ * Evolution 2.x's configuration faults (suite evolution-faults; evolution-api-2.x.md §0.3, §1.3, §2, §5.2, §6), each
+ * set on top of the working environment the way users get it wrong. Same faults as the sim backend's
+ * (backends/sim/evolution-generation-env.ts).
+ */
+export function evolution2FaultEnv(service: PlannedService, wiring: EvolutionWiring, context: SpecContext): Record<string, string> {
+  const env = evolution2Env(wiring, context);
+  switch (service.variant) {
+    case 'chatwoot-disabled': {
+      // Left unset: the image's .env says false (§0.3). What users forget.
+      const { CHATWOOT_ENABLED: _off, ...rest } = env;
+      return rest;
+    }
+    case 'redis-unreachable':
+      // The image default: Redis on, at localhost, where nothing listens inside Evolution's container (§1.3).
+      return { ...env, CACHE_REDIS_ENABLED: 'true', CACHE_REDIS_URI: 'redis://localhost:6379/6' };
+    case 'baked-import-uri': {
+      // Left unset: the image's placeholder `…@host:5432/chatwoot` counts as available (§5.2).
+      const { CHATWOOT_IMPORT_DATABASE_CONNECTION_URI: _unset, ...rest } = env;
+      return rest;
+    }
+    case 'database-unreachable':
+      // A database host nothing answers for: no Postgres is started for this one (§0.2, "Migration failed").
+      return { ...env, DATABASE_CONNECTION_URI: evolutionDatabaseUri({ ...wiring, alias: `${wiring.alias}-nodb` }, context) };
+    case 'slow-media-store': {
+      if (!wiring.mediaStore) throw new Error(`${service.id}: slow-media-store needs the storage latency proxy`);
+      return {
+        ...env,
+        S3_ENABLED: 'true',
+        S3_ACCESS_KEY: context.secrets.s3AccessKeyId,
+        S3_SECRET_KEY: context.secrets.s3SecretAccessKey,
+        S3_BUCKET: mediaBucketFor(service.id),
+        S3_ENDPOINT: wiring.mediaStore.host,
+        S3_PORT: String(wiring.mediaStore.port),
+        S3_USE_SSL: 'false',
+        S3_REGION: 'us-east-1',
+      };
+    }
+    case 'standard':
+    case 'trailing-slash-server-url':
+    case 'unreachable-server-url':
+    case 'slow-storage':
+    case 'private-network-refusal':
+      return env;
+  }
 }
 
 /** Evolution's own Postgres on the run network; Prisma creates the schema in the image's database. */
@@ -96,22 +146,20 @@ export function evolutionSpecs(service: PlannedService, wiring: EvolutionWiring,
   const version = service.version as EvolutionVersion;
   const profile = evolutionProfile(version);
   if (!profile.databaseRequired) return [evolutionSpec(service, wiring, context)];
-  // No twin stands in for Postgres: a twin-image run gives 2.x the real image too (pulled or EVOCHAT_IMAGE_POSTGRES).
-  const postgresImages = context.images.kind === 'twin' ? createImageResolver('upstream') : context.images;
-  const postgres = postgresSpec(service.id, wiring.alias, service.cells, { ...context, images: postgresImages });
   const app = evolutionSpec(service, wiring, context);
   const { command: _command, ...entrypointRun } = app;
-  return [
-    postgres,
-    {
-      ...entrypointRun,
-      env: evolution2Env(wiring, context),
-      dependsOn: [postgres.name],
-      wait: profile.welcomeWhatsappWebVersion
-        ? { kind: 'log', pattern: /HTTP - ON: 8080/, times: 1, timeoutMs: 180_000 }
-        : { kind: 'http', path: '/', port: EVOLUTION_PORT, status: 200, timeoutMs: 180_000 },
-    },
-  ];
+  const evolution: ContainerSpec = {
+    ...entrypointRun,
+    env: evolution2FaultEnv(service, wiring, context),
+    wait: profile.welcomeWhatsappWebVersion
+      ? { kind: 'log', pattern: /HTTP - ON: 8080/, times: 1, timeoutMs: 180_000 }
+      : { kind: 'http', path: '/', port: EVOLUTION_PORT, status: 200, timeoutMs: 180_000 },
+  };
+  // Started to see what its start does; the scenario reads the outcome (evolution-faults/database-unreachable).
+  if (service.variant === 'database-unreachable') return [{ ...evolution, startProbe: true }];
+  // A real Postgres on both image kinds: upstream's image, or in twin runs the PostgreSQL 15 built here (images.ts).
+  const postgres = postgresSpec(service.id, wiring.alias, service.cells, context);
+  return [postgres, { ...evolution, dependsOn: [postgres.name] }];
 }
 
 export function evolutionSpec(service: PlannedService, wiring: EvolutionWiring, context: SpecContext): ContainerSpec {

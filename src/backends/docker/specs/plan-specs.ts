@@ -166,7 +166,7 @@ function evolutionServerUrl(service: PlannedService): string {
       return `${base}/`;
     case 'unreachable-server-url':
       return UNREACHABLE_SERVER_URL;
-    // Evolution 2.x's own faults keep a reachable SERVER_URL (evolution-faults; not wired on docker yet).
+    // Evolution 2.x's own faults keep a reachable SERVER_URL (evolution-faults, evolution-spec.ts evolution2FaultEnv).
     case 'standard':
     case 'slow-storage':
     case 'chatwoot-disabled':
@@ -175,7 +175,6 @@ function evolutionServerUrl(service: PlannedService): string {
     case 'baked-import-uri':
     case 'slow-media-store':
     case 'private-network-refusal':
-    default:
       return base;
   }
 }
@@ -204,8 +203,11 @@ export function serviceSpecs(
         break;
       case 'evolution': {
         const serverUrl = evolutionServerUrl(service);
+        // slow-media-store keeps its media behind the latency proxy it depends on (on the run network, by alias).
+        const latency = service.variant === 'slow-media-store' ? findService(plan, service.dependsOn[0] ?? '') : undefined;
+        const mediaStore = latency ? { host: serviceAlias(latency), port: MINIO_PORT } : undefined;
         // 2.x: its Postgres first, the app last (evolution-spec.ts).
-        const specs = evolutionSpecs(service, { alias, serverUrl }, context);
+        const specs = evolutionSpecs(service, { alias, serverUrl, ...(mediaStore ? { mediaStore } : {}) }, context);
         const evolution = specs.at(-1)!;
         result.set(service.id, { ...none, service, specs, main: evolution, url: serverUrl });
         break;

@@ -6,7 +6,7 @@
  * already carries the current hash, nothing is rebuilt.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, realpathSync } from 'node:fs';
 import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { execFile, spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
@@ -19,6 +19,7 @@ import { bundleTwins } from './bundle-twins.ts';
 import { parseLddOutput } from './ldd.ts';
 import { assembleRootfs, NODE_PATH } from './rootfs.ts';
 import { makeOwnedTempDir } from '../../../common/owned-temp-dir.ts';
+import { postgresBinaries } from '../../../common/postgres-binaries.ts';
 import { runDocker, runDockerChecked } from './docker-cli.ts';
 
 /** Bump when the way images are assembled changes, so old images count as stale. */
@@ -28,6 +29,8 @@ export const TWIN_HASH_LABEL = 'evochat.twin-hash';
 const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const DOCKERFILE_DIR = join(REPO_ROOT, 'docker/twin');
 const ENTRY_POINT = join(REPO_ROOT, 'src/twins/container-main.ts');
+/** dash on Debian (what /bin/sh links to): needs only libc. */
+const SHELL_PATH = realpathSync('/bin/sh');
 
 export interface TwinImageTarget {
   tag: string;
@@ -38,11 +41,12 @@ export interface TwinImageTarget {
 /** The role images, from the pinned twin and placeholder names (images.ts). */
 export function twinImageTargets(): TwinImageTarget[] {
   const targets: TwinImageTarget[] = [];
-  for (const [slot, tag] of [...Object.entries(TWIN_IMAGES), ...Object.entries(PLACEHOLDER_IMAGES)]) {
+  for (const [slot, tag] of Object.entries(TWIN_IMAGES)) {
     const [product, version] = slot.split('@') as [string, string | undefined];
-    const dockerfile = product === 'minio' ? 's3.Dockerfile' : `${product}.Dockerfile`;
+    const dockerfile = product === 'minio' ? 's3.Dockerfile' : product === 'postgres' ? 'postgresql.Dockerfile' : `${product}.Dockerfile`;
     targets.push({ tag, dockerfile, buildArgs: version ? { VERSION: version } : {} });
   }
+  for (const [product, tag] of Object.entries(PLACEHOLDER_IMAGES)) targets.push({ tag, dockerfile: `${product}.Dockerfile`, buildArgs: {} });
   return targets;
 }
 
@@ -134,7 +138,16 @@ async function ensureTwinImagesLocked(options: EnsureTwinImagesOptions): Promise
   const bundle = await step('bundle', () => bundleTwins(options.entryPoint ?? ENTRY_POINT));
   const launcher = await readFile(join(DOCKERFILE_DIR, 'launcher.cjs'), 'utf8');
   const targets = twinImageTargets();
-  const libraries = parseLddOutput((await promisify(execFile)('ldd', [nodeBinary])).stdout);
+  const postgres = await postgresBinaries();
+  const shell = SHELL_PATH;
+  const lddOf = async (binary: string) => parseLddOutput((await promisify(execFile)('ldd', [binary])).stdout);
+  // The server's own libraries travel in its tree; the system ones it shares with Node are copied like Node's.
+  const libraries = [
+    ...new Set([
+      ...(await lddOf(nodeBinary)),
+      ...[...(await lddOf(postgres.postgres)), ...(await lddOf(postgres.initdb)), ...(await lddOf(shell))].filter((file) => !file.startsWith(postgres.root)),
+    ]),
+  ].sort();
 
   const hash = await step('hash', async () => {
     const digest = createHash('sha256');
@@ -144,7 +157,7 @@ async function ensureTwinImagesLocked(options: EnsureTwinImagesOptions): Promise
         .update(target.tag)
         .update(JSON.stringify(target.buildArgs))
         .update(await readFile(join(DOCKERFILE_DIR, target.dockerfile)));
-    for (const file of [nodeBinary, ...libraries]) {
+    for (const file of [nodeBinary, postgres.postgres, postgres.initdb, shell, ...libraries]) {
       digest.update(file);
       await sha256File(file, digest);
     }
@@ -163,7 +176,7 @@ async function ensureTwinImagesLocked(options: EnsureTwinImagesOptions): Promise
   const workDir = makeOwnedTempDir('twin-rootfs');
   try {
     const root = join(workDir, 'rootfs');
-    await step('rootfs', () => assembleRootfs(root, { nodeBinary, libraries, bundle: bundle.code, launcher }));
+    await step('rootfs', () => assembleRootfs(root, { nodeBinary, libraries, bundle: bundle.code, launcher, postgresRoot: postgres.root, shell }));
     await step('import', async () => {
       const tar = spawn('tar', ['--numeric-owner', '--owner=0', '--group=0', '-C', root, '-cf', '-', '.'], { stdio: ['ignore', 'pipe', 'pipe'] });
       let tarError = '';

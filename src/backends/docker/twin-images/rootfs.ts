@@ -1,4 +1,4 @@
-import { chmod, copyFile, mkdir, symlink, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, cp, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
 /** Where the launchers go: the paths the upstream images' commands name (container-command.ts). */
@@ -24,11 +24,19 @@ export interface RootfsInputs {
   libraries: readonly string[];
   bundle: string;
   launcher: string;
+  /** The PostgreSQL server tree (bin, lib, share) copied to POSTGRES_PATH for the postgresql image. */
+  postgresRoot: string;
+  /** A POSIX shell for /bin/sh: initdb starts `postgres` through popen(3), which runs /bin/sh (nothing else uses it). */
+  shell: string;
 }
 
+export const POSTGRES_PATH = '/opt/postgresql';
+/** The official image runs the server as uid/gid 999 `postgres`; so does the postgresql image (postgres-container.ts). */
+const POSTGRES_ID = 999;
+
 const ETC_FILES: Record<string, string> = {
-  'etc/passwd': 'root:x:0:0:root:/root:/usr/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n',
-  'etc/group': 'root:x:0:\nnogroup:x:65534:\n',
+  'etc/passwd': `root:x:0:0:root:/root:/usr/sbin/nologin\npostgres:x:${POSTGRES_ID}:${POSTGRES_ID}::/var/lib/postgresql:/usr/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n`,
+  'etc/group': `root:x:0:\npostgres:x:${POSTGRES_ID}:\nnogroup:x:65534:\n`,
   // glibc ≥ 2.34 has files and dns built in; say so explicitly so container DNS (network aliases) is used.
   'etc/nsswitch.conf': 'hosts: files dns\nnetworks: files\n',
   // Docker bind-mounts its own hosts/resolv.conf over these; they exist so the mount points do.
@@ -56,6 +64,11 @@ export async function assembleRootfs(root: string, inputs: RootfsInputs): Promis
   await mkdir(at('tmp'), { recursive: true });
   await chmod(at('tmp'), 0o1777);
   for (const directory of DIRECTORIES) await mkdir(at(directory), { recursive: true });
+  await cp(inputs.postgresRoot, at(POSTGRES_PATH), { recursive: true, verbatimSymlinks: true });
+  await mkdir(at('bin'), { recursive: true });
+  await copyFile(inputs.shell, at('bin/sh'));
+  await chmod(at('bin/sh'), 0o755);
+  await mkdir(at('var/lib/postgresql'), { recursive: true });
   await mkdir(at(dirname(BUNDLE_PATH)), { recursive: true });
   await writeFile(at(BUNDLE_PATH), inputs.bundle);
   for (const path of LAUNCHER_PATHS) {
