@@ -207,5 +207,5 @@ defineSuite(
       { timeoutMs: 60_000 },
     );
   },
-  { scenarios: 'concurrent', cellsAtOnce: 'all', priority: (stack) => (stack.storage === 'minio' ? 1 : 0) },
+  { scenarios: 'concurrent', cellsAtOnce: 'waiting', priority: (stack) => (stack.storage === 'minio' ? 1 : 0) },
 );

@@ -16,7 +16,9 @@ import type { EvolutionFaultEndpoint, EvolutionFaults } from '../src/stack/stack
 import { fixtureImage } from './lib/attachments.ts';
 import {
   bootstrapBotConversation,
+  connectWhatsapp,
   DEADLINES,
+  type BotConversation,
   describeFailedExchange,
   ensureBotContact,
   POLL_MS,
@@ -49,17 +51,14 @@ function scoped(s: ScenarioContext, label: string): string {
   return instanceName;
 }
 
-/** Pairs the fault Evolution's simulated phone: its `init` (from the bootstrap) shows a QR; scan it; wait for `open`. */
-async function pair(s: ScenarioContext, endpoint: EvolutionFaultEndpoint, evolution: EvolutionClient, instanceName: string): Promise<WhatsappSimClient> {
+/**
+ * Pairs the fault Evolution's simulated phone: its `init` (from the bootstrap) shows a QR, or, where Chatwoot refused
+ * to deliver `init` (4.14.0's private-target refusal), GET /instance/connect does; scan it; wait for `open`.
+ */
+async function pair(s: ScenarioContext, endpoint: EvolutionFaultEndpoint, evolution: EvolutionClient, bot: BotConversation): Promise<WhatsappSimClient> {
   if (!endpoint.whatsappControlUrl || !s.has('whatsappPeer')) s.skip(capabilitySkipReason('whatsappPeer'));
   const whatsapp = new WhatsappSimClient(endpoint.whatsappControlUrl, { scenario: { cell: s.stack.cellId, id: s.scenarioId } });
-  await s.waitFor(`a QR code for ${instanceName}`, () => whatsapp.qr(instanceName), { timeoutMs: DEADLINES.bootstrapMs, intervalMs: POLL_MS });
-  const scan = await whatsapp.scan(instanceName, {});
-  if (scan.status !== 200) s.fail(`scanning the QR of ${instanceName} answered ${scan.status}: ${scan.text.slice(0, 300)}`);
-  await s.waitFor(`${instanceName} connected`, async () => (await evolution.connectionState(instanceName)) === 'open', {
-    timeoutMs: DEADLINES.bootstrapMs,
-    intervalMs: POLL_MS,
-  });
+  await connectWhatsapp(s, bot.instanceName, {}, DEADLINES.bootstrapMs, { conversation: bot, client: s.chatwoot() }, { evolution, whatsapp });
   return whatsapp;
 }
 
@@ -74,7 +73,7 @@ async function inboundImage(
   const chatwoot = s.chatwoot();
   const evolution = s.evolutionFor(endpoint.evolution);
   const bot = await bootstrapBotConversation(s, { label, evolution, chatwoot: s.stack.chatwoot, client: chatwoot });
-  const whatsapp = await pair(s, endpoint, evolution, bot.instanceName);
+  const whatsapp = await pair(s, endpoint, evolution, bot);
   const phone = phoneFor(s.stack.cellId, label);
   const image = fixtureImage(`${label}.png`);
   const sentAt = Date.now();

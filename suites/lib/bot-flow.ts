@@ -2,6 +2,7 @@ import type { ChatwootClient } from '../../src/clients/chatwoot-client.ts';
 import type { ChatwootContact, ChatwootConversation, ChatwootInbox, ChatwootMessage } from '../../src/clients/chatwoot-schemas.ts';
 import { ApiResponseError } from '../../src/clients/http-client.ts';
 import type { EvolutionClient } from '../../src/clients/evolution-client.ts';
+import type { WhatsappSimClient } from '../../src/clients/whatsapp-sim-client.ts';
 import type { RawResponse } from '../../src/clients/http-client.ts';
 import type { Exchange } from '../../src/model/result-schema.ts';
 import type { ChatwootEndpoint } from '../../src/stack/stack.ts';
@@ -219,8 +220,11 @@ export async function connectWhatsapp(
   phone: { number?: string; pushName?: string } = {},
   timeoutMs: number = DEADLINES.bootstrapMs,
   bot?: { conversation: BotConversation; client: ChatwootClient },
+  /** Another Evolution than the cell's (evolution-faults' misconfigured ones) and its simulated WhatsApp. */
+  peer?: { evolution: EvolutionClient; whatsapp: WhatsappSimClient },
 ): Promise<void> {
-  const whatsapp = s.whatsapp();
+  const whatsapp = peer?.whatsapp ?? s.whatsapp();
+  const evolution = peer?.evolution ?? s.evolution();
   const initFailed = async () => {
     if (!bot) return undefined;
     return (await bot.client.messages(bot.conversation.conversation.id)).find((m) => m.id === bot.conversation.init.id && m.status === 'failed');
@@ -233,13 +237,13 @@ export async function connectWhatsapp(
   if (first === 'init-failed') {
     const failed = await initFailed();
     s.note(`Chatwoot marked \`init\` failed (${failed ? externalError(failed) : '?'}): pairing through Evolution's GET /instance/connect instead`);
-    const connect = await s.evolution().connect(instanceName);
+    const connect = await evolution.connect(instanceName);
     if (connect.status >= 300) s.fail(`GET /instance/connect/${instanceName} answered ${connect.status}: ${connect.text.slice(0, 300)}`);
     await s.waitFor(`a QR code for ${instanceName} after /instance/connect`, () => whatsapp.qr(instanceName), { timeoutMs, intervalMs: POLL_MS });
   }
   const scan = await whatsapp.scan(instanceName, phone);
   if (scan.status !== 200) s.fail(`scanning the QR of ${instanceName} answered ${scan.status}: ${scan.text.slice(0, 300)}`);
-  await s.waitFor(`${instanceName} connected (state open)`, async () => (await s.evolution().connectionState(instanceName)) === 'open', {
+  await s.waitFor(`${instanceName} connected (state open)`, async () => (await evolution.connectionState(instanceName)) === 'open', {
     timeoutMs,
     intervalMs: POLL_MS,
   });

@@ -151,18 +151,26 @@ export async function openEvolutionDatabase(config: EvolutionConfig, sink: LogSi
   }
   sink.write('Migration succeeded\n');
   const table = `${quoteIdent(target.schema)}."Instance"`;
+  // One connection, one query at a time (pg 9 drops its implicit queue): requests that overlap wait their turn.
+  let last: Promise<unknown> = Promise.resolve();
+  const query = (sql: string, values: unknown[]): Promise<unknown> => {
+    const next = last.catch(() => undefined).then(() => client.query(sql, values));
+    last = next;
+    return next;
+  };
   return {
     async saveInstance(row) {
-      await client.query(
+      await query(
         `INSERT INTO ${table} (id, name, "connectionStatus", token, integration, "clientName") VALUES ($1, $2, 'close', $3, $4, $5) ` +
           `ON CONFLICT (name) DO UPDATE SET id = EXCLUDED.id, token = EXCLUDED.token, "updatedAt" = now()`,
         [row.id, row.name, row.token, row.integration ?? null, row.clientName ?? null],
       );
     },
     async removeInstance(name) {
-      await client.query(`DELETE FROM ${table} WHERE name = $1`, [name]);
+      await query(`DELETE FROM ${table} WHERE name = $1`, [name]);
     },
     async close() {
+      await last.catch(() => undefined);
       await client.end().catch(() => undefined);
     },
   };

@@ -43,10 +43,56 @@ describe('Evolution container specs per generation (evolution-api-2.x.md §1.4)'
     expect(app?.wait.kind).toBe(version === '2.3.6' ? 'log' : 'http');
   });
 
-  it('runs the real Postgres image next to twin Evolutions (no twin stands in for it)', () => {
+  it('runs a real PostgreSQL next to twin Evolutions: the PostgreSQL 15 image built here (no registry)', () => {
     const [postgres, app] = evolutionSpecs(service('2.2.3'), wiring, testSpecContext('twin'));
-    expect(postgres?.image).toBe('postgres:12');
+    expect(postgres?.image).toBe('localhost/evochat-twin/postgres:15');
+    expect(postgres?.wait).toMatchObject({ kind: 'log', times: 2 });
     expect(app?.image).toBe('localhost/evochat-twin/evolution:2.2.3');
+  });
+
+  describe('evolution-faults variants: each a working 2.x environment with one thing wrong (§0.3, §1.3, §5.2, §6)', () => {
+    const variant = (name: PlannedService['variant'], extra: Partial<PlannedService> = {}): PlannedService => ({
+      ...service('2.3.6'),
+      id: `evolution-2.3.6-${name}`,
+      variant: name,
+      ...extra,
+    });
+    const appOf = (specs: ReturnType<typeof evolutionSpecs>) => specs.find((spec) => spec.role === 'evolution')!;
+
+    it('chatwoot-disabled leaves CHATWOOT_ENABLED unset; baked-import-uri leaves the import URI unset', () => {
+      expect(appOf(evolutionSpecs(variant('chatwoot-disabled'), wiring, testSpecContext('twin'))).env).not.toHaveProperty('CHATWOOT_ENABLED');
+      const baked = appOf(evolutionSpecs(variant('baked-import-uri'), wiring, testSpecContext('twin'))).env;
+      expect(baked).not.toHaveProperty('CHATWOOT_IMPORT_DATABASE_CONNECTION_URI');
+      expect(baked.CHATWOOT_ENABLED).toBe('true');
+    });
+
+    it('redis-unreachable turns the Redis cache on at the image default, where nothing listens', () => {
+      expect(appOf(evolutionSpecs(variant('redis-unreachable'), wiring, testSpecContext('twin'))).env).toMatchObject({
+        CACHE_REDIS_ENABLED: 'true',
+        CACHE_REDIS_URI: 'redis://localhost:6379/6',
+      });
+    });
+
+    it('database-unreachable starts no Postgres, points at a host nothing answers for, and is a start probe', () => {
+      const specs = evolutionSpecs(variant('database-unreachable'), wiring, testSpecContext('twin'));
+      expect(specs.map((spec) => spec.role)).toEqual(['evolution']);
+      expect(specs[0]).toMatchObject({ startProbe: true, dependsOn: [] });
+      expect(specs[0]!.env.DATABASE_CONNECTION_URI).toContain('@evo-nodb-postgres:5432/');
+    });
+
+    it('slow-media-store keeps its media on the object store behind the latency proxy, with the run keys', () => {
+      const specs = evolutionSpecs(variant('slow-media-store'), { ...wiring, mediaStore: { host: 'storage-latency-proxy', port: 9000 } }, testSpecContext('twin'));
+      expect(appOf(specs).env).toMatchObject({
+        S3_ENABLED: 'true',
+        S3_ENDPOINT: 'storage-latency-proxy',
+        S3_PORT: '9000',
+        S3_USE_SSL: 'false',
+        S3_ACCESS_KEY: 'evochat-access',
+        S3_SECRET_KEY: 's3-secret-1234',
+        S3_BUCKET: 'evolution-evolution-2-3-6-slow-media-store',
+      });
+      expect(() => evolutionSpecs(variant('slow-media-store'), wiring, testSpecContext('twin'))).toThrow(/latency proxy/);
+    });
   });
 
   it('lets the tag be overridden like every pinned image', () => {
