@@ -208,6 +208,7 @@ async function bootstrapCells(
 ): Promise<void> {
   const { env, run, plan, proxies, proxyList } = ctx;
   const storeUrls = await createBuckets(env, run, services);
+  for (const [id, url] of storeUrls) env.storeUrls.set(id, url);
   collectRuntimes(env, run, proxies, services, (service) => storeUrls.get(storeServiceOf(plan, service)?.id ?? ''));
   await startInDependencyOrder(
     [...env.chatwoots.values()].map((runtime) => ({ id: runtime.service.id, dependsOn: [], runtime })),

@@ -47,6 +47,8 @@ export class DockerEnvironment implements StartedEnvironment {
   readonly evolutions = new Map<string, EvolutionRuntime>();
   /** Control URL of each latency proxy, by its service id (one per run; one per cell in a naive plan). */
   readonly latencyControlUrls = new Map<string, string>();
+  /** Host URL of each object store (MinIO), by s3 service id. */
+  readonly storeUrls = new Map<string, string>();
   /** Start probes (ContainerSpec.startProbe): what each start did, by service id. */
   readonly startOutcomes = new Map<string, ServiceStartOutcome>();
   /** Effective image name → digest, per service id. */

@@ -13,6 +13,7 @@ import type { DockerRun } from './docker-run.ts';
 import type { ContainerSpec } from './specs/container-spec.ts';
 import { CHATWOOT_PORT } from './specs/chatwoot-specs.ts';
 import { EVOLUTION_PORT } from './specs/evolution-spec.ts';
+import { MINIO_PORT } from './specs/minio-spec.ts';
 import { S3_REGION, serviceAlias, type ServiceContainers, type ServiceProxies } from './specs/plan-specs.ts';
 
 export function proxyHandleUrl(run: DockerRun, spec: ContainerSpec | undefined): string {
@@ -145,21 +146,31 @@ function evolutionFaultsFor(env: DockerEnvironment, cell: PlannedCell): Evolutio
   const slow = endpoint('slow-media-store');
   const latencyServiceId = slowRuntime?.service.dependsOn[0];
   const latencyControlUrl = latencyServiceId ? env.latencyControlUrls.get(latencyServiceId) : undefined;
-  // The run's object store, as the host reaches it (the same MinIO every Chatwoot on minio uses).
-  const s3 = [...env.chatwoots.values()].find((chatwoot) => chatwoot.s3)?.s3;
+  // The object store behind the latency proxy, as the host reaches it (planned for evolution-faults on every storage).
+  const storeId = latencyServiceId ? env.plan.services.find((service) => service.id === latencyServiceId)?.dependsOn[0] : undefined;
+  const storeUrl = storeId ? env.storeUrls.get(storeId) : undefined;
+  const latencyService = latencyServiceId ? env.plan.services.find((service) => service.id === latencyServiceId) : undefined;
   const probe = env.plan.services.find((service) => service.variant === 'database-unreachable' && service.cells.includes(cell.id));
   const faults: EvolutionFaults = {
     chatwootDisabled: endpoint('chatwoot-disabled'),
     redisUnreachable: endpoint('redis-unreachable'),
     bakedImportUri: endpoint('baked-import-uri'),
     slowMediaStore:
-      slow && slowRuntime && latencyControlUrl && s3
+      slow && slowRuntime && latencyControlUrl && storeUrl && latencyService
         ? {
             ...slow,
             latencyControlUrl,
             latencyMs: (env.plan.settings ?? DEFAULT_PLAN_SETTINGS).storage.latencyMs,
             bucket: mediaBucketFor(slowRuntime.service.id),
-            s3: { ...s3, bucket: mediaBucketFor(slowRuntime.service.id) },
+            s3: {
+              endpoint: storeUrl,
+              endpointFromChatwoot: `http://${serviceAlias(latencyService)}:${MINIO_PORT}`,
+              bucket: mediaBucketFor(slowRuntime.service.id),
+              region: S3_REGION,
+              accessKeyId: env.secrets.s3AccessKeyId,
+              secretAccessKey: env.secrets.s3SecretAccessKey,
+              forcePathStyle: true,
+            },
           }
         : undefined,
     databaseUnreachable: probe ? env.startOutcomes.get(probe.id) : undefined,
