@@ -83,7 +83,7 @@ describe('doctor on bad input', () => {
     expect(out.join('')).toContain('A login page or a proxy answers at this URL.');
   });
 
-  it('an Evolution that is not 1.7.x: the table, then an unsupported-target error (exit 2); nothing written anywhere', async () => {
+  it('an Evolution 2.x without a profile (2.1.1): the table, then an unsupported-target error (exit 2); nothing written anywhere', async () => {
     const { io: streams, out } = io();
     requests.length = 0;
     const error = await doctorCommand(
@@ -93,7 +93,7 @@ describe('doctor on bad input', () => {
     expect(error).toBeInstanceOf(HarnessError);
     expect((error as HarnessError).code).toBe('EVOCHAT_E_UNSUPPORTED_TARGET');
     expect((error as HarnessError).exitCode).toBe(2);
-    expect((error as Error).message).toContain('Evolution 2.1.1 is not 1.7.x');
+    expect((error as Error).message).toContain('Evolution 2.1.1 is 2.x but not one this tool has profiles for (2.1.2, 2.2.3, 2.3.6)');
     expect(out.join('')).toContain('not run: the target is not supported');
     expect(requests.every((request) => request.startsWith('GET '))).toBe(true);
   });
@@ -111,7 +111,9 @@ describe('doctor on bad input', () => {
       (e: { code: number; stdout: string; stderr: string }) => e,
     );
     expect((unsupported as { code: number }).code).toBe(2);
-    expect((unsupported as { stderr: string }).stderr).toMatch(/^error EVOCHAT_E_UNSUPPORTED_TARGET: Evolution 2\.1\.1 is not 1\.7\.x/);
+    expect((unsupported as { stderr: string }).stderr).toMatch(
+      /^error EVOCHAT_E_UNSUPPORTED_TARGET: Evolution 2\.1\.1 is 2\.x but not one this tool has profiles for/,
+    );
     expect((unsupported as { stderr: string }).stderr).not.toMatch(/\n\s+at /);
     const unreachable = await run(TSX, [BIN, 'doctor', ...common, '--evolution-url', closedUrl, '--json']).catch(
       (e: { code: number; stdout: string; stderr: string }) => e,

@@ -2,6 +2,7 @@ import type { DoctorCheck } from './doctor-check.ts';
 import { attachmentStorageCheck } from './checks/attachment-storage.ts';
 import { botConversationCheck } from './checks/bot-conversation.ts';
 import { botRoundTripCheck } from './checks/bot-round-trip.ts';
+import { chatwootEnabledCheck } from './checks/chatwoot-enabled.ts';
 import { chatwootSettingsCheck } from './checks/chatwoot-settings.ts';
 import { chatwootTokenCheck } from './checks/chatwoot-token.ts';
 import { chatwootVersionCheck } from './checks/chatwoot-version.ts';
@@ -22,6 +23,7 @@ export const DOCTOR_CHECKS: readonly DoctorCheck[] = [
   evolutionVersionCheck,
   chatwootTokenCheck,
   evolutionKeyCheck,
+  chatwootEnabledCheck,
   chatwootSettingsCheck,
   webhookUrlCheck,
   privateWebhookTargetCheck,

@@ -3,14 +3,35 @@ import type { AttachTarget } from '../backends/attach/attach-target.ts';
 import { ProbeUnreachableError, type ProbeClient, type ProbeResponse } from '../backends/attach/probe-client.ts';
 import type { Redactor } from '../common/redact.ts';
 import { ChatwootApiRoot, ChatwootContact, ChatwootConversation, ChatwootInbox, ChatwootList, ChatwootProfile } from '../clients/chatwoot-schemas.ts';
-import { CHATWOOT_VERSIONS, EVOLUTION_VERSIONS, type ChatwootVersion, type EvolutionVersion } from '../model/axes.ts';
+import { CHATWOOT_VERSIONS, EVOLUTION_VERSIONS, type ChatwootVersion, type EvolutionGeneration, type EvolutionVersion } from '../model/axes.ts';
+import { evolutionProfile, type EvolutionProfile } from '../model/evolution-profiles.ts';
 import { BOT_CONTACT_PHONE } from '../model/bot-contact.ts';
 import type { Exchange } from '../model/result-schema.ts';
 import { AUTH_ANSWER_TEXT, brief, classifyChatwootAuth, type ChatwootAuthAnswer } from './chatwoot-answers.ts';
 import type { Fact } from './fact.ts';
 import { diagnoseProbe } from './reuse-diagnosis.ts';
 
-const EvolutionRootBody = z.object({ version: z.string(), message: z.string().optional() });
+/** GET / of 1.7 (evolution-api-1.7.md §2.1) and 2.x (`clientName`, 2.3.x `whatsappWebVersion`; evolution-api-2.x.md §1.6). */
+const EvolutionRootBody = z.object({
+  version: z.string(),
+  message: z.string().optional(),
+  clientName: z.string().optional(),
+  whatsappWebVersion: z.string().optional(),
+});
+/** 2.x's find answers the stored settings in camelCase (channel.service.ts@2.3.6 findChatwoot), plus webhook_url. */
+const ChatwootSettingsBody2 = z.object({
+  enabled: z.boolean().optional(),
+  accountId: z.union([z.string(), z.number()]).optional(),
+  token: z.string().optional(),
+  url: z.string().optional(),
+  nameInbox: z.string().optional(),
+  webhook_url: z.string().optional(),
+  signMsg: z.boolean().optional(),
+  reopenConversation: z.boolean().optional(),
+  conversationPending: z.boolean().optional(),
+});
+/** The gate's answer when CHATWOOT_ENABLED is not exactly `true` (evolution-api-2.x.md §1.2). */
+const ChatwootDisabledBody = z.object({ status: z.literal(400), response: z.object({ message: z.array(z.string()) }) });
 const ChatwootSettingsBody = z.object({
   enabled: z.boolean().optional(),
   account_id: z.union([z.string(), z.number()]).optional(),
@@ -24,6 +45,8 @@ const ChatwootSettingsBody = z.object({
 });
 const FetchInstancesBody = z.union([
   z.array(z.object({ instance: z.object({ instanceName: z.string() }).passthrough() }).passthrough()),
+  // 2.x: one flat object per instance (instance.controller.ts@2.3.6 fetchInstances).
+  z.array(z.object({ name: z.string() }).passthrough()),
   z.object({ instance: z.object({ instanceName: z.string() }).passthrough() }).passthrough(),
 ]);
 
@@ -37,7 +60,23 @@ export interface ChatwootApiInfo {
 export interface EvolutionInfo {
   version: string;
   known: EvolutionVersion | undefined;
+  /** The generation the version belongs to, known or not ('1.7' for 1.7.x, '2' for 2.x). */
+  generation: EvolutionGeneration | undefined;
+  /** The known version's profile: what the checks read instead of comparing versions. */
+  profile: EvolutionProfile | undefined;
+  clientName: string | undefined;
+  whatsappWebVersion: string | undefined;
 }
+
+/** The generation a version string belongs to, for versions this tool has no profile of too. */
+export function generationOfVersion(version: string): EvolutionGeneration | undefined {
+  if (/^1\.7\./.test(version)) return '1.7';
+  if (/^2\.\d+\.\d+/.test(version)) return '2';
+  return undefined;
+}
+
+/** What GET /chatwoot/find answered: the stored settings, or 2.x's CHATWOOT_ENABLED gate. */
+export type ChatwootFind = { kind: 'settings'; response: ProbeResponse } | { kind: 'disabled'; response: ProbeResponse; message: string };
 
 export interface TokenFindings {
   /** The header spelling Chatwoot accepts from here; undefined when neither works. */
@@ -61,6 +100,30 @@ export interface BotConversation {
 /** True when a probe got an answer (any status), false when it came back as a failed fact. */
 export function reached(answer: ProbeResponse | { ok: false }): answer is ProbeResponse {
   return !('ok' in answer && answer.ok === false);
+}
+
+/** The stored settings in one shape: 2.x answers camelCase (and '' for what is not set), 1.7 snake_case. */
+function settingsOf(style: EvolutionProfile['apiStyle'], json: unknown): z.infer<typeof ChatwootSettingsBody> | undefined {
+  if (style === 'snake_case') {
+    const parsed = ChatwootSettingsBody.safeParse(json);
+    return parsed.success ? parsed.data : undefined;
+  }
+  const parsed = ChatwootSettingsBody2.safeParse(json);
+  if (!parsed.success) return undefined;
+  const d = parsed.data;
+  const set = <T>(value: T | undefined | '') => (value === '' ? undefined : value);
+  const entries = {
+    enabled: d.enabled,
+    account_id: set(d.accountId),
+    token: set(d.token),
+    url: set(d.url),
+    name_inbox: set(d.nameInbox),
+    webhook_url: set(d.webhook_url),
+    sign_msg: d.signMsg,
+    reopen_conversation: d.reopenConversation,
+    conversation_pending: d.conversationPending,
+  };
+  return Object.fromEntries(Object.entries(entries).filter(([, value]) => value !== undefined));
 }
 
 function knownVersion<T extends string>(versions: readonly T[], version: string): T | undefined {
@@ -158,8 +221,21 @@ export class DoctorFacts {
   evolutionRoot(): Promise<Fact<EvolutionInfo>> {
     return this.once('evolutionRoot', async () => {
       const owner = 'versions/evolution';
+      // The client's deadline applies: 2.3.6 asks WhatsApp for its web version inside GET / (evolution-api-2.x.md §M.2).
       const response = await this.reach(owner, 'Evolution', { link: 'harness->evolution', method: 'GET', url: this.evolutionUrl('/') });
-      if (!reached(response)) return response;
+      if (!reached(response)) {
+        const deadline = /no answer within \d+ ms/.exec(response.summary)?.[0];
+        if (!deadline) return response;
+        return {
+          ...response,
+          summary: `GET ${this.target.evolutionUrl}/ did not answer in time (${deadline})`,
+          evidence: [
+            'Evolution 2.3.x computes whatsappWebVersion inside GET /, and 2.3.6 asks web.whatsapp.com on every call with no timeout: where outbound traffic is dropped, GET / hangs',
+          ],
+          remedy:
+            "Let Evolution reach web.whatsapp.com (or make the drop a refusal, then GET / answers at once with Baileys' bundled version); otherwise raise --timeout. Check a 1.7/2.2 Evolution's URL and port.",
+        };
+      }
       const parsed = EvolutionRootBody.safeParse(response.json);
       if (response.isHtml || response.status !== 200 || !parsed.success) {
         return {
@@ -172,9 +248,17 @@ export class DoctorFacts {
           exchanges: [response.exchange],
         };
       }
+      const known = knownVersion(EVOLUTION_VERSIONS, parsed.data.version);
       return {
         ok: true as const,
-        value: { version: parsed.data.version, known: knownVersion(EVOLUTION_VERSIONS, parsed.data.version) },
+        value: {
+          version: parsed.data.version,
+          known,
+          generation: generationOfVersion(parsed.data.version),
+          profile: known ? evolutionProfile(known) : undefined,
+          clientName: parsed.data.clientName,
+          whatsappWebVersion: parsed.data.whatsappWebVersion,
+        },
         exchanges: [response.exchange],
       };
     });
@@ -320,12 +404,95 @@ export class DoctorFacts {
           exchanges: [response.exchange],
         };
       }
-      const list = Array.isArray(parsed.data) ? parsed.data : [parsed.data];
-      return { ok: true as const, value: list.map((entry) => entry.instance.instanceName), exchanges: [response.exchange] };
+      const list: unknown[] = Array.isArray(parsed.data) ? parsed.data : [parsed.data];
+      const names = list.map((entry) => {
+        const item = entry as { instance?: { instanceName: string }; name?: string };
+        return item.instance?.instanceName ?? item.name ?? '';
+      });
+      return { ok: true as const, value: names, exchanges: [response.exchange] };
     });
   }
 
-  /** GET /chatwoot/find/{instance}: the instance's Chatwoot settings (evolution-api-1.7.md §2.5). */
+  /**
+   * GET /chatwoot/find/{instance} with the global key, sent once per instance: the stored settings, or on 2.x the
+   * CHATWOOT_ENABLED gate's 400 `["Chatwoot is disabled"]` (evolution-api-2.x.md §1.2; the guards answer first).
+   */
+  chatwootFind(instance: string, owner: string): Promise<Fact<ChatwootFind>> {
+    return this.once(`chatwootFind:${instance}`, async () => {
+      const root = await this.evolutionRoot();
+      if (!root.ok) return root;
+      const response = await this.reach(owner, 'Evolution', {
+        link: 'harness->evolution',
+        method: 'GET',
+        url: this.evolutionUrl(`/chatwoot/find/${encodeURIComponent(instance)}`),
+        headers: { apikey: this.target.evolutionKey },
+      });
+      if (!reached(response)) return response;
+      const gate = ChatwootDisabledBody.safeParse(response.json);
+      const message = gate.success ? gate.data.response.message.find((text) => /^Chatwoot is disabled$/.test(text)) : undefined;
+      if (response.status === 400 && message)
+        return { ok: true as const, value: { kind: 'disabled' as const, response, message }, exchanges: [response.exchange] };
+      return { ok: true as const, value: { kind: 'settings' as const, response }, exchanges: [response.exchange] };
+    });
+  }
+
+  /**
+   * CHATWOOT_ENABLED of a 2.x Evolution, read through GET /chatwoot/find of --instance or else of the first instance
+   * listed (a read; the variable itself is not visible from outside). Undefined on 1.7, which has no such switch.
+   */
+  chatwootEnabled(): Promise<Fact<{ generation: EvolutionGeneration; instance: string | undefined; enabled: boolean | undefined; answer: string }>> {
+    return this.once('chatwootEnabled', async () => {
+      const owner = 'instance/chatwoot-enabled';
+      const root = await this.evolutionRoot();
+      if (!root.ok) return root;
+      const generation = root.value.generation ?? '1.7';
+      if (!root.value.profile?.chatwootEnabledSwitch)
+        return { ok: true as const, value: { generation, instance: undefined, enabled: undefined, answer: '' }, exchanges: [] };
+      let instance = this.target.instance;
+      if (!instance) {
+        const names = await this.evolutionInstances();
+        if (!names.ok) return names;
+        instance = names.value[0];
+        if (!instance) return { ok: true as const, value: { generation, instance: undefined, enabled: undefined, answer: '' }, exchanges: names.exchanges };
+      }
+      const find = await this.chatwootFind(instance, owner);
+      if (!find.ok) return find;
+      const { response } = find.value;
+      const answer = brief(response, 140);
+      if (find.value.kind === 'disabled') return { ok: true as const, value: { generation, instance, enabled: false, answer }, exchanges: find.exchanges };
+      if (response.status === 200) return { ok: true as const, value: { generation, instance, enabled: true, answer }, exchanges: find.exchanges };
+      if (response.status === 401 || response.status === 403) {
+        return {
+          ok: false as const,
+          status: 'skip' as const,
+          owner: 'auth/evolution-key',
+          summary: `Evolution refused the API key (${response.status})`,
+          evidence: [],
+          exchanges: find.exchanges,
+        };
+      }
+      if (response.status === 404 && this.target.instance) {
+        return {
+          ok: false as const,
+          status: 'skip' as const,
+          owner: 'instance/chatwoot-settings',
+          summary: `Evolution has no instance "${instance}"`,
+          evidence: [],
+          exchanges: find.exchanges,
+        };
+      }
+      return {
+        ok: false as const,
+        status: 'error' as const,
+        owner,
+        summary: `GET /chatwoot/find/${instance} answered ${brief(response, 80)}: neither settings nor the CHATWOOT_ENABLED gate`,
+        evidence: [],
+        exchanges: find.exchanges,
+      };
+    });
+  }
+
+  /** GET /chatwoot/find/{instance}: the instance's Chatwoot settings (evolution-api-1.7.md §2.5; camelCase on 2.x, §1.6). */
   instanceSettings(): Promise<Fact<InstanceSettings>> {
     return this.once('instanceSettings', async () => {
       const owner = 'instance/chatwoot-settings';
@@ -337,13 +504,19 @@ export class DoctorFacts {
       }
       const root = await this.evolutionRoot();
       if (!root.ok) return root;
-      const response = await this.reach(owner, 'Evolution', {
-        link: 'harness->evolution',
-        method: 'GET',
-        url: this.evolutionUrl(`/chatwoot/find/${encodeURIComponent(instance)}`),
-        headers: { apikey: this.target.evolutionKey },
-      });
-      if (!reached(response)) return response;
+      const find = await this.chatwootFind(instance, owner);
+      if (!find.ok) return find;
+      const { response } = find.value;
+      if (find.value.kind === 'disabled') {
+        return {
+          ok: false as const,
+          status: 'skip' as const,
+          owner: 'instance/chatwoot-enabled',
+          summary: 'CHATWOOT_ENABLED is off: Evolution ignores the stored settings',
+          evidence: [],
+          exchanges: [response.exchange],
+        };
+      }
       if (response.status === 404) {
         const names = await this.evolutionInstances();
         const list = names.ok ? ` Instances here: ${names.value.length > 0 ? names.value.join(', ') : 'none'}.` : '';
@@ -367,8 +540,8 @@ export class DoctorFacts {
           exchanges: [response.exchange],
         };
       }
-      const parsed = ChatwootSettingsBody.safeParse(response.json ?? {});
-      if (response.status !== 200 || !parsed.success) {
+      const parsed = settingsOf(root.value.profile?.apiStyle ?? 'snake_case', response.json ?? {});
+      if (response.status !== 200 || !parsed) {
         return {
           ok: false as const,
           status: 'error' as const,
@@ -378,8 +551,8 @@ export class DoctorFacts {
           exchanges: [response.exchange],
         };
       }
-      if (parsed.data.token) this.redactor.add(parsed.data.token);
-      return { ok: true as const, value: { ...parsed.data, raw: response.json }, exchanges: [response.exchange] };
+      if (parsed.token) this.redactor.add(parsed.token);
+      return { ok: true as const, value: { ...parsed, raw: response.json }, exchanges: [response.exchange] };
     });
   }
 
@@ -391,7 +564,7 @@ export class DoctorFacts {
       if (!settings.ok) return settings;
       const inboxes = await this.accountInboxes();
       if (!inboxes.ok) return inboxes;
-      const name = settings.value.name_inbox ?? this.target.instance ?? '';
+      const name = settings.value.name_inbox || this.target.instance || '';
       const inbox = inboxes.value.find((candidate) => candidate.name === name);
       if (!inbox) {
         return {
@@ -400,8 +573,7 @@ export class DoctorFacts {
           owner,
           summary: `no inbox named "${name}" in Chatwoot account ${this.target.accountId}`,
           evidence: [`inboxes: ${inboxes.value.map((candidate) => candidate.name).join(', ') || 'none'}`],
-          remedy:
-            'Evolution finds its inbox by name: create it again with POST /chatwoot/set/<instance> (auto_create: true), or rename the inbox back to name_inbox.',
+          remedy: `Evolution finds its inbox by name: create it again with POST /chatwoot/set/<instance> (${(await this.evolutionRoot().then((root) => root.ok && root.value.profile?.apiStyle === 'camelCase')) ? 'autoCreate' : 'auto_create'}: true), or rename the inbox back to name_inbox.`,
           references: ['evolution#134'],
           exchanges: inboxes.exchanges,
         };

@@ -11,6 +11,7 @@ const PROJECT_MATRIX = fileURLToPath(new URL('../../matrix.json', import.meta.ur
 
 let dir: string;
 let matrixFile: string;
+let evolution2Matrix: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'can-i-upgrade-'));
   // The project's matrix with the suites that decide the contact_id question, to keep the runs short.
@@ -19,6 +20,18 @@ beforeAll(async () => {
   await writeFile(
     matrixFile,
     JSON.stringify({ ...matrix, $schema: undefined, suites: ['filter-contract', 'instance-bootstrap', 'bot-command', 'config-faults'] }),
+  );
+  evolution2Matrix = join(dir, 'matrix-evolution-2.json');
+  const axes = matrix.axes as Record<string, unknown>;
+  await writeFile(
+    evolution2Matrix,
+    JSON.stringify({
+      ...matrix,
+      $schema: undefined,
+      axes: { ...axes, evolution: ['1.7.4', '1.7.5', '2.3.6'] },
+      suites: ['filter-contract', 'instance-bootstrap', 'bot-command'],
+      expectations: [],
+    }),
   );
 });
 afterAll(async () => {
@@ -61,5 +74,31 @@ describe('can-i-upgrade on the sim backend (runs, not a table)', () => {
     expect(answer.answer).toBe('yes');
     expect(answer.headline).toBe('yes: Chatwoot 3.9.0 × Evolution 1.7.5 (local storage) works');
     expect(source.files).toEqual([join(dir, 'b', 'current-and-target', 'result.json')]);
+  }, 180_000);
+
+  it('Chatwoot 3.8.0, Evolution 1.7.4 → 2.3.6: the verdicts from runs, and what changes for the user from the profiles', async () => {
+    const question = parseUpgradeQuestion({ chatwoot: '3.8.0', evolution: '1.7.4', to: 'evolution@2.3.6' });
+    const output = await canIUpgrade({ question, matrixFile: evolution2Matrix, backend: 'sim', outDir: join(dir, 'c') });
+    const { answer, source } = output;
+    expect(answer).toMatchObject({ answer: 'yes', state: 'works', current: { state: 'breaks' }, target: { state: 'works', cellId: 'cw3.8.0-evo2.3.6-local' } });
+    expect(answer.target.reason).toMatch(/compatibility scenarios passed/);
+    expect(source).toMatchObject({ kind: 'run', backend: 'sim', standIns: true });
+    expect(output.evolutionChanges).toMatchObject({ from: '1.7.4', to: '2.3.6' });
+    const text = renderUpgradeAnswer(output);
+    expect(text.split('\n')[0]).toBe('yes: Chatwoot 3.8.0 × Evolution 2.3.6 (local storage) works; the current Chatwoot 3.8.0 × Evolution 1.7.4 breaks');
+    expect(text).toContain(
+      '  what changes for you (Evolution 1.7.4 → 2.3.6, from the two profiles):\n    - the /instance/create and /chatwoot/set bodies are camelCase',
+    );
+    for (const fragment of [
+      'integration: "WHATSAPP-BAILEYS"',
+      'CHATWOOT_ENABLED=true',
+      'a database is required',
+      'CACHE_REDIS_ENABLED=true',
+      'answers 401 (was 403)',
+      'contact_id',
+      "Evolution's own media store",
+    ]) {
+      expect(text).toContain(fragment);
+    }
   }, 180_000);
 });

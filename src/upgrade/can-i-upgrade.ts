@@ -10,6 +10,7 @@ import { answerUpgrade, type UpgradeAnswer } from './answer-upgrade.ts';
 import { lookupInResults, type NamedResult } from './pair-lookup.ts';
 import { pairCellId, type Pair, type UpgradeQuestion } from './upgrade-question.ts';
 import { describePath, pathPairs, type UpgradePath } from './upgrade-path.ts';
+import { describeEvolutionChanges, type EvolutionChanges } from './evolution-changes.ts';
 import { EXTENDED_MATRIX_FILE } from '../matrix/select-cells.ts';
 import type { RequestedBackend } from '../model/axes.ts';
 
@@ -43,6 +44,8 @@ export interface CanIUpgradeOutput {
   source: AnswerSource;
   /** A Chatwoot move: every profile on the way with its verdict, and where behaviour changes. */
   path?: UpgradePath | undefined;
+  /** An Evolution move: what changes for the operator, from the two profiles (the verdicts still come from runs). */
+  evolutionChanges?: EvolutionChanges | undefined;
 }
 
 function sourceOf(kind: AnswerSource['kind'], results: readonly NamedResult[]): AnswerSource {
@@ -119,7 +122,12 @@ export async function canIUpgrade(options: CanIUpgradeOptions): Promise<CanIUpgr
       candidates: { chatwoot: cells.map((cell) => cell.chatwoot), evolution: cells.map((cell) => cell.evolution) },
     };
     const lookup = lookupInResults(results, question.storage, catalog);
-    return { answer: answerUpgrade(question, lookup), source: sourceOf('result', results), path: describePath(question, lookup) };
+    return {
+      answer: answerUpgrade(question, lookup),
+      source: sourceOf('result', results),
+      path: describePath(question, lookup),
+      evolutionChanges: describeEvolutionChanges(question),
+    };
   }
 
   const outDir = options.outDir ?? join('out', 'can-i-upgrade');
@@ -141,7 +149,8 @@ export async function canIUpgrade(options: CanIUpgradeOptions): Promise<CanIUpgr
   results.push({ source: join(outDir, 'current-and-target', 'result.json'), result: first });
   let lookup = lookupInResults(results, question.storage, catalog);
   let answer = answerUpgrade(question, lookup);
-  if (answer.state === 'works') return { answer, source: sourceOf('run', results), path: describePath(question, lookup) };
+  const evolutionChanges = describeEvolutionChanges(question);
+  if (answer.state === 'works') return { answer, source: sourceOf('run', results), path: describePath(question, lookup), evolutionChanges };
 
   const known = new Set(first.cells.map((cell) => cell.id));
   const remaining = pairsToJudge(question, planAlternatives(question)).filter((pair) => !known.has(pairCellId(pair, question.storage)));
@@ -151,5 +160,5 @@ export async function canIUpgrade(options: CanIUpgradeOptions): Promise<CanIUpgr
     lookup = lookupInResults(results, question.storage, catalog);
     answer = answerUpgrade(question, lookup);
   }
-  return { answer, source: sourceOf('run', results), path: describePath(question, lookup) };
+  return { answer, source: sourceOf('run', results), path: describePath(question, lookup), evolutionChanges };
 }

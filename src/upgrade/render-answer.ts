@@ -39,6 +39,11 @@ export function renderUpgradeAnswer(output: CanIUpgradeOutput): string {
     if (path.changes.length > 0) lines.push(`    ${path.changes.join('; ')}`);
     for (const note of path.notes) lines.push(`    - ${note}`);
   }
+  if (output.evolutionChanges && output.evolutionChanges.notes.length > 0) {
+    const { from, to, notes } = output.evolutionChanges;
+    lines.push('', `  what changes for you (Evolution ${from} → ${to}, from the two profiles):`);
+    for (const note of notes) lines.push(`    - ${note}`);
+  }
   if (answer.recommendation) {
     lines.push('', `  smallest change: ${answer.recommendation.summary}`);
     answer.recommendation.steps.forEach((step, index) => lines.push(`    ${index + 1}. ${step}`));

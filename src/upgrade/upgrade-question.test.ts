@@ -19,12 +19,23 @@ describe('parseUpgradeQuestion', () => {
     expect(question.storage).toBe('minio');
   });
 
+  it('moves Evolution across generations (1.7.x → 2.x)', () => {
+    expect(parseUpgradeQuestion({ chatwoot: '3.8.0', evolution: '1.7.4', to: 'evolution@2.3.6' })).toMatchObject({
+      target: { chatwoot: '3.8.0', evolution: '2.3.6' },
+      moved: ['evolution'],
+    });
+  });
+
   it.each([
     [
       { chatwoot: '3.6.0', evolution: '1.7.4', to: 'chatwoot@3.8.0' },
       /--chatwoot 3\.6\.0: unknown Chatwoot version \(known: 3\.7\.0, 3\.8\.0, 3\.9\.0, 3\.16\.0, 4\.0\.4, 4\.12\.1, 4\.13\.0, 4\.14\.0, 4\.14\.2, 4\.15\.1\)/,
     ],
     [{ chatwoot: '3.7.0', evolution: '2.1.0', to: 'chatwoot@3.8.0' }, /unknown Evolution version/],
+    [
+      { chatwoot: '3.7.0', evolution: '1.7.4', to: 'evolution@2.4.0' },
+      /^--to evolution@2\.4\.0: unknown Evolution version \(known: 1\.7\.4, 1\.7\.5, 2\.1\.2, 2\.2\.3, 2\.3\.6\)$/,
+    ],
     [{ chatwoot: '3.7.0', evolution: '1.7.4' }, /--to is required/],
     [{ chatwoot: '3.7.0', evolution: '1.7.4', to: 'chatwoot=3.8.0' }, /expected <chatwoot\|evolution>@<version>/],
     [{ chatwoot: '3.7.0', evolution: '1.7.4', to: 'chatwoot@3.7.0' }, /nothing moves/],

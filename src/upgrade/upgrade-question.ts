@@ -36,7 +36,8 @@ function version<A extends Axis>(axis: A, value: unknown, flag: string): Pair[A]
   }
   const trimmed = value.trim().replace(/^v/, '');
   if (!allowed.includes(trimmed)) {
-    throw new UsageError(`${flag} ${value}: unknown ${AXIS_NAMES[axis]} version (known: ${allowed.join(', ')})`, { details: { option: flag, value, allowed } });
+    const given = flag.endsWith('@') ? `${flag}${value}` : `${flag} ${value}`;
+    throw new UsageError(`${given}: unknown ${AXIS_NAMES[axis]} version (known: ${allowed.join(', ')})`, { details: { option: flag, value, allowed } });
   }
   return trimmed as Pair[A];
 }

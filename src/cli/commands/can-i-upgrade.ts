@@ -33,7 +33,18 @@ export async function canIUpgradeCommand(given: CanIUpgradeOptionsInput): Promis
         command: `evochat-matrix can-i-upgrade --chatwoot ${question.current.chatwoot} --evolution ${question.current.evolution} --to ${options.to} --storage ${question.storage}`,
       });
       if (options.json)
-        process.stdout.write(`${JSON.stringify({ ...output.answer, source: output.source, ...(output.path ? { path: output.path } : {}) }, null, 2)}\n`);
+        process.stdout.write(
+          `${JSON.stringify(
+            {
+              ...output.answer,
+              source: output.source,
+              ...(output.path ? { path: output.path } : {}),
+              ...(output.evolutionChanges ? { evolutionChanges: output.evolutionChanges } : {}),
+            },
+            null,
+            2,
+          )}\n`,
+        );
       else process.stdout.write(renderUpgradeAnswer(output));
       return output.answer.answer === 'yes' ? ExitCodes.ok : ExitCodes.unexpected;
     },

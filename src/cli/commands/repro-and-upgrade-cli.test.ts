@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHATWOOT_VERSIONS } from '../../model/axes.ts';
+import { CHATWOOT_VERSIONS, EVOLUTION_VERSIONS } from '../../model/axes.ts';
 
 const BIN = fileURLToPath(new URL('../bin.ts', import.meta.url));
 const TSX = fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url));
@@ -80,4 +80,18 @@ describe('repro and can-i-upgrade from the command line', () => {
     expect(answer).toMatchObject({ answer: 'no', state: 'unknown' });
     expect(answer.missing[0]).toMatch(/^cw3\.8\.0-evo1\.7\.5-minio \(infrastructure error/);
   }, 90_000);
+
+  it('can-i-upgrade --to evolution@2.x: an unknown version lists the known ones; the JSON names what changes from the profiles', async () => {
+    const usage = await cli(['can-i-upgrade', '--chatwoot', '3.8.0', '--evolution', '1.7.4', '--to', 'evolution@2.4.0']);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain(`--to evolution@2.4.0: unknown Evolution version (known: ${EVOLUTION_VERSIONS.join(', ')})`);
+
+    // The sample result has no 2.x cell: the verdict is unknown (exit 1), the changes are still named.
+    const ran = await cli(['can-i-upgrade', '--chatwoot', '3.8.0', '--evolution', '1.7.4', '--to', 'evolution@2.3.6', '--from-result', SAMPLE, '--json']);
+    expect(ran.code).toBe(1);
+    const answer = JSON.parse(ran.stdout) as { state: string; evolutionChanges: { from: string; to: string; notes: string[] } };
+    expect(answer.state).toBe('unknown');
+    expect(answer.evolutionChanges).toMatchObject({ from: '1.7.4', to: '2.3.6' });
+    expect(answer.evolutionChanges.notes.join('\n')).toMatch(/CHATWOOT_ENABLED=true[\s\S]*a database is required/);
+  }, 60_000);
 });

@@ -103,7 +103,14 @@ export const botRoundTripCheck: DoctorCheck = {
     } catch (error) {
       if (!(error instanceof DeadlineError)) throw error;
       if (lastExchange) exchanges.push(lastExchange);
-      const contactId = ruleRemedy('chatwoot-rejects-contact-id');
+      const root = await ctx.facts.evolutionRoot();
+      const profile = root.ok ? root.value.profile : undefined;
+      const contactId = profile?.sendsContactIdFilter === false ? undefined : ruleRemedy('chatwoot-rejects-contact-id');
+      const cause = profile?.redisCache
+        ? `If it says \`redis disconnected\`, that is the cause: CACHE_REDIS_ENABLED=true (the image's default) without a reachable Redis makes every Chatwoot operation hang; run a Redis at CACHE_REDIS_URI or set CACHE_REDIS_ENABLED=false (evolution-api-2.x.md §1.3).`
+        : profile?.sendsContactIdFilter === false
+          ? ''
+          : `If the contact_id filter check failed, that is the cause: ${contactId?.remedy ?? 'upgrade Evolution to 1.7.5'}.`;
       return {
         status: 'fail',
         summary: `no bot reply within ${ctx.roundTripTimeoutMs} ms after \`status\` (${last?.payload.length ?? 0} messages in the conversation); Chatwoot delivered the webhook without error`,
@@ -111,7 +118,7 @@ export const botRoundTripCheck: DoctorCheck = {
           `posted \`status\` as message #${mine.data.id}; it was not marked failed`,
           'so Chatwoot delivered the webhook and Evolution posted nothing back: Evolution failed a Chatwoot call of its own (its log says ERROR [ChatwootService])',
         ],
-        remedy: `Look at Evolution’s log for ERROR [ChatwootService]. If the contact_id filter check failed, that is the cause: ${contactId?.remedy ?? 'upgrade Evolution to 1.7.5'}.`,
+        remedy: `Look at Evolution’s log for ERROR [ChatwootService].${cause ? ` ${cause}` : ''}`,
         ...(contactId ? { references: contactId.references } : {}),
         exchanges,
       };

@@ -23,11 +23,21 @@ export const chatwootSettingsCheck: DoctorCheck = {
     ];
     const exchanges = [...settings.exchanges];
     if (s.enabled !== true) {
+      const root = await ctx.facts.evolutionRoot();
+      const profile = root.ok ? root.value.profile : undefined;
+      const camel = profile?.apiStyle === 'camelCase';
       return {
         status: 'fail',
         summary: `the Chatwoot integration is not enabled for instance "${instance}"`,
-        evidence: [...evidence, 'Evolution 1.7.x has no CHATWOOT_ENABLED variable (it arrived in 2.0): the switch is the instance’s own `enabled` setting'],
-        remedy: `POST /chatwoot/set/${instance} with enabled: true, account_id, token, url, sign_msg, reopen_conversation, conversation_pending (evolution-api-1.7.md §2.5).`,
+        evidence: [
+          ...evidence,
+          profile?.chatwootEnabledSwitch
+            ? 'CHATWOOT_ENABLED is on (see its check): the instance itself has no enabled Chatwoot settings'
+            : 'Evolution 1.7.x has no CHATWOOT_ENABLED variable (it arrived in 2.0): the switch is the instance’s own `enabled` setting',
+        ],
+        remedy: camel
+          ? `POST /chatwoot/set/${instance} with enabled: true, accountId (a string), token, url, signMsg, reopenConversation, conversationPending (camelCase: snake_case fields are ignored, evolution-api-2.x.md §1.6).`
+          : `POST /chatwoot/set/${instance} with enabled: true, account_id, token, url, sign_msg, reopen_conversation, conversation_pending (evolution-api-1.7.md §2.5).`,
         exchanges,
       };
     }
@@ -41,7 +51,7 @@ export const chatwootSettingsCheck: DoctorCheck = {
 
     const api = await ctx.facts.chatwootApi();
     if (!api.ok) return skippedBecause(api);
-    // The stored token, sent the way Evolution 1.7 sends it (api_access_token), to an account read.
+    // The stored token, sent the way every 1.7 and 2.x release sends it (api_access_token), to an account read.
     const accountId = s.account_id ?? ctx.target.accountId;
     const probe = await ctx.facts.reach('instance/chatwoot-settings', 'Chatwoot', {
       link: 'harness->chatwoot',

@@ -21,6 +21,19 @@ export const filterContractCheck: DoctorCheck = {
     const [api, root] = await Promise.all([ctx.facts.chatwootApi(), ctx.facts.evolutionRoot()]);
     if (!api.ok) return skippedBecause(api);
     if (!root.ok) return skippedBecause(root);
+    const profile = root.value.profile;
+    if (profile?.generation === '2' && !profile.sendsContactIdFilter) {
+      // No 2.x release filters conversations at all (evolution-api-2.x.md §0.1): Chatwoot's answer to contact_id is moot.
+      const requests = await ctx.consumerExpectations.requestsOf(root.value.version);
+      const sends = requests ? contactIdFilterRequest(requests) : undefined;
+      if (!sends) {
+        return {
+          status: 'pass',
+          summary: `Evolution ${root.value.version} never filters conversations by contact_id (it finds the bot conversation with GET contacts/{id}/conversations): the 422 cannot happen, whatever the Chatwoot`,
+          evidence: requests ? [`${requests.length} recorded requests of Evolution ${root.value.version}, none with contact_id`] : [],
+        };
+      }
+    }
     const headers = await ctx.facts.chatwootHeaders();
     if (!headers.ok) return skippedBecause(headers);
     const bot = ctx.target.instance ? await ctx.facts.botConversation() : undefined;

@@ -50,6 +50,18 @@ export const webhookUrlCheck: DoctorCheck = {
     }
     const path = pathOf(inboxUrl);
     if (path === undefined) return fail(`the inbox webhook URL is not a URL: ${inboxUrl}`, `Set it to <SERVER_URL>${expectedSuffix}.`);
+    const routesDoubleSlash = root.value.profile?.leadingDoubleSlashRouted === true;
+    if (path.includes('//') && routesDoubleSlash) {
+      // 2.x's Express mounting routes `//chatwoot/webhook/x` to the handler (evolution-api-2.x.md §1.5): not a break here.
+      return {
+        status: 'warn',
+        summary: `the webhook URL has "//" (${path}): Evolution ${root.value.version} still routes it, but a proxy in front may not`,
+        evidence,
+        remedy: `Remove the trailing "/" from Evolution's SERVER_URL and set the inbox's webhook URL to ${collapseSlashes(inboxUrl)}.`,
+        references: ['evolution#471'],
+        exchanges,
+      };
+    }
     if (path.includes('//')) {
       const reused = ruleRemedy('webhook-double-slash');
       const corrected = collapseSlashes(inboxUrl);

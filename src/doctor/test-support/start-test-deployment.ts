@@ -4,11 +4,12 @@ import { waitFor } from '../../common/wait-for.ts';
 import { ChatwootClient, signupChatwootAccount } from '../../clients/chatwoot-client.ts';
 import { EvolutionClient } from '../../clients/evolution-client.ts';
 import { createRecordingProxy, type RecordingProxy } from '../../evidence/recording-proxy.ts';
-import type { ChatwootVersion, EvolutionVersion } from '../../model/axes.ts';
+import { evolutionGeneration, type ChatwootVersion, type EvolutionVersion } from '../../model/axes.ts';
 import { BOT_CONTACT_PHONE } from '../../model/bot-contact.ts';
 import type { Exchange } from '../../model/result-schema.ts';
 import { startChatwootTwin } from '../../twins/chatwoot/start-chatwoot-twin.ts';
 import { startEvolutionTwin } from '../../twins/evolution/start-evolution-twin.ts';
+import { kitDatabaseEnv } from '../../twins/evolution/test-support/kit-database.ts';
 import { startHeaderDroppingProxy, type HeaderDroppingProxy } from './header-dropping-proxy.ts';
 
 export interface TestDeploymentOptions {
@@ -22,6 +23,12 @@ export interface TestDeploymentOptions {
   instance?: string;
   /** More Chatwoot env (e.g. SAFE_FETCH_ALLOW_PRIVATE_NETWORK). */
   chatwootEnv?: Record<string, string>;
+  /**
+   * 2.x only: CHATWOOT_ENABLED (default `true`; undefined leaves the image's `.env` value, `false`). When it is not
+   * `true` the instance is created without Chatwoot (a create with Chatwoot would answer 400 and remove it).
+   * A 2.x deployment gets a database from kit-database.ts: call `stopKitDatabase` in the file's afterAll.
+   */
+  chatwootEnabled?: string | undefined;
 }
 
 /**
@@ -76,6 +83,9 @@ export async function startTestDeployment(options: TestDeploymentOptions): Promi
     const evolutionFront = await createRecordingProxy({ upstream: undefined, link: 'chatwoot->evolution', redactor });
     closers.push(() => evolutionFront.close());
     const evolutionLog = createMemorySink();
+    const gen2 = evolutionGeneration(options.evolution) === '2';
+    const chatwootEnabled = 'chatwootEnabled' in options ? options.chatwootEnabled : 'true';
+    const chatwootOn = !gen2 || chatwootEnabled === 'true';
     const evolution = await startEvolutionTwin({
       env: {
         TWIN_VERSION: options.evolution,
@@ -83,6 +93,15 @@ export async function startTestDeployment(options: TestDeploymentOptions): Promi
         AUTHENTICATION_API_KEY: TEST_API_KEY,
         LOG_COLOR: 'false',
         TWIN_QR_REFRESH_MS: '60000',
+        // The 2.x grid's preconditions (evolution-api-2.x.md, grid), but CHATWOOT_ENABLED as the test asks.
+        ...(gen2
+          ? {
+              CACHE_REDIS_ENABLED: 'false',
+              CHATWOOT_IMPORT_DATABASE_CONNECTION_URI: '',
+              ...(await kitDatabaseEnv()),
+              ...(chatwootEnabled !== undefined ? { CHATWOOT_ENABLED: chatwootEnabled } : {}),
+            }
+          : {}),
       },
       port: 0,
       log: evolutionLog,
@@ -108,9 +127,12 @@ export async function startTestDeployment(options: TestDeploymentOptions): Promi
     const chatwootClient = new ChatwootClient({ baseUrl: chatwootFront.url, accountId: session.accountId, token: session.token, redactor });
 
     if (options.instance) {
-      const client = new EvolutionClient({ baseUrl: evolutionFront.url, apiKey: TEST_API_KEY, redactor });
-      await client.createInstance(options.instance, { accountId: session.accountId, token: session.token, url: chatwootEntry });
-      if (!options.dropUnderscoreHeaders) {
+      const client = new EvolutionClient({ baseUrl: evolutionFront.url, apiKey: TEST_API_KEY, redactor, version: options.evolution });
+      if (!chatwootOn) await client.createInstance(options.instance);
+      else await client.createInstance(options.instance, { accountId: session.accountId, token: session.token, url: chatwootEntry });
+      if (!chatwootOn) {
+        // Nothing reaches Chatwoot: the instance exists, its Chatwoot settings cannot be stored.
+      } else if (!options.dropUnderscoreHeaders) {
         await waitFor(
           async () => {
             const contact = await chatwootClient.findContactByPhone(BOT_CONTACT_PHONE);
