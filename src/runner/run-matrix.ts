@@ -4,7 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import type { StartedEnvironment } from '../backends/backend.ts';
 import type { CellEvidence } from '../model/cell-evidence.ts';
-import { HarnessError, toHarnessError, type ConfigIssue, type ExitCode } from '../errors/index.ts';
+import { ErrorCodes, HarnessError, toHarnessError, type ConfigIssue, type ExitCode } from '../errors/index.ts';
 import { loadMatrixFile } from '../matrix/load-matrix.ts';
 import type { RunPlan } from '../matrix/plan-types.ts';
 import { planRun } from '../matrix/plan.ts';
@@ -289,6 +289,8 @@ async function runStaged(options: RunMatrixOptions, deps: RunMatrixDeps, input: 
     } catch (error) {
       if (options.signal?.aborted) throw abortReason(options.signal);
       const failure = toHarnessError(error);
+      // An attached server that cannot reach back is one named error with its fix, not a grid of errors (issue 20).
+      if (failure.code === ErrorCodes.attachPreflight) throw failure;
       progress.phase('start', `failed: ${failure.message}`);
       outcomes = infrastructureOutcomes(plan, deps.catalog, failure);
     }
