@@ -48,6 +48,9 @@ export function buildCli(onAction: (run: CommandRunner) => void) {
     .option('--out <dir>', 'Where result.json and the reports go', { default: 'out' })
     .option('--compare <file>', 'A previous result.json: mark cells whose verdict changed')
     .option('--no-progress', 'No live progress display')
+    .option('--chatwoot-url <url>', 'Run against this running Chatwoot (PlatformApp token in EVOCHAT_CHATWOOT_PLATFORM_TOKEN); Evolution as twins')
+    .option('--as-version <version>', 'With --chatwoot-url: the profile a fork or unknown release runs as')
+    .option('--advertise-host <host>', 'With --chatwoot-url: the address of this machine the attached Chatwoot calls back (webhooks)')
     .action((options: RunOptionsInput) => onAction(async () => (await import('./commands/run.ts')).runCommand(options)));
 
   cli
@@ -114,6 +117,7 @@ export function buildCli(onAction: (run: CommandRunner) => void) {
     .option('--older-than <minutes>', 'Only what is older than this; also the age from which leftovers of unknown owner go (default 24 h)')
     .option('--dry-run', 'Only list what would be removed and what is kept, and why')
     .option('--force', 'Also remove resources and temp folders of live or unknown owners')
+    .option('--attached <run-dir>', 'Only delete what an attach run left on its Chatwoot (its ledger; token in EVOCHAT_CHATWOOT_PLATFORM_TOKEN)')
     .action((options: CleanOptionsInput) => onAction(async () => (await import('./commands/clean.ts')).cleanCommand(options)));
 
   cli.option('--debug', 'Print stack traces with errors (also EVOCHAT_DEBUG=1)');

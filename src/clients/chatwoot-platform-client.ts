@@ -45,4 +45,10 @@ export class ChatwootPlatformClient {
     const answer = await this.http.raw({ method: 'DELETE', path: `/platform/api/v1/accounts/${accountId}` });
     if (answer.status >= 300 && answer.status !== 404) throw new Error(`DELETE /platform/api/v1/accounts/${accountId} answered ${answer.status}`);
   }
+
+  /** Users outlive the accounts they administered: the attach backend deletes its own (404: already gone). */
+  async deleteUser(userId: number): Promise<void> {
+    const answer = await this.http.raw({ method: 'DELETE', path: `/platform/api/v1/users/${userId}` });
+    if (answer.status >= 300 && answer.status !== 404) throw new Error(`DELETE /platform/api/v1/users/${userId} answered ${answer.status}`);
+  }
 }

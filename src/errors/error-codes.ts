@@ -40,6 +40,14 @@ export const ErrorCodes = {
   signupDisabled: 'EVOCHAT_E_SIGNUP_DISABLED',
   /** Chatwoot's Platform API refused the harness's PlatformApp token (401 "Invalid access_token"): no PlatformApp with it. */
   platformTokenRefused: 'EVOCHAT_E_PLATFORM_TOKEN_REFUSED',
+  /** `--chatwoot-url` carries a user name or password: credentials go in env vars or --config, never in a URL. */
+  attachUrlCredentials: 'EVOCHAT_E_ATTACH_URL_CREDENTIALS',
+  /** The attached Chatwoot did not answer `GET /api` (refused, DNS, timeout) or answered as something else. */
+  attachUnreachable: 'EVOCHAT_E_ATTACH_UNREACHABLE',
+  /** The attached Chatwoot's version matches no profile, and no `--as-version` maps it onto one. */
+  attachUnknownVersion: 'EVOCHAT_E_ATTACH_UNKNOWN_VERSION',
+  /** The preflight webhook round trip failed: the attached Chatwoot cannot reach the harness's Evolution (or back). */
+  attachPreflight: 'EVOCHAT_E_ATTACH_PREFLIGHT',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

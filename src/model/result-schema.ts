@@ -155,6 +155,22 @@ export const RunResult = z.object({
   images: z.enum(['upstream', 'twin']).optional(),
   /** True when the services were stand-ins (sim backend or twin images): results are not upstream results. */
   standIns: z.boolean(),
+  /** attach backend: the running Chatwoot the cells ran against (the Evolutions were twins). Never a token. */
+  attached: z
+    .object({
+      chatwoot: z.object({
+        url: z.string(),
+        /** What its `GET /api` said. */
+        reportedVersion: z.string(),
+        /** The profile the cells ran under (their Chatwoot axis value). */
+        profile: z.string(),
+        /** True when `--as-version` chose the profile. */
+        asVersion: z.boolean(),
+        /** "attached: Chatwoot 3.8.0 at http://…", as every report shows it. */
+        label: z.string(),
+      }),
+    })
+    .optional(),
   matrixFile: z.string().optional(),
   exitCode: z.number().int(),
   summary: z.object({

@@ -79,7 +79,14 @@ function changeBadge(cell: CellResult): string {
 
 function bannerSection(result: RunResult): string {
   const backend = backendView(result);
-  const kindClass = backend.standIns ? 'banner-standin' : backend.kind === 'docker-upstream' ? 'banner-upstream' : 'banner-attach';
+  const kindClass =
+    backend.kind === 'attach'
+      ? 'banner-attach'
+      : backend.standIns
+        ? 'banner-standin'
+        : backend.kind === 'docker-upstream'
+          ? 'banner-upstream'
+          : 'banner-attach';
   const warning = backend.warning ? `<p>⚠ ${h(backend.warning)}</p>` : '';
   return `<div class="banner ${kindClass}" id="backend" data-backend="${h(backend.kind)}">
 Backend: ${h(backend.label)}${warning}<p>Why this backend: ${text(result.backendReason)}</p></div>`;

@@ -175,13 +175,23 @@ export function backendView(result: RunResult): BackendView {
   switch (result.backend) {
     case 'sim':
       return { label: 'sim: in-process twins', kind: 'sim', standIns: true, warning: standInWarning };
-    case 'attach':
+    case 'attach': {
+      // An attached service is named as such, never a stand-in; only the Evolutions beside it (twins) are.
+      const attached = result.attached?.chatwoot;
+      if (!attached) return { label: 'attach: a running deployment', kind: 'attach', standIns: result.standIns };
       return {
-        label: 'attach: a running deployment',
+        label: `${attached.label}; Evolution: in-process twins`,
         kind: 'attach',
         standIns: result.standIns,
-        ...(result.standIns ? { warning: standInWarning } : {}),
+        ...(result.standIns
+          ? {
+              warning:
+                'The Chatwoot is the attached server itself; the Evolution API services were twins written from the upstream fact sheets, ' +
+                'so the grid says how that server behaves with the twins of those Evolution versions.',
+            }
+          : {}),
       };
+    }
     case 'docker':
       if (result.images === 'twin' || result.standIns) {
         return { label: 'docker: locally built twin images', kind: 'docker-twin', standIns: true, warning: standInWarning };

@@ -127,9 +127,13 @@ export function renderTerminalReport(result: RunResult, options: TerminalReportO
   const style = terminalStyle(options.color);
   const backend = result.backend === 'docker' ? `docker (${result.images ?? 'upstream'} images)` : result.backend;
   const lines: string[] = [];
-  lines.push(
-    `${style.bold('evochat-matrix')} · backend: ${style.bold(backend)}${result.standIns ? ` — ${style.bold(style.yellow('stand-ins, not upstream results'))}` : ' — upstream images'}`,
-  );
+  const attached = result.attached?.chatwoot;
+  const kind = attached
+    ? ` — ${style.bold(attached.label)}; Evolution: ${style.yellow('twins (stand-ins)')}`
+    : result.standIns
+      ? ` — ${style.bold(style.yellow('stand-ins, not upstream results'))}`
+      : ' — upstream images';
+  lines.push(`${style.bold('evochat-matrix')} · backend: ${style.bold(backend)}${kind}`);
   lines.push(style.dim(`  why: ${result.backendReason}`));
   const services = result.services ? ` · ${servicesLine(result.services, result.backend)}` : '';
   lines.push(style.dim(`  ${result.summary.cells} cells · ${seconds(result.durationMs)}${services}`));

@@ -28,6 +28,7 @@ export interface BackendInfo {
   images?: 'upstream' | 'twin';
   /** Services were twins (sim, or docker with twin images): not upstream results. */
   standIns: boolean;
+  attached?: RunResult['attached'];
 }
 
 export interface AssembleInput {
@@ -263,6 +264,7 @@ export function assembleResult(input: AssembleInput): RunResult {
     backendReason: input.backend.reason,
     ...(input.backend.images ? { images: input.backend.images } : {}),
     standIns: input.backend.standIns,
+    ...(input.backend.attached ? { attached: input.backend.attached } : {}),
     ...(input.matrixFile ? { matrixFile: input.matrixFile } : {}),
     exitCode: exitCodeFor(verdicts),
     summary: {

@@ -1,17 +1,20 @@
 import { displayValue, ErrorCodes, InfrastructureError, UsageError } from '../errors/index.ts';
 import type { RunPlan } from '../matrix/plan-types.ts';
 import type { RequestedBackend } from '../model/axes.ts';
+import type { AttachSession } from '../backends/attach/attach-session.ts';
 
 export type ImagesKind = 'upstream' | 'twin';
 
 export interface BackendChoice {
-  name: 'sim' | 'docker';
+  name: 'sim' | 'docker' | 'attach';
   /** docker only. */
   images: ImagesKind | undefined;
   /** Why, in one line: shown in the terminal and in every report. */
   reason: string;
   /** The services are stand-ins (sim, or twin images), not upstream: say so loudly. */
   standIns: boolean;
+  /** attach: the running Chatwoot the run holds (its ledger and clean-up). */
+  attached?: AttachSession;
 }
 
 export type EngineAnswer = { available: true; endpoint: string } | { available: false; endpoint: string; reason: string };

@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import { ErrorCodes, HarnessError, ExitCodes } from '../errors/index.ts';
 
 /** What a run owns in --out: removed when a complete run replaces them (whatever else the folder holds stays). */
-export const RUN_OUTPUTS = ['result.json', 'junit.xml', 'summary.md', 'report.html', 'cells', 'services', 'vitest.log'] as const;
+// attached-ledger.jsonl: what an attach run created on the attached Chatwoot and deleted (backends/attach/attach-ledger.ts).
+export const RUN_OUTPUTS = ['result.json', 'junit.xml', 'summary.md', 'report.html', 'cells', 'services', 'vitest.log', 'attached-ledger.jsonl'] as const;
 export const STAGING_PREFIX = '.partial-';
 export const INCOMPLETE_PREFIX = 'incomplete-';
 export const INCOMPLETE_MARKER = 'INCOMPLETE.txt';

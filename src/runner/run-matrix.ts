@@ -4,7 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import type { StartedEnvironment } from '../backends/backend.ts';
 import type { CellEvidence } from '../model/cell-evidence.ts';
-import { HarnessError, toHarnessError, type ConfigIssue, type ExitCode } from '../errors/index.ts';
+import { ErrorCodes, HarnessError, toHarnessError, type ConfigIssue, type ExitCode } from '../errors/index.ts';
 import { loadMatrixFile } from '../matrix/load-matrix.ts';
 import type { RunPlan } from '../matrix/plan-types.ts';
 import { planRun } from '../matrix/plan.ts';
@@ -27,6 +27,9 @@ import { erroredOutcome } from './errored-outcome.ts';
 import type { SuiteCatalog } from '../model/suite-catalog-types.ts';
 import { holdForTest, holdWarning, requestedHoldPoints } from '../common/test-hold.ts';
 import type { RequestedBackend } from '../model/axes.ts';
+import type { AttachSession } from '../backends/attach/attach-session.ts';
+import { attachedLabel } from '../backends/attach/attached-chatwoot.ts';
+import { planAttachedRun } from './attach-plan.ts';
 
 /** The contract of src/runner/run-suites.ts (SCENARIOS.md). */
 export type RunSuitesFn = (options: {
@@ -68,6 +71,8 @@ export interface RunMatrixOptions {
   onOutDir?: (line: string, what: 'replaced' | 'kept') => void;
   /** Where $GITHUB_STEP_SUMMARY is read from (tests); default process.env. */
   env?: NodeJS.ProcessEnv;
+  /** `--chatwoot-url`: the Chatwoot axis is this running server (attach backend); the caller owns its clean-up. */
+  attached?: AttachSession;
   deps?: Partial<RunMatrixDeps>;
 }
 
@@ -104,6 +109,11 @@ function defaultRunId(now: Date): string {
 }
 
 export { InterruptedError };
+
+function attachedResult(session: AttachSession): NonNullable<RunResult['attached']>['chatwoot'] {
+  const { url, reportedVersion, profile, asVersion } = session.chatwoot;
+  return { url, reportedVersion, profile, asVersion, label: attachedLabel(session.chatwoot) };
+}
 
 /** Resolves like `work`, unless the signal fires first: then rejects with the abort reason. */
 function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
@@ -168,7 +178,11 @@ export async function runMatrix(options: RunMatrixOptions): Promise<RunMatrixOut
   const { config, warnings } = await timed('load', () => loadMatrixFile(options.matrixFile, deps.catalog));
   // Read the previous result before any service starts: a bad file is a usage problem (exit 2), found early.
   const previous = options.compareWith ? await loadResult(options.compareWith) : undefined;
-  const plan = await timed('plan', () => planRun(selectCells(config, options.filters), config.settings));
+  const plan = await timed('plan', () =>
+    options.attached
+      ? planAttachedRun(config, options.filters ?? {}, options.attached.chatwoot.profile)
+      : planRun(selectCells(config, options.filters), config.settings),
+  );
   const jobs = options.jobs ?? config.jobs;
   const suites = plan.cells[0]?.suites ?? [];
   const scenariosPerCell = (cellSuites: readonly string[]) =>
@@ -237,7 +251,15 @@ interface StagedRunInput {
 
 async function runStaged(options: RunMatrixOptions, deps: RunMatrixDeps, input: StagedRunInput): Promise<RunMatrixOutput & { markdown?: string }> {
   const { config, warnings, previous, plan, jobs, suites, runId, artifactsDir, phases, timed, progress, startedAt } = input;
-  const choice = await timed('choose-backend', () => chooseBackend({ backend: options.backend, images: options.images }, plan, deps.probes));
+  const choice: BackendChoice = options.attached
+    ? {
+        name: 'attach',
+        images: undefined,
+        reason: `${attachedLabel(options.attached.chatwoot)}; Evolution: in-process twins`,
+        standIns: true,
+        attached: options.attached,
+      }
+    : await timed('choose-backend', () => chooseBackend({ backend: options.backend, images: options.images }, plan, deps.probes));
   progress.phase('backend', `${choice.name}${choice.images ? ` (${choice.images} images)` : ''}: ${choice.reason}`);
 
   const cellsDir = join(artifactsDir, 'cells');
@@ -267,6 +289,8 @@ async function runStaged(options: RunMatrixOptions, deps: RunMatrixDeps, input: 
     } catch (error) {
       if (options.signal?.aborted) throw abortReason(options.signal);
       const failure = toHarnessError(error);
+      // An attached server that cannot reach back is one named error with its fix, not a grid of errors (issue 20).
+      if (failure.code === ErrorCodes.attachPreflight) throw failure;
       progress.phase('start', `failed: ${failure.message}`);
       outcomes = infrastructureOutcomes(plan, deps.catalog, failure);
     }
@@ -324,7 +348,13 @@ async function runStaged(options: RunMatrixOptions, deps: RunMatrixDeps, input: 
     command: options.command,
     startedAt,
     finishedAt: deps.now(),
-    backend: { name: choice.name, reason: choice.reason, ...(choice.images ? { images: choice.images } : {}), standIns: choice.standIns },
+    backend: {
+      name: choice.name,
+      reason: choice.reason,
+      ...(choice.images ? { images: choice.images } : {}),
+      standIns: choice.standIns,
+      ...(choice.attached ? { attached: { chatwoot: attachedResult(choice.attached) } } : {}),
+    },
     matrixFile: options.matrixFile,
     plan,
     catalog: deps.catalog,

@@ -28,6 +28,8 @@ export interface CellAccountsInput {
   platformToken: string;
   /** DEFAULT_LOCALE of that Chatwoot, carried into the endpoints. */
   defaultLocale?: string;
+  /** Told of every account and user as soon as it exists (the attach backend's ledger). */
+  onCreated?: (kind: 'account' | 'user', id: number, label: string) => void;
 }
 
 export interface CellAccounts {
@@ -56,7 +58,9 @@ export async function provisionCellAccounts(input: CellAccountsInput): Promise<C
     try {
       const account = await platform.createAccount({ name: `evochat ${label}`, locale });
       created.push(account.id);
+      input.onCreated?.('account', account.id, `evochat ${label}`);
       const user = await platform.createUser({ name: `evochat ${label}`, email: `${tag}@evochat.test`, password });
+      input.onCreated?.('user', user.id, `${tag}@evochat.test`);
       await platform.addAccountUser(account.id, user.id, 'administrator');
       return {
         url: input.url,

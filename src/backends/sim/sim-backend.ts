@@ -2,13 +2,14 @@ import { mkdir } from 'node:fs/promises';
 import { ErrorCodes, HarnessError, InfrastructureError } from '../../errors/index.ts';
 import { EvidenceHub, serveEvidenceHub, type LogSource } from '../../evidence/evidence-hub.ts';
 import type { RunPlan } from '../../matrix/plan-types.ts';
-import { instancePrefixFor } from '../../stack/build-cell-stack.ts';
 import type { Backend, BackendStartOptions, StartedEnvironment } from '../backend.ts';
 import { createInProcessServiceHost, createWorkerServiceHost } from './service-host.ts';
 import { hostsNeeded, SimEnvironment, timed } from './sim-environment.ts';
 import { bootstrapChatwoot, startService } from './sim-services.ts';
 import { buildStack } from './sim-stacks.ts';
 import { startInDependencyOrder } from './start-in-order.ts';
+import { attachPreflight, PREFLIGHT_MARK } from '../attach/attach-preflight.ts';
+import { bindAddressFor, type AttachSession } from '../attach/attach-session.ts';
 
 function checkAborted(options: BackendStartOptions): void {
   if (options.signal?.aborted) throw new InfrastructureError(ErrorCodes.interrupted, 'interrupted while starting the sim backend');
@@ -25,19 +26,31 @@ export interface SimBackendOptions {
    * the proxies, the evidence hub and vitest. `in-process`: everything in this thread.
    */
   serviceHosts?: 'threads' | 'in-process';
+  /**
+   * The attach backend (issue 20): the plan's standard Chatwoot is this running server. The session's ledger records every
+   * account and user the run creates there; a preflight proves both directions before any account of a cell is made.
+   */
+  attached?: AttachSession;
 }
 
 export function createSimBackend(backendOptions: SimBackendOptions = {}): Backend {
   return {
-    name: 'sim',
+    name: backendOptions.attached ? 'attach' : 'sim',
     async start(plan: RunPlan, options: BackendStartOptions): Promise<StartedEnvironment> {
       // The AWS SDK (used by the S3 stand-in's clients) warns once per thread that its 2027 releases will
       // need Node 22; on Node 20 that is noise in every run's output. An explicit setting wins.
       process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-      const env = new SimEnvironment(plan, options);
+      const attached = backendOptions.attached;
+      const env = new SimEnvironment(plan, options, attached);
       const progress = (phase: string, message: string) => options.onProgress?.({ phase, message });
       try {
         await mkdir(options.artifactsDir, { recursive: true });
+        if (attached) {
+          attached.startLedger(options.artifactsDir, options.runId);
+          // Added first, so it runs last: whatever the closers before it did not delete, the ledger does.
+          env.resources.add('attached ledger', async () => void (await attached.cleanup()));
+          env.bindHost = await bindAddressFor(attached.chatwoot.advertiseHost);
+        }
         await timed(env, 'hosts', async () => {
           const names = hostsNeeded(plan);
           const hosts =
@@ -67,6 +80,21 @@ export function createSimBackend(backendOptions: SimBackendOptions = {}): Backen
           }),
         );
         checkAborted(options);
+        if (attached) {
+          await timed(env, 'preflight', async () => {
+            const chatwoot = [...env.chatwoots.values()][0];
+            const evolution = [...env.evolutions.values()].find((runtime) => runtime.service.variant === 'standard');
+            if (!chatwoot || !evolution) throw new InfrastructureError(ErrorCodes.internal, 'the attach plan has no standard Chatwoot or Evolution');
+            const outcome = await attachPreflight({
+              session: attached,
+              chatwootFromEvolution: chatwoot.front.url,
+              evolution: { frontUrl: evolution.front.url, serverUrl: evolution.serverUrl, recorded: (filter) => evolution.front.recorded(filter) },
+              runId: options.runId,
+            });
+            progress('preflight', `Evolution → Chatwoot ${outcome.evolutionToChatwootMs} ms, Chatwoot → Evolution webhook ${outcome.chatwootToEvolutionMs} ms`);
+          });
+          checkAborted(options);
+        }
         await timed(env, 'bootstrap', () =>
           startInDependencyOrder(
             [...env.chatwoots.values()].map((runtime) => ({ id: runtime.service.id, dependsOn: [], runtime })),
@@ -80,7 +108,7 @@ export function createSimBackend(backendOptions: SimBackendOptions = {}): Backen
         checkAborted(options);
         await timed(env, 'evidence', async () => {
           const markers = new Map<string, string[]>();
-          for (const cell of plan.cells) markers.set(cell.id, [instancePrefixFor(cell)]);
+          for (const cell of plan.cells) markers.set(cell.id, [env.instancePrefix(cell)]);
           for (const runtime of env.chatwoots.values()) {
             for (const [accountId, cells] of runtime.accountCells) for (const cellId of cells) markers.get(cellId)?.push(`/accounts/${accountId}/`);
           }
@@ -90,7 +118,12 @@ export function createSimBackend(backendOptions: SimBackendOptions = {}): Backen
             entries: (filter) => capture.entries(filter),
           }));
           env.hub = new EvidenceHub({
-            exchangeSources: env.proxies.map((proxy, index) => ({ name: `${proxy.link}#${index}`, list: (filter) => proxy.recorded(filter) })),
+            exchangeSources: env.proxies.map((proxy, index) => ({
+              name: `${proxy.link}#${index}`,
+              // The attach preflight's webhooks are the run's, not any cell's.
+              list: (filter) =>
+                attached ? proxy.recorded(filter).filter((recorded) => !recorded.exchange.request.url.includes(PREFLIGHT_MARK)) : proxy.recorded(filter),
+            })),
             logSources,
             redactor: env.redactor,
             logMarkers: markers,

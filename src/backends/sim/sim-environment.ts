@@ -14,6 +14,9 @@ import type { StartedTwin, TwinRole } from '../../model/twin-types.ts';
 import type { BackendStartOptions, StartedEnvironment } from '../backend.ts';
 import type { CellEvidence } from '../../model/cell-evidence.ts';
 import type { ServiceHost } from './service-host.ts';
+import type { AttachSession } from '../attach/attach-session.ts';
+import type { CellKey } from '../../model/axes.ts';
+import { instancePrefixFor } from '../../stack/build-cell-stack.ts';
 
 /** Defaults when a hand-made plan has no settings (matrix.json normally provides them). */
 export const DEFAULT_SETTINGS = {
@@ -111,7 +114,7 @@ export function hostsNeeded(plan: RunPlan): HostName[] {
 }
 
 export class SimEnvironment implements StartedEnvironment {
-  readonly backend = 'sim' as const;
+  readonly backend: 'sim' | 'attach';
   readonly images = undefined;
   readonly stacks = new Map<string, CellStack>();
   servicesStarted = 0;
@@ -130,10 +133,35 @@ export class SimEnvironment implements StartedEnvironment {
   readonly hosts = new Map<HostName, ServiceHost>();
   private stopping: Promise<void> | undefined;
 
+  /**
+   * The attach backend: the plan's standard Chatwoot is this running server (its recording proxy in front of it),
+   * everything else is a twin as on sim; the Chatwoot→Evolution proxies listen on `bindHost`.
+   */
+  readonly attached: AttachSession | undefined;
+  bindHost = '127.0.0.1';
+
   constructor(
     readonly plan: RunPlan,
     readonly options: BackendStartOptions,
-  ) {}
+    attached?: AttachSession,
+  ) {
+    this.attached = attached;
+    this.backend = attached ? 'attach' : 'sim';
+  }
+
+  /**
+   * The instance prefix of a cell. On an attached Chatwoot it also carries the run (the last 6 characters of its id): the
+   * inboxes named after instances live on a server other runs use too.
+   */
+  instancePrefix(cell: CellKey): string {
+    const base = instancePrefixFor(cell);
+    if (!this.attached) return base;
+    const tag = this.options.runId
+      .replace(/[^a-z0-9]/gi, '')
+      .slice(-6)
+      .toLowerCase();
+    return `${base}${tag}-`;
+  }
 
   startTwin(role: TwinRole, env: Record<string, string | undefined>, log: LogCapture): Promise<StartedTwin> {
     const host = this.hosts.get(hostFor(role));
@@ -198,8 +226,9 @@ export class SimEnvironment implements StartedEnvironment {
   imagesFor(cellId: string): Record<string, string> {
     const cell = this.plan.cells.find((candidate) => candidate.id === cellId);
     if (!cell) return {};
+    const attached = this.attached?.chatwoot;
     return {
-      chatwoot: `chatwoot twin ${cell.chatwoot} (sim)`,
+      chatwoot: attached ? `attached Chatwoot ${attached.reportedVersion} at ${attached.url}` : `chatwoot twin ${cell.chatwoot} (sim)`,
       evolution: `evolution twin ${cell.evolution} (sim)`,
       ...(cell.storage === 'minio' ? { s3: 's3rver stand-in for MinIO (sim)' } : {}),
     };

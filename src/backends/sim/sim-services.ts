@@ -7,7 +7,6 @@ import { createRecordingProxy, type RecordingProxy } from '../../evidence/record
 import type { ChatwootVersion, EvolutionVersion } from '../../model/axes.ts';
 import { chatwootProfile, privateNetworkOptOut } from '../../model/chatwoot-profiles.ts';
 import type { PlannedService } from '../../matrix/plan-types.ts';
-import { instancePrefixFor } from '../../stack/build-cell-stack.ts';
 import { reserveClosedPort } from './closed-port.ts';
 import { evolutionGenerationEnv, probeDatabaseUnreachable } from './evolution-generation-env.ts';
 import { DEFAULT_SETTINGS, secret, slug, type ChatwootRuntime, type SimEnvironment, type SimSettings } from './sim-environment.ts';
@@ -52,7 +51,7 @@ export async function startService(env: SimEnvironment, service: PlannedService)
  * (filled during bootstrap and read live); Evolution-side proxies go by instance names only.
  */
 function proxyClassifier(env: SimEnvironment, fallback: readonly string[], accounts: ReadonlyMap<number, readonly string[]>) {
-  const prefixes = new Map(env.plan.cells.map((cell) => [instancePrefixFor(cell), cell.id]));
+  const prefixes = new Map(env.plan.cells.map((cell) => [env.instancePrefix(cell), cell.id]));
   return createCellClassifier({ accounts, instancePrefixes: prefixes, fallback });
 }
 
@@ -63,9 +62,11 @@ async function recordingProxy(
   cells: readonly string[],
   accounts: ReadonlyMap<number, readonly string[]>,
   upstream?: string,
+  host?: string,
 ): Promise<RecordingProxy> {
   const proxy = await createRecordingProxy({
     upstream,
+    ...(host ? { host } : {}),
     link,
     redactor: env.redactor,
     classify: proxyClassifier(env, cells, accounts),
@@ -77,7 +78,34 @@ async function recordingProxy(
   return proxy;
 }
 
+/** The attach backend's Chatwoot: no twin, the recording proxy forwards to the attached server, its PlatformApp token provisions. */
+async function attachChatwoot(env: SimEnvironment, service: PlannedService, settings: SimSettings): Promise<void> {
+  const attached = env.attached!.chatwoot;
+  if (service.variant !== 'standard' || service.storage !== 'local') {
+    throw new InfrastructureError(ErrorCodes.internal, `the attach backend cannot provide ${service.id}: only the standard local Chatwoot is attached`);
+  }
+  const accountCells = new Map<number, string[]>();
+  const front = await recordingProxy(env, 'evolution->chatwoot', `${slug(service.id)}-front`, service.cells, accountCells, attached.url);
+  env.redactor.add(attached.platformToken);
+  env.chatwoots.set(service.id, {
+    service,
+    version: attached.profile,
+    front,
+    storageProxy: undefined,
+    twin: undefined,
+    s3: undefined,
+    log: env.captureFor(service.id, service.cells),
+    accounts: new Map(),
+    accountCells,
+    ptBr: undefined,
+    // The attached server's DEFAULT_LOCALE is its own; the matrix setting is the harness's best knowledge of it.
+    defaultLocale: settings.chatwoot.defaultLocale,
+    platformToken: attached.platformToken,
+  });
+}
+
 async function startChatwoot(env: SimEnvironment, service: PlannedService, settings: SimSettings): Promise<void> {
+  if (env.attached) return attachChatwoot(env, service, settings);
   const version = service.version as ChatwootVersion;
   const minio = service.storage === 'minio';
   const id = slug(service.id);
@@ -164,11 +192,14 @@ async function startChatwoot(env: SimEnvironment, service: PlannedService, setti
 async function startEvolution(env: SimEnvironment, service: PlannedService, settings: SimSettings): Promise<void> {
   const version = service.version as EvolutionVersion;
   const id = slug(service.id);
-  const front = await recordingProxy(env, 'chatwoot->evolution', `${id}-front`, service.cells, new Map());
+  const front = await recordingProxy(env, 'chatwoot->evolution', `${id}-front`, service.cells, new Map(), undefined, env.bindHost);
+  // What the attached Chatwoot is told to call (--advertise-host); the proxy listens there too (attach-session.ts).
+  const advertised = env.attached?.chatwoot.advertiseHost;
+  const frontUrl = advertised ? `http://${advertised}:${front.port}` : front.url;
   let serverUrl: string;
   switch (service.variant) {
     case 'trailing-slash-server-url':
-      serverUrl = `${front.url}/`;
+      serverUrl = `${frontUrl}/`;
       break;
     case 'unreachable-server-url':
       // Nothing listens there, so Chatwoot's webhook fails to connect exactly as it would without a proxy.
@@ -182,7 +213,7 @@ async function startEvolution(env: SimEnvironment, service: PlannedService, sett
     case 'database-unreachable':
     case 'baked-import-uri':
     case 'slow-media-store':
-      serverUrl = front.url;
+      serverUrl = frontUrl;
   }
   const apiKey = secret('evokey');
   env.redactor.add(apiKey);
@@ -228,6 +259,7 @@ export async function bootstrapChatwoot(env: SimEnvironment, runtime: ChatwootRu
     redactor: env.redactor,
     platformToken: runtime.platformToken,
     defaultLocale: runtime.defaultLocale,
+    ...(env.attached ? { onCreated: (kind: 'account' | 'user', id: number, label: string) => env.attached!.record(kind, id, label) } : {}),
   });
   env.resources.add(`accounts of ${runtime.service.id}`, () => provisioned.remove());
   for (const [cellId, endpoint] of provisioned.accounts) {

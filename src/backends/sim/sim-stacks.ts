@@ -1,7 +1,7 @@
 import { ErrorCodes, InfrastructureError } from '../../errors/index.ts';
 import type { CellKey } from '../../model/axes.ts';
 import type { PlannedCell, PlannedService } from '../../matrix/plan-types.ts';
-import { capabilitiesOf, instancePrefixFor } from '../../stack/build-cell-stack.ts';
+import { capabilitiesOf } from '../../stack/build-cell-stack.ts';
 import type { CellStack, EvolutionEndpoint } from '../../stack/stack.ts';
 import { DEFAULT_SETTINGS, type EvolutionRuntime, type SimEnvironment } from './sim-environment.ts';
 import { evolutionFaultsFor } from './evolution-generation-env.ts';
@@ -48,7 +48,7 @@ export function buildStack(env: SimEnvironment, cell: PlannedCell, evidenceUrl: 
     chatwoot: account,
     chatwootPtBr: chatwoot.ptBr,
     evolution: evolutionEndpoint(evolution)!,
-    instancePrefix: instancePrefixFor(key),
+    instancePrefix: env.instancePrefix(key),
     s3: chatwoot.s3,
     whatsappControlUrl: `${evolution.twin.url}/__twin/whatsapp`,
     evidenceUrl,

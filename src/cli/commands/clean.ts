@@ -26,6 +26,8 @@ export interface CleanCommandOptions extends CleanOptionsInput {
   onlyRunIds?: readonly string[];
   /** Tests: how the engine is reached (default connectToEngine). */
   connect?: () => Promise<ContainerRuntimeClient>;
+  /** Where EVOCHAT_CHATWOOT_PLATFORM_TOKEN is read (`--attached`); default process.env. */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 interface Tally {
@@ -35,7 +37,11 @@ interface Tally {
 }
 
 export async function cleanCommand(options: CleanCommandOptions): Promise<number> {
-  const { olderThan, dryRun, force } = parseCommandOptions('clean', CleanOptions, options);
+  const { olderThan, dryRun, force, attached } = parseCommandOptions('clean', CleanOptions, options);
+  if (attached !== undefined) {
+    const { cleanAttached } = await import('./clean-attached.ts');
+    return cleanAttached(attached, { dryRun, env: options.env ?? process.env, out: options.out ?? ((line: string) => process.stdout.write(`${line}\n`)) });
+  }
   const policy: LeftoverPolicy = { force, olderThanMs: olderThan === undefined ? undefined : olderThan * 60_000 };
   const out = options.out ?? ((line: string) => process.stdout.write(`${line}\n`));
   const now = (options.now ?? (() => new Date()))();

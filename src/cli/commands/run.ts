@@ -6,6 +6,9 @@ import { parseCommandOptions } from '../options/option-fields.ts';
 import { RunOptions, type RunOptionsInput } from '../options/run-options.ts';
 import { captureProcessWarnings, writeWarningsLog } from '../process-warnings.ts';
 import { runInterruptible, SERVICES_FORCE_NOTE } from '../signals.ts';
+import { UsageError } from '../../errors/index.ts';
+import type { AttachSession } from '../../backends/attach/attach-session.ts';
+import type { RunOptions as ParsedRunOptions } from '../options/run-options.ts';
 
 export interface RunCommandIo {
   stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
@@ -34,6 +37,52 @@ function commandLine(given: RunOptionsInput): string {
  * 2 usage/config, 3 infrastructure). SIGINT stops every service and exits 130; SIGTERM and SIGHUP exit 3
  * (src/cli/signals.ts: a second signal forces the exit only after the grace period).
  */
+/** `--chatwoot-url`: checks the server before anything is created on it (attached-chatwoot.ts); undefined without the flag. */
+async function attachIfAsked(options: ParsedRunOptions, env: NodeJS.ProcessEnv): Promise<AttachSession | undefined> {
+  if (options.chatwootUrl === undefined) {
+    const stray = options.asVersion !== undefined ? '--as-version' : options.advertiseHost !== undefined ? '--advertise-host' : undefined;
+    if (stray) throw new UsageError(`${stray} applies only with --chatwoot-url`);
+    return undefined;
+  }
+  const { connectAttachedChatwoot, checkAttachUrl } = await import('../../backends/attach/attached-chatwoot.ts');
+  const { AttachSession } = await import('../../backends/attach/attach-session.ts');
+  const { createRedactor } = await import('../../common/redact.ts');
+  const url = new URL(checkAttachUrl(options.chatwootUrl));
+  // The recording proxy in front of the attached server forwards plain HTTP to an origin (evidence/forward-http.ts).
+  if (url.protocol !== 'http:' || url.pathname !== '/') {
+    throw new UsageError(
+      `--chatwoot-url ${url.origin}${url.pathname === '/' ? '' : url.pathname}: the attach backend reaches http:// origins only so far (no https, no path prefix)`,
+      {
+        hint: 'run drift against it, or reach it through an http tunnel on this machine',
+      },
+    );
+  }
+  const redactor = createRedactor();
+  const attached = await connectAttachedChatwoot({
+    chatwootUrl: options.chatwootUrl,
+    asVersion: options.asVersion,
+    advertiseHost: options.advertiseHost,
+    env,
+    redactor,
+  });
+  return new AttachSession(attached, redactor);
+}
+
+/** Deletes what the run created on the attached Chatwoot and says so in one line (or what is left, and how it goes). */
+async function detach(session: AttachSession, stderr: NodeJS.WritableStream): Promise<void> {
+  const report = await session.cleanup();
+  if (!report) return;
+  const where = session.chatwoot.url;
+  if (report.failed.length === 0) {
+    stderr.write(`attached: removed ${report.removed.length} account(s) and user(s) this run created on ${where}\n`);
+    return;
+  }
+  stderr.write(
+    `attached: ${report.failed.length} resource(s) on ${where} could not be removed (${report.failed[0]!.error}); ` +
+      `they are listed in ${session.ledgerFile}: npm run clean -- --attached <that folder>\n`,
+  );
+}
+
 export async function runCommand(given: RunOptionsInput, io: Partial<RunCommandIo> = {}): Promise<number> {
   const options = parseCommandOptions('run', RunOptions, given);
   const stdout = io.stdout ?? process.stdout;
@@ -48,38 +97,55 @@ export async function runCommand(given: RunOptionsInput, io: Partial<RunCommandI
       interrupted: (signal) => `interrupted by ${signal}: services stopped, no result written`,
     },
     async (stop) => {
-      const filters = {
-        ...(options.chatwoot ? { chatwoot: options.chatwoot } : {}),
-        ...(options.evolution ? { evolution: options.evolution } : {}),
-        ...(options.storage ? { storage: options.storage } : {}),
-        ...(options.suite ? { suites: options.suite } : {}),
-      };
-      const libraryWarnings = captureProcessWarnings();
-      const run = await runMatrix({
-        matrixFile: options.matrix,
-        backend: options.backend,
-        images: options.images,
-        filters,
-        ...(options.jobs !== undefined ? { jobs: options.jobs } : {}),
-        outDir: options.out,
-        command: commandLine(given),
-        ...(options.compare ? { compareWith: options.compare } : {}),
-        ...(stop ? { signal: stop.signal } : {}),
-        ...(options.progress ? { progressStream: stderr } : {}),
-        // A complete run's line is progress (its grid names result.json); an incomplete run's is always said.
-        onOutDir: (line, what) => {
-          if (what === 'kept' || options.progress) stderr.write(`${line}\n`);
-        },
-        env,
-        ...(io.deps ? { deps: io.deps } : {}),
-      }).finally(() => libraryWarnings.restore());
-      const warningsLog = join(dirname(run.resultFile), 'process-warnings.log');
-      if (await writeWarningsLog(warningsLog, libraryWarnings.warnings)) {
-        stderr.write(`${libraryWarnings.warnings.length} library warning(s) (not ours) written to ${warningsLog}\n`);
+      const attached = await attachIfAsked(options, env);
+      try {
+        return await runAndReport(options, given, { stdout, stderr, env, deps: io.deps }, stop?.signal, attached);
+      } finally {
+        if (attached) await detach(attached, stderr);
       }
-      for (const warning of run.warnings) stderr.write(`warning: ${warning.path}: ${warning.message}\n`);
-      stdout.write(renderTerminalReport(run.result, { color: shouldUseColor(stdout, env), resultFile: run.resultFile }));
-      return run.exitCode;
     },
   );
+}
+
+async function runAndReport(
+  options: ParsedRunOptions,
+  given: RunOptionsInput,
+  io: Pick<RunCommandIo, 'stdout' | 'stderr' | 'env'> & { deps: Partial<RunMatrixDeps> | undefined },
+  signal: AbortSignal | undefined,
+  attached: AttachSession | undefined,
+): Promise<number> {
+  const { stdout, stderr, env } = io;
+  const filters = {
+    ...(options.chatwoot ? { chatwoot: options.chatwoot } : {}),
+    ...(options.evolution ? { evolution: options.evolution } : {}),
+    ...(options.storage ? { storage: options.storage } : {}),
+    ...(options.suite ? { suites: options.suite } : {}),
+  };
+  const libraryWarnings = captureProcessWarnings();
+  const run = await runMatrix({
+    matrixFile: options.matrix,
+    backend: options.backend,
+    images: options.images,
+    filters,
+    ...(options.jobs !== undefined ? { jobs: options.jobs } : {}),
+    outDir: options.out,
+    command: commandLine(given),
+    ...(options.compare ? { compareWith: options.compare } : {}),
+    ...(signal ? { signal } : {}),
+    ...(options.progress ? { progressStream: stderr } : {}),
+    // A complete run's line is progress (its grid names result.json); an incomplete run's is always said.
+    onOutDir: (line, what) => {
+      if (what === 'kept' || options.progress) stderr.write(`${line}\n`);
+    },
+    env,
+    ...(attached ? { attached } : {}),
+    ...(io.deps ? { deps: io.deps } : {}),
+  }).finally(() => libraryWarnings.restore());
+  const warningsLog = join(dirname(run.resultFile), 'process-warnings.log');
+  if (await writeWarningsLog(warningsLog, libraryWarnings.warnings)) {
+    stderr.write(`${libraryWarnings.warnings.length} library warning(s) (not ours) written to ${warningsLog}\n`);
+  }
+  for (const warning of run.warnings) stderr.write(`warning: ${warning.path}: ${warning.message}\n`);
+  stdout.write(renderTerminalReport(run.result, { color: shouldUseColor(stdout, env), resultFile: run.resultFile }));
+  return run.exitCode;
 }

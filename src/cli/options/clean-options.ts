@@ -14,6 +14,8 @@ export const CleanOptions = z.object({
   olderThan: z.union([z.string(), z.number()]).optional().transform(parseOlderThan),
   dryRun: switchOption,
   force: switchOption,
+  /** A run folder of an attach run (or the --out holding it): delete what its ledger lists on the attached Chatwoot. */
+  attached: z.string().optional(),
 });
 export type CleanOptions = z.output<typeof CleanOptions>;
 export type CleanOptionsInput = z.input<typeof CleanOptions>;

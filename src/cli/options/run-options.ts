@@ -15,6 +15,10 @@ export const RunOptions = z.object({
   compare: pathOption,
   /** false with --no-progress. */
   progress: onUnlessNegated,
+  /** The attach backend (issue 20): a running Chatwoot takes the Chatwoot axis; its token only in the env. */
+  chatwootUrl: z.string().optional(),
+  asVersion: z.string().optional(),
+  advertiseHost: z.string().optional(),
 });
 export type RunOptions = z.output<typeof RunOptions>;
 export type RunOptionsInput = z.input<typeof RunOptions>;

@@ -26,6 +26,8 @@ export type StorageConfig =
 /** Everything the Chatwoot twin reads from its environment, normalised. */
 export interface ChatwootTwinConfig {
   version: ChatwootVersion;
+  /** What `GET /api` reports: TWIN_API_VERSION (a fork's version string, e.g. `3.8.0-uno`), else the profile's version. */
+  apiVersion: string;
   /** What this version does differently (version-profile.ts). */
   profile: ChatwootProfile;
   /** True when TWIN_VERSION was not set and the default was used (said in the startup log). */
@@ -108,6 +110,7 @@ const envSchema = z.object({
   TWIN_INSTALLATION_ENABLE_ACCOUNT_SIGNUP: enumVar('TWIN_INSTALLATION_ENABLE_ACCOUNT_SIGNUP', ['false', 'true', 'api_only'] as const).optional(),
   CW_API_ONLY_SERVER: booleanVar('CW_API_ONLY_SERVER').optional(),
   TWIN_PLATFORM_TOKEN: z.string().trim().min(1).optional(),
+  TWIN_API_VERSION: z.string().trim().min(1).max(64).optional(),
   // The harness's docker specs put the same token here for the real image's `rails runner` step (chatwoot-specs.ts).
   EVOCHAT_PLATFORM_TOKEN: z.string().trim().min(1).optional(),
   ENABLE_RACK_ATTACK: booleanVar('ENABLE_RACK_ATTACK').optional(),
@@ -195,6 +198,7 @@ export function parseChatwootConfig(rawEnv: Record<string, string | undefined>, 
 
   return {
     version,
+    apiVersion: env.TWIN_API_VERSION ?? version,
     profile,
     versionWasDefaulted: env.TWIN_VERSION === undefined,
     port: env.PORT ?? 3000,

@@ -81,7 +81,11 @@ describe('Evolution container specs per generation (evolution-api-2.x.md §1.4)'
     });
 
     it('slow-media-store keeps its media on the object store behind the latency proxy, with the run keys', () => {
-      const specs = evolutionSpecs(variant('slow-media-store'), { ...wiring, mediaStore: { host: 'storage-latency-proxy', port: 9000 } }, testSpecContext('twin'));
+      const specs = evolutionSpecs(
+        variant('slow-media-store'),
+        { ...wiring, mediaStore: { host: 'storage-latency-proxy', port: 9000 } },
+        testSpecContext('twin'),
+      );
       expect(appOf(specs).env).toMatchObject({
         S3_ENABLED: 'true',
         S3_ENDPOINT: 'storage-latency-proxy',

@@ -16,7 +16,7 @@ function dbTime(epochMs: number): string {
 export function registerHealthRoutes(app: Hono<TwinEnv>, deps: TwinDeps): void {
   // 4.3.0+ (Rails 7.1 connects lazily): `connection.active?` is false until a pooled connection has run a query (§M 3).
   const dataServices = () => (deps.config.profile.dataServicesLazy && !deps.state.dataTouched ? 'failing' : 'ok');
-  app.get('/api', (c) => c.json({ version: deps.config.version, timestamp: dbTime(deps.now()), queue_services: 'ok', data_services: dataServices() }));
+  app.get('/api', (c) => c.json({ version: deps.config.apiVersion, timestamp: dbTime(deps.now()), queue_services: 'ok', data_services: dataServices() }));
   if (deps.config.profile.healthRoute) app.get('/health', (c) => c.json({ status: 'woot' }));
   app.get('/', (c) => c.html('<!DOCTYPE html><html><head><title>Chatwoot</title></head><body><div id="app"></div></body></html>'));
 }

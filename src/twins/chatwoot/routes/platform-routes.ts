@@ -135,6 +135,23 @@ export function registerPlatformRoutes(app: Hono<TwinEnv>, deps: TwinDeps): void
     return c.json(platformUserJson(deps, user));
   });
 
+  // Inference (routes.rb `platform … resources :users, only: [:create, :show, :update, :destroy]`, not in the sheets).
+  app.get(`${base}/users/:userId`, (c) => {
+    authenticatePlatform(c, deps);
+    const id = permissible(deps, 'user', idParam(c.req.param('userId')));
+    return c.json(platformUserJson(deps, deps.state.users.get(id)!));
+  });
+
+  // The user and its memberships go at once; upstream a DeleteObjectJob does it later (Inference, as above).
+  app.delete(`${base}/users/:userId`, (c) => {
+    authenticatePlatform(c, deps);
+    const id = permissible(deps, 'user', idParam(c.req.param('userId')));
+    deps.state.users.delete(id);
+    deps.state.platformResources.delete(`user:${id}`);
+    for (let i = deps.state.accountUsers.length - 1; i >= 0; i--) if (deps.state.accountUsers[i]!.userId === id) deps.state.accountUsers.splice(i, 1);
+    return headOk();
+  });
+
   app.post(`${base}/accounts/:accountId/account_users`, (c) => {
     authenticatePlatform(c, deps);
     const accountId = permissible(deps, 'account', idParam(c.req.param('accountId')));
