@@ -15,7 +15,7 @@ const LAYERS = [
   ['verdict', 'backends'],
   ['report'],
   ['runner'],
-  ['doctor', 'upgrade', 'repro'],
+  ['doctor', 'upgrade', 'repro', 'drift'],
   ['cli'],
 ];
 

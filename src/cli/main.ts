@@ -11,6 +11,7 @@ import { checkCommandLine, joinNegativeValues, type CommandLineRules } from './c
 import type { CanIUpgradeOptionsInput } from './options/can-i-upgrade-options.ts';
 import type { CleanOptionsInput } from './options/clean-options.ts';
 import type { DoctorOptionsInput } from './options/doctor-options.ts';
+import type { DriftOptionsInput } from './options/drift-options.ts';
 import type { ListOptionsInput } from './options/list-options.ts';
 import type { ReportOptionsInput } from './options/report-options.ts';
 import type { ReproOptionsInput } from './options/repro-options.ts';
@@ -100,6 +101,18 @@ export function buildCli(onAction: (run: CommandRunner) => void) {
     .option('--json', 'Print the JSON result')
     .option('--verbose', 'Show the evidence of passing checks too')
     .action((options: DoctorOptionsInput) => onAction(async () => (await import('./commands/doctor.ts')).doctorCommand(options)));
+
+  cli
+    .command(
+      'drift',
+      'How far the twin is from a running Chatwoot: contract probes against it and the twin of its profile. Exit 0 no difference a verdict reads, 1 one that does, 2 usage/config, 3 infrastructure',
+    )
+    .option('--chatwoot-url <url>', 'The Chatwoot to compare with (PlatformApp token in EVOCHAT_CHATWOOT_PLATFORM_TOKEN)')
+    .option('--as-version <version>', 'The profile a fork or unknown release is compared with')
+    .option('--advertise-host <host>', 'The address of this machine the Chatwoot delivers the probe webhook to')
+    .option('--out <dir>', 'Where drift.md and drift.json go', { default: 'out/drift' })
+    .option('--timeout <ms>', 'Deadline per request in milliseconds', { default: 10000 })
+    .action((options: DriftOptionsInput) => onAction(async () => (await import('./commands/drift.ts')).driftCommand(options)));
 
   cli
     .command('repro <file>', 'Reproduce a bug report (YAML/JSON) and write a bundle')

@@ -98,4 +98,13 @@ describe('parseChatwootConfig', () => {
       forcePathStyle: true,
     });
   });
+
+  it('TWIN_PROFILE_OVERRIDES replaces named profile facts and refuses unknown facts or wrong types', () => {
+    const altered = parseChatwootConfig({ TWIN_VERSION: '4.14.2', TWIN_PROFILE_OVERRIDES: '{"conversationFilterAcceptsContactId":false}' }, noDir);
+    expect(altered.profile.conversationFilterAcceptsContactId).toBe(false);
+    expect(altered.profile.contactFilterCompanyKey).toBe('company_name');
+    expect(configError({ TWIN_PROFILE_OVERRIDES: '{"noSuchFact":true}' }).message).toContain('noSuchFact is not a profile fact');
+    expect(configError({ TWIN_PROFILE_OVERRIDES: '{"healthRoute":"yes"}' }).message).toContain('healthRoute: expected a boolean');
+    expect(configError({ TWIN_PROFILE_OVERRIDES: '[1]' }).message).toContain('expected a JSON object');
+  });
 });

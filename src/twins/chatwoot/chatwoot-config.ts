@@ -111,6 +111,7 @@ const envSchema = z.object({
   CW_API_ONLY_SERVER: booleanVar('CW_API_ONLY_SERVER').optional(),
   TWIN_PLATFORM_TOKEN: z.string().trim().min(1).optional(),
   TWIN_API_VERSION: z.string().trim().min(1).max(64).optional(),
+  TWIN_PROFILE_OVERRIDES: z.string().trim().optional(),
   // The harness's docker specs put the same token here for the real image's `rails runner` step (chatwoot-specs.ts).
   EVOCHAT_PLATFORM_TOKEN: z.string().trim().min(1).optional(),
   ENABLE_RACK_ATTACK: booleanVar('ENABLE_RACK_ATTACK').optional(),
@@ -167,7 +168,7 @@ export function parseChatwootConfig(rawEnv: Record<string, string | undefined>, 
   }
   const env = parsed.data;
   const version = env.TWIN_VERSION ?? DEFAULT_TWIN_VERSION;
-  const profile = profileFor(version);
+  const profile = withOverrides(profileFor(version), env.TWIN_PROFILE_OVERRIDES);
   const production = (env.RAILS_ENV ?? 'production') === 'production';
 
   let storage: StorageConfig;
@@ -222,6 +223,31 @@ export function parseChatwootConfig(rawEnv: Record<string, string | undefined>, 
     secretKeyBase: env.SECRET_KEY_BASE ?? (options.randomSecret ?? defaultRandomSecret)(),
     maxBodyBytes: env.TWIN_MAX_BODY_BYTES ?? 64 * 1024 * 1024,
   };
+}
+
+/**
+ * TWIN_PROFILE_OVERRIDES: a JSON object of profile facts that replace the profile's own, e.g.
+ * `{"conversationFilterAcceptsContactId":false}` — a deliberately altered twin (the drift report's tests, a fork's quirk).
+ * Only existing facts, each with a value of the type it already has.
+ */
+function withOverrides(profile: ChatwootProfile, raw: string | undefined): ChatwootProfile {
+  if (raw === undefined) return profile;
+  const fail = (message: string): never => {
+    throw new ConfigError(`invalid Chatwoot twin environment: TWIN_PROFILE_OVERRIDES: ${message}`, [{ path: 'TWIN_PROFILE_OVERRIDES', message }]);
+  };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    return fail('expected a JSON object such as {"conversationFilterAcceptsContactId":false}');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return fail('expected a JSON object');
+  const facts = profile as unknown as Record<string, unknown>;
+  for (const [key, value] of Object.entries(parsed)) {
+    if (key === 'version' || !(key in facts)) fail(`${key.slice(0, 60)} is not a profile fact`);
+    if (typeof value !== typeof facts[key] || (typeof value === 'object' && value !== null)) fail(`${key}: expected a ${typeof facts[key]}`);
+  }
+  return { ...profile, ...(parsed as Partial<ChatwootProfile>) };
 }
 
 function defaultRandomSecret(): string {
