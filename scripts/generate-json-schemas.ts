@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { MatrixFile } from '../src/matrix/matrix-schema.ts';
+import { DriftReport } from '../src/model/drift-report.ts';
 import { RESULT_SCHEMA_VERSION, RunResult } from '../src/model/result-schema.ts';
 import { BugReport } from '../src/repro/bug-report-schema.ts';
 
@@ -27,6 +28,7 @@ export function renderJsonSchemas(): Record<string, string> {
     'schemas/matrix.schema.json': `${JSON.stringify(matrix, null, 2)}\n`,
     'schemas/result.schema.json': `${JSON.stringify(result, null, 2)}\n`,
     'schemas/bug-report.schema.json': `${JSON.stringify(bugReport, null, 2)}\n`,
+    'schemas/drift.schema.json': `${JSON.stringify(z.toJSONSchema(DriftReport, { io: 'output', target: 'draft-2020-12' }), null, 2)}\n`,
   };
 }
 
