@@ -2,7 +2,8 @@ import type { ChatwootRecord } from './instance-store.ts';
 import type { EvolutionInstance } from './evolution-instance.ts';
 import type { RouteContext, RouteDeps, RouteHandler, RouteResult } from './evolution-routes.ts';
 import type { Gen2Config } from './evolution-config.ts';
-import { ExpressPathRouter, type RouteDefinition } from './express-path-router.ts';
+import type { ExpressPathRouter } from './express-path-router.ts';
+import { evolutionRouteTable } from './evolution-route-table.ts';
 import { badRequest, forbidden, notFound, unauthorized } from './evolution-http-errors.ts';
 import { chatwootSetSchema2, instanceCreateSchema2, schemaMessages, sendTextSchema2, type FieldSchema } from './request-schemas.ts';
 import { isUrl } from './is-url.ts';
@@ -410,31 +411,21 @@ export function buildEvolution2Router(deps: Route2Deps): ExpressPathRouter<Route
     };
   };
 
-  const routes = (list: Array<[RouteDefinition<RouteHandler>['method'], string, RouteHandler]>): RouteDefinition<RouteHandler>[] =>
-    list.map(([method, path, handler]) => ({ method, path, handler }));
-
-  return new ExpressPathRouter<RouteHandler>()
-    .root(routes([['GET', '/', welcome]]))
-    .mount(
-      '/instance',
-      routes([
-        ['POST', '/create', createInstance],
-        ['GET', '/connect/:instanceName', connect],
-        ['POST', '/restart/:instanceName', connect],
-        ['GET', '/connectionState/:instanceName', connectionStateRoute],
-        ['GET', '/fetchInstances', fetchInstances],
-        ['DELETE', '/logout/:instanceName', logout],
-        ['DELETE', '/delete/:instanceName', deleteInstance],
-      ]),
-    )
-    .mount('/message', routes([['POST', '/sendText/:instanceName', sendText]]))
-    .mount(
-      '/chatwoot',
-      routes([
-        ['POST', '/set/:instanceName', setChatwoot],
-        ['GET', '/find/:instanceName', findChatwootRoute],
-        ['POST', '/webhook/:instanceName', webhook],
-      ]),
-      { extraLeadingSlash: config.profile.leadingDoubleSlashRouted },
-    );
+  return evolutionRouteTable(
+    {
+      welcome,
+      createInstance,
+      connect,
+      restart: { method: 'POST', handler: connect },
+      connectionState: connectionStateRoute,
+      fetchInstances,
+      logout,
+      deleteInstance,
+      sendText,
+      setChatwoot,
+      findChatwoot: findChatwootRoute,
+      webhook,
+    },
+    { extraLeadingSlash: config.profile.leadingDoubleSlashRouted },
+  );
 }

@@ -5,29 +5,14 @@ import type { InstanceStore, ChatwootRecord } from './instance-store.ts';
 import type { BackgroundWork } from './background-work.ts';
 import type { ChatwootService } from './chatwoot-service.ts';
 import type { EvolutionInstance } from './evolution-instance.ts';
-import { ExpressPathRouter, type RouteDefinition } from './express-path-router.ts';
+import type { ExpressPathRouter } from './express-path-router.ts';
+import { evolutionRouteTable } from './evolution-route-table.ts';
+import type { RouteContext, RouteHandler } from './route-handler.ts';
 import { badRequest, EvolutionHttpException, forbidden, notFound, throwUpstream, unauthorized } from './evolution-http-errors.ts';
 import { WEBHOOK_EVENTS, chatwootSetSchema, instanceCreateSchema, schemaMessages, sendTextSchema, type FieldSchema } from './request-schemas.ts';
 import { isUrl } from './is-url.ts';
 
-export interface RouteContext {
-  params: Record<string, string>;
-  query: URLSearchParams;
-  headers: Headers;
-  body: Record<string, unknown>;
-  /** `req.protocol://req.get('host')` for the welcome links. */
-  origin: string;
-}
-
-export interface RouteResult {
-  status: number;
-  /** Serialised as JSON; `undefined` means an empty body. */
-  body: unknown;
-  /** Started once the answer has been handed to the socket (Express sends before the un-awaited work's first I/O). */
-  afterSent?: () => void;
-}
-
-export type RouteHandler = (context: RouteContext) => RouteResult | Promise<RouteResult>;
+export type { RouteContext, RouteHandler, RouteResult } from './route-handler.ts';
 
 export interface RouteDeps {
   config: EvolutionConfig;
@@ -453,32 +438,20 @@ export function buildEvolutionRouter(deps: RouteDeps): ExpressPathRouter<RouteHa
     },
   });
 
-  const routes = (list: Array<[RouteDefinition<RouteHandler>['method'], string, RouteHandler]>): RouteDefinition<RouteHandler>[] =>
-    list.map(([method, path, handler]) => ({ method, path, handler }));
-
-  return new ExpressPathRouter<RouteHandler>()
-    .root(routes([['GET', '/', welcome]]))
-    .mount(
-      '/instance',
-      routes([
-        ['POST', '/create', createInstance],
-        ['GET', '/connect/:instanceName', connect],
-        ['PUT', '/restart/:instanceName', restart],
-        ['GET', '/connectionState/:instanceName', connectionStateRoute],
-        ['GET', '/fetchInstances', fetchInstances],
-        ['DELETE', '/logout/:instanceName', logout],
-        ['DELETE', '/delete/:instanceName', deleteInstance],
-      ]),
-    )
-    .mount('/message', routes([['POST', '/sendText/:instanceName', sendText]]))
-    .mount(
-      '/chatwoot',
-      routes([
-        ['POST', '/set/:instanceName', setChatwoot],
-        ['GET', '/find/:instanceName', findChatwootRoute],
-        ['POST', '/webhook/:instanceName', webhook],
-      ]),
-    );
+  return evolutionRouteTable({
+    welcome,
+    createInstance,
+    connect,
+    restart: { method: 'PUT', handler: restart },
+    connectionState: connectionStateRoute,
+    fetchInstances,
+    logout,
+    deleteInstance,
+    sendText,
+    setChatwoot,
+    findChatwoot: findChatwootRoute,
+    webhook,
+  });
 }
 
 export function newUuid(): string {
