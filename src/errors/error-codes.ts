@@ -40,6 +40,8 @@ export const ErrorCodes = {
   signupDisabled: 'EVOCHAT_E_SIGNUP_DISABLED',
   /** Chatwoot's Platform API refused the harness's PlatformApp token (401 "Invalid access_token"): no PlatformApp with it. */
   platformTokenRefused: 'EVOCHAT_E_PLATFORM_TOKEN_REFUSED',
+  /** merge: no result of this shard was given, so its cells were not run (an infrastructure error, exit 3). */
+  shardMissing: 'EVOCHAT_E_SHARD_MISSING',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
