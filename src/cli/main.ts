@@ -13,6 +13,7 @@ import type { CleanOptionsInput } from './options/clean-options.ts';
 import type { DoctorOptionsInput } from './options/doctor-options.ts';
 import type { DriftOptionsInput } from './options/drift-options.ts';
 import type { ListOptionsInput } from './options/list-options.ts';
+import type { MergeOptionsInput } from './options/merge-options.ts';
 import type { ReportOptionsInput } from './options/report-options.ts';
 import type { ReproOptionsInput } from './options/repro-options.ts';
 import type { RunOptionsInput } from './options/run-options.ts';
@@ -48,6 +49,8 @@ export function buildCli(onAction: (run: CommandRunner) => void) {
     .option('--jobs <n>', 'How many cells / stacks at once')
     .option('--out <dir>', 'Where result.json and the reports go', { default: 'out' })
     .option('--compare <file>', 'A previous result.json: mark cells whose verdict changed')
+    .option('--shard <i/n>', 'Run only shard i of n (cells sharing a Chatwoot stay together); merge puts the shards together')
+    .option('--shard-times <file>', 'A previous result.json whose cell durations the shard split uses as costs')
     .option('--no-progress', 'No live progress display')
     .option('--chatwoot-url <url>', 'Run against this running Chatwoot (PlatformApp token in EVOCHAT_CHATWOOT_PLATFORM_TOKEN); Evolution as twins')
     .option('--as-version <version>', 'With --chatwoot-url: the profile a fork or unknown release runs as')
@@ -57,16 +60,32 @@ export function buildCli(onAction: (run: CommandRunner) => void) {
   cli
     .command('list', 'List the cells and suites matrix.json selects')
     .option('--matrix <file>', 'Matrix file', { default: 'matrix.json' })
+    .option('--chatwoot <versions>', 'Only these Chatwoot versions (comma-separated)')
+    .option('--evolution <versions>', 'Only these Evolution versions (comma-separated)')
+    .option('--storage <kinds>', 'Only these storages: local,minio')
+    .option('--suite <ids>', 'Only these suites (comma-separated)')
+    .option('--shard <i/n>', 'Show the split into n shards, and the cells of shard i')
+    .option('--shard-times <file>', 'A previous result.json whose cell durations the shard split uses as costs')
     .option('--json', 'Machine-readable output')
     .action((options: ListOptionsInput) => onAction(async () => (await import('./commands/list.ts')).listCommand(options)));
 
   cli
-    .command('report <result>', 'Render an earlier result.json again')
+    .command('merge [...inputs]', 'Merge shard results (run --shard i/n) into one result with every report')
+    .option('--out <dir>', 'Where result.json and the reports go', { default: 'out' })
+    .option('--matrix <file>', 'Matrix file the shards ran (default: the one they recorded)')
+    .option('--compare <file>', 'A previous result.json: mark cells whose verdict changed')
+    .action((inputs: string[], options: Omit<MergeOptionsInput, 'inputs'>) =>
+      onAction(async () => (await import('./commands/merge.ts')).mergeCommand({ ...options, inputs })),
+    );
+
+  cli
+    .command('report [result]', 'Render an earlier result.json again, or (--history DIR) the compatibility table of past results')
     .option('--format <formats>', 'terminal,junit,markdown,html,json', { default: 'terminal' })
     .option('--out <dir>', 'Where files go (junit/markdown/html)')
     .option('--compare <file>', 'A previous result.json to compare with')
-    .action((result: string, options: Omit<ReportOptionsInput, 'result'>) =>
-      onAction(async () => (await import('./commands/report.ts')).reportCommand({ ...options, result })),
+    .option('--history <dir>', 'A folder of past (merged) results: write compatibility.md and compatibility.html')
+    .action((result: string | undefined, options: Omit<ReportOptionsInput, 'result'>) =>
+      onAction(async () => (await import('./commands/report.ts')).reportCommand({ ...options, ...(result !== undefined ? { result } : {}) })),
     );
 
   cli

@@ -48,6 +48,8 @@ export const ErrorCodes = {
   attachUnknownVersion: 'EVOCHAT_E_ATTACH_UNKNOWN_VERSION',
   /** The preflight webhook round trip failed: the attached Chatwoot cannot reach the harness's Evolution (or back). */
   attachPreflight: 'EVOCHAT_E_ATTACH_PREFLIGHT',
+  /** merge: no result of this shard was given, so its cells were not run (an infrastructure error, exit 3). */
+  shardMissing: 'EVOCHAT_E_SHARD_MISSING',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -140,6 +140,22 @@ export const SeedContradiction = z.object({
   cells: z.array(z.string()),
 });
 
+/** `run --shard i/n`: which part of which plan this result is; absent on an unsharded or merged run. */
+export const ShardInfo = z.object({
+  index: z.number().int().min(1),
+  count: z.number().int().min(1),
+  /** Hash of the matrix content, the selected cells and suites, and the harness version (src/matrix/plan-id.ts). */
+  planId: z.string(),
+  /** The command-line narrowing the plan was made with, so merge can plan the same cells again. */
+  selection: z.object({
+    chatwoot: z.array(z.string()).optional(),
+    evolution: z.array(z.string()).optional(),
+    storage: z.array(z.string()).optional(),
+    suites: z.array(z.string()).optional(),
+  }),
+});
+export type ShardInfo = z.infer<typeof ShardInfo>;
+
 export const RunResult = z.object({
   schemaVersion: z.literal(RESULT_SCHEMA_VERSION),
   tool: z.object({ name: z.literal('evochat-matrix'), version: z.string() }),
@@ -190,6 +206,9 @@ export const RunResult = z.object({
   /** Warnings about the matrix file (expectations that can never be checked, …). */
   warnings: z.array(z.string()).optional(),
   compare: z.object({ previous: z.string(), changedCells: z.array(z.string()) }).optional(),
+  shard: ShardInfo.optional(),
+  /** Set by merge: the plan the shards came from, and the shards whose result was missing (their cells were not run). */
+  merged: z.object({ planId: z.string(), count: z.number().int(), shards: z.array(z.number().int()), missing: z.array(z.number().int()) }).optional(),
   cells: z.array(CellResult),
 });
 export type RunResult = z.infer<typeof RunResult>;

@@ -11,7 +11,7 @@ import type { DiagnosisRule } from '../verdict/diagnosis-rule.ts';
 import { DIAGNOSIS_RULES } from '../verdict/diagnosis-rules.ts';
 import { cellExpectation, expectedBreakFor } from '../verdict/expectations.ts';
 import { findSeedContradictions, SEED_CLAIMS, type SeedClaim } from '../verdict/seed-claims.ts';
-import { RESULT_SCHEMA_VERSION, RunResult, type CellResult, type ScenarioResult } from '../model/result-schema.ts';
+import { RESULT_SCHEMA_VERSION, RunResult, type CellResult, type ScenarioResult, type ShardInfo } from '../model/result-schema.ts';
 import {
   DEFAULT_EVIDENCE_CAPS,
   logExcerpts,
@@ -52,6 +52,10 @@ export interface AssembleInput {
   phases: Record<string, number>;
   servicesStarted: number;
   warnings?: readonly string[];
+  /** `run --shard`: which part of which plan (the plan above is then the shard's own). */
+  shard?: ShardInfo;
+  /** merge: the shards the outcomes came from. */
+  merged?: RunResult['merged'];
   rules?: readonly DiagnosisRule[];
   claims?: readonly SeedClaim[];
   caps?: EvidenceCaps;
@@ -280,6 +284,8 @@ export function assembleResult(input: AssembleInput): RunResult {
     phases: input.phases,
     services: { planned: input.plan.services.length, naive: input.plan.naiveServiceCount, started: input.servicesStarted },
     ...(input.warnings && input.warnings.length > 0 ? { warnings: [...input.warnings] } : {}),
+    ...(input.shard ? { shard: input.shard } : {}),
+    ...(input.merged ? { merged: input.merged } : {}),
     cells,
   };
   return validateResult(candidate);

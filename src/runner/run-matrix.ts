@@ -9,6 +9,10 @@ import { loadMatrixFile } from '../matrix/load-matrix.ts';
 import type { RunPlan } from '../matrix/plan-types.ts';
 import { planRun } from '../matrix/plan.ts';
 import { selectCells, type CellFilters } from '../matrix/select-cells.ts';
+import { planIdOf } from '../matrix/plan-id.ts';
+import { shardPlan, splitPlan, type CellDurations, type ShardSpec } from '../matrix/shard-plan.ts';
+import { SHARD_INPUT_FILE, type ShardCellInput } from '../model/shard-input.ts';
+import type { ShardInfo } from '../model/result-schema.ts';
 import { createProgressDisplay, type ProgressDisplay, type ProgressStream } from '../report/progress.ts';
 import { compareResults } from '../report/history.ts';
 import { appendStepSummary, writeReports } from '../report/write-reports.ts';
@@ -65,6 +69,10 @@ export interface RunMatrixOptions {
   signal?: AbortSignal;
   /** A previous result.json: cells whose verdict changed are marked (`change`), and the exit code counts newly broken cells. */
   compareWith?: string;
+  /** `--shard i/n`: run only this shard of the plan (shard-plan.ts) and record it in the result. */
+  shard?: ShardSpec;
+  /** Measured per-cell durations (a previous result) for the split's cost estimate; every shard must get the same. */
+  shardDurations?: CellDurations;
   /** Where the live progress goes (stderr in the CLI); none when absent (--no-progress, bench, tests). */
   progressStream?: ProgressStream;
   /** Told, in one line, what happened to --out: replaced, or left as it was (and where this run's logs went). */
@@ -93,7 +101,7 @@ function toPosix(path: string): string {
   return path.split(sep).join('/');
 }
 
-function toolVersion(): string {
+export function toolVersion(): string {
   try {
     return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string }).version ?? '0.0.0';
   } catch {
@@ -113,6 +121,16 @@ export { InterruptedError };
 function attachedResult(session: AttachSession): NonNullable<RunResult['attached']>['chatwoot'] {
   const { url, reportedVersion, profile, asVersion } = session.chatwoot;
   return { url, reportedVersion, profile, asVersion, label: attachedLabel(session.chatwoot) };
+}
+
+/** The filters as recorded in a shard's result, for merge to select the same cells. */
+function selectionOf(filters: CellFilters = {}): ShardInfo['selection'] {
+  const selection: ShardInfo['selection'] = {};
+  for (const key of ['chatwoot', 'evolution', 'storage', 'suites'] as const) {
+    const values = filters[key];
+    if (values) selection[key] = [...values];
+  }
+  return selection;
 }
 
 /** Resolves like `work`, unless the signal fires first: then rejects with the abort reason. */
@@ -178,21 +196,35 @@ export async function runMatrix(options: RunMatrixOptions): Promise<RunMatrixOut
   const { config, warnings } = await timed('load', () => loadMatrixFile(options.matrixFile, deps.catalog));
   // Read the previous result before any service starts: a bad file is a usage problem (exit 2), found early.
   const previous = options.compareWith ? await loadResult(options.compareWith) : undefined;
-  const plan = await timed('plan', () =>
+  const fullPlan = await timed('plan', () =>
     options.attached
       ? planAttachedRun(config, options.filters ?? {}, options.attached.chatwoot.profile)
       : planRun(selectCells(config, options.filters), config.settings),
   );
-  const jobs = options.jobs ?? config.jobs;
-  const suites = plan.cells[0]?.suites ?? [];
   const scenariosPerCell = (cellSuites: readonly string[]) =>
     deps.catalog.filter((suite) => cellSuites.includes(suite.id)).reduce((sum, suite) => sum + suite.scenarios.length, 0);
+  let plan = fullPlan;
+  let shard: ShardInfo | undefined;
+  if (options.shard) {
+    const groups = splitPlan(fullPlan, options.shard.count, {
+      scenariosOf: (cell) => scenariosPerCell(cell.suites),
+      ...(options.shardDurations ? { durations: options.shardDurations } : {}),
+    });
+    plan = shardPlan(fullPlan, groups[options.shard.index - 1]!);
+    shard = { ...options.shard, planId: planIdOf(config, fullPlan, toolVersion()), selection: selectionOf(options.filters) };
+  }
+  const jobs = options.jobs ?? config.jobs;
+  const suites = plan.cells[0]?.suites ?? [];
   const progress: ProgressDisplay = createProgressDisplay({
     stream: options.progressStream ?? { write: () => true },
     enabled: options.progressStream !== undefined,
     cells: plan.cells.map((cell) => ({ id: cell.id, scenarios: scenariosPerCell(cell.suites) })),
   });
-  progress.phase('plan', `${plan.cells.length} cells, ${suites.length} suites, ${plan.services.length} services (naive: ${plan.naiveServiceCount})`);
+  const shardNote = shard ? ` (shard ${shard.index}/${shard.count} of ${fullPlan.cells.length} cells)` : '';
+  progress.phase(
+    'plan',
+    `${plan.cells.length} cells${shardNote}, ${suites.length} suites, ${plan.services.length} services (naive: ${plan.naiveServiceCount})`,
+  );
 
   const runId = deps.newRunId();
   // A bad --out is a usage error before any service starts. Until the run is complete, everything goes into a
@@ -205,6 +237,7 @@ export async function runMatrix(options: RunMatrixOptions): Promise<RunMatrixOut
       warnings,
       previous,
       plan,
+      ...(shard ? { shard } : {}),
       jobs,
       suites,
       runId,
@@ -238,6 +271,7 @@ interface StagedRunInput {
   warnings: ConfigIssue[];
   previous: RunResult | undefined;
   plan: RunPlan;
+  shard?: ShardInfo;
   jobs: number;
   suites: string[];
   runId: string;
@@ -250,7 +284,7 @@ interface StagedRunInput {
 }
 
 async function runStaged(options: RunMatrixOptions, deps: RunMatrixDeps, input: StagedRunInput): Promise<RunMatrixOutput & { markdown?: string }> {
-  const { config, warnings, previous, plan, jobs, suites, runId, artifactsDir, phases, timed, progress, startedAt } = input;
+  const { config, warnings, previous, plan, shard, jobs, suites, runId, artifactsDir, phases, timed, progress, startedAt } = input;
   const choice: BackendChoice = options.attached
     ? {
         name: 'attach',
@@ -265,7 +299,9 @@ async function runStaged(options: RunMatrixOptions, deps: RunMatrixDeps, input: 
   const cellsDir = join(artifactsDir, 'cells');
   await mkdir(cellsDir, { recursive: true });
 
-  const backend = await deps.createBackend(choice);
+  // A shard the split left empty starts nothing: its result is valid and has no cells.
+  const backend = plan.cells.length > 0 ? await deps.createBackend(choice) : undefined;
+  if (!backend) progress.phase('start', `shard ${shard?.index ?? 1}/${shard?.count ?? 1} has no cells: nothing to start`);
   let environment: StartedEnvironment | undefined;
   let outcomes: ScenarioOutcome[] = [];
   const evidence = new Map<string, CellEvidence>();
@@ -273,16 +309,18 @@ async function runStaged(options: RunMatrixOptions, deps: RunMatrixDeps, input: 
   let servicesStarted = 0;
   try {
     try {
-      progress.phase('start', `starting ${plan.services.length} services (jobs ${jobs})`);
+      if (backend) progress.phase('start', `starting ${plan.services.length} services (jobs ${jobs})`);
       environment = await timed('start', () =>
         untilAborted(
-          backend.start(plan, {
-            runId,
-            jobs,
-            artifactsDir,
-            onProgress: (event) => progress.phase(event.phase, event.message),
-            ...(options.signal ? { signal: options.signal } : {}),
-          }),
+          backend === undefined
+            ? Promise.resolve(undefined)
+            : backend.start(plan, {
+                runId,
+                jobs,
+                artifactsDir,
+                onProgress: (event) => progress.phase(event.phase, event.message),
+                ...(options.signal ? { signal: options.signal } : {}),
+              }),
           options.signal,
         ),
       );
@@ -339,6 +377,7 @@ async function runStaged(options: RunMatrixOptions, deps: RunMatrixDeps, input: 
       for (const [service, path] of Object.entries(cellEvidence.logFiles)) files[`log:${service}`] = toPosix(path);
       artifacts.set(cellId, files);
     }
+    if (shard) await writeShardInputs(cellsDir, plan, outcomes, evidence);
   });
 
   // Not timed: phases are copied into the result it builds.
@@ -366,6 +405,7 @@ async function runStaged(options: RunMatrixOptions, deps: RunMatrixDeps, input: 
     phases,
     servicesStarted,
     warnings: warnings.map((warning) => `${warning.path}: ${warning.message}`),
+    ...(shard ? { shard } : {}),
   });
   const result = previous && options.compareWith ? validateResult(compareResults(assembled, previous, { previousLabel: options.compareWith })) : assembled;
   const resultFile = join(artifactsDir, 'result.json');
@@ -382,4 +422,15 @@ async function runStaged(options: RunMatrixOptions, deps: RunMatrixDeps, input: 
     warnings,
     ...(written.markdown !== undefined ? { markdown: written.markdown } : {}),
   };
+}
+
+/** Beside each cell of a shard: its raw outcomes and log excerpts, which merge assembles again (model/shard-input.ts). */
+async function writeShardInputs(cellsDir: string, plan: RunPlan, outcomes: readonly ScenarioOutcome[], evidence: ReadonlyMap<string, CellEvidence>) {
+  for (const cell of plan.cells) {
+    const cellDir = join(cellsDir, cell.id);
+    await mkdir(cellDir, { recursive: true });
+    const logs = evidence.get(cell.id)?.logs;
+    const input: ShardCellInput = { cellId: cell.id, outcomes: outcomes.filter((outcome) => outcome.cellId === cell.id), ...(logs ? { logs } : {}) };
+    await writeFile(join(cellDir, SHARD_INPUT_FILE), `${JSON.stringify(input)}\n`);
+  }
 }

@@ -11,6 +11,8 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { UsageError } from '../../errors/index.ts';
 import type { RunResult } from '../../model/result-schema.ts';
 import { compareResults } from '../../report/history.ts';
+import { compatibilityStatuses, renderCompatibilityHtml, renderCompatibilityMarkdown } from '../../report/compat-table.ts';
+import { loadHistory } from '../../report/load-history.ts';
 import { readEvidenceArchives, type PackedArchive } from '../../report/html/evidence-archive.ts';
 import { renderHtml } from '../../report/html.ts';
 import { renderJunit } from '../../report/junit.ts';
@@ -64,8 +66,31 @@ function renderOne(format: ReportFormat, result: RunResult, linkBase: string, io
   }
 }
 
+/** `report --history DIR`: the compatibility table; to --out as compatibility.md + .html, else Markdown on stdout. */
+async function historyReport(dir: string, outDir: string | undefined, io: ReportCommandIo): Promise<number> {
+  const history = await loadHistory(dir, outDir ?? '.');
+  const statuses = compatibilityStatuses(history);
+  const markdown = renderCompatibilityMarkdown(statuses, history.length);
+  if (!outDir) {
+    io.stdout(markdown);
+    return 0;
+  }
+  await mkdir(outDir, { recursive: true });
+  for (const [name, content] of [
+    ['compatibility.md', markdown],
+    ['compatibility.html', renderCompatibilityHtml(statuses, history.length)],
+  ] as const) {
+    await writeFile(join(outDir, name), content, 'utf8');
+    io.stderr(`wrote ${join(outDir, name)}\n`);
+  }
+  return 0;
+}
+
 export async function reportCommand(given: ReportOptionsInput, io: ReportCommandIo = processIo): Promise<number> {
-  const options = parseCommandOptions('report', ReportOptions, given);
+  const parsed = parseCommandOptions('report', ReportOptions, given);
+  if (parsed.history !== undefined) return historyReport(parsed.history, parsed.out, io);
+  if (parsed.result === undefined) throw new UsageError('report needs <result> (a result.json), or --history DIR for the compatibility table');
+  const options = { ...parsed, result: parsed.result };
   const { formats } = options;
   if (!options.out && formats.length > 1) {
     throw new UsageError(`--format ${formats.join(',')} needs --out DIR: standard output takes one format`, {

@@ -2,6 +2,7 @@ import { dirname, join } from 'node:path';
 import { renderTerminalReport } from '../../report/terminal-grid.ts';
 import { shouldUseColor } from '../../report/terminal-style.ts';
 import { runMatrix, type RunMatrixDeps } from '../../runner/run-matrix.ts';
+import { loadShardTimes } from '../../runner/shard-times.ts';
 import { parseCommandOptions } from '../options/option-fields.ts';
 import { RunOptions, type RunOptionsInput } from '../options/run-options.ts';
 import { captureProcessWarnings, writeWarningsLog } from '../process-warnings.ts';
@@ -121,6 +122,7 @@ async function runAndReport(
     ...(options.storage ? { storage: options.storage } : {}),
     ...(options.suite ? { suites: options.suite } : {}),
   };
+  const shardDurations = options.shardTimes ? await loadShardTimes(options.shardTimes) : undefined;
   const libraryWarnings = captureProcessWarnings();
   const run = await runMatrix({
     matrixFile: options.matrix,
@@ -131,6 +133,8 @@ async function runAndReport(
     outDir: options.out,
     command: commandLine(given),
     ...(options.compare ? { compareWith: options.compare } : {}),
+    ...(options.shard ? { shard: options.shard } : {}),
+    ...(shardDurations ? { shardDurations } : {}),
     ...(signal ? { signal } : {}),
     ...(options.progress ? { progressStream: stderr } : {}),
     // A complete run's line is progress (its grid names result.json); an incomplete run's is always said.
@@ -144,6 +148,11 @@ async function runAndReport(
   const warningsLog = join(dirname(run.resultFile), 'process-warnings.log');
   if (await writeWarningsLog(warningsLog, libraryWarnings.warnings)) {
     stderr.write(`${libraryWarnings.warnings.length} library warning(s) (not ours) written to ${warningsLog}\n`);
+  }
+  if (run.result.shard && run.result.cells.length === 0) {
+    stderr.write(
+      `shard ${run.result.shard.index}/${run.result.shard.count} has no cells (the plan has fewer Chatwoot stack groups than shards): wrote an empty result\n`,
+    );
   }
   for (const warning of run.warnings) stderr.write(`warning: ${warning.path}: ${warning.message}\n`);
   stdout.write(renderTerminalReport(run.result, { color: shouldUseColor(stdout, env), resultFile: run.resultFile }));

@@ -1,8 +1,14 @@
 import { z } from 'zod';
-import { pathOptionOr, switchOption } from './option-fields.ts';
+import { listOption, pathOption, pathOptionOr, shardOption, switchOption } from './option-fields.ts';
 
 export const ListOptions = z.object({
   matrix: pathOptionOr('matrix.json'),
+  chatwoot: listOption,
+  evolution: listOption,
+  storage: listOption,
+  suite: listOption,
+  shard: shardOption,
+  shardTimes: pathOption,
   json: switchOption,
 });
 export type ListOptions = z.output<typeof ListOptions>;

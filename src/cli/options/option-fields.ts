@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { UsageError } from '../../errors/index.ts';
 import { parseListOption } from '../../matrix/select-cells.ts';
+import { parseShardSpec } from '../../matrix/shard-plan.ts';
 import { parseBackend, parseImages, parseJobs, parseMilliseconds, parsePort } from '../option-values.ts';
 
 const typedValue = z.union([z.string(), z.number()]);
@@ -30,6 +31,9 @@ export const listOption = z
   .union([z.string(), z.array(z.string())])
   .optional()
   .transform(parseListOption);
+
+/** `--shard 2/3`; undefined when not given. */
+export const shardOption = typedValue.optional().transform((value) => (value === undefined ? undefined : parseShardSpec(value)));
 
 export const jobsOption = typedValue.optional().transform(parseJobs);
 export const backendOption = z.string().optional().transform(parseBackend);

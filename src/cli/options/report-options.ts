@@ -21,7 +21,9 @@ export function parseFormats(value: string | readonly string[]): ReportFormat[] 
 
 export const ReportOptions = z
   .object({
-    result: z.string().min(1),
+    result: z.string().min(1).optional(),
+    /** A folder of past results: render the compatibility table instead of one result. */
+    history: pathOption,
     format: z
       .union([z.string(), z.array(z.string())])
       .default('terminal')

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { backendOption, imagesOption, jobsOption, listOption, onUnlessNegated, pathOption, pathOptionOr } from './option-fields.ts';
+import { backendOption, imagesOption, jobsOption, listOption, onUnlessNegated, pathOption, pathOptionOr, shardOption } from './option-fields.ts';
 
 /** `run`: the keys are cac's camelCased flags; the order is the order values are checked in. */
 export const RunOptions = z.object({
@@ -13,6 +13,9 @@ export const RunOptions = z.object({
   suite: listOption,
   out: pathOptionOr('out'),
   compare: pathOption,
+  shard: shardOption,
+  /** A previous result whose per-cell durations the shard split learns from. */
+  shardTimes: pathOption,
   /** false with --no-progress. */
   progress: onUnlessNegated,
   /** The attach backend (issue 20): a running Chatwoot takes the Chatwoot axis; its token only in the env. */
