@@ -66,7 +66,9 @@ describe('overrides', () => {
       effective: TWIN_IMAGES['chatwoot@3.8.0'],
       local: true,
     });
-    expect(() => resolver.resolve('postgres')).toThrow(/no twin/);
+    // Evolution 2.x's database in twin runs: the real PostgreSQL 15 built here; Redis has no stand-in.
+    expect(resolver.resolve('postgres')).toMatchObject({ requested: 'localhost/evochat-twin/postgres:15', local: true });
+    expect(() => resolver.resolve('redis')).toThrow(/no twin/);
   });
 });
 
