@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createRedactor, REDACTED } from '../common/redact.ts';
 import { ErrorCodes } from '../errors/index.ts';
-import { reserveClosedPort } from '../backends/sim/closed-port.ts';
+import { reserveClosedPort } from '../common/closed-port.ts';
 import { HARNESS_LINK_HEADER, HARNESS_SCENARIO_HEADER } from '../model/harness-wire.ts';
 import { ApiResponseError, createHttpClient, ServiceUnreachableError } from './http-client.ts';
 

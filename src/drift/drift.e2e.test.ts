@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PLATFORM_TOKEN_ENV } from '../backends/attach/attached-chatwoot.ts';
 import { startExternalChatwootTwin, type ExternalTwin } from '../backends/attach/test-support/external-twin.ts';
-import { reserveClosedPort } from '../backends/sim/closed-port.ts';
+import { reserveClosedPort } from '../common/closed-port.ts';
 import { startCli } from '../cli/test-support/cli-process.ts';
 import { DriftReport } from '../model/drift-report.ts';
 

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { createRedactor, REDACTED } from '../common/redact.ts';
 import { waitFor } from '../common/wait-for.ts';
-import { reserveClosedPort } from '../backends/sim/closed-port.ts';
+import { reserveClosedPort } from '../common/closed-port.ts';
 import { createRecordingProxy, type RecordingProxy } from './recording-proxy.ts';
 import { HARNESS_LINK_HEADER, HARNESS_SCENARIO_HEADER } from '../model/harness-wire.ts';
 import { formatScenarioTag } from '../model/harness-wire.ts';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCli } from '../../cli/test-support/cli-process.ts';
-import { reserveClosedPort } from '../sim/closed-port.ts';
+import { reserveClosedPort } from '../../common/closed-port.ts';
 import { PLATFORM_TOKEN_ENV } from './attached-chatwoot.ts';
 import { startExternalChatwootTwin, type ExternalTwin } from './test-support/external-twin.ts';
 

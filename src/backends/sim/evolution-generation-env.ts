@@ -5,7 +5,7 @@ import type { PlannedCell, PlannedService } from '../../matrix/plan-types.ts';
 import type { EvolutionFaultEndpoint, EvolutionFaults } from '../../stack/stack.ts';
 import { ErrorCodes, InfrastructureError } from '../../errors/index.ts';
 import { mediaBucketFor } from '../shared/media-bucket.ts';
-import { reserveClosedPort } from './closed-port.ts';
+import { reserveClosedPort } from '../../common/closed-port.ts';
 import { DEFAULT_SETTINGS, slug, type SimEnvironment } from './sim-environment.ts';
 
 /** One embedded PostgreSQL per sim run, started by the first 2.x Evolution; a database per Evolution service. */

@@ -7,7 +7,7 @@ import { createRecordingProxy, type RecordingProxy } from '../../evidence/record
 import type { ChatwootVersion, EvolutionVersion } from '../../model/axes.ts';
 import { chatwootProfile, privateNetworkOptOut } from '../../model/chatwoot-profiles.ts';
 import type { PlannedService } from '../../matrix/plan-types.ts';
-import { reserveClosedPort } from './closed-port.ts';
+import { reserveClosedPort } from '../../common/closed-port.ts';
 import { evolutionGenerationEnv, probeDatabaseUnreachable } from './evolution-generation-env.ts';
 import { DEFAULT_SETTINGS, secret, slug, type ChatwootRuntime, type SimEnvironment, type SimSettings } from './sim-environment.ts';
 

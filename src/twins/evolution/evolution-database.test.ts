@@ -4,7 +4,7 @@ import { createMemorySink } from '../../common/log-sink.ts';
 import { waitFor } from '../../common/wait-for.ts';
 import { startEmbeddedPostgres, type EmbeddedPostgresServer } from '../../common/embedded-postgres.ts';
 import { ConfigError, ErrorCodes, InfrastructureError } from '../../errors/index.ts';
-import { reserveClosedPort } from '../../backends/sim/closed-port.ts';
+import { reserveClosedPort } from '../../common/closed-port.ts';
 import { startEvolutionTwin } from './start-evolution-twin.ts';
 import { GEN2_KIT_ENV, http, KIT_API_KEY } from './test-support/evolution-test-kit.ts';
 

@@ -2,7 +2,7 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../../common/wait-for.ts';
-import { reserveClosedPort } from '../../backends/sim/closed-port.ts';
+import { reserveClosedPort } from '../../common/closed-port.ts';
 import { startKit, type Kit } from './test-support/evolution-test-kit.ts';
 import { botWebhook } from './test-support/call-sequence-flows.ts';
 import { stopKitDatabase } from './test-support/kit-database.ts';

@@ -3,7 +3,7 @@
  * port), standing in for "your staging server", and what a test asks of it afterwards: does any account or user exist.
  */
 import { request } from 'undici';
-import { reserveClosedPort } from '../../sim/closed-port.ts';
+import { reserveClosedPort } from '../../../common/closed-port.ts';
 import { killLeftover, startCli, type CliProcess } from '../../../cli/test-support/cli-process.ts';
 
 export interface ExternalTwin {

@@ -2,7 +2,7 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 
 /**
- * A loopback port with nothing listening: bind port 0, note the port, close. Connecting to it is
+ * A loopback port with nothing listening: bind port 0, note the port, close (a free port for a server to take, too). Connecting to it is
  * refused at once, which is what "SERVER_URL unreachable from Chatwoot" looks like on one host.
  * (Another process could take the port later; on loopback within one short run that is unlikely.)
  */
