@@ -123,6 +123,11 @@ function attachedResult(session: AttachSession): NonNullable<RunResult['attached
   return { url, reportedVersion, profile, asVersion, label: attachedLabel(session.chatwoot) };
 }
 
+/** How many scenarios a cell running these suites has (the shard split's estimate and the progress display). */
+export function scenarioCount(catalog: SuiteCatalog, cellSuites: readonly string[]): number {
+  return catalog.filter((suite) => cellSuites.includes(suite.id)).reduce((sum, suite) => sum + suite.scenarios.length, 0);
+}
+
 /** The filters as recorded in a shard's result, for merge to select the same cells. */
 function selectionOf(filters: CellFilters = {}): ShardInfo['selection'] {
   const selection: ShardInfo['selection'] = {};
@@ -201,8 +206,7 @@ export async function runMatrix(options: RunMatrixOptions): Promise<RunMatrixOut
       ? planAttachedRun(config, options.filters ?? {}, options.attached.chatwoot.profile)
       : planRun(selectCells(config, options.filters), config.settings),
   );
-  const scenariosPerCell = (cellSuites: readonly string[]) =>
-    deps.catalog.filter((suite) => cellSuites.includes(suite.id)).reduce((sum, suite) => sum + suite.scenarios.length, 0);
+  const scenariosPerCell = (cellSuites: readonly string[]) => scenarioCount(deps.catalog, cellSuites);
   let plan = fullPlan;
   let shard: ShardInfo | undefined;
   if (options.shard) {

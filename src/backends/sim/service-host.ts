@@ -1,10 +1,8 @@
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { LogSink } from '../../common/log-sink.ts';
 import { ErrorCodes, InfrastructureError } from '../../errors/index.ts';
 import type { StartedTwin, TwinRole } from '../../model/twin-types.ts';
+import { serviceHostBundle } from './service-host-bundle.ts';
 
 export type HostRequest = { type: 'start'; id: number; role: TwinRole; env: Record<string, string | undefined>; port: number } | { type: 'close'; id: number };
 
@@ -21,20 +19,9 @@ export interface ServiceHost {
   close(): Promise<void>;
 }
 
-/**
- * The worker runs the TypeScript sources directly, so it registers tsx's ESM loader itself before
- * importing its entry (whatever started this process: tsx, vitest, or a bundle with the sources beside it).
- */
-function workerBootstrap(): string {
-  const tsxDir = dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
-  const tsxApi = pathToFileURL(join(tsxDir, 'dist', 'esm', 'api', 'index.mjs')).href;
-  const entry = new URL('./service-host-worker.ts', import.meta.url).href;
-  return `import(${JSON.stringify(tsxApi)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`;
-}
-
 /** Starts a worker-thread service host; every twin started through it lives and dies with it. */
-export function createWorkerServiceHost(name: string): Promise<ServiceHost> {
-  const worker = new Worker(workerBootstrap(), { eval: true, name: `evochat-sim-${name}` });
+export async function createWorkerServiceHost(name: string): Promise<ServiceHost> {
+  const worker = new Worker(await serviceHostBundle(), { name: `evochat-sim-${name}` });
   let nextId = 1;
   const pending = new Map<number, { resolve: (reply: HostReply) => void; reject: (error: Error) => void }>();
   const logs = new Map<number, LogSink>();
@@ -67,7 +54,7 @@ export function createWorkerServiceHost(name: string): Promise<ServiceHost> {
     });
 
   let closing: Promise<void> | undefined;
-  return Promise.resolve({
+  return {
     name,
     async start(role, options) {
       const id = nextId++;
@@ -99,7 +86,7 @@ export function createWorkerServiceHost(name: string): Promise<ServiceHost> {
       closing ??= worker.terminate().then(() => undefined);
       return closing;
     },
-  });
+  };
 }
 
 /** Runs twins in this thread (the simplest host: debugging, or a one-core machine). */

@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { ErrorCodes, InfrastructureError } from '../../../errors/index.ts';
 import { PLACEHOLDER_IMAGES, TWIN_IMAGE_REPOSITORY, TWIN_IMAGES } from '../images.ts';
-import { bundleTwins } from './bundle-twins.ts';
+import { bundleEntry } from '../../shared/bundle-entry.ts';
 import { parseLddOutput } from './ldd.ts';
 import { assembleRootfs, NODE_PATH } from './rootfs.ts';
 import { makeOwnedTempDir } from '../../../common/owned-temp-dir.ts';
@@ -135,7 +135,7 @@ async function ensureTwinImagesLocked(options: EnsureTwinImagesOptions): Promise
   };
 
   const nodeBinary = options.nodeBinary ?? NODE_PATH;
-  const bundle = await step('bundle', () => bundleTwins(options.entryPoint ?? ENTRY_POINT));
+  const bundle = await step('bundle', () => bundleEntry(options.entryPoint ?? ENTRY_POINT));
   const launcher = await readFile(join(DOCKERFILE_DIR, 'launcher.cjs'), 'utf8');
   const targets = twinImageTargets();
   const postgres = await postgresBinaries();
