@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRedactor, REDACTED } from '../common/redact.ts';
 import type { Exchange } from '../model/result-schema.ts';
-import { ExchangeStore } from './exchange-store.ts';
+import { ExchangeStore, mapExchangeText } from './exchange-store.ts';
 
 function exchange(id: string, status: number | null, url = '/x', body = ''): Exchange {
   return {
@@ -36,5 +36,23 @@ describe('exchange store', () => {
     expect(store.dropped).toBe(1);
     expect(store.list({ cell: 'a' }).map((i) => i.exchange.id)).toEqual(['2', '3']);
     expect(store.list().map((i) => i.exchange.id)).toEqual(['2', '3']);
+  });
+});
+
+describe('mapExchangeText', () => {
+  it('returns the same exchange when nothing changed, a new one with every changed text otherwise', () => {
+    const original = exchange('1', 200, '/p?k=abc', 'body abc');
+    expect(mapExchangeText(original, (text) => text)).toBe(original);
+    const mapped = mapExchangeText(original, (text) => text.replaceAll('abc', 'X'));
+    expect(mapped).not.toBe(original);
+    expect(mapped.request.url).toBe('/p?k=X');
+    expect(mapped.request.body).toBe('body X');
+    expect(mapped.request.headers).toBe(original.request.headers);
+    const headerOnly = mapExchangeText(original, (text) => text.replaceAll('secret-1', 'S'));
+    expect(headerOnly.request.headers).toEqual({ api_access_token: 'S' });
+    expect(headerOnly.request.body).toBe('body abc');
+    expect(original.request.headers.api_access_token).toBe('secret-1');
+    const failed = exchange('2', null);
+    expect(mapExchangeText(failed, (text) => text.replace('ECONNREFUSED', 'E')).error).toBe('E');
   });
 });

@@ -69,14 +69,36 @@ export function learnExchangeSecrets(exchange: Exchange, redactor: Redactor): vo
   }
 }
 
-/** Applies `fn` to every text of an exchange that can carry a secret (URL, header values, bodies, error). */
+/**
+ * Applies `fn` to every text of an exchange that can carry a secret (URL, header values, bodies, error). The same
+ * object comes back when `fn` changed nothing: cached copies are brought up to date on every poll, and almost
+ * always no new secret is in them.
+ */
 export function mapExchangeText(exchange: Exchange, fn: (text: string) => string): Exchange {
-  const mapHeaders = (headers: Record<string, string>) => Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, fn(value)]));
+  let changed = false;
+  const map = (text: string) => {
+    const mapped = fn(text);
+    if (mapped !== text) changed = true;
+    return mapped;
+  };
+  const mapHeaders = (headers: Record<string, string>) => {
+    let differs = false;
+    const entries = Object.entries(headers).map(([name, value]) => {
+      const mapped = map(value);
+      if (mapped !== value) differs = true;
+      return [name, mapped] as const;
+    });
+    return differs ? Object.fromEntries(entries) : headers;
+  };
+  const request = { url: map(exchange.request.url), headers: mapHeaders(exchange.request.headers), body: map(exchange.request.body) };
+  const response = exchange.response ? { headers: mapHeaders(exchange.response.headers), body: map(exchange.response.body) } : null;
+  const error = exchange.error === undefined ? undefined : map(exchange.error);
+  if (!changed) return exchange;
   return {
     ...exchange,
-    request: { ...exchange.request, url: fn(exchange.request.url), headers: mapHeaders(exchange.request.headers), body: fn(exchange.request.body) },
-    response: exchange.response ? { ...exchange.response, headers: mapHeaders(exchange.response.headers), body: fn(exchange.response.body) } : null,
-    ...(exchange.error === undefined ? {} : { error: fn(exchange.error) }),
+    request: { ...exchange.request, ...request },
+    response: exchange.response && response ? { ...exchange.response, ...response } : null,
+    ...(error === undefined ? {} : { error }),
   };
 }
 
