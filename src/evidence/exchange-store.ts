@@ -55,12 +55,19 @@ function header(headers: Record<string, string>, name: string): string | undefin
   return headers[name] ?? Object.entries(headers).find(([key]) => key.toLowerCase() === name)?.[1];
 }
 
+const learned = new WeakMap<Redactor, WeakSet<Exchange>>();
+
 /**
  * Registers every credential an exchange carries (JSON/form bodies by key, secret headers), so each is also
  * redacted by value wherever else it shows up: URLs, log lines, other exchanges, reports. Call it as soon as
  * an exchange is recorded, so later reads of anything already know its secrets.
  */
 export function learnExchangeSecrets(exchange: Exchange, redactor: Redactor): void {
+  let seen = learned.get(redactor);
+  if (!seen) learned.set(redactor, (seen = new WeakSet()));
+  // Recorded exchanges are immutable: the proxy learns them as they complete, the first read need not parse them again.
+  if (seen.has(exchange)) return;
+  seen.add(exchange);
   redactor.learnHeaders(exchange.request.headers);
   redactor.learn(exchange.request.body, header(exchange.request.headers, 'content-type'));
   if (exchange.response) {
