@@ -2,7 +2,9 @@
  * `npm run bench -- --shards n`: the matrix (by default the extended one) run unsharded, then as n shards side by
  * side (one process each, as n jobs of a CI job matrix would run them, here on one machine) followed by `merge`.
  * Prints both walls, each shard's planned cost beside its measured time (how well the split balances), and
- * whether the merged result has the same verdicts, diagnoses and exit code as the unsharded one.
+ * whether the merged result has the same verdicts, diagnoses and exit code as the unsharded one. Sharing one
+ * machine, the shards together get the unsharded run's jobs (each ceil(jobs / n)); on a CI job matrix each shard
+ * has a machine and the matrix's jobs of its own.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -34,17 +36,20 @@ export async function benchShards(options: { matrixFile: string; count: number; 
   const { config } = await loadMatrixFile(options.matrixFile, SUITE_CATALOG);
   const plan = planRun(selectCells(config, {}), config.settings);
   const groups = splitPlan(plan, options.count, { scenariosOf: (cell) => scenarioCount(SUITE_CATALOG, cell.suites) });
-  const base = { matrixFile: options.matrixFile, backend: 'sim' as const, images: 'twin' as const, ...(options.jobs ? { jobs: options.jobs } : {}) };
+  const base = { matrixFile: options.matrixFile, backend: 'sim' as const, images: 'twin' as const };
+  const jobs = options.jobs ?? config.jobs;
+  // Side by side on one machine the shards share its cores: together they get the unsharded run's jobs (rounded up).
+  const shardJobs = Math.max(1, Math.ceil(jobs / options.count));
   const outDirs: string[] = [];
   const mergeDir = await mkdtemp(join(tmpdir(), 'evochat-bench-merge-'));
   try {
-    const unsharded = await measureRun(base, { keepOut: true });
+    const unsharded = await measureRun({ ...base, jobs }, { keepOut: true });
     outDirs.push(unsharded.outDir!);
 
     const begin = performance.now();
     const shards: Array<Measurement & { endedMs: number }> = await Promise.all(
       groups.map(async (group) => {
-        const measured = await measureRun({ ...base, shard: { index: group.index, count: options.count } }, { keepOut: true });
+        const measured = await measureRun({ ...base, jobs: shardJobs, shard: { index: group.index, count: options.count } }, { keepOut: true });
         outDirs.push(measured.outDir!);
         return { ...measured, endedMs: performance.now() - begin };
       }),
@@ -61,13 +66,22 @@ export async function benchShards(options: { matrixFile: string; count: number; 
 
     const expected = verdictLines(await readResult(unsharded.outDir!));
     const got = verdictLines(merged.result);
-    const differing = expected.filter((line, index) => got[index] !== line).length + Math.abs(expected.length - got.length);
+    const gotSet = new Set(got);
+    const expectedSet = new Set(expected);
+    const differences = [
+      ...expected.filter((line) => !gotSet.has(line)).map((line) => `unsharded ${line}`),
+      ...got.filter((line) => !expectedSet.has(line)).map((line) => `merged ${line}`),
+    ];
+    const differing = differences.length;
+    const same = differing === 0 && merged.exitCode === unsharded.exitCode;
     const totalCost = groups.reduce((sum, group) => sum + group.cost, 0);
     const totalWall = shards.reduce((sum, shard) => sum + shard.wallMs, 0);
     const meanWall = totalWall / shards.length;
     const lines = [
       `shards_matrix=${options.matrixFile}`,
       `shards_count=${options.count}`,
+      `shards_jobs_each=${shardJobs}`,
+      `unsharded_jobs=${jobs}`,
       `shards_cells=${plan.cells.length}`,
       `unsharded_wall_s=${seconds(unsharded.wallMs)}`,
       `unsharded_cpu_s=${cpuSeconds(unsharded).toFixed(2)}`,
@@ -77,7 +91,7 @@ export async function benchShards(options: { matrixFile: string; count: number; 
       `shards_total_wall_s=${seconds(sideBySideMs + mergeMs)}`,
       `shards_cpu_s=${shards.reduce((sum, shard) => sum + cpuSeconds(shard), 0).toFixed(2)}`,
       `shards_merged_exit_code=${merged.exitCode}`,
-      `shards_same_verdicts=${differing === 0 && merged.exitCode === unsharded.exitCode}`,
+      `shards_same_verdicts=${same}`,
       `shards_verdict_differences=${differing}`,
       `shards_balance_max_over_mean=${(Math.max(...shards.map((shard) => shard.wallMs)) / meanWall).toFixed(3)}`,
     ];
@@ -95,7 +109,8 @@ export async function benchShards(options: { matrixFile: string; count: number; 
         `${p}_exit_code=${shard.exitCode}`,
       );
     });
-    return { lines, exitCode: differing === 0 ? 0 : 1 };
+    for (const difference of differences.slice(0, 20)) lines.push(`# verdict difference: ${difference}`);
+    return { lines, exitCode: same ? 0 : 1 };
   } finally {
     await Promise.all([...outDirs.map((dir) => rm(join(dir, '..'), { recursive: true, force: true })), rm(mergeDir, { recursive: true, force: true })]);
   }
