@@ -63,10 +63,12 @@ async function recordingProxy(
   accounts: ReadonlyMap<number, readonly string[]>,
   upstream?: string,
   host?: string,
+  originHost?: boolean,
 ): Promise<RecordingProxy> {
   const proxy = await createRecordingProxy({
     upstream,
     ...(host ? { host } : {}),
+    ...(originHost ? { originHost } : {}),
     link,
     redactor: env.redactor,
     classify: proxyClassifier(env, cells, accounts),
@@ -85,7 +87,8 @@ async function attachChatwoot(env: SimEnvironment, service: PlannedService, sett
     throw new InfrastructureError(ErrorCodes.internal, `the attach backend cannot provide ${service.id}: only the standard local Chatwoot is attached`);
   }
   const accountCells = new Map<number, string[]>();
-  const front = await recordingProxy(env, 'evolution->chatwoot', `${slug(service.id)}-front`, service.cells, accountCells, attached.url);
+  // Someone else's server: it gets its own Host header (its virtual host, the name its certificate carries), not the proxy's.
+  const front = await recordingProxy(env, 'evolution->chatwoot', `${slug(service.id)}-front`, service.cells, accountCells, attached.url, undefined, true);
   env.redactor.add(attached.platformToken);
   env.chatwoots.set(service.id, {
     service,
