@@ -1,5 +1,6 @@
 import type { AttachSession } from '../backends/attach/attach-session.ts';
 import type { AttachedChatwoot } from '../backends/attach/attached-chatwoot.ts';
+import type { AttachedEvolution } from '../backends/attach/attached-evolution.ts';
 import type { Redactor } from '../common/redact.ts';
 import { UsageError } from '../errors/index.ts';
 import type { AttachOptions } from './options/attach-options.ts';
@@ -10,6 +11,8 @@ import type { AttachOptions } from './options/attach-options.ts';
  */
 export interface AttachHold {
   chatwoot: AttachedChatwoot;
+  /** `--evolution-url`: the attached Evolution, checked. */
+  evolution: AttachedEvolution | undefined;
   redactor: Redactor;
   /** A session for one run; every session handed out is cleaned up by close(). */
   session(): AttachSession;
@@ -57,12 +60,23 @@ export async function openAttach(options: AttachOptions, env: Readonly<Record<st
     tokenSource: credentials.sources.platformToken,
     redactor,
   });
+  let evolution: AttachedEvolution | undefined;
+  if (options.evolutionUrl !== undefined) {
+    const { connectAttachedEvolution } = await import('../backends/attach/attached-evolution.ts');
+    evolution = await connectAttachedEvolution({
+      evolutionUrl: options.evolutionUrl,
+      apiKey: credentials.evolutionKey,
+      keySource: credentials.sources.evolutionKey,
+      redactor,
+    });
+  }
   const sessions: AttachSession[] = [];
   return {
     chatwoot,
+    evolution,
     redactor,
     session() {
-      const session = new AttachSession(chatwoot, redactor);
+      const session = new AttachSession(chatwoot, redactor, evolution);
       sessions.push(session);
       return session;
     },
@@ -71,7 +85,11 @@ export async function openAttach(options: AttachOptions, env: Readonly<Record<st
         const report = await session.cleanup();
         if (!report) continue;
         if (report.failed.length === 0) {
-          stderr.write(`attached: removed ${report.removed.length} account(s) and user(s) this run created on ${chatwoot.url}\n`);
+          const instances = report.removed.filter((resource) => resource.kind === 'instance').length;
+          stderr.write(
+            `attached: removed ${report.removed.length - instances} account(s) and user(s) this run created on ${chatwoot.url}` +
+              `${evolution ? `, ${instances} instance(s) on ${evolution.url}` : ''}\n`,
+          );
           continue;
         }
         stderr.write(

@@ -22,6 +22,8 @@ export interface RecordingProxyOptions {
    * An https origin's certificate is verified against Node's CAs plus NODE_EXTRA_CA_CERTS.
    */
   upstream: string | undefined;
+  /** Called with each exchange as it is recorded (unredacted: the caller's own bookkeeping, e.g. what was created upstream). */
+  onExchange?: (exchange: Exchange) => void;
   /** Send the upstream's own Host header, not the client's (a server someone else runs: its virtual host); always so for https. */
   originHost?: boolean;
   /**
@@ -228,6 +230,7 @@ export async function createRecordingProxy(options: RecordingProxyOptions): Prom
       // Learned now, not on read: a log line or another exchange written before anyone reads this one may carry them.
       learnExchangeSecrets(exchange, options.redactor);
       store.add({ cells, exchange, startedAtMs });
+      options.onExchange?.(exchange);
     };
 
     if (!target) {

@@ -74,11 +74,14 @@ async function bundleMatrix(setup: ReproSetup): Promise<Record<string, unknown>>
 /** The report's cell on an attached Chatwoot: that server's profile and storage, and what differs from the report, in words. */
 function onAttached(setup: ReproSetup, session: AttachSession): { setup: ReproSetup; attachNotes: string[] } {
   const { profile, url } = session.chatwoot;
+  const evolution = session.evolution?.version ?? setup.cell.evolution;
   const notes: string[] = [];
   if (setup.cell.chatwoot !== profile) notes.push(`the report names Chatwoot ${setup.cell.chatwoot}; the attached server at ${url} runs as ${profile}`);
+  if (setup.cell.evolution !== evolution)
+    notes.push(`the report names Evolution ${setup.cell.evolution}; the attached Evolution at ${session.evolution!.url} is ${evolution}`);
   if (setup.cell.storage !== 'local')
     notes.push(`the report's storage is ${setup.cell.storage}; the attached server stores attachments its own way (run as local)`);
-  const key = { chatwoot: profile, evolution: setup.cell.evolution, storage: 'local' as const };
+  const key = { chatwoot: profile, evolution, storage: 'local' as const };
   return { setup: { ...setup, cell: { ...key, id: cellId(key) }, notes: [...setup.notes, ...notes] }, attachNotes: notes };
 }
 

@@ -14,6 +14,9 @@ import { runInterruptible, SERVICES_FORCE_NOTE } from '../signals.ts';
 export async function canIUpgradeCommand(given: CanIUpgradeOptionsInput): Promise<number> {
   const options = parseCommandOptions('can-i-upgrade', CanIUpgradeOptions, given);
   if (options.chatwootUrl !== undefined) {
+    if (options.evolutionUrl !== undefined) {
+      throw new UsageError('can-i-upgrade --evolution-url: with both servers attached nothing can move; attach the Chatwoot only and run Evolution as twins');
+    }
     if (options.fromResult !== undefined)
       throw new UsageError('--from-result and --chatwoot-url exclude each other: one answers from a result, the other runs');
     if (/(^|,)\s*chatwoot@/i.test(options.to ?? '')) {

@@ -35,8 +35,16 @@ export async function cleanAttached(
       continue;
     }
     if (!token) throw new UsageError(`clean --attached needs the PlatformApp token of ${ledger.url} in ${credentials.sources.platformToken}`);
-    const platform = new ChatwootPlatformClient({ baseUrl: ledger.url, token, redactor: createRedactor([token]) });
-    const report = await removeResources(platform, ledger.pending);
+    const platform = new ChatwootPlatformClient({ baseUrl: ledger.url, token, redactor: createRedactor([token, credentials.evolutionKey ?? '']) });
+    const instances = ledger.pending.some((resource) => resource.kind === 'instance');
+    const key = credentials.evolutionKey;
+    if (instances && (!ledger.evolutionUrl || !key)) {
+      throw new UsageError(
+        `clean --attached: the ledger lists instances on ${ledger.evolutionUrl ?? 'an attached Evolution'}; give its global key in ${credentials.sources.evolutionKey}`,
+      );
+    }
+    const evolution = instances && ledger.evolutionUrl && key ? { url: ledger.evolutionUrl, apiKey: key } : undefined;
+    const report = await removeResources({ platform, evolution }, ledger.pending);
     markDeleted(file, report.removed);
     removed += report.removed.length;
     for (const resource of report.removed) options.out(`removed ${resource.kind} ${resource.id} (${resource.label}) on ${ledger.url}`);
