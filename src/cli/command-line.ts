@@ -89,6 +89,11 @@ function missingValue(flag: Flag, next: string | undefined, known: ReadonlyMap<s
 export interface CommandLineRules {
   /** Option keys that may be given more than once (their values are lists). */
   repeatable?: readonly string[];
+  /**
+   * Flags a command does not take because they would put a credential on the command line (shell history, `ps`), each
+   * with where the credential goes instead. Refused with that, the value never echoed.
+   */
+  refusedCredentials?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -110,7 +115,13 @@ export function checkCommandLine(cli: CAC, argv: readonly string[], rules: Comma
     const eq = token.indexOf('=');
     const spelling = eq === -1 ? token : token.slice(0, eq);
     const flag = bySpelling.get(spelling);
-    if (!flag) throw unknownOption(spelling, command, flags, cli);
+    if (!flag) {
+      const instead = rules.refusedCredentials?.[spelling];
+      if (instead !== undefined) {
+        throw new UsageError(`${spelling}: ${command.name} takes no credential on the command line (shell history, ps); give it in ${instead}`);
+      }
+      throw unknownOption(spelling, command, flags, cli);
+    }
     if (!flag.takesValue) {
       if (eq !== -1) throw new UsageError(`${spelling} takes no value (got ${echoValue(token.slice(eq + 1))})`);
       continue;

@@ -2,12 +2,13 @@
  * The one exit point of the CLI: commands are exported functions returning an exit code; every
  * error ends here and is printed once, with its stable code, and mapped to an exit code.
  */
-import { cac } from 'cac';
+import { cac, type Command } from 'cac';
 import { ExitCodes, UsageError, toHarnessError } from '../errors/index.ts';
 import { debugWanted, formatError } from '../errors/format-error.ts';
 import { createRedactor } from '../common/redact.ts';
 import { CHATWOOT_VERSIONS, EVOLUTION_VERSIONS } from '../model/axes.ts';
 import { checkCommandLine, joinNegativeValues, type CommandLineRules } from './command-line.ts';
+import { REFUSED_CREDENTIAL_FLAGS } from './options/attach-options.ts';
 import type { CanIUpgradeOptionsInput } from './options/can-i-upgrade-options.ts';
 import type { CleanOptionsInput } from './options/clean-options.ts';
 import type { DoctorOptionsInput } from './options/doctor-options.ts';
@@ -20,6 +21,16 @@ import type { RunOptionsInput } from './options/run-options.ts';
 import type { TwinOptionsInput } from './options/twin-options.ts';
 
 type CommandRunner = () => Promise<number>;
+
+/** The attach flags of run, repro and can-i-upgrade (options/attach-options.ts); credentials never among them. */
+function withAttachOptions(command: Command): Command {
+  return command
+    .option('--chatwoot-url <url>', 'Run against this running Chatwoot (PlatformApp token in EVOCHAT_CHATWOOT_PLATFORM_TOKEN or --config)')
+    .option('--as-version <version>', 'With --chatwoot-url: the profile a fork or unknown release runs as')
+    .option('--advertise-host <host>', 'With --chatwoot-url: the address of this machine the attached servers call back (webhooks)')
+    .option('--evolution-url <url>', 'With --chatwoot-url: also attach this running Evolution (global key in EVOCHAT_EVOLUTION_KEY or --config)')
+    .option('--config <file>', 'With --chatwoot-url: JSON/YAML file with platformToken and evolutionKey (keep it private)');
+}
 
 /**
  * cac types an action's options as `any`; once checkCommandLine has replaced its coercions they are each command's
@@ -37,7 +48,7 @@ export function buildCli(onAction: (run: CommandRunner) => void) {
       onAction(async () => (await import('./commands/twin.ts')).twinCommand({ ...options, role })),
     );
 
-  cli
+  const run = cli
     .command('run', 'Run the matrix (all cells of matrix.json, or a filtered subset)')
     .option('--matrix <file>', 'Matrix file', { default: 'matrix.json' })
     .option('--backend <backend>', 'auto | sim | docker', { default: 'auto' })
@@ -51,11 +62,8 @@ export function buildCli(onAction: (run: CommandRunner) => void) {
     .option('--compare <file>', 'A previous result.json: mark cells whose verdict changed')
     .option('--shard <i/n>', 'Run only shard i of n (cells sharing a Chatwoot stay together); merge puts the shards together')
     .option('--shard-times <file>', 'A previous result.json whose cell durations the shard split uses as costs')
-    .option('--no-progress', 'No live progress display')
-    .option('--chatwoot-url <url>', 'Run against this running Chatwoot (PlatformApp token in EVOCHAT_CHATWOOT_PLATFORM_TOKEN); Evolution as twins')
-    .option('--as-version <version>', 'With --chatwoot-url: the profile a fork or unknown release runs as')
-    .option('--advertise-host <host>', 'With --chatwoot-url: the address of this machine the attached Chatwoot calls back (webhooks)')
-    .action((options: RunOptionsInput) => onAction(async () => (await import('./commands/run.ts')).runCommand(options)));
+    .option('--no-progress', 'No live progress display');
+  withAttachOptions(run).action((options: RunOptionsInput) => onAction(async () => (await import('./commands/run.ts')).runCommand(options)));
 
   cli
     .command('list', 'List the cells and suites matrix.json selects')
@@ -88,7 +96,7 @@ export function buildCli(onAction: (run: CommandRunner) => void) {
       onAction(async () => (await import('./commands/report.ts')).reportCommand({ ...options, ...(result !== undefined ? { result } : {}) })),
     );
 
-  cli
+  const canIUpgrade = cli
     .command('can-i-upgrade', 'Answer: does the target pair work, and what is the smallest change that makes it work')
     .option('--chatwoot <version>', 'Current Chatwoot version')
     .option('--evolution <version>', 'Current Evolution version')
@@ -101,8 +109,10 @@ export function buildCli(onAction: (run: CommandRunner) => void) {
     .option('--jobs <n>', 'How many cells / stacks at once')
     .option('--out <dir>', 'Where the result of the runs goes (default out/can-i-upgrade)')
     .option('--json', 'Machine-readable answer')
-    .option('--no-progress', 'No live progress display')
-    .action((options: CanIUpgradeOptionsInput) => onAction(async () => (await import('./commands/can-i-upgrade.ts')).canIUpgradeCommand(options)));
+    .option('--no-progress', 'No live progress display');
+  withAttachOptions(canIUpgrade).action((options: CanIUpgradeOptionsInput) =>
+    onAction(async () => (await import('./commands/can-i-upgrade.ts')).canIUpgradeCommand(options)),
+  );
 
   cli
     .command('doctor', 'Read-only checks of a running Chatwoot + Evolution deployment')
@@ -133,16 +143,16 @@ export function buildCli(onAction: (run: CommandRunner) => void) {
     .option('--timeout <ms>', 'Deadline per request in milliseconds', { default: 10000 })
     .action((options: DriftOptionsInput) => onAction(async () => (await import('./commands/drift.ts')).driftCommand(options)));
 
-  cli
+  const repro = cli
     .command('repro <file>', 'Reproduce a bug report (YAML/JSON) and write a bundle')
     .option('--out <dir>', 'Bundle directory', { default: 'repro-bundle' })
     .option('--backend <backend>', 'auto | sim | docker', { default: 'auto' })
     .option('--images <kind>', 'docker backend: upstream | twin', { default: 'upstream' })
     .option('--keep', 'Leave the stack running and print its URLs until interrupted')
-    .option('--no-progress', 'No live progress display')
-    .action((file: string, options: Omit<ReproOptionsInput, 'file'>) =>
-      onAction(async () => (await import('./commands/repro.ts')).reproCommand({ ...options, file })),
-    );
+    .option('--no-progress', 'No live progress display');
+  withAttachOptions(repro).action((file: string, options: Omit<ReproOptionsInput, 'file'>) =>
+    onAction(async () => (await import('./commands/repro.ts')).reproCommand({ ...options, file })),
+  );
 
   cli
     .command('clean', 'Remove what runs whose process is gone left behind: containers, networks, temp folders')
@@ -150,6 +160,7 @@ export function buildCli(onAction: (run: CommandRunner) => void) {
     .option('--dry-run', 'Only list what would be removed and what is kept, and why')
     .option('--force', 'Also remove resources and temp folders of live or unknown owners')
     .option('--attached <run-dir>', 'Only delete what an attach run left on its Chatwoot (its ledger; token in EVOCHAT_CHATWOOT_PLATFORM_TOKEN)')
+    .option('--config <file>', 'With --attached: JSON/YAML file with platformToken (when it is not in the env)')
     .action((options: CleanOptionsInput) => onAction(async () => (await import('./commands/clean.ts')).cleanCommand(options)));
 
   cli.option('--debug', 'Print stack traces with errors (also EVOCHAT_DEBUG=1)');
@@ -160,6 +171,7 @@ export function buildCli(onAction: (run: CommandRunner) => void) {
 /** Values are checked by each command's options schema (options/), not here. */
 const COMMAND_LINE_RULES: CommandLineRules = {
   repeatable: ['chatwoot', 'evolution', 'storage', 'suite', 'format'],
+  refusedCredentials: REFUSED_CREDENTIAL_FLAGS,
 };
 
 /** cac's own errors (it has a few checks of its own left) are usage errors. */

@@ -44,8 +44,15 @@ export const ErrorCodes = {
   attachUrlCredentials: 'EVOCHAT_E_ATTACH_URL_CREDENTIALS',
   /** The attached Chatwoot did not answer `GET /api` (refused, DNS, timeout) or answered as something else. */
   attachUnreachable: 'EVOCHAT_E_ATTACH_UNREACHABLE',
+  /**
+   * An attached https server's certificate did not verify (a private CA not trusted, a name it does not carry, expired):
+   * a configuration problem of this machine (exit 2); the fix is trusting the CA (NODE_EXTRA_CA_CERTS), never skipping the check.
+   */
+  attachTls: 'EVOCHAT_E_ATTACH_TLS',
   /** The attached Chatwoot's version matches no profile, and no `--as-version` maps it onto one. */
   attachUnknownVersion: 'EVOCHAT_E_ATTACH_UNKNOWN_VERSION',
+  /** An attached Evolution (`--evolution-url`) refused the global key in EVOCHAT_EVOLUTION_KEY / --config (401). */
+  evolutionKeyRefused: 'EVOCHAT_E_EVOLUTION_KEY_REFUSED',
   /** The preflight webhook round trip failed: the attached Chatwoot cannot reach the harness's Evolution (or back). */
   attachPreflight: 'EVOCHAT_E_ATTACH_PREFLIGHT',
   /** merge: no result of this shard was given, so its cells were not run (an infrastructure error, exit 3). */

@@ -1,5 +1,6 @@
 import http from 'node:http';
-import type { Socket } from 'node:net';
+import https from 'node:https';
+import { isIP, type Socket } from 'node:net';
 import { UsageError } from '../errors/index.ts';
 import { HARNESS_LINK_HEADER, HARNESS_SCENARIO_HEADER } from '../model/harness-wire.ts';
 
@@ -7,33 +8,55 @@ import { HARNESS_LINK_HEADER, HARNESS_SCENARIO_HEADER } from '../model/harness-w
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authorization', 'upgrade', HARNESS_LINK_HEADER, HARNESS_SCENARIO_HEADER]);
 
 export interface UpstreamTarget {
+  protocol: 'http:' | 'https:';
   hostname: string;
   port: number;
-  /** `host:port` as it appears in URLs, for messages. */
+  /** `host:port` as it appears in URLs (the port only when not the scheme's default), for messages and the origin's Host header. */
   authority: string;
+  /**
+   * Send the origin's own Host header instead of the client's. Always so for https (the name the certificate and the
+   * server's virtual host answer to, as SNI says); for http where the caller asks (a server of someone else's).
+   */
+  originHost: boolean;
 }
 
-export function parseUpstream(upstream: string): UpstreamTarget {
+/** An origin `http(s)://host[:port]`; https is verified against the trusted CAs (Node's, plus NODE_EXTRA_CA_CERTS). */
+export function parseUpstream(upstream: string, options: { originHost?: boolean } = {}): UpstreamTarget {
   let url: URL;
   try {
     url = new URL(upstream);
   } catch {
     throw new UsageError(`proxy upstream "${upstream}" is not a URL`);
   }
-  if (url.protocol !== 'http:') throw new UsageError(`proxy upstream "${upstream}" must be http://`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`proxy upstream "${upstream}" must be http:// or https://`);
   if (url.pathname !== '/' || url.search) throw new UsageError(`proxy upstream "${upstream}" must be an origin without a path`);
   const hostname = url.hostname.replace(/^\[|\]$/g, '');
-  return { hostname, port: url.port ? Number(url.port) : 80, authority: url.host };
+  const https = url.protocol === 'https:';
+  return {
+    protocol: url.protocol,
+    hostname,
+    port: url.port ? Number(url.port) : https ? 443 : 80,
+    authority: url.host,
+    originHost: https || options.originHost === true,
+  };
 }
 
-/** Raw header pairs minus hop-by-hop headers, in the client's order and spelling. */
-export function forwardableRawHeaders(rawHeaders: readonly string[]): string[] {
+/** The agents toward upstreams, one per scheme (the proxy's upstream may change scheme with setUpstream). */
+export interface UpstreamAgents {
+  http: http.Agent;
+  https: https.Agent;
+}
+
+/** Raw header pairs minus hop-by-hop headers, in the client's order and spelling; `host` replaces the client's Host when given. */
+export function forwardableRawHeaders(rawHeaders: readonly string[], host?: string): string[] {
   const out: string[] = [];
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
     const name = rawHeaders[i]!;
     if (HOP_BY_HOP.has(name.toLowerCase())) continue;
+    if (host !== undefined && name.toLowerCase() === 'host') continue;
     out.push(name, rawHeaders[i + 1]!);
   }
+  if (host !== undefined) out.unshift('Host', host);
   return out;
 }
 
@@ -58,7 +81,7 @@ export interface ForwardHooks {
 
 export interface ForwardOptions extends ForwardHooks {
   target: UpstreamTarget;
-  agent: http.Agent;
+  agents: UpstreamAgents;
   /** Extra delay before the request is sent upstream (latency injection). */
   delayMs?: number;
   /** Timers to clear when the proxy closes. */
@@ -77,16 +100,26 @@ export function forwardHttp(req: http.IncomingMessage, res: http.ServerResponse,
   if (options.onRequestChunk) req.on('data', (chunk: Buffer) => options.onRequestChunk!(chunk));
 
   const send = () => {
-    const upstreamRequest = http.request({
-      host: options.target.hostname,
-      port: options.target.port,
+    const { target } = options;
+    const common = {
+      host: target.hostname,
+      port: target.port,
       method: req.method,
       path: req.url,
-      headers: forwardableRawHeaders(req.rawHeaders) as unknown as http.OutgoingHttpHeaders,
-      agent: options.agent,
-      // The client's own Host header is kept (presigned URLs sign it); setHost would add a second one.
+      headers: forwardableRawHeaders(req.rawHeaders, target.originHost ? target.authority : undefined) as unknown as http.OutgoingHttpHeaders,
+      // The client's own Host header is kept unless originHost (presigned URLs sign it); setHost would add a second one.
       setHost: false,
-    });
+    };
+    const upstreamRequest =
+      target.protocol === 'https:'
+        ? https.request({
+            ...common,
+            agent: options.agents.https,
+            // SNI carries a name, never an IP literal (RFC 6066 §3).
+            ...(isIP(target.hostname) === 0 ? { servername: target.hostname } : {}),
+            rejectUnauthorized: true,
+          })
+        : http.request({ ...common, agent: options.agents.http });
 
     upstreamRequest.on('response', (upstreamResponse) => {
       options.onResponseStart?.(upstreamResponse);

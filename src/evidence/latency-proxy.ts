@@ -5,7 +5,7 @@ import { listenOn } from '../common/serve-app.ts';
 import { UsageError } from '../errors/index.ts';
 import { CONTROL_PREFIX } from '../model/harness-wire.ts';
 import { forwardHttp, parseUpstream } from './forward-http.ts';
-import { createProxyServer, createUpstreamAgent } from './proxy-connections.ts';
+import { createProxyServer, createUpstreamAgents } from './proxy-connections.ts';
 
 /** Upper bound of an injected delay: a fault should be slow, never hang a run. */
 export const MAX_LATENCY_MS = 30_000;
@@ -38,7 +38,7 @@ export interface LatencyProxy {
  */
 export async function createLatencyProxy(options: LatencyProxyOptions): Promise<LatencyProxy> {
   const target = parseUpstream(options.upstream);
-  const agent = createUpstreamAgent();
+  const agents = createUpstreamAgents();
   const timers = new Set<NodeJS.Timeout>();
   const sockets = new Set<Socket>();
   let delayMs = 0;
@@ -78,7 +78,7 @@ export async function createLatencyProxy(options: LatencyProxyOptions): Promise<
       });
       return;
     }
-    forwardHttp(req, res, { target, agent, delayMs, timers });
+    forwardHttp(req, res, { target, agents, delayMs, timers });
   });
   server.on('connection', (socket) => {
     sockets.add(socket);
@@ -100,7 +100,8 @@ export async function createLatencyProxy(options: LatencyProxyOptions): Promise<
         timers.clear();
         server.close(() => resolve());
         for (const socket of sockets) socket.destroy();
-        agent.destroy();
+        agents.http.destroy();
+        agents.https.destroy();
       });
       return closing;
     },

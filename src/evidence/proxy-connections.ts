@@ -1,4 +1,6 @@
 import http from 'node:http';
+import https from 'node:https';
+import type { UpstreamAgents } from './forward-http.ts';
 
 /*
  * How the harness's proxies hold connections, so that they never reset a request the products did not lose.
@@ -25,6 +27,6 @@ export function createProxyServer(listener: http.RequestListener): http.Server {
  * is ever written on a pooled connection the upstream is closing for idleness. Loopback or a container
  * network, so the extra connect costs well under a millisecond.
  */
-export function createUpstreamAgent(): http.Agent {
-  return new http.Agent({ keepAlive: false });
+export function createUpstreamAgents(): UpstreamAgents {
+  return { http: new http.Agent({ keepAlive: false }), https: new https.Agent({ keepAlive: false }) };
 }

@@ -11,14 +11,21 @@ import { ExchangeStore, learnExchangeSecrets } from './exchange-store.ts';
 import { forwardHttp, parseUpstream, resetClientConnection, type UpstreamTarget } from './forward-http.ts';
 import { probeUrl } from './probe.ts';
 import { ProbeRequest } from '../model/probe-result.ts';
-import { createProxyServer, createUpstreamAgent } from './proxy-connections.ts';
+import { createProxyServer, createUpstreamAgents } from './proxy-connections.ts';
 import { parseScenarioTag } from '../model/harness-wire.ts';
 import type { CellClassifier, ExchangeFilter, RecordedExchange } from './evidence-types.ts';
 import { CONTROL_PREFIX, HARNESS_LINK_HEADER, HARNESS_LINK_VALUE, HARNESS_SCENARIO_HEADER } from '../model/harness-wire.ts';
 
 export interface RecordingProxyOptions {
-  /** Origin to forward to (`http://host:port`); may be set later with setUpstream (the proxy URL is often needed first). */
+  /**
+   * Origin to forward to (`http(s)://host:port`); may be set later with setUpstream (the proxy URL is often needed first).
+   * An https origin's certificate is verified against Node's CAs plus NODE_EXTRA_CA_CERTS.
+   */
   upstream: string | undefined;
+  /** Called with each exchange as it is recorded (unredacted: the caller's own bookkeeping, e.g. what was created upstream). */
+  onExchange?: (exchange: Exchange) => void;
+  /** Send the upstream's own Host header, not the client's (a server someone else runs: its virtual host); always so for https. */
+  originHost?: boolean;
   /**
    * Label of the link, e.g. `evolution->chatwoot`. Requests tagged by the harness become `harness-><target>`,
    * with the scenario their HARNESS_SCENARIO_HEADER names.
@@ -126,9 +133,9 @@ export async function createRecordingProxy(options: RecordingProxyOptions): Prom
   const store = new ExchangeStore({ maxExchanges: options.maxExchanges });
   const maxBody = options.maxRecordedBodyBytes ?? DEFAULT_MAX_RECORDED_BODY_BYTES;
   const idPrefix = options.idPrefix ?? options.link.replace(/[^a-z0-9]+/gi, '-');
-  const agent = createUpstreamAgent();
+  const agents = createUpstreamAgents();
   const sockets = new Set<Socket>();
-  let target = options.upstream === undefined ? undefined : parseUpstream(options.upstream);
+  let target = options.upstream === undefined ? undefined : parseUpstream(options.upstream, { originHost: options.originHost });
   let sequence = 0;
   const signingSecrets = new Set<string>();
 
@@ -223,6 +230,7 @@ export async function createRecordingProxy(options: RecordingProxyOptions): Prom
       // Learned now, not on read: a log line or another exchange written before anyone reads this one may carry them.
       learnExchangeSecrets(exchange, options.redactor);
       store.add({ cells, exchange, startedAtMs });
+      options.onExchange?.(exchange);
     };
 
     if (!target) {
@@ -234,7 +242,7 @@ export async function createRecordingProxy(options: RecordingProxyOptions): Prom
 
     forwardHttp(req, res, {
       target,
-      agent,
+      agents,
       onRequestChunk: (chunk) => requestBody.push(chunk),
       onResponseStart: (upstreamResponse) => {
         response = upstreamResponse;
@@ -260,7 +268,7 @@ export async function createRecordingProxy(options: RecordingProxyOptions): Prom
     port,
     link: options.link,
     setUpstream(upstream) {
-      target = parseUpstream(upstream);
+      target = parseUpstream(upstream, { originHost: options.originHost });
     },
     exchanges: (filter) => store.list(filter, options.redactor),
     recorded: (filter) => store.list(filter),
@@ -268,7 +276,8 @@ export async function createRecordingProxy(options: RecordingProxyOptions): Prom
       closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
         for (const socket of sockets) socket.destroy();
-        agent.destroy();
+        agents.http.destroy();
+        agents.https.destroy();
       });
       return closing;
     },

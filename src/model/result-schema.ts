@@ -171,7 +171,7 @@ export const RunResult = z.object({
   images: z.enum(['upstream', 'twin']).optional(),
   /** True when the services were stand-ins (sim backend or twin images): results are not upstream results. */
   standIns: z.boolean(),
-  /** attach backend: the running Chatwoot the cells ran against (the Evolutions were twins). Never a token. */
+  /** attach backend: the running Chatwoot the cells ran against (and the running Evolution, else twins). Never a token. */
   attached: z
     .object({
       chatwoot: z.object({
@@ -185,6 +185,16 @@ export const RunResult = z.object({
         /** "attached: Chatwoot 3.8.0 at http://…", as every report shows it. */
         label: z.string(),
       }),
+      /** `--evolution-url`: the running Evolution the cells used instead of twins. Never its key. */
+      evolution: z
+        .object({
+          url: z.string(),
+          /** What its `GET /` said. */
+          reportedVersion: z.string(),
+          /** "attached: Evolution 1.7.5 at http://…". */
+          label: z.string(),
+        })
+        .optional(),
     })
     .optional(),
   matrixFile: z.string().optional(),

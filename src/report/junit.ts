@@ -169,6 +169,7 @@ function properties(result: RunResult, cell: CellResult): { '@_name': string; '@
     ['images', result.images ?? (result.backend === 'sim' ? 'in-process twins' : 'not applicable')],
     ['standIns', String(result.standIns)],
     ...(result.attached ? ([['attached', result.attached.chatwoot.label]] as [string, string][]) : []),
+    ...(result.attached?.evolution ? ([['attached-evolution', result.attached.evolution.label]] as [string, string][]) : []),
     ['backendReason', result.backendReason],
     ['verdict', cell.verdict],
   ];
@@ -183,7 +184,7 @@ function properties(result: RunResult, cell: CellResult): { '@_name': string; '@
 function systemOut(result: RunResult, cell: CellResult, linkBase: string): string {
   const lines = [`${cellTitle(cell)}: ${VERDICT_STYLES[cell.verdict].label}`];
   if (cell.change) lines.push(`Change since the previous run: ${cell.change} (was ${cell.previousVerdict ?? 'unknown'})`);
-  if (result.attached) lines.push(`${result.attached.chatwoot.label}; Evolution: twins (stand-ins).`);
+  if (result.attached) lines.push(`${result.attached.chatwoot.label}; ${result.attached.evolution?.label ?? 'Evolution: twins (stand-ins)'}.`);
   else if (result.standIns) lines.push(`Stand-ins: backend ${result.backend}${result.images ? ` (${result.images} images)` : ''}, not the upstream images.`);
   const faults = cell.scenarios.filter(isFaultShownAsDesigned);
   if (faults.length > 0) {

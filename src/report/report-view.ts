@@ -180,7 +180,7 @@ export function backendView(result: RunResult): BackendView {
       const attached = result.attached?.chatwoot;
       if (!attached) return { label: 'attach: a running deployment', kind: 'attach', standIns: result.standIns };
       return {
-        label: `${attached.label}; Evolution: in-process twins`,
+        label: `${attached.label}; ${result.attached?.evolution?.label ?? 'Evolution: in-process twins'}`,
         kind: 'attach',
         standIns: result.standIns,
         ...(result.standIns

@@ -129,7 +129,7 @@ export function renderTerminalReport(result: RunResult, options: TerminalReportO
   const lines: string[] = [];
   const attached = result.attached?.chatwoot;
   const kind = attached
-    ? ` — ${style.bold(attached.label)}; Evolution: ${style.yellow('twins (stand-ins)')}`
+    ? ` — ${style.bold(attached.label)}; ${result.attached?.evolution ? style.bold(result.attached.evolution.label) : `Evolution: ${style.yellow('twins (stand-ins)')}`}`
     : result.standIns
       ? ` — ${style.bold(style.yellow('stand-ins, not upstream results'))}`
       : ' — upstream images';

@@ -15,7 +15,8 @@ import { deriveReproSetup, type ReproSetup } from './derive-repro-setup.ts';
 import { judgeReproduction, type ReproVerdict } from './judge-reproduction.ts';
 import { loadBugReport } from './load-bug-report.ts';
 import { buildReproCompose, type ReproCompose } from './repro-compose.ts';
-import type { RequestedBackend } from '../model/axes.ts';
+import { cellId, type RequestedBackend } from '../model/axes.ts';
+import type { AttachSession } from '../backends/attach/attach-session.ts';
 
 export const PROJECT_MATRIX_FILE = new URL('../../matrix.json', import.meta.url);
 
@@ -29,6 +30,11 @@ export interface ReproOptions {
   signal?: AbortSignal;
   progress?: boolean;
   command?: string;
+  /**
+   * `--chatwoot-url`: the report's Chatwoot is this running server (its profile replaces the report's version, its own
+   * storage counts as `local`). The caller owns its clean-up.
+   */
+  attached?: AttachSession;
   /** Tests inject these. */
   deps?: { catalog?: SuiteCatalog; createBackend?: BackendFactory; runMatrix?: typeof runMatrix; runMatrixDeps?: RunMatrixOptions['deps'] };
 }
@@ -41,6 +47,8 @@ export interface ReproRun {
   compose: ReproCompose;
   exitCode: ExitCode;
   files: string[];
+  /** Where an attached server stands in for part of the report's setup (another version, its own storage). */
+  attachNotes: string[];
 }
 
 /** The matrix.json of the bundle: one cell, the derived suites and settings, the project's expectations that apply. */
@@ -61,6 +69,20 @@ async function bundleMatrix(setup: ReproSetup): Promise<Record<string, unknown>>
     expectations,
     jobs: 2,
   };
+}
+
+/** The report's cell on an attached Chatwoot: that server's profile and storage, and what differs from the report, in words. */
+function onAttached(setup: ReproSetup, session: AttachSession): { setup: ReproSetup; attachNotes: string[] } {
+  const { profile, url } = session.chatwoot;
+  const evolution = session.evolution?.version ?? setup.cell.evolution;
+  const notes: string[] = [];
+  if (setup.cell.chatwoot !== profile) notes.push(`the report names Chatwoot ${setup.cell.chatwoot}; the attached server at ${url} runs as ${profile}`);
+  if (setup.cell.evolution !== evolution)
+    notes.push(`the report names Evolution ${setup.cell.evolution}; the attached Evolution at ${session.evolution!.url} is ${evolution}`);
+  if (setup.cell.storage !== 'local')
+    notes.push(`the report's storage is ${setup.cell.storage}; the attached server stores attachments its own way (run as local)`);
+  const key = { chatwoot: profile, evolution, storage: 'local' as const };
+  return { setup: { ...setup, cell: { ...key, id: cellId(key) }, notes: [...setup.notes, ...notes] }, attachNotes: notes };
 }
 
 /** Wraps a backend so its environment outlives runMatrix (for --keep); the caller stops it. */
@@ -103,7 +125,8 @@ function slug(id: string): string {
 export async function runRepro(options: ReproOptions): Promise<ReproRun> {
   const catalog = options.deps?.catalog ?? SUITE_CATALOG;
   const report = await loadBugReport(options.file, catalog);
-  const setup = deriveReproSetup(report, catalog);
+  const reported = deriveReproSetup(report, catalog);
+  const { setup, attachNotes } = options.attached ? onAttached(reported, options.attached) : { setup: reported, attachNotes: [] };
   const compose = buildReproCompose(report, setup);
   await mkdir(options.outDir, { recursive: true });
 
@@ -122,6 +145,7 @@ export async function runRepro(options: ReproOptions): Promise<ReproRun> {
       images: options.images,
       outDir: options.outDir,
       command: options.command ?? `evochat-matrix repro ${basename(options.file)}`,
+      ...(options.attached ? { attached: options.attached } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.progress ? { progressStream: process.stderr } : {}),
       deps: {
@@ -178,7 +202,7 @@ export async function runRepro(options: ReproOptions): Promise<ReproRun> {
       await kept.environment.stop();
     }
   }
-  return { report, setup, result, verdict, compose, exitCode: EXIT_BY_OUTCOME[verdict.outcome], files: files.map((file) => file.path) };
+  return { report, setup, result, verdict, compose, exitCode: EXIT_BY_OUTCOME[verdict.outcome], files: files.map((file) => file.path), attachNotes };
 }
 
 /** The terminal answer: the verdict in one line, then the diagnosis, the failing exchange and where the bundle is. */

@@ -1,5 +1,5 @@
 import { UsageError } from '../errors/index.ts';
-import type { ChatwootVersion } from '../model/axes.ts';
+import type { ChatwootVersion, EvolutionVersion } from '../model/axes.ts';
 import type { MatrixConfig } from '../matrix/matrix-config.ts';
 import type { RunPlan } from '../matrix/plan-types.ts';
 import { planRun } from '../matrix/plan.ts';
@@ -11,14 +11,21 @@ import { selectCells, type CellFilters } from '../matrix/select-cells.ts';
  * filters say. Services that would need a second Chatwoot of that version (a fault variant) are dropped: their
  * scenarios skip with the reason, as on any backend that cannot provide them.
  */
-export function planAttachedRun(config: MatrixConfig, filters: CellFilters, profile: ChatwootVersion): RunPlan {
+export function planAttachedRun(config: MatrixConfig, filters: CellFilters, profile: ChatwootVersion, evolution?: EvolutionVersion): RunPlan {
   if (filters.chatwoot) throw new UsageError('--chatwoot and --chatwoot-url exclude each other: the attached server is the Chatwoot axis');
+  if (evolution && filters.evolution && filters.evolution.some((version) => version !== evolution)) {
+    throw new UsageError(`--evolution and --evolution-url exclude each other: the attached Evolution (${evolution}) is the Evolution axis`);
+  }
   if (filters.storage && filters.storage.some((storage) => storage !== 'local')) {
     throw new UsageError('--storage with --chatwoot-url: the attached server stores attachments its own way; its cells run as `local`');
   }
-  const attachedConfig: MatrixConfig = { ...config, axes: { ...config.axes, chatwoot: [profile], storage: ['local'] } };
+  const axes = { ...config.axes, chatwoot: [profile], storage: ['local' as const], ...(evolution ? { evolution: [evolution] } : {}) };
+  const attachedConfig: MatrixConfig = { ...config, axes };
   const { storage: _storage, ...rest } = filters;
-  const plan = planRun(selectCells(attachedConfig, rest), config.settings);
-  const services = plan.services.filter((service) => service.kind !== 'chatwoot' || service.variant === 'standard');
+  const plan = planRun(selectCells(attachedConfig, evolution ? { ...rest, evolution: undefined } : rest), config.settings);
+  // An attached Evolution is one server with its own settings: its fault variants are dropped like the Chatwoot's.
+  const services = plan.services.filter(
+    (service) => (service.kind !== 'chatwoot' && (service.kind !== 'evolution' || !evolution)) || service.variant === 'standard',
+  );
   return { ...plan, services };
 }

@@ -33,6 +33,7 @@ import { holdForTest, holdWarning, requestedHoldPoints } from '../common/test-ho
 import type { RequestedBackend } from '../model/axes.ts';
 import type { AttachSession } from '../backends/attach/attach-session.ts';
 import { attachedLabel } from '../backends/attach/attached-chatwoot.ts';
+import { attachedEvolutionLabel } from '../backends/attach/attached-evolution.ts';
 import { planAttachedRun } from './attach-plan.ts';
 
 /** The contract of src/runner/run-suites.ts (SCENARIOS.md). */
@@ -118,9 +119,13 @@ function defaultRunId(now: Date): string {
 
 export { InterruptedError };
 
-function attachedResult(session: AttachSession): NonNullable<RunResult['attached']>['chatwoot'] {
+function attachedResult(session: AttachSession): NonNullable<RunResult['attached']> {
   const { url, reportedVersion, profile, asVersion } = session.chatwoot;
-  return { url, reportedVersion, profile, asVersion, label: attachedLabel(session.chatwoot) };
+  const evolution = session.evolution;
+  return {
+    chatwoot: { url, reportedVersion, profile, asVersion, label: attachedLabel(session.chatwoot) },
+    ...(evolution ? { evolution: { url: evolution.url, reportedVersion: evolution.reportedVersion, label: attachedEvolutionLabel(evolution) } } : {}),
+  };
 }
 
 /** How many scenarios a cell running these suites has (the shard split's estimate and the progress display). */
@@ -203,7 +208,7 @@ export async function runMatrix(options: RunMatrixOptions): Promise<RunMatrixOut
   const previous = options.compareWith ? await loadResult(options.compareWith) : undefined;
   const fullPlan = await timed('plan', () =>
     options.attached
-      ? planAttachedRun(config, options.filters ?? {}, options.attached.chatwoot.profile)
+      ? planAttachedRun(config, options.filters ?? {}, options.attached.chatwoot.profile, options.attached.evolution?.version)
       : planRun(selectCells(config, options.filters), config.settings),
   );
   const scenariosPerCell = (cellSuites: readonly string[]) => scenarioCount(deps.catalog, cellSuites);
@@ -293,8 +298,9 @@ async function runStaged(options: RunMatrixOptions, deps: RunMatrixDeps, input: 
     ? {
         name: 'attach',
         images: undefined,
-        reason: `${attachedLabel(options.attached.chatwoot)}; Evolution: in-process twins`,
-        standIns: true,
+        reason: `${attachedLabel(options.attached.chatwoot)}; ${options.attached.evolution ? attachedEvolutionLabel(options.attached.evolution) : 'Evolution: in-process twins'}`,
+        // Both services attached: nothing in the run is a stand-in.
+        standIns: options.attached.evolution === undefined,
         attached: options.attached,
       }
     : await timed('choose-backend', () => chooseBackend({ backend: options.backend, images: options.images }, plan, deps.probes));
@@ -396,7 +402,7 @@ async function runStaged(options: RunMatrixOptions, deps: RunMatrixDeps, input: 
       reason: choice.reason,
       ...(choice.images ? { images: choice.images } : {}),
       standIns: choice.standIns,
-      ...(choice.attached ? { attached: { chatwoot: attachedResult(choice.attached) } } : {}),
+      ...(choice.attached ? { attached: attachedResult(choice.attached) } : {}),
     },
     matrixFile: options.matrixFile,
     plan,

@@ -159,7 +159,7 @@ function runScenario(
       signal: ctx.signal,
       has: (capability) => stack.capabilities.includes(capability),
       require(capability) {
-        if (!stack.capabilities.includes(capability)) ctx.skip(capabilitySkipReason(capability));
+        if (!stack.capabilities.includes(capability)) ctx.skip(stack.skipReasons?.[capability] ?? capabilitySkipReason(capability));
       },
       skip: (reason) => ctx.skip(reason),
       fail: (message, decisive) => {
@@ -196,7 +196,8 @@ function runScenario(
           () => new EvolutionClient({ baseUrl: endpoint.url, apiKey: endpoint.apiKey, redactor, scenario: sender, version: endpoint.version }),
         ),
       whatsapp() {
-        if (!stack.whatsappControlUrl || !stack.capabilities.includes('whatsappPeer')) ctx.skip(capabilitySkipReason('whatsappPeer'));
+        if (!stack.whatsappControlUrl || !stack.capabilities.includes('whatsappPeer'))
+          ctx.skip(stack.skipReasons?.whatsappPeer ?? capabilitySkipReason('whatsappPeer'));
         return lazy('whatsapp', () => new WhatsappSimClient(stack.whatsappControlUrl!, { scenario: sender }));
       },
       async exchanges(filter = {}) {

@@ -57,6 +57,8 @@ export interface CellStack {
   s3: S3Endpoint | undefined;
   /** Control API of the simulated WhatsApp (capability whatsappPeer). */
   whatsappControlUrl: string | undefined;
+  /** Why a missing capability is missing on this stack, where the general reason would be wrong (an attached Evolution). */
+  skipReasons?: Partial<Record<Capability, string>>;
   /** Read-back of this cell's recorded exchanges and logs (capability evidence). */
   evidenceUrl: string | undefined;
   /**

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { UsageError } from '../errors/index.ts';
 import { loadMatrixFile } from '../matrix/load-matrix.ts';
 import { loadResult } from '../report/load-result.ts';
 import type { RunResult } from '../model/result-schema.ts';
@@ -12,7 +13,8 @@ import { pairCellId, type Pair, type UpgradeQuestion } from './upgrade-question.
 import { describePath, pathPairs, type UpgradePath } from './upgrade-path.ts';
 import { describeEvolutionChanges, type EvolutionChanges } from './evolution-changes.ts';
 import { EXTENDED_MATRIX_FILE } from '../matrix/select-cells.ts';
-import type { RequestedBackend } from '../model/axes.ts';
+import type { ChatwootVersion, RequestedBackend } from '../model/axes.ts';
+import type { AttachSession } from '../backends/attach/attach-session.ts';
 
 export interface AnswerSource {
   kind: 'result' | 'run';
@@ -36,6 +38,11 @@ export interface CanIUpgradeOptions {
   signal?: AbortSignal;
   progressStream?: RunMatrixOptions['progressStream'];
   command?: string;
+  /**
+   * `--chatwoot-url`: the running Chatwoot is the Chatwoot of every pair (the question's, at its profile); each run gets a
+   * session of its own (its ledger in that run's folder) from here. The caller owns their clean-up.
+   */
+  attached?: { profile: ChatwootVersion; session: () => AttachSession };
   deps?: { catalog?: SuiteCatalog; runMatrix?: typeof runMatrix; runMatrixDeps?: RunMatrixOptions['deps'] };
 }
 
@@ -93,7 +100,8 @@ async function runPairs(options: CanIUpgradeOptions, pairs: readonly Pair[], out
     backend: options.backend ?? 'auto',
     images: options.images ?? 'upstream',
     filters: {
-      chatwoot: [...new Set(pairs.map((pair) => pair.chatwoot))],
+      // The attached server is the whole Chatwoot axis (attach-plan.ts).
+      ...(options.attached ? {} : { chatwoot: [...new Set(pairs.map((pair) => pair.chatwoot))] }),
       evolution: [...new Set(pairs.map((pair) => pair.evolution))],
       storage: [options.question.storage],
       suites,
@@ -103,6 +111,7 @@ async function runPairs(options: CanIUpgradeOptions, pairs: readonly Pair[], out
     command: options.command ?? 'evochat-matrix can-i-upgrade',
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.progressStream ? { progressStream: options.progressStream } : {}),
+    ...(options.attached ? { attached: options.attached.session() } : {}),
     deps: { ...options.deps?.runMatrixDeps, catalog },
   });
   return output.result;
@@ -132,7 +141,14 @@ export async function canIUpgrade(options: CanIUpgradeOptions): Promise<CanIUpgr
 
   const outDir = options.outDir ?? join('out', 'can-i-upgrade');
   const matrixFile = options.matrixFile ?? (await defaultMatrixFile(options.question, catalog));
-  const { suites, candidates } = await matrixScope(matrixFile, catalog);
+  const { suites, candidates: axes } = await matrixScope(matrixFile, catalog);
+  if (options.attached && (options.question.moved.includes('chatwoot') || options.question.current.chatwoot !== options.attached.profile)) {
+    throw new UsageError('--chatwoot-url: the attached Chatwoot is the Chatwoot of both pairs; only --to evolution@<version> can move', {
+      hint: 'to judge a Chatwoot upgrade, run can-i-upgrade on twins or images, or attach the upgraded server with run --chatwoot-url',
+    });
+  }
+  // Alternatives on an attached run keep its Chatwoot: there is no other to run them on.
+  const candidates = options.attached ? { ...axes, chatwoot: [options.attached.profile] } : axes;
   const question: UpgradeQuestion = { ...options.question, candidates };
   const results: NamedResult[] = [];
   // The walk's pairs run with current and target: where behaviour changes on the way is part of the answer.
@@ -153,7 +169,9 @@ export async function canIUpgrade(options: CanIUpgradeOptions): Promise<CanIUpgr
   if (answer.state === 'works') return { answer, source: sourceOf('run', results), path: describePath(question, lookup), evolutionChanges };
 
   const known = new Set(first.cells.map((cell) => cell.id));
-  const remaining = pairsToJudge(question, planAlternatives(question)).filter((pair) => !known.has(pairCellId(pair, question.storage)));
+  const remaining = pairsToJudge(question, planAlternatives(question)).filter(
+    (pair) => !known.has(pairCellId(pair, question.storage)) && (!options.attached || pair.chatwoot === options.attached.profile),
+  );
   if (remaining.length > 0) {
     const second = await runPairs({ ...options, question, matrixFile }, remaining, join(outDir, 'alternatives'), suites, catalog);
     results.push({ source: join(outDir, 'alternatives', 'result.json'), result: second });

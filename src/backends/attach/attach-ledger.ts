@@ -7,16 +7,31 @@
 import { appendFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { request } from 'undici';
 import type { ChatwootPlatformClient } from '../../clients/chatwoot-platform-client.ts';
 
 export const LEDGER_FILE = 'attached-ledger.jsonl';
 
-export type LedgerKind = 'account' | 'user';
+/** An instance is recorded by name (its `label`); its `id` is the order it was created in. */
+export type LedgerKind = 'account' | 'user' | 'instance';
+const KINDS = ['account', 'user', 'instance'] as const;
+
+/** Where an attached Evolution's instances are deleted (the ledger holds its URL, never its key). */
+export interface LedgerEvolution {
+  url: string;
+  apiKey: string;
+}
+
+/** Who deletes what: the Chatwoot's Platform API, and the attached Evolution when the run had one. */
+export interface LedgerRemover {
+  platform: ChatwootPlatformClient;
+  evolution?: LedgerEvolution | undefined;
+}
 
 const LedgerLine = z.discriminatedUnion('op', [
-  z.object({ op: z.literal('attach'), url: z.string(), runId: z.string(), at: z.string() }),
-  z.object({ op: z.literal('created'), kind: z.enum(['account', 'user']), id: z.number().int(), label: z.string(), at: z.string() }),
-  z.object({ op: z.literal('deleted'), kind: z.enum(['account', 'user']), id: z.number().int(), at: z.string() }),
+  z.object({ op: z.literal('attach'), url: z.string(), runId: z.string(), at: z.string(), evolutionUrl: z.string().optional() }),
+  z.object({ op: z.literal('created'), kind: z.enum(KINDS), id: z.number().int(), label: z.string(), at: z.string() }),
+  z.object({ op: z.literal('deleted'), kind: z.enum(KINDS), id: z.number().int(), at: z.string() }),
 ]);
 type LedgerLine = z.infer<typeof LedgerLine>;
 
@@ -33,9 +48,32 @@ export interface RemovalReport {
 
 const key = (kind: LedgerKind, id: number) => `${kind}:${id}`;
 
-/** Accounts first (they take their inboxes, contacts and conversations), then the users that administered them. */
+/**
+ * Instances first (so Evolution stops calling an account about to go), then accounts (they take their inboxes, contacts
+ * and conversations), then the users that administered them.
+ */
 function removalOrder(resources: readonly LedgerResource[]): LedgerResource[] {
-  return [...resources].sort((a, b) => Number(a.kind === 'user') - Number(b.kind === 'user'));
+  const rank = { instance: 0, account: 1, user: 2 } as const;
+  return [...resources].sort((a, b) => rank[a.kind] - rank[b.kind]);
+}
+
+/**
+ * An instance of an attached Evolution goes as upstream has it: `DELETE /instance/logout/:name` (400 when it never
+ * connected, ignored), then `DELETE /instance/delete/:name` (evolution-api-1.7.md §2.4); 404 counts as gone.
+ */
+async function deleteInstance(evolution: LedgerEvolution, name: string): Promise<void> {
+  const call = async (path: string) => {
+    const response = await request(`${evolution.url}${path}/${encodeURIComponent(name)}`, {
+      method: 'DELETE',
+      headers: { apikey: evolution.apiKey },
+      signal: AbortSignal.timeout(10_000),
+    });
+    await response.body.dump();
+    return response.statusCode;
+  };
+  await call('/instance/logout');
+  const status = await call('/instance/delete');
+  if (status !== 200 && status !== 201 && status !== 404) throw new Error(`DELETE /instance/delete/${name} answered ${status}`);
 }
 
 export class AttachLedger {
@@ -45,14 +83,30 @@ export class AttachLedger {
 
   private constructor(
     readonly file: string,
-    private readonly platform: ChatwootPlatformClient,
+    private readonly remover: LedgerRemover,
     private readonly now: () => Date,
   ) {}
 
+  private instances = 0;
+
+  /** Records an instance created on the attached Evolution, by name. */
+  recordInstance(name: string): void {
+    this.record('instance', ++this.instances, name);
+  }
+
   /** Starts the ledger of a run in `dir` (the run's artifacts folder). */
-  static start(dir: string, input: { url: string; runId: string; platform: ChatwootPlatformClient; now?: () => Date }): AttachLedger {
-    const ledger = new AttachLedger(join(dir, LEDGER_FILE), input.platform, input.now ?? (() => new Date()));
-    ledger.write({ op: 'attach', url: input.url, runId: input.runId, at: ledger.now().toISOString() });
+  static start(
+    dir: string,
+    input: { url: string; runId: string; platform: ChatwootPlatformClient; evolution?: LedgerEvolution | undefined; now?: () => Date },
+  ): AttachLedger {
+    const ledger = new AttachLedger(join(dir, LEDGER_FILE), { platform: input.platform, evolution: input.evolution }, input.now ?? (() => new Date()));
+    ledger.write({
+      op: 'attach',
+      url: input.url,
+      runId: input.runId,
+      at: ledger.now().toISOString(),
+      ...(input.evolution ? { evolutionUrl: input.evolution.url } : {}),
+    });
     return ledger;
   }
 
@@ -82,7 +136,7 @@ export class AttachLedger {
    */
   async removeAll(options: { close: boolean } = { close: true }): Promise<RemovalReport> {
     if (options.close) this.closed = true;
-    const report = await removeResources(this.platform, this.pending(), (resource) => {
+    const report = await removeResources(this.remover, this.pending(), (resource) => {
       this.open.delete(key(resource.kind, resource.id));
       this.write({ op: 'deleted', kind: resource.kind, id: resource.id, at: this.now().toISOString() });
     });
@@ -92,15 +146,18 @@ export class AttachLedger {
 }
 
 export async function removeResources(
-  platform: ChatwootPlatformClient,
+  remover: LedgerRemover,
   resources: readonly LedgerResource[],
   onRemoved: (resource: LedgerResource) => void = () => undefined,
 ): Promise<RemovalReport> {
   const report: RemovalReport = { removed: [], failed: [] };
   for (const resource of removalOrder(resources)) {
     try {
-      if (resource.kind === 'account') await platform.deleteAccount(resource.id);
-      else await platform.deleteUser(resource.id);
+      if (resource.kind === 'instance') {
+        if (!remover.evolution) throw new Error('the attached Evolution (its URL and key) is needed to delete an instance');
+        await deleteInstance(remover.evolution, resource.label);
+      } else if (resource.kind === 'account') await remover.platform.deleteAccount(resource.id);
+      else await remover.platform.deleteUser(resource.id);
       onRemoved(resource);
       report.removed.push(resource);
     } catch (error) {
@@ -114,6 +171,8 @@ export interface ReadLedger {
   file: string;
   url: string;
   runId: string;
+  /** The attached Evolution the run's instances were created on, if it had one. */
+  evolutionUrl?: string | undefined;
   /** Created and never marked deleted. */
   pending: LedgerResource[];
 }
@@ -123,7 +182,7 @@ export function readLedgerFile(file: string): ReadLedger {
   const lines = readFileSync(file, 'utf8')
     .split('\n')
     .filter((line) => line.trim() !== '');
-  let head: { url: string; runId: string } | undefined;
+  let head: { url: string; runId: string; evolutionUrl?: string | undefined } | undefined;
   const open = new Map<string, LedgerResource>();
   for (const [index, text] of lines.entries()) {
     let parsed: LedgerLine;
@@ -134,7 +193,7 @@ export function readLedgerFile(file: string): ReadLedger {
       if (index === lines.length - 1) break;
       throw new Error(`line ${index + 1} is not a ledger entry`);
     }
-    if (parsed.op === 'attach') head = { url: parsed.url, runId: parsed.runId };
+    if (parsed.op === 'attach') head = { url: parsed.url, runId: parsed.runId, evolutionUrl: parsed.evolutionUrl };
     else if (parsed.op === 'created') open.set(key(parsed.kind, parsed.id), { kind: parsed.kind, id: parsed.id, label: parsed.label });
     else open.delete(key(parsed.kind, parsed.id));
   }

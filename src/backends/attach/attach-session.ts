@@ -4,6 +4,7 @@ import { ChatwootPlatformClient } from '../../clients/chatwoot-platform-client.t
 import { ErrorCodes, InfrastructureError } from '../../errors/index.ts';
 import { AttachLedger, type LedgerKind, type RemovalReport } from './attach-ledger.ts';
 import type { AttachedChatwoot } from './attached-chatwoot.ts';
+import type { AttachedEvolution } from './attached-evolution.ts';
 
 /**
  * One run's hold on an attached Chatwoot: the checked server, the ledger of what the run created on it, and the
@@ -18,23 +19,37 @@ export class AttachSession {
   constructor(
     readonly chatwoot: AttachedChatwoot,
     readonly redactor: Redactor = createRedactor(),
+    /** `--evolution-url`: the running Evolution the cells use instead of twins; its instances are ledgered too. */
+    readonly evolution?: AttachedEvolution,
   ) {
     redactor.add(chatwoot.platformToken);
+    redactor.add(evolution?.apiKey);
     this.platform = new ChatwootPlatformClient({ baseUrl: chatwoot.url, token: chatwoot.platformToken, redactor });
   }
 
   /** Starts the ledger in the run's artifacts folder (before the first create). */
   startLedger(dir: string, runId: string): void {
-    this.ledger ??= AttachLedger.start(dir, { url: this.chatwoot.url, runId, platform: this.platform });
+    this.ledger ??= AttachLedger.start(dir, {
+      url: this.chatwoot.url,
+      runId,
+      platform: this.platform,
+      evolution: this.evolution ? { url: this.evolution.url, apiKey: this.evolution.apiKey } : undefined,
+    });
   }
 
   get ledgerFile(): string | undefined {
     return this.ledger?.file;
   }
 
-  record(kind: LedgerKind, id: number, label: string): void {
+  record(kind: Exclude<LedgerKind, 'instance'>, id: number, label: string): void {
     if (!this.ledger) throw new InfrastructureError(ErrorCodes.internal, 'the attach ledger was not started before the first create');
     this.ledger.record(kind, id, label);
+  }
+
+  /** An instance the run created on the attached Evolution (by name). */
+  recordInstance(name: string): void {
+    if (!this.ledger) throw new InfrastructureError(ErrorCodes.internal, 'the attach ledger was not started before the first create');
+    this.ledger.recordInstance(name);
   }
 
   pending(): number {

@@ -147,21 +147,28 @@ export function resolveAttachTarget(sources: AttachTargetSources): AttachTarget 
   return { ...parsed.data, instance: parsed.data.instance };
 }
 
-/** Reads a `--config` file (JSON or YAML by content: JSON is valid YAML, but JSON errors are clearer). */
-export async function loadAttachConfigFile(file: string): Promise<z.infer<typeof AttachConfigFile>> {
+/**
+ * Reads a `--config` file against a schema (JSON or YAML by content: JSON is valid YAML, but JSON errors are clearer). Problems
+ * name their dotted path, never a value: a config file is where secrets live.
+ */
+export async function loadSecretsFile<S extends z.ZodType>(file: string, schema: S): Promise<z.output<S>> {
   const read = await readTextFile(file, MAX_CONFIG_FILE_BYTES);
   if (!read.ok) throw new ConfigError(`cannot read config file ${file}: ${read.reason}`, [], { details: { file } });
   const text = read.text;
   const checked = /^\s*[{[]/.test(text) ? checkJsonText(text) : checkYamlText(text);
   if (!checked.ok) throw new ConfigError(`${file}: ${checked.reason}`, [], { details: { file } });
   const raw = checked.value;
-  const parsed = AttachConfigFile.safeParse(raw ?? {});
+  const parsed = schema.safeParse(raw ?? {});
   if (!parsed.success) {
-    // Values are omitted: a config file is where secrets live.
-    const issues = toConfigIssues(parsed.error.issues, raw, AttachConfigFile).map(({ value: _value, ...issue }) => issue);
+    const issues = toConfigIssues(parsed.error.issues, raw, schema).map(({ value: _value, ...issue }) => issue);
     throw new ConfigError(`${file} is invalid (${issues.length} problem${issues.length === 1 ? '' : 's'})`, issues, { details: { file } });
   }
   return parsed.data;
+}
+
+/** Reads doctor's `--config` file. */
+export function loadAttachConfigFile(file: string): Promise<z.infer<typeof AttachConfigFile>> {
+  return loadSecretsFile(file, AttachConfigFile);
 }
 
 /** The values the redactor must hide wherever they appear. */

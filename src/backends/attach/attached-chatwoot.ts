@@ -3,9 +3,9 @@ import type { Redactor } from '../../common/redact.ts';
 import { ConfigError, ErrorCodes, ExitCodes, HarnessError, InfrastructureError, UsageError } from '../../errors/index.ts';
 import { CHATWOOT_VERSIONS, type ChatwootVersion } from '../../model/axes.ts';
 import { isChatwootVersion } from '../../model/chatwoot-profiles.ts';
+import { PLATFORM_TOKEN_ENV } from './attach-credentials.ts';
 
-/** Where the PlatformApp token of an attached Chatwoot comes from: never a flag (shell history, `ps`). */
-export const PLATFORM_TOKEN_ENV = 'EVOCHAT_CHATWOOT_PLATFORM_TOKEN';
+export { PLATFORM_TOKEN_ENV };
 
 /** A running Chatwoot the suites run against (`--chatwoot-url`), checked: it answers, its token is a PlatformApp's, its version has a profile. */
 export interface AttachedChatwoot {
@@ -28,6 +28,10 @@ export interface AttachRequest {
   asVersion?: string | undefined;
   advertiseHost?: string | undefined;
   env: Readonly<Record<string, string | undefined>>;
+  /** The token as resolveAttachCredentials found it (env, then --config); without it, the env's. */
+  platformToken?: string | undefined;
+  /** Where a token is looked for, for messages (`EVOCHAT_CHATWOOT_PLATFORM_TOKEN or platformToken in creds.json`). */
+  tokenSource?: string;
   redactor: Redactor;
   /** Per request (GET /api, the token check). */
   timeoutMs?: number;
@@ -40,7 +44,7 @@ export function attachedLabel(attached: Pick<AttachedChatwoot, 'url' | 'reported
 }
 
 /** The URL as given, checked: http(s), a host, no user name or password in it (exit 2, the credentials never echoed). */
-export function checkAttachUrl(raw: string, flag = '--chatwoot-url'): string {
+export function checkAttachUrl(raw: string, flag = '--chatwoot-url', secretGoes = `the PlatformApp token goes in ${PLATFORM_TOKEN_ENV}`): string {
   let url: URL;
   try {
     url = new URL(raw.trim());
@@ -54,7 +58,7 @@ export function checkAttachUrl(raw: string, flag = '--chatwoot-url'): string {
       ExitCodes.usage,
       `${flag}: the URL carries credentials (user${url.password ? ' and password' : ''} before @)`,
       {
-        hint: `give the URL without them (${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}); the PlatformApp token goes in ${PLATFORM_TOKEN_ENV}`,
+        hint: `give the URL without them (${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}); ${secretGoes}`,
       },
     );
   }
@@ -93,7 +97,7 @@ export function chooseProfile(reported: string, asVersion: string | undefined): 
   );
 }
 
-async function get(url: string, headers: Record<string, string>, timeoutMs: number): Promise<{ status: number; text: string }> {
+export async function getText(url: string, headers: Record<string, string>, timeoutMs: number): Promise<{ status: number; text: string }> {
   const response = await request(url, {
     method: 'GET',
     headers: { accept: 'application/json', 'user-agent': 'evochat-matrix-attach', ...headers },
@@ -104,7 +108,38 @@ async function get(url: string, headers: Record<string, string>, timeoutMs: numb
   return { status: response.statusCode, text: await response.body.text() };
 }
 
-function transportReason(error: unknown, timeoutMs: number): string {
+/** Node's codes for a certificate that did not verify (tls / OpenSSL X509_V_ERR_* names). */
+const TLS_VERIFY_CODES = new Set([
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_UNTRUSTED',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_SIGNATURE_FAILURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/**
+ * A transport failure that is an https certificate which did not verify: one named error (exit 2) with the fix, never an
+ * offer to skip the check. Undefined for any other failure.
+ */
+export function tlsVerifyError(error: unknown, url: string, what: string): HarnessError | undefined {
+  const err = error as { code?: string; message?: string; cause?: { code?: string; message?: string } };
+  const code = err.code !== undefined && TLS_VERIFY_CODES.has(err.code) ? err.code : err.cause?.code;
+  if (code === undefined || !TLS_VERIFY_CODES.has(code)) return undefined;
+  const detail = (err.code === code ? err.message : err.cause?.message) ?? code;
+  return new HarnessError(ErrorCodes.attachTls, ExitCodes.usage, `${what} at ${url}: its TLS certificate did not verify (${code}: ${detail})`, {
+    hint:
+      code === 'ERR_TLS_CERT_ALTNAME_INVALID'
+        ? 'the certificate does not carry the host name of the URL: use the name it was issued for'
+        : 'signed by a private CA? trust it for this run: NODE_EXTRA_CA_CERTS=/path/to/ca.pem npm run …',
+  });
+}
+
+export function transportReason(error: unknown, timeoutMs: number): string {
   const err = error as { name?: string; code?: string; message?: string; cause?: { code?: string } };
   if (err.name === 'TimeoutError' || err.name === 'AbortError') return `no answer within ${timeoutMs} ms`;
   const code = err.code ?? err.cause?.code;
@@ -120,9 +155,10 @@ function transportReason(error: unknown, timeoutMs: number): string {
 export async function connectAttachedChatwoot(input: AttachRequest): Promise<AttachedChatwoot> {
   const url = checkAttachUrl(input.chatwootUrl);
   const advertiseHost = checkAdvertiseHost(input.advertiseHost);
-  const platformToken = input.env[PLATFORM_TOKEN_ENV]?.trim();
+  const platformToken = (input.platformToken ?? input.env[PLATFORM_TOKEN_ENV])?.trim();
+  const tokenSource = input.tokenSource ?? PLATFORM_TOKEN_ENV;
   if (!platformToken) {
-    throw new UsageError(`--chatwoot-url needs the attached Chatwoot's PlatformApp token in ${PLATFORM_TOKEN_ENV}`, {
+    throw new UsageError(`--chatwoot-url needs the attached Chatwoot's PlatformApp token in ${tokenSource}`, {
       hint: 'a super admin creates a Platform App (super admin → Applications → Platform Apps) and gives you its access token',
     });
   }
@@ -131,8 +167,10 @@ export async function connectAttachedChatwoot(input: AttachRequest): Promise<Att
 
   let api: { status: number; text: string };
   try {
-    api = await get(`${url}/api`, {}, timeoutMs);
+    api = await getText(`${url}/api`, {}, timeoutMs);
   } catch (error) {
+    const tls = tlsVerifyError(error, url, 'the attached Chatwoot');
+    if (tls) throw tls;
     throw new InfrastructureError(
       ErrorCodes.attachUnreachable,
       `the attached Chatwoot at ${url} did not answer GET /api: ${transportReason(error, timeoutMs)}`,
@@ -157,7 +195,7 @@ export async function connectAttachedChatwoot(input: AttachRequest): Promise<Att
 
   let check: { status: number; text: string };
   try {
-    check = await get(`${url}/platform/api/v1/accounts/0`, { api_access_token: platformToken }, timeoutMs);
+    check = await getText(`${url}/platform/api/v1/accounts/0`, { api_access_token: platformToken }, timeoutMs);
   } catch (error) {
     throw new InfrastructureError(
       ErrorCodes.attachUnreachable,
@@ -165,14 +203,10 @@ export async function connectAttachedChatwoot(input: AttachRequest): Promise<Att
     );
   }
   if (check.status === 401) {
-    throw new ConfigError(
-      `the attached Chatwoot at ${url} refused the token in ${PLATFORM_TOKEN_ENV} (401 ${input.redactor.text(check.text).slice(0, 80)})`,
-      [],
-      {
-        code: ErrorCodes.platformTokenRefused,
-        hint: "it must be a PlatformApp's access token (a user's access token is refused); behind nginx, api_access_token needs `underscores_in_headers on`",
-      },
-    );
+    throw new ConfigError(`the attached Chatwoot at ${url} refused the token in ${tokenSource} (401 ${input.redactor.text(check.text).slice(0, 80)})`, [], {
+      code: ErrorCodes.platformTokenRefused,
+      hint: "it must be a PlatformApp's access token (a user's access token is refused); behind nginx, api_access_token needs `underscores_in_headers on`",
+    });
   }
   if (check.status !== 404 && (check.status < 200 || check.status >= 300)) {
     throw new InfrastructureError(ErrorCodes.attachUnreachable, `the attached Chatwoot at ${url} answered the Platform API token check with ${check.status}`);

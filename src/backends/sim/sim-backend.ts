@@ -8,7 +8,7 @@ import { hostsNeeded, SimEnvironment, timed } from './sim-environment.ts';
 import { bootstrapChatwoot, startService } from './sim-services.ts';
 import { buildStack } from './sim-stacks.ts';
 import { startInDependencyOrder } from './start-in-order.ts';
-import { attachPreflight, PREFLIGHT_MARK } from '../attach/attach-preflight.ts';
+import { attachedEvolutionPreflight, attachPreflight, PREFLIGHT_MARK } from '../attach/attach-preflight.ts';
 import { bindAddressFor, type AttachSession } from '../attach/attach-session.ts';
 
 function checkAborted(options: BackendStartOptions): void {
@@ -43,6 +43,7 @@ export function createSimBackend(backendOptions: SimBackendOptions = {}): Backen
       const attached = backendOptions.attached;
       const env = new SimEnvironment(plan, options, attached);
       const progress = (phase: string, message: string) => options.onProgress?.({ phase, message });
+      let preflightAccountPath: string | undefined;
       try {
         await mkdir(options.artifactsDir, { recursive: true });
         if (attached) {
@@ -85,12 +86,24 @@ export function createSimBackend(backendOptions: SimBackendOptions = {}): Backen
             const chatwoot = [...env.chatwoots.values()][0];
             const evolution = [...env.evolutions.values()].find((runtime) => runtime.service.variant === 'standard');
             if (!chatwoot || !evolution) throw new InfrastructureError(ErrorCodes.internal, 'the attach plan has no standard Chatwoot or Evolution');
-            const outcome = await attachPreflight({
-              session: attached,
-              chatwootFromEvolution: chatwoot.front.url,
-              evolution: { frontUrl: evolution.front.url, serverUrl: evolution.serverUrl, recorded: (filter) => evolution.front.recorded(filter) },
-              runId: options.runId,
-            });
+            const advertised = attached.chatwoot.advertiseHost;
+            const outcome = attached.evolution
+              ? await attachedEvolutionPreflight({
+                  session: attached,
+                  chatwootFromEvolution: advertised ? `http://${advertised}:${chatwoot.front.port}` : chatwoot.front.url,
+                  chatwootRecorded: (filter) => chatwoot.front.recorded(filter),
+                  evolutionUrl: evolution.front.url,
+                  runId: options.runId,
+                })
+              : await attachPreflight({
+                  session: attached,
+                  chatwootFromEvolution: chatwoot.front.url,
+                  evolution: { frontUrl: evolution.front.url, serverUrl: evolution.serverUrl, recorded: (filter) => evolution.front.recorded(filter) },
+                  runId: options.runId,
+                });
+            // What the cells check webhook_url against is the attached Evolution's own SERVER_URL.
+            if (outcome.serverUrl) for (const runtime of env.evolutions.values()) runtime.serverUrl = outcome.serverUrl;
+            if (outcome.accountId !== undefined) preflightAccountPath = `/accounts/${outcome.accountId}/`;
             progress('preflight', `Evolution → Chatwoot ${outcome.evolutionToChatwootMs} ms, Chatwoot → Evolution webhook ${outcome.chatwootToEvolutionMs} ms`);
           });
           checkAborted(options);
@@ -122,7 +135,16 @@ export function createSimBackend(backendOptions: SimBackendOptions = {}): Backen
               name: `${proxy.link}#${index}`,
               // The attach preflight's webhooks are the run's, not any cell's.
               list: (filter) =>
-                attached ? proxy.recorded(filter).filter((recorded) => !recorded.exchange.request.url.includes(PREFLIGHT_MARK)) : proxy.recorded(filter),
+                attached
+                  ? proxy
+                      .recorded(filter)
+                      .filter(
+                        ({ exchange }) =>
+                          !exchange.request.url.includes(PREFLIGHT_MARK) &&
+                          !exchange.request.body.includes(PREFLIGHT_MARK) &&
+                          (preflightAccountPath === undefined || !exchange.request.url.includes(preflightAccountPath)),
+                      )
+                  : proxy.recorded(filter),
             })),
             logSources,
             redactor: env.redactor,

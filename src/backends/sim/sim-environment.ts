@@ -229,7 +229,9 @@ export class SimEnvironment implements StartedEnvironment {
     const attached = this.attached?.chatwoot;
     return {
       chatwoot: attached ? `attached Chatwoot ${attached.reportedVersion} at ${attached.url}` : `chatwoot twin ${cell.chatwoot} (sim)`,
-      evolution: `evolution twin ${cell.evolution} (sim)`,
+      evolution: this.attached?.evolution
+        ? `attached Evolution ${this.attached.evolution.reportedVersion} at ${this.attached.evolution.url}`
+        : `evolution twin ${cell.evolution} (sim)`,
       ...(cell.storage === 'minio' ? { s3: 's3rver stand-in for MinIO (sim)' } : {}),
     };
   }

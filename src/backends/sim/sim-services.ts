@@ -7,6 +7,7 @@ import { createRecordingProxy, type RecordingProxy } from '../../evidence/record
 import type { ChatwootVersion, EvolutionVersion } from '../../model/axes.ts';
 import { chatwootProfile, privateNetworkOptOut } from '../../model/chatwoot-profiles.ts';
 import type { PlannedService } from '../../matrix/plan-types.ts';
+import type { Exchange } from '../../model/result-schema.ts';
 import { reserveClosedPort } from '../../common/closed-port.ts';
 import { evolutionGenerationEnv, probeDatabaseUnreachable } from './evolution-generation-env.ts';
 import { DEFAULT_SETTINGS, secret, slug, type ChatwootRuntime, type SimEnvironment, type SimSettings } from './sim-environment.ts';
@@ -63,10 +64,14 @@ async function recordingProxy(
   accounts: ReadonlyMap<number, readonly string[]>,
   upstream?: string,
   host?: string,
+  originHost?: boolean,
+  onExchange?: (exchange: Exchange) => void,
 ): Promise<RecordingProxy> {
   const proxy = await createRecordingProxy({
     upstream,
     ...(host ? { host } : {}),
+    ...(originHost ? { originHost } : {}),
+    ...(onExchange ? { onExchange } : {}),
     link,
     redactor: env.redactor,
     classify: proxyClassifier(env, cells, accounts),
@@ -85,7 +90,10 @@ async function attachChatwoot(env: SimEnvironment, service: PlannedService, sett
     throw new InfrastructureError(ErrorCodes.internal, `the attach backend cannot provide ${service.id}: only the standard local Chatwoot is attached`);
   }
   const accountCells = new Map<number, string[]>();
-  const front = await recordingProxy(env, 'evolution->chatwoot', `${slug(service.id)}-front`, service.cells, accountCells, attached.url);
+  // Someone else's server: it gets its own Host header (its virtual host, the name its certificate carries), not the proxy's.
+  // An attached Evolution calls it from its own machine: then the proxy listens where --advertise-host points.
+  const host = env.attached?.evolution ? env.bindHost : undefined;
+  const front = await recordingProxy(env, 'evolution->chatwoot', `${slug(service.id)}-front`, service.cells, accountCells, attached.url, host, true);
   env.redactor.add(attached.platformToken);
   env.chatwoots.set(service.id, {
     service,
@@ -189,7 +197,59 @@ async function startChatwoot(env: SimEnvironment, service: PlannedService, setti
   env.servicesStarted += 1;
 }
 
+/** The instance name of a created instance, from the recorded `POST /instance/create` (201, or 200 on some 2.x paths). */
+function createdInstance(exchange: Exchange): string | undefined {
+  if (exchange.request.method !== 'POST' || !exchange.request.url.startsWith('/instance/create')) return undefined;
+  const status = exchange.response?.status;
+  if (status === undefined || status < 200 || status >= 300) return undefined;
+  try {
+    const name = (JSON.parse(exchange.request.body ?? '') as { instanceName?: unknown }).instanceName;
+    return typeof name === 'string' ? name : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * `--evolution-url`: no twin; a recording proxy in front of the running Evolution for the harness's calls, every instance
+ * created through it ledgered (deleted at the end). Its SERVER_URL is its own: the preflight reads it (attach-preflight.ts).
+ */
+async function attachEvolution(env: SimEnvironment, service: PlannedService): Promise<void> {
+  const session = env.attached!;
+  const attached = session.evolution!;
+  const onExchange = (exchange: Exchange) => {
+    const name = createdInstance(exchange);
+    if (name !== undefined) session.recordInstance(name);
+  };
+  const front = await recordingProxy(
+    env,
+    'chatwoot->evolution',
+    `${slug(service.id)}-front`,
+    service.cells,
+    new Map(),
+    attached.url,
+    undefined,
+    true,
+    onExchange,
+  );
+  env.redactor.add(attached.apiKey);
+  env.evolutions.set(service.id, {
+    service,
+    version: attached.version,
+    front,
+    twin: undefined,
+    serverUrl: attached.url,
+    apiKey: attached.apiKey,
+    log: env.captureFor(service.id, service.cells),
+  });
+}
+
 async function startEvolution(env: SimEnvironment, service: PlannedService, settings: SimSettings): Promise<void> {
+  if (env.attached?.evolution) {
+    if (service.variant !== 'standard')
+      throw new InfrastructureError(ErrorCodes.internal, `the attach backend cannot provide ${service.id}: only the attached Evolution`);
+    return attachEvolution(env, service);
+  }
   const version = service.version as EvolutionVersion;
   const id = slug(service.id);
   const front = await recordingProxy(env, 'chatwoot->evolution', `${id}-front`, service.cells, new Map(), undefined, env.bindHost);
@@ -249,9 +309,11 @@ async function startEvolution(env: SimEnvironment, service: PlannedService, sett
 /** Provisions each cell's account (and the shared pt_BR one) on a started Chatwoot, through its Platform API. */
 export async function bootstrapChatwoot(env: SimEnvironment, runtime: ChatwootRuntime, runId: string): Promise<void> {
   const url = runtime.front.url;
+  // An attached Evolution reaches this machine at --advertise-host (the proxy listens there: attachChatwoot).
+  const advertised = env.attached?.evolution ? env.attached.chatwoot.advertiseHost : undefined;
   const provisioned = await provisionCellAccounts({
     url,
-    urlFromEvolution: url,
+    urlFromEvolution: advertised ? `http://${advertised}:${runtime.front.port}` : url,
     serviceId: runtime.service.id,
     cells: runtime.service.cells,
     withPtBr: runtime.service.variant === 'standard',

@@ -5,6 +5,7 @@ import { capabilitiesOf } from '../../stack/build-cell-stack.ts';
 import type { CellStack, EvolutionEndpoint } from '../../stack/stack.ts';
 import { DEFAULT_SETTINGS, type EvolutionRuntime, type SimEnvironment } from './sim-environment.ts';
 import { evolutionFaultsFor } from './evolution-generation-env.ts';
+import { ATTACHED_EVOLUTION_PEER_REASON } from '../attach/attached-evolution.ts';
 
 function evolutionEndpoint(runtime: EvolutionRuntime | undefined): EvolutionEndpoint | undefined {
   if (!runtime) return undefined;
@@ -20,7 +21,8 @@ export function buildStack(env: SimEnvironment, cell: PlannedCell, evidenceUrl: 
   const key: CellKey = { chatwoot: cell.chatwoot, evolution: cell.evolution, storage: cell.storage };
   const chatwoot = serviceFor(env.chatwoots, cell.id, (s) => s.variant === 'standard' && s.version === cell.chatwoot && s.storage === cell.storage);
   const evolution = serviceFor(env.evolutions, cell.id, (s) => s.variant === 'standard' && s.version === cell.evolution);
-  if (!chatwoot || !evolution || !evolution.twin) {
+  const attachedEvolution = env.attached?.evolution !== undefined;
+  if (!chatwoot || !evolution || (!evolution.twin && !attachedEvolution)) {
     throw new InfrastructureError(ErrorCodes.bootstrap, `the plan gives cell ${cell.id} no standard Chatwoot or Evolution`);
   }
   const account = chatwoot.accounts.get(cell.id);
@@ -41,7 +43,7 @@ export function buildStack(env: SimEnvironment, cell: PlannedCell, evidenceUrl: 
     capabilities: capabilitiesOf({
       evidence: true,
       writes: true,
-      whatsappPeer: true,
+      whatsappPeer: evolution.twin !== undefined,
       s3Inspect: cell.storage === 'minio' && chatwoot.s3 !== undefined,
       storageLatency: slowStorage !== undefined,
     }),
@@ -50,9 +52,11 @@ export function buildStack(env: SimEnvironment, cell: PlannedCell, evidenceUrl: 
     evolution: evolutionEndpoint(evolution)!,
     instancePrefix: env.instancePrefix(key),
     s3: chatwoot.s3,
-    whatsappControlUrl: `${evolution.twin.url}/__twin/whatsapp`,
+    whatsappControlUrl: evolution.twin ? `${evolution.twin.url}/__twin/whatsapp` : undefined,
     evidenceUrl,
-    evolutionSideProbeUrl: evolution.front.url,
+    // The proxy in front of an attached Evolution stands on this machine, not where Evolution does.
+    ...(evolution.twin ? { evolutionSideProbeUrl: evolution.front.url } : {}),
+    ...(attachedEvolution ? { skipReasons: { whatsappPeer: ATTACHED_EVOLUTION_PEER_REASON } } : {}),
     faults: {
       trailingSlashEvolution: evolutionEndpoint(
         serviceFor(env.evolutions, cell.id, (s) => s.variant === 'trailing-slash-server-url' && s.version === cell.evolution),

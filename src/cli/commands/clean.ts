@@ -7,6 +7,7 @@
  * Temp folders are cleaned even where no Docker engine answers.
  */
 import { tmpdir } from 'node:os';
+import { UsageError } from '../../errors/index.ts';
 import type { ContainerRuntimeClient } from 'testcontainers';
 import { formatAge, UNKNOWN_OWNER_MAX_AGE_MS, decideLeftover, type LeftoverPolicy } from '../../common/leftover-decision.ts';
 import { listTempDirLeftovers, removeTempDir } from '../../common/temp-dir-leftovers.ts';
@@ -37,10 +38,16 @@ interface Tally {
 }
 
 export async function cleanCommand(options: CleanCommandOptions): Promise<number> {
-  const { olderThan, dryRun, force, attached } = parseCommandOptions('clean', CleanOptions, options);
+  const { olderThan, dryRun, force, attached, config } = parseCommandOptions('clean', CleanOptions, options);
+  if (config !== undefined && attached === undefined) throw new UsageError('--config applies only with --attached');
   if (attached !== undefined) {
     const { cleanAttached } = await import('./clean-attached.ts');
-    return cleanAttached(attached, { dryRun, env: options.env ?? process.env, out: options.out ?? ((line: string) => process.stdout.write(`${line}\n`)) });
+    return cleanAttached(attached, {
+      dryRun,
+      config,
+      env: options.env ?? process.env,
+      out: options.out ?? ((line: string) => process.stdout.write(`${line}\n`)),
+    });
   }
   const policy: LeftoverPolicy = { force, olderThanMs: olderThan === undefined ? undefined : olderThan * 60_000 };
   const out = options.out ?? ((line: string) => process.stdout.write(`${line}\n`));

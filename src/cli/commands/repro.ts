@@ -2,6 +2,8 @@ import { resolve } from 'node:path';
 import { renderKeptStacks, renderReproSummary, runRepro } from '../../repro/run-repro.ts';
 import { parseCommandOptions } from '../options/option-fields.ts';
 import { ReproOptions, type ReproOptionsInput } from '../options/repro-options.ts';
+import { openAttach } from '../attach-cli.ts';
+import { attachOptionsOf } from '../options/attach-options.ts';
 import { runInterruptible, SERVICES_FORCE_NOTE, untilStopped } from '../signals.ts';
 
 /**
@@ -19,28 +21,35 @@ export async function reproCommand(given: ReproOptionsInput): Promise<number> {
       interrupted: (signal) => `interrupted by ${signal}: services stopped, no verdict`,
     },
     async (stop) => {
-      const run = await runRepro({
-        file: options.file,
-        outDir,
-        backend: options.backend,
-        images: options.images,
-        progress: options.progress && process.stderr.isTTY === true,
-        command: ['evochat-matrix', 'repro', options.file, '--out', options.out].join(' '),
-        ...(stop ? { signal: stop.signal } : {}),
-        ...(options.keep && stop
-          ? {
-              keep: {
-                // The stack stays up until the first signal; the bundle is complete by then, so the exit code is the verdict's.
-                hold: async (stacks) => {
-                  process.stdout.write(renderKeptStacks(stacks));
-                  await untilStopped(stop);
+      const hold = await openAttach(attachOptionsOf(options), process.env);
+      try {
+        const run = await runRepro({
+          ...(hold ? { attached: hold.session() } : {}),
+          file: options.file,
+          outDir,
+          backend: options.backend,
+          images: options.images,
+          progress: options.progress && process.stderr.isTTY === true,
+          command: ['evochat-matrix', 'repro', options.file, '--out', options.out].join(' '),
+          ...(stop ? { signal: stop.signal } : {}),
+          ...(options.keep && stop
+            ? {
+                keep: {
+                  // The stack stays up until the first signal; the bundle is complete by then, so the exit code is the verdict's.
+                  hold: async (stacks) => {
+                    process.stdout.write(renderKeptStacks(stacks));
+                    await untilStopped(stop);
+                  },
                 },
-              },
-            }
-          : {}),
-      });
-      process.stdout.write(renderReproSummary(run, outDir));
-      return run.exitCode;
+              }
+            : {}),
+        });
+        for (const note of run.attachNotes) process.stderr.write(`attached: ${note}\n`);
+        process.stdout.write(renderReproSummary(run, outDir));
+        return run.exitCode;
+      } finally {
+        await hold?.close(process.stderr);
+      }
     },
   );
 }

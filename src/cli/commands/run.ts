@@ -7,8 +7,9 @@ import { parseCommandOptions } from '../options/option-fields.ts';
 import { RunOptions, type RunOptionsInput } from '../options/run-options.ts';
 import { captureProcessWarnings, writeWarningsLog } from '../process-warnings.ts';
 import { runInterruptible, SERVICES_FORCE_NOTE } from '../signals.ts';
-import { UsageError } from '../../errors/index.ts';
 import type { AttachSession } from '../../backends/attach/attach-session.ts';
+import { openAttach } from '../attach-cli.ts';
+import { attachOptionsOf } from '../options/attach-options.ts';
 import type { RunOptions as ParsedRunOptions } from '../options/run-options.ts';
 
 export interface RunCommandIo {
@@ -38,52 +39,6 @@ function commandLine(given: RunOptionsInput): string {
  * 2 usage/config, 3 infrastructure). SIGINT stops every service and exits 130; SIGTERM and SIGHUP exit 3
  * (src/cli/signals.ts: a second signal forces the exit only after the grace period).
  */
-/** `--chatwoot-url`: checks the server before anything is created on it (attached-chatwoot.ts); undefined without the flag. */
-async function attachIfAsked(options: ParsedRunOptions, env: NodeJS.ProcessEnv): Promise<AttachSession | undefined> {
-  if (options.chatwootUrl === undefined) {
-    const stray = options.asVersion !== undefined ? '--as-version' : options.advertiseHost !== undefined ? '--advertise-host' : undefined;
-    if (stray) throw new UsageError(`${stray} applies only with --chatwoot-url`);
-    return undefined;
-  }
-  const { connectAttachedChatwoot, checkAttachUrl } = await import('../../backends/attach/attached-chatwoot.ts');
-  const { AttachSession } = await import('../../backends/attach/attach-session.ts');
-  const { createRedactor } = await import('../../common/redact.ts');
-  const url = new URL(checkAttachUrl(options.chatwootUrl));
-  // The recording proxy in front of the attached server forwards plain HTTP to an origin (evidence/forward-http.ts).
-  if (url.protocol !== 'http:' || url.pathname !== '/') {
-    throw new UsageError(
-      `--chatwoot-url ${url.origin}${url.pathname === '/' ? '' : url.pathname}: the attach backend reaches http:// origins only so far (no https, no path prefix)`,
-      {
-        hint: 'run drift against it, or reach it through an http tunnel on this machine',
-      },
-    );
-  }
-  const redactor = createRedactor();
-  const attached = await connectAttachedChatwoot({
-    chatwootUrl: options.chatwootUrl,
-    asVersion: options.asVersion,
-    advertiseHost: options.advertiseHost,
-    env,
-    redactor,
-  });
-  return new AttachSession(attached, redactor);
-}
-
-/** Deletes what the run created on the attached Chatwoot and says so in one line (or what is left, and how it goes). */
-async function detach(session: AttachSession, stderr: NodeJS.WritableStream): Promise<void> {
-  const report = await session.cleanup();
-  if (!report) return;
-  const where = session.chatwoot.url;
-  if (report.failed.length === 0) {
-    stderr.write(`attached: removed ${report.removed.length} account(s) and user(s) this run created on ${where}\n`);
-    return;
-  }
-  stderr.write(
-    `attached: ${report.failed.length} resource(s) on ${where} could not be removed (${report.failed[0]!.error}); ` +
-      `they are listed in ${session.ledgerFile}: npm run clean -- --attached <that folder>\n`,
-  );
-}
-
 export async function runCommand(given: RunOptionsInput, io: Partial<RunCommandIo> = {}): Promise<number> {
   const options = parseCommandOptions('run', RunOptions, given);
   const stdout = io.stdout ?? process.stdout;
@@ -98,11 +53,11 @@ export async function runCommand(given: RunOptionsInput, io: Partial<RunCommandI
       interrupted: (signal) => `interrupted by ${signal}: services stopped, no result written`,
     },
     async (stop) => {
-      const attached = await attachIfAsked(options, env);
+      const hold = await openAttach(attachOptionsOf(options), env);
       try {
-        return await runAndReport(options, given, { stdout, stderr, env, deps: io.deps }, stop?.signal, attached);
+        return await runAndReport(options, given, { stdout, stderr, env, deps: io.deps }, stop?.signal, hold?.session());
       } finally {
-        if (attached) await detach(attached, stderr);
+        await hold?.close(stderr);
       }
     },
   );

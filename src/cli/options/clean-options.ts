@@ -16,6 +16,8 @@ export const CleanOptions = z.object({
   force: switchOption,
   /** A run folder of an attach run (or the --out holding it): delete what its ledger lists on the attached Chatwoot. */
   attached: z.string().optional(),
+  /** With --attached: the credentials file of the run (platformToken), when the token is not in the env. */
+  config: z.string().optional(),
 });
 export type CleanOptions = z.output<typeof CleanOptions>;
 export type CleanOptionsInput = z.input<typeof CleanOptions>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { attachOptionFields } from './attach-options.ts';
 import { backendOption, imagesOption, jobsOption, listOption, onUnlessNegated, pathOption, pathOptionOr, shardOption } from './option-fields.ts';
 
 /** `run`: the keys are cac's camelCased flags; the order is the order values are checked in. */
@@ -18,10 +19,8 @@ export const RunOptions = z.object({
   shardTimes: pathOption,
   /** false with --no-progress. */
   progress: onUnlessNegated,
-  /** The attach backend (issue 20): a running Chatwoot takes the Chatwoot axis; its token only in the env. */
-  chatwootUrl: z.string().optional(),
-  asVersion: z.string().optional(),
-  advertiseHost: z.string().optional(),
+  /** The attach backend (issue 20): a running Chatwoot takes the Chatwoot axis; its token only in the env or --config. */
+  ...attachOptionFields,
 });
 export type RunOptions = z.output<typeof RunOptions>;
 export type RunOptionsInput = z.input<typeof RunOptions>;

@@ -56,3 +56,47 @@ export async function startExternalChatwootTwin(input: { version: string; token?
     },
   };
 }
+
+export interface ExternalEvolutionTwin {
+  url: string;
+  key: string;
+  cli: CliProcess;
+  /** Names of the instances that exist on it (test-only: it reads them all). */
+  instances(): Promise<string[]>;
+  stop(): Promise<void>;
+}
+
+/** An Evolution twin started as a user starts one (`npm run twin -- evolution …`), its SERVER_URL its own address. */
+export async function startExternalEvolutionTwin(input: { version: string; env?: Record<string, string> }): Promise<ExternalEvolutionTwin> {
+  const key = `evokey-${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
+  const port = await reserveClosedPort();
+  const url = `http://127.0.0.1:${port}`;
+  const cli = startCli('tsx', ['twin', 'evolution', '--version', input.version, '--port', String(port)], {
+    SERVER_URL: url,
+    AUTHENTICATION_TYPE: 'apikey',
+    AUTHENTICATION_API_KEY: key,
+    TWIN_QR_REFRESH_MS: '1000',
+    ...input.env,
+  });
+  try {
+    await cli.waitForStdout(/^http:\/\/127\.0\.0\.1:\d+$/m, 60_000);
+  } catch (error) {
+    killLeftover(cli);
+    throw error;
+  }
+  return {
+    url,
+    key,
+    cli,
+    async instances() {
+      const response = await request(`${url}/instance/fetchInstances`, { headers: { apikey: key } });
+      const body = (await response.body.json()) as { instance?: { instanceName?: string }; name?: string }[];
+      return body.map((entry) => entry.instance?.instanceName ?? entry.name ?? '?');
+    },
+    async stop() {
+      cli.signal('SIGTERM');
+      await cli.exit;
+      killLeftover(cli);
+    },
+  };
+}
