@@ -97,7 +97,8 @@ export async function connectAttachedEvolution(input: {
       { hint: "it must be the server's global AUTHENTICATION_API_KEY (an instance's own key is not enough to create instances)" },
     );
   }
-  if (check.status !== 404 && (check.status < 200 || check.status >= 300)) {
+  // Past the guard any answer means the key passed; the sheets name 404 for an unknown name but not every status (§2.4).
+  if (check.status >= 500) {
     throw new InfrastructureError(ErrorCodes.attachUnreachable, `the attached Evolution at ${url} answered the key check with ${check.status}`);
   }
   return { url, apiKey, reportedVersion: reported, version: reported };
