@@ -52,6 +52,18 @@ function failedDelivery(messages: readonly ChatwootMessage[]): string | undefine
   return undefined;
 }
 
+/** The preflight's throwaway account and its administrator, each recorded in the ledger as it is created. */
+async function createPreflightAdmin(session: AttachSession, runId: string) {
+  const platform = session.platform;
+  const account = await platform.createAccount({ name: `evochat preflight ${runId}`, locale: 'en' });
+  session.record('account', account.id, 'evochat preflight');
+  const email = `${runId}-preflight@evochat.test`.toLowerCase();
+  const user = await platform.createUser({ name: 'evochat preflight', email, password: `Evo#${randomBytes(6).toString('hex')}a1` });
+  session.record('user', user.id, email);
+  await platform.addAccountUser(account.id, user.id, 'administrator');
+  return { account, user };
+}
+
 /**
  * Both directions before any scenario (issue 20): Evolution reaches the attached Chatwoot (`GET /api` fetched from where
  * Evolution stands), and the attached Chatwoot reaches Evolution (an API inbox whose webhook_url is under Evolution's
@@ -80,13 +92,7 @@ export async function attachPreflight(input: PreflightInput): Promise<PreflightO
   const nonce = `${PREFLIGHT_MARK}${randomBytes(6).toString('hex')}`;
   const webhookUrl = `${input.evolution.serverUrl.replace(/\/+$/, '')}/chatwoot/webhook/${nonce}`;
   try {
-    const platform = session.platform;
-    const account = await platform.createAccount({ name: `evochat preflight ${input.runId}`, locale: 'en' });
-    session.record('account', account.id, 'evochat preflight');
-    const email = `${input.runId}-preflight@evochat.test`.toLowerCase();
-    const user = await platform.createUser({ name: 'evochat preflight', email, password: `Evo#${randomBytes(6).toString('hex')}a1` });
-    session.record('user', user.id, email);
-    await platform.addAccountUser(account.id, user.id, 'administrator');
+    const { account, user } = await createPreflightAdmin(session, input.runId);
     const chatwoot = new ChatwootClient({ baseUrl: url, accountId: account.id, token: user.accessToken, redactor: session.redactor });
     const inbox = await chatwoot.createInbox('evochat preflight', webhookUrl);
     const contact = await chatwoot.createContact({ inboxId: inbox.id, name: 'evochat preflight' });
@@ -137,13 +143,7 @@ export async function attachedEvolutionPreflight(input: AttachedEvolutionPreflig
   const timeoutMs = input.timeoutMs ?? 20_000;
   const instance = `${PREFLIGHT_MARK}${randomBytes(6).toString('hex')}`;
   try {
-    const platform = session.platform;
-    const account = await platform.createAccount({ name: `evochat preflight ${input.runId}`, locale: 'en' });
-    session.record('account', account.id, 'evochat preflight');
-    const email = `${input.runId}-preflight@evochat.test`.toLowerCase();
-    const user = await platform.createUser({ name: 'evochat preflight', email, password: `Evo#${randomBytes(6).toString('hex')}a1` });
-    session.record('user', user.id, email);
-    await platform.addAccountUser(account.id, user.id, 'administrator');
+    const { account, user } = await createPreflightAdmin(session, input.runId);
     const accountPath = `/accounts/${account.id}/`;
 
     const began = performance.now();
