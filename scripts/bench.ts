@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: the matrix on the sim backend, each run in a process of its own (scripts/bench-child.ts), printed
+ * `npm run bench`: the matrix on the sim backend, each run in a process of its own (scripts/bench-child.mjs: the `run` command as `npm run matrix` starts it), printed
  * as key=value lines: wall time, CPU seconds (user, system, waited-for children), peak RSS, per-phase times,
  * services planned vs a naive stack per cell vs started. Then the growth: runs of the first 1, 2, … Chatwoot
  * versions' cells beside the full run, and the least-squares line through them — the fixed cost and the marginal
@@ -17,7 +17,7 @@ import { cac } from 'cac';
 import { loadMatrixFile } from '../src/matrix/load-matrix.ts';
 import { EXTENDED_MATRIX_FILE } from '../src/matrix/select-cells.ts';
 import { SUITE_CATALOG } from '../src/scenario/suite-catalog.ts';
-import { cpuSeconds, measureRun, type BenchChildOutput } from './bench-measure.ts';
+import { cpuSeconds, measureRun, type Measurement } from './bench-measure.ts';
 import { PROJECT_ROOT } from './generate-json-schemas.ts';
 import { linearFit } from './linear-fit.ts';
 
@@ -31,7 +31,7 @@ function keyName(text: string): string {
 const seconds = (ms: number) => (ms / 1000).toFixed(2);
 
 /** `prefix` '' keeps the historical key names of the sim run (sim_wall_s, planned_services, …). */
-function runLines(label: string, prefix: string, measured: BenchChildOutput): string[] {
+function runLines(label: string, prefix: string, measured: Measurement): string[] {
   const out = [
     `${label}_wall_s=${seconds(measured.wallMs)}`,
     `${label}_cpu_s=${cpuSeconds(measured).toFixed(2)}`,
@@ -53,10 +53,10 @@ function runLines(label: string, prefix: string, measured: BenchChildOutput): st
 }
 
 /** The fixed cost and the cost per added cell, through (cells, value) of every run. */
-function growthLines(prefix: string, runs: readonly BenchChildOutput[]): string[] {
+function growthLines(prefix: string, runs: readonly Measurement[]): string[] {
   const distinct = new Set(runs.map((run) => run.cells));
   if (distinct.size < 2) return [`# ${prefix}: growth needs runs of two sizes`];
-  const fit = (value: (run: BenchChildOutput) => number) => linearFit(runs.map((run) => [run.cells, value(run)] as const));
+  const fit = (value: (run: Measurement) => number) => linearFit(runs.map((run) => [run.cells, value(run)] as const));
   const wall = fit((run) => run.wallMs / 1000);
   const cpu = fit(cpuSeconds);
   const rss = fit((run) => run.peakRssMb);
@@ -85,7 +85,7 @@ async function main(argv: string[]): Promise<number> {
   const matrixFile = String(options.matrix);
   const base = { matrixFile, backend: 'sim' as const, images: 'twin' as const, ...(jobs !== undefined ? { jobs } : {}) };
   let exitCode = 0;
-  const note = (measured: BenchChildOutput) => {
+  const note = (measured: Measurement) => {
     if (measured.exitCode !== 0) exitCode = measured.exitCode;
     return measured;
   };

@@ -11,7 +11,7 @@ import type { ChatwootClient } from '../src/clients/chatwoot-client.ts';
 import { createHttpClient } from '../src/clients/http-client.ts';
 import { chatwootProfile, SAFE_FETCH_OPT_OUT_ENV } from '../src/model/chatwoot-profiles.ts';
 import { capabilitySkipReason, defineSuite, type ScenarioContext } from '../src/scenario/suite-context.ts';
-import type { EvolutionEndpoint } from '../src/stack/stack.ts';
+import type { CellStack, EvolutionEndpoint } from '../src/stack/stack.ts';
 import { fixtureImage } from './lib/attachments.ts';
 import {
   bootstrapBotConversation,
@@ -23,6 +23,7 @@ import {
   waitForConversationWith,
   waitForMessage,
 } from './lib/bot-flow.ts';
+import { enterSetup, whenNoSetupRunning } from './lib/latency-gate.ts';
 import { phoneFor } from './lib/phones.ts';
 
 const REPLY_TEXT = 'evochat slow-storage attachment reply';
@@ -119,89 +120,16 @@ defineSuite(
         if (s.stack.storage !== 'minio') s.skip('no S3 link to slow down: this cell stores attachments on local disk');
         const slow = s.stack.faults.slowStorage;
         if (!slow || !s.has('storageLatency')) s.skip(capabilitySkipReason('storageLatency'));
-        const chatwoot = s.chatwootFor(slow!.chatwoot);
         const latencyMs = slow!.latencyMs ?? 6000;
-        // Cells sharing this slow Chatwoot may have switched the latency on already; then every upload here
-        // (the QR image during setup, too) takes that long, and setup waits must allow for it.
+        // A cell sharing this slow Chatwoot that reached its setup late may find the latency on already; then every
+        // upload here (the QR image during setup, too) takes that long, and setup waits must allow for it.
         const setupMs = 2 * latencyMs + DEADLINES.bootstrapMs;
         s.scope({ markers: [webhookMarker(s, 'slow'), REPLY_TEXT] });
-        const bot = await bootstrapBotConversation(s, {
-          label: 'slow',
-          evolution: s.evolution(),
-          chatwoot: slow!.chatwoot,
-          client: chatwoot,
-          timeoutMs: setupMs,
-        });
-
-        // A customer conversation to reply in: through WhatsApp where there is one, else created directly.
-        const phone = phoneFor(s.stack.cellId, 'slow-storage');
-        let conversationId: number;
-        if (s.has('whatsappPeer')) {
-          await connectWhatsapp(s, bot.instanceName, {}, setupMs, { conversation: bot, client: chatwoot });
-          const hello = `hello slow ${Date.now()}`;
-          await s.whatsapp().inbound(bot.instanceName, { from: phone, pushName: 'Slow Tester', text: hello });
-          const contact = await s.waitFor(`contact +${phone}`, () => chatwoot.findContactByPhone(phone), { timeoutMs: setupMs });
-          conversationId = (await waitForConversationWith(s, chatwoot, contact.id, bot.inbox.id, setupMs)).id;
-        } else {
-          const contact = await chatwoot.createContact({ inboxId: bot.inbox.id, name: 'Slow Tester', phoneNumber: `+${phone}` });
-          conversationId = (await chatwoot.createConversation({ inboxId: bot.inbox.id, contactId: contact.id })).id;
-        }
-
-        const control = createHttpClient({ baseUrl: slow!.latencyControlUrl, service: 'latency-proxy' });
-        const set = await control.raw({ method: 'PUT', path: '', json: { delayMs: latencyMs } });
-        if (set.status !== 200) throw new Error(`could not set the storage latency: ${set.status} ${set.text}`);
-
-        const image = fixtureImage();
-        const uploadStartedAt = Date.now();
-        const started = performance.now();
-        const reply = await chatwoot.createMessage(conversationId, { content: REPLY_TEXT, messageType: 'outgoing', attachments: [image] });
-        const uploadMs = Math.round(performance.now() - started);
-        s.note(`with ${latencyMs} ms storage latency the attachment upload POST took ${uploadMs} ms`);
-        const repliedAt = Date.now();
-        // The slowed storage calls of this upload carry nothing that names the scenario: tie them by id. A proxy
-        // lists a call once it has completed, and a container's list is read over HTTP: wait until the slowed call
-        // is there rather than take the first reading (without it the scope can miss the upload, and the diagnosis too).
-        const repliedAtIso = new Date(repliedAt).toISOString();
-        const uploadCalls = async () =>
-          (await s.exchanges({ link: 'chatwoot->storage', since: uploadStartedAt })).filter((exchange) => exchange.startedAt <= repliedAtIso);
-        const slowStorageCalls = await s
-          .waitFor(
-            'the slowed storage call of the upload',
-            async () => {
-              const calls = await uploadCalls();
-              return calls.some((exchange) => exchange.durationMs >= latencyMs * 0.9) ? calls : undefined;
-            },
-            { timeoutMs: 5_000, intervalMs: 100 },
-          )
-          .catch(uploadCalls);
-        s.scope({ exchangeIds: slowStorageCalls.map((exchange) => exchange.id) });
-
-        const isFailed = failedMessage(chatwoot, conversationId, reply.id);
-        const outcome = await s.waitFor(
-          'the attachment reply to be delivered or marked failed',
-          async () => {
-            const failed = await isFailed();
-            if (failed) return { failed };
-            const delivered = s.has('whatsappPeer') ? (await s.whatsapp().sent(bot.instanceName)).find((m) => m.to === phone && m.kind === 'media') : undefined;
-            const webhook = (await s.exchanges({ link: 'chatwoot->evolution', since: repliedAt, contains: REPLY_TEXT })).find((e) => e.response !== null);
-            return delivered && webhook && webhook.response!.status < 300 ? { delivered } : undefined;
-          },
-          { timeoutMs: latencyMs * 2 + 10_000, intervalMs: 250 },
-        );
-        if ('failed' in outcome && outcome.failed) {
-          // The proxy records the webhook when Chatwoot gives up on it, the moment it marks the message failed: allow a little.
-          // Only a failed one: the reply's other webhooks (conversation_updated, answered 200 at once) are not what timed out.
-          const webhook = await s
-            .waitFor(
-              'the recorded webhook of the failed reply',
-              async () => (await s.exchanges({ link: 'chatwoot->evolution', since: repliedAt, contains: REPLY_TEXT, failed: true }))[0],
-              { timeoutMs: 5_000, intervalMs: 100 },
-            )
-            .catch(() => undefined);
-          s.fail(
-            `Chatwoot marked the attachment reply failed: ${externalError(outcome.failed)}${webhook ? ` (webhook took ${webhook.durationMs} ms: ${webhook.error ?? webhook.response?.status})` : ''}; upload POST ${uploadMs} ms`,
-            webhook ? { kind: 'exchange', exchangeId: webhook.id } : undefined,
-          );
+        const leaveSetup = enterSetup(slow!.latencyControlUrl);
+        try {
+          await slowStorageRound(s, slow!, latencyMs, setupMs, leaveSetup);
+        } finally {
+          leaveSetup();
         }
       },
       { timeoutMs: 60_000 },
@@ -209,3 +137,95 @@ defineSuite(
   },
   { scenarios: 'concurrent', cellsAtOnce: 'waiting', priority: (stack) => (stack.storage === 'minio' ? 1 : 0) },
 );
+
+type SlowStorageFault = NonNullable<CellStack['faults']['slowStorage']>;
+
+/** The slow-storage round: set up a bot and a customer conversation, switch the storage latency on, reply with an image. */
+async function slowStorageRound(s: ScenarioContext, slow: SlowStorageFault, latencyMs: number, setupMs: number, leaveSetup: () => void): Promise<void> {
+  const chatwoot = s.chatwootFor(slow.chatwoot);
+  const bot = await bootstrapBotConversation(s, {
+    label: 'slow',
+    evolution: s.evolution(),
+    chatwoot: slow.chatwoot,
+    client: chatwoot,
+    timeoutMs: setupMs,
+  });
+
+  // A customer conversation to reply in: through WhatsApp where there is one, else created directly.
+  const phone = phoneFor(s.stack.cellId, 'slow-storage');
+  let conversationId: number;
+  if (s.has('whatsappPeer')) {
+    await connectWhatsapp(s, bot.instanceName, {}, setupMs, { conversation: bot, client: chatwoot });
+    const hello = `hello slow ${Date.now()}`;
+    await s.whatsapp().inbound(bot.instanceName, { from: phone, pushName: 'Slow Tester', text: hello });
+    const contact = await s.waitFor(`contact +${phone}`, () => chatwoot.findContactByPhone(phone), { timeoutMs: setupMs });
+    conversationId = (await waitForConversationWith(s, chatwoot, contact.id, bot.inbox.id, setupMs)).id;
+  } else {
+    const contact = await chatwoot.createContact({ inboxId: bot.inbox.id, name: 'Slow Tester', phoneNumber: `+${phone}` });
+    conversationId = (await chatwoot.createConversation({ inboxId: bot.inbox.id, contactId: contact.id })).id;
+  }
+
+  // Setup done: switch the latency on once no other cell sharing this slow Chatwoot is still setting up (suites/lib/latency-gate.ts).
+  leaveSetup();
+  const gateWaitMs = await whenNoSetupRunning(slow.latencyControlUrl, setupMs);
+  if (gateWaitMs > 0) s.note(`waited ${gateWaitMs} ms for other cells' setups through this slow Chatwoot`);
+  const control = createHttpClient({ baseUrl: slow.latencyControlUrl, service: 'latency-proxy' });
+  const set = await control.raw({ method: 'PUT', path: '', json: { delayMs: latencyMs } });
+  if (set.status !== 200) throw new Error(`could not set the storage latency: ${set.status} ${set.text}`);
+
+  const image = fixtureImage();
+  const uploadStartedAt = Date.now();
+  const started = performance.now();
+  const reply = await chatwoot.createMessage(conversationId, { content: REPLY_TEXT, messageType: 'outgoing', attachments: [image] });
+  const uploadMs = Math.round(performance.now() - started);
+  s.note(`with ${latencyMs} ms storage latency the attachment upload POST took ${uploadMs} ms`);
+  const repliedAt = Date.now();
+  // The reply's webhooks start when Chatwoot has saved the message, which can be a moment before its answer reaches
+  // the harness: they are looked for from the start of the upload, never from the answer (a webhook that started 1 ms
+  // before `repliedAt` was missed, and the scenario waited out its 5 s look-up).
+  // The slowed storage calls of this upload carry nothing that names the scenario: tie them by id. A proxy
+  // lists a call once it has completed, and a container's list is read over HTTP: wait until the slowed call
+  // is there rather than take the first reading (without it the scope can miss the upload, and the diagnosis too).
+  const repliedAtIso = new Date(repliedAt).toISOString();
+  const uploadCalls = async () =>
+    (await s.exchanges({ link: 'chatwoot->storage', since: uploadStartedAt })).filter((exchange) => exchange.startedAt <= repliedAtIso);
+  const slowStorageCalls = await s
+    .waitFor(
+      'the slowed storage call of the upload',
+      async () => {
+        const calls = await uploadCalls();
+        return calls.some((exchange) => exchange.durationMs >= latencyMs * 0.9) ? calls : undefined;
+      },
+      { timeoutMs: 5_000, intervalMs: 100 },
+    )
+    .catch(uploadCalls);
+  s.scope({ exchangeIds: slowStorageCalls.map((exchange) => exchange.id) });
+
+  const isFailed = failedMessage(chatwoot, conversationId, reply.id);
+  const outcome = await s.waitFor(
+    'the attachment reply to be delivered or marked failed',
+    async () => {
+      const failed = await isFailed();
+      if (failed) return { failed };
+      const delivered = s.has('whatsappPeer') ? (await s.whatsapp().sent(bot.instanceName)).find((m) => m.to === phone && m.kind === 'media') : undefined;
+      const webhook = (await s.exchanges({ link: 'chatwoot->evolution', since: uploadStartedAt, contains: REPLY_TEXT })).find((e) => e.response !== null);
+      return delivered && webhook && webhook.response!.status < 300 ? { delivered } : undefined;
+    },
+    { timeoutMs: latencyMs * 2 + 10_000, intervalMs: 250 },
+  );
+  if ('failed' in outcome && outcome.failed) {
+    // The proxy records the webhook when Chatwoot gives up on it, the moment it marks the message failed: allow a little.
+    // Only a failed one: the reply's other webhooks (conversation_updated, answered 200 at once) are not what timed out.
+    const webhook = await s
+      .waitFor(
+        'the recorded webhook of the failed reply',
+        async () => (await s.exchanges({ link: 'chatwoot->evolution', since: uploadStartedAt, contains: REPLY_TEXT, failed: true }))[0],
+        { timeoutMs: 5_000, intervalMs: 100 },
+      )
+      .catch(() => undefined);
+    s.fail(
+      `Chatwoot marked the attachment reply failed: ${externalError(outcome.failed)}${webhook ? ` (webhook took ${webhook.durationMs} ms: ${webhook.error ?? webhook.response?.status})` : ''}; upload POST ${uploadMs} ms`,
+      webhook ? { kind: 'exchange', exchangeId: webhook.id } : undefined,
+    );
+  }
+}

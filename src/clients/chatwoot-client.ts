@@ -72,7 +72,7 @@ export class ChatwootClient {
   readonly http: HttpClient;
   readonly accountId: number;
 
-  constructor(options: { baseUrl: string; accountId: number; token: string; redactor?: Redactor; scenario?: ExchangeScenario }) {
+  constructor(options: { baseUrl: string; accountId: number; token: string; redactor?: Redactor; scenario?: ExchangeScenario; keepAlive?: boolean }) {
     this.accountId = options.accountId;
     options.redactor?.add(options.token);
     this.http = createHttpClient({
@@ -81,6 +81,7 @@ export class ChatwootClient {
       defaultHeaders: { api_access_token: options.token },
       redactor: options.redactor,
       scenario: options.scenario,
+      keepAlive: options.keepAlive,
     });
   }
 

@@ -93,7 +93,7 @@ export class EvolutionClient {
   readonly profile: EvolutionProfile;
   private readonly removing = new Set<string>();
 
-  constructor(options: { baseUrl: string; apiKey: string; redactor?: Redactor; scenario?: ExchangeScenario; version?: EvolutionVersion }) {
+  constructor(options: { baseUrl: string; apiKey: string; redactor?: Redactor; scenario?: ExchangeScenario; version?: EvolutionVersion; keepAlive?: boolean }) {
     this.profile = evolutionProfile(options.version ?? '1.7.5');
     options.redactor?.add(options.apiKey);
     this.http = createHttpClient({
@@ -102,6 +102,7 @@ export class EvolutionClient {
       defaultHeaders: { apikey: options.apiKey },
       redactor: options.redactor,
       scenario: options.scenario,
+      keepAlive: options.keepAlive,
     });
   }
 

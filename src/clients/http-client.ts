@@ -87,6 +87,12 @@ export interface HttpClientOptions {
   timeoutMs?: number;
   /** The scenario this client works for: every request names it, so its recorded exchanges are its evidence alone. */
   scenario?: ExchangeScenario;
+  /**
+   * Reuse connections (undici closes them after 4 s idle). Only toward a server that never closes an idle connection
+   * itself (the harness's proxies and twins, CellStack.keepAlive): elsewhere a server closing one for idleness while
+   * its event loop is busy resets a request already sent on it (proxy-connections.ts). Default: one connection per call.
+   */
+  keepAlive?: boolean;
 }
 
 export interface HttpClient {
@@ -112,6 +118,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const redactor = options.redactor ?? createRedactor();
   const timeoutMs = options.timeoutMs ?? 15_000;
+  const keepAlive = options.keepAlive === true;
 
   const raw = async (call: HttpCall): Promise<RawResponse> => {
     const query = new URLSearchParams();
@@ -141,9 +148,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     const started = performance.now();
     let response;
     try {
-      // `reset`: one connection per call. A server that closes an idle keep-alive connection while its event loop
-      // is busy resets a request already sent on it (proxy-connections.ts); the harness must not flake on that.
-      response = await request(`${baseUrl}${path}`, { method: call.method, headers, body, reset: true, signal: AbortSignal.timeout(timeoutMs) });
+      // `reset`: one connection per call unless the server is known never to close an idle one (keepAlive above).
+      response = await request(`${baseUrl}${path}`, { method: call.method, headers, body, reset: !keepAlive, signal: AbortSignal.timeout(timeoutMs) });
     } catch (error) {
       throw new ServiceUnreachableError(options.service, call.method, redactor.text(path), error);
     }

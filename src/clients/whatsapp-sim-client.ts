@@ -26,8 +26,8 @@ export type InboundMessage =
 export class WhatsappSimClient {
   private readonly http: HttpClient;
 
-  constructor(controlUrl: string, options: { scenario?: ExchangeScenario } = {}) {
-    this.http = createHttpClient({ baseUrl: controlUrl, service: 'whatsapp-sim', scenario: options.scenario });
+  constructor(controlUrl: string, options: { scenario?: ExchangeScenario; keepAlive?: boolean } = {}) {
+    this.http = createHttpClient({ baseUrl: controlUrl, service: 'whatsapp-sim', scenario: options.scenario, keepAlive: options.keepAlive });
   }
 
   private path(instanceName: string, rest = ''): string {

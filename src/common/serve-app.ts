@@ -16,6 +16,15 @@ export interface ServeOptions {
   port?: number;
 }
 
+export interface ServeAppOptions extends ServeOptions {
+  /**
+   * Never close an idle connection: the client that holds it closes it (a twin behind a harness proxy, whose agent
+   * closes idle ones after 1 s; proxy-connections.ts). A server closing an idle connection while its event loop is
+   * busy resets a request already sent on it; with only the client closing, that cannot happen.
+   */
+  keepIdleConnections?: boolean;
+}
+
 export interface ServedApp {
   url: string;
   host: string;
@@ -25,10 +34,11 @@ export interface ServedApp {
 }
 
 /** Starts an HTTP server for a fetch-style app and resolves once it listens. */
-export async function serveApp(app: FetchApp, options: ServeOptions = {}): Promise<ServedApp> {
+export async function serveApp(app: FetchApp, options: ServeAppOptions = {}): Promise<ServedApp> {
   const host = options.host ?? '127.0.0.1';
   // An HTTP/1 server (no `createServer` option): the bindings are never the HTTP/2 ones.
   const server = createAdaptorServer({ fetch: (request, env) => app.fetch(request, env as HttpBindings) }) as Server;
+  if (options.keepIdleConnections) server.keepAliveTimeout = 0;
   const { port, url } = await listenOn(server, { host, port: options.port });
   return {
     url,

@@ -24,6 +24,11 @@ export interface RecordingProxyOptions {
   upstream: string | undefined;
   /** Called with each exchange as it is recorded (unredacted: the caller's own bookkeeping, e.g. what was created upstream). */
   onExchange?: (exchange: Exchange) => void;
+  /**
+   * The upstream never closes an idle connection (a twin): then the proxy keeps its connections to it and closes them
+   * itself after 1 s idle. Otherwise a fresh connection per request (proxy-connections.ts).
+   */
+  upstreamKeepsIdleConnections?: boolean;
   /** Send the upstream's own Host header, not the client's (a server someone else runs: its virtual host); always so for https. */
   originHost?: boolean;
   /**
@@ -133,7 +138,7 @@ export async function createRecordingProxy(options: RecordingProxyOptions): Prom
   const store = new ExchangeStore({ maxExchanges: options.maxExchanges });
   const maxBody = options.maxRecordedBodyBytes ?? DEFAULT_MAX_RECORDED_BODY_BYTES;
   const idPrefix = options.idPrefix ?? options.link.replace(/[^a-z0-9]+/gi, '-');
-  const agents = createUpstreamAgents();
+  const agents = createUpstreamAgents({ upstreamKeepsIdleConnections: options.upstreamKeepsIdleConnections === true });
   const sockets = new Set<Socket>();
   let target = options.upstream === undefined ? undefined : parseUpstream(options.upstream, { originHost: options.originHost });
   let sequence = 0;

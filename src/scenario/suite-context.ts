@@ -110,8 +110,8 @@ function waitWithFailFast<T>(description: string, probe: () => Promise<T | undef
   });
 }
 
-function chatwootClientFor(endpoint: ChatwootEndpoint, redactor: Redactor, scenario: ExchangeScenario): ChatwootClient {
-  return new ChatwootClient({ baseUrl: endpoint.url, accountId: endpoint.accountId, token: endpoint.token, redactor, scenario });
+function chatwootClientFor(endpoint: ChatwootEndpoint, redactor: Redactor, scenario: ExchangeScenario, keepAlive: boolean): ChatwootClient {
+  return new ChatwootClient({ baseUrl: endpoint.url, accountId: endpoint.accountId, token: endpoint.token, redactor, scenario, keepAlive });
 }
 
 function secretsOf(stack: CellStack): string[] {
@@ -149,6 +149,7 @@ function runScenario(
     const evidence = () => (stack.evidenceUrl ? lazy('evidence', () => new EvidenceClient(stack.evidenceUrl!)) : undefined);
     // Every request of this scenario's clients names it: what they record is this scenario's evidence alone.
     const sender: ExchangeScenario = { cell: stack.cellId, id: scenarioId };
+    const keepAlive = stack.keepAlive === true;
 
     const s: ScenarioContext = {
       stack,
@@ -178,27 +179,34 @@ function runScenario(
       },
       instanceName: (label) => `${stack.instancePrefix}${label}`,
       chatwoot(account = 'en') {
-        if (account === 'en') return lazy('chatwoot', () => chatwootClientFor(stack.chatwoot, redactor, sender));
+        if (account === 'en') return lazy('chatwoot', () => chatwootClientFor(stack.chatwoot, redactor, sender, keepAlive));
         const endpoint = stack.chatwootPtBr;
         if (!endpoint) ctx.skip('needs a pt_BR Chatwoot account: this stack has none');
-        return lazy('chatwoot-pt', () => chatwootClientFor(endpoint, redactor, sender));
+        return lazy('chatwoot-pt', () => chatwootClientFor(endpoint, redactor, sender, keepAlive));
       },
       evolution: () =>
         lazy(
           'evolution',
           () =>
-            new EvolutionClient({ baseUrl: stack.evolution.url, apiKey: stack.evolution.apiKey, redactor, scenario: sender, version: stack.evolution.version }),
+            new EvolutionClient({
+              baseUrl: stack.evolution.url,
+              apiKey: stack.evolution.apiKey,
+              redactor,
+              scenario: sender,
+              version: stack.evolution.version,
+              keepAlive,
+            }),
         ),
-      chatwootFor: (endpoint) => lazy(`chatwoot ${endpoint.url} ${endpoint.accountId}`, () => chatwootClientFor(endpoint, redactor, sender)),
+      chatwootFor: (endpoint) => lazy(`chatwoot ${endpoint.url} ${endpoint.accountId}`, () => chatwootClientFor(endpoint, redactor, sender, keepAlive)),
       evolutionFor: (endpoint) =>
         lazy(
           `evolution ${endpoint.url}`,
-          () => new EvolutionClient({ baseUrl: endpoint.url, apiKey: endpoint.apiKey, redactor, scenario: sender, version: endpoint.version }),
+          () => new EvolutionClient({ baseUrl: endpoint.url, apiKey: endpoint.apiKey, redactor, scenario: sender, version: endpoint.version, keepAlive }),
         ),
       whatsapp() {
         if (!stack.whatsappControlUrl || !stack.capabilities.includes('whatsappPeer'))
           ctx.skip(stack.skipReasons?.whatsappPeer ?? capabilitySkipReason('whatsappPeer'));
-        return lazy('whatsapp', () => new WhatsappSimClient(stack.whatsappControlUrl!, { scenario: sender }));
+        return lazy('whatsapp', () => new WhatsappSimClient(stack.whatsappControlUrl!, { scenario: sender, keepAlive }));
       },
       async exchanges(filter = {}) {
         const client = evidence();

@@ -57,6 +57,11 @@ export interface CellStack {
   s3: S3Endpoint | undefined;
   /** Control API of the simulated WhatsApp (capability whatsappPeer). */
   whatsappControlUrl: string | undefined;
+  /**
+   * Every endpoint of this stack (harness proxies, twins) leaves idle connections open until the client closes them,
+   * so the harness's clients may reuse connections (HttpClientOptions.keepAlive). Unset: one connection per call.
+   */
+  keepAlive?: boolean;
   /** Why a missing capability is missing on this stack, where the general reason would be wrong (an attached Evolution). */
   skipReasons?: Partial<Record<Capability, string>>;
   /** Read-back of this cell's recorded exchanges and logs (capability evidence). */

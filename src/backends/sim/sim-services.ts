@@ -3,7 +3,7 @@ import { ErrorCodes, InfrastructureError } from '../../errors/index.ts';
 import { provisionCellAccounts } from '../shared/cell-accounts.ts';
 import { createCellClassifier } from '../../evidence/cell-classifier.ts';
 import { createLatencyProxy } from '../../evidence/latency-proxy.ts';
-import { createRecordingProxy, type RecordingProxy } from '../../evidence/recording-proxy.ts';
+import { createRecordingProxy, type RecordingProxy, type RecordingProxyOptions } from '../../evidence/recording-proxy.ts';
 import type { ChatwootVersion, EvolutionVersion } from '../../model/axes.ts';
 import { chatwootProfile, privateNetworkOptOut } from '../../model/chatwoot-profiles.ts';
 import type { PlannedService } from '../../matrix/plan-types.ts';
@@ -62,16 +62,10 @@ async function recordingProxy(
   idPrefix: string,
   cells: readonly string[],
   accounts: ReadonlyMap<number, readonly string[]>,
-  upstream?: string,
-  host?: string,
-  originHost?: boolean,
-  onExchange?: (exchange: Exchange) => void,
+  options: Pick<RecordingProxyOptions, 'upstream' | 'host' | 'originHost' | 'onExchange' | 'upstreamKeepsIdleConnections'> = { upstream: undefined },
 ): Promise<RecordingProxy> {
   const proxy = await createRecordingProxy({
-    upstream,
-    ...(host ? { host } : {}),
-    ...(originHost ? { originHost } : {}),
-    ...(onExchange ? { onExchange } : {}),
+    ...options,
     link,
     redactor: env.redactor,
     classify: proxyClassifier(env, cells, accounts),
@@ -93,7 +87,11 @@ async function attachChatwoot(env: SimEnvironment, service: PlannedService, sett
   // Someone else's server: it gets its own Host header (its virtual host, the name its certificate carries), not the proxy's.
   // An attached Evolution calls it from its own machine: then the proxy listens where --advertise-host points.
   const host = env.attached?.evolution ? env.bindHost : undefined;
-  const front = await recordingProxy(env, 'evolution->chatwoot', `${slug(service.id)}-front`, service.cells, accountCells, attached.url, host, true);
+  const front = await recordingProxy(env, 'evolution->chatwoot', `${slug(service.id)}-front`, service.cells, accountCells, {
+    upstream: attached.url,
+    host,
+    originHost: true,
+  });
   env.redactor.add(attached.platformToken);
   env.chatwoots.set(service.id, {
     service,
@@ -118,7 +116,10 @@ async function startChatwoot(env: SimEnvironment, service: PlannedService, setti
   const minio = service.storage === 'minio';
   const id = slug(service.id);
   const accountCells = new Map<number, string[]>();
-  const front = await recordingProxy(env, 'evolution->chatwoot', `${id}-front`, service.cells, accountCells);
+  const front = await recordingProxy(env, 'evolution->chatwoot', `${id}-front`, service.cells, accountCells, {
+    upstream: undefined,
+    upstreamKeepsIdleConnections: true,
+  });
   const log = env.captureFor(service.id, service.cells);
   const runtime: ChatwootRuntime = {
     service,
@@ -168,7 +169,7 @@ async function startChatwoot(env: SimEnvironment, service: PlannedService, setti
     const slow = service.variant === 'slow-storage';
     if (slow && !env.latency) throw new InfrastructureError(ErrorCodes.serviceStart, `${service.id} needs the storage latency proxy`);
     const storageUpstream = slow ? env.latency!.url : env.s3.twin.url;
-    const storageProxy = await recordingProxy(env, 'chatwoot->storage', `${id}-storage`, service.cells, accountCells, storageUpstream);
+    const storageProxy = await recordingProxy(env, 'chatwoot->storage', `${id}-storage`, service.cells, accountCells, { upstream: storageUpstream });
     runtime.storageProxy = storageProxy;
     runtime.s3 = {
       endpoint: env.s3.twin.url,
@@ -221,17 +222,11 @@ async function attachEvolution(env: SimEnvironment, service: PlannedService): Pr
     const name = createdInstance(exchange);
     if (name !== undefined) session.recordInstance(name);
   };
-  const front = await recordingProxy(
-    env,
-    'chatwoot->evolution',
-    `${slug(service.id)}-front`,
-    service.cells,
-    new Map(),
-    attached.url,
-    undefined,
-    true,
+  const front = await recordingProxy(env, 'chatwoot->evolution', `${slug(service.id)}-front`, service.cells, new Map(), {
+    upstream: attached.url,
+    originHost: true,
     onExchange,
-  );
+  });
   env.redactor.add(attached.apiKey);
   env.evolutions.set(service.id, {
     service,
@@ -252,7 +247,11 @@ async function startEvolution(env: SimEnvironment, service: PlannedService, sett
   }
   const version = service.version as EvolutionVersion;
   const id = slug(service.id);
-  const front = await recordingProxy(env, 'chatwoot->evolution', `${id}-front`, service.cells, new Map(), undefined, env.bindHost);
+  const front = await recordingProxy(env, 'chatwoot->evolution', `${id}-front`, service.cells, new Map(), {
+    upstream: undefined,
+    host: env.bindHost,
+    upstreamKeepsIdleConnections: true,
+  });
   // What the attached Chatwoot is told to call (--advertise-host); the proxy listens there too (attach-session.ts).
   const advertised = env.attached?.chatwoot.advertiseHost;
   const frontUrl = advertised ? `http://${advertised}:${front.port}` : front.url;

@@ -37,6 +37,8 @@ export function buildStack(env: SimEnvironment, cell: PlannedCell, evidenceUrl: 
     cellId: cell.id,
     backend: 'sim',
     images: undefined,
+    // The harness reaches every service through a recording proxy or a twin, neither of which closes idle connections.
+    keepAlive: true,
     chatwootVersion: cell.chatwoot,
     evolutionVersion: cell.evolution,
     storage: cell.storage,

@@ -76,7 +76,8 @@ export async function startChatwootTwin(options: TwinStartOptions): Promise<Star
   );
   let served;
   try {
-    served = await serveApp(app, { host, port });
+    // Behind the harness's proxies: only they close idle connections (serve-app.ts).
+    served = await serveApp(app, { host, port, keepIdleConnections: true });
   } catch (error) {
     await storage.close();
     await deliverer.close();

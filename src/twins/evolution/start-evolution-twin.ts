@@ -237,7 +237,8 @@ export async function startEvolutionTwin(options: TwinStartOptions): Promise<Sta
             return work.track(handleEvolution(request, url, env?.outgoing));
           },
         },
-        { host: options.host ?? '127.0.0.1', port: config.port },
+        // Behind the harness's proxies: only they close idle connections (serve-app.ts).
+        { host: options.host ?? '127.0.0.1', port: config.port, keepIdleConnections: true },
       );
     } catch (error) {
       await database?.close();
