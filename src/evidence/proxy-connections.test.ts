@@ -4,6 +4,8 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRedactor } from '../common/redact.ts';
+import { serveApp } from '../common/serve-app.ts';
+import { UPSTREAM_IDLE_CLOSE_MS } from './proxy-connections.ts';
 import { createLatencyProxy } from './latency-proxy.ts';
 import { createRecordingProxy } from './recording-proxy.ts';
 
@@ -172,5 +174,97 @@ describe.each(kinds)('$kind connections', ({ start }) => {
     }
     expect(upstream.connections()).toBe(3);
     expect(proxy.failures()).toBe(0);
+  });
+});
+
+describe('recording proxy toward an upstream that never closes idle connections (a twin)', () => {
+  /** Counts connections, and those closed, on a Node server that, like serveApp with keepIdleConnections, never closes an idle one. */
+  async function neverIdleClosingUpstream() {
+    let opened = 0;
+    let closed = 0;
+    const wake = new Set<() => void>();
+    const server = http.createServer((req, res) => req.resume().on('end', () => res.end('twin ok')));
+    server.keepAliveTimeout = 0;
+    server.on('connection', (socket) => {
+      opened += 1;
+      socket.on('close', () => {
+        closed += 1;
+        for (const resolve of wake) resolve();
+      });
+    });
+    const port = await listen(server);
+    return {
+      url: `http://127.0.0.1:${port}`,
+      opened: () => opened,
+      closed: () => closed,
+      /** Resolves when `count` connections have been closed (by the proxy: this server closes none). */
+      closedCount: (count: number) =>
+        new Promise<void>((resolve) => {
+          const check = () => {
+            if (closed < count) return;
+            wake.delete(check);
+            resolve();
+          };
+          wake.add(check);
+          check();
+        }),
+    };
+  }
+
+  it('reuses one connection for requests in turn and closes it itself once idle', async () => {
+    const upstream = await neverIdleClosingUpstream();
+    const proxy = await createRecordingProxy({
+      upstream: upstream.url,
+      link: 'evolution->chatwoot',
+      redactor: createRedactor([]),
+      upstreamKeepsIdleConnections: true,
+    });
+    cleanups.push(() => proxy.close());
+    const client = await rawConnection(proxy.port);
+    for (const path of ['/api/v1/accounts/1/inboxes', '/api/v1/accounts/1/contacts/filter', '/api/v1/accounts/1/conversations']) {
+      expect((await client.get(path)).body).toBe('twin ok');
+    }
+    expect(upstream.opened()).toBe(1);
+    const idleFrom = performance.now();
+    await upstream.closedCount(1);
+    // Closed by the proxy's agent after UPSTREAM_IDLE_CLOSE_MS idle (the server closes nothing).
+    expect(performance.now() - idleFrom).toBeGreaterThanOrEqual(UPSTREAM_IDLE_CLOSE_MS - 100);
+    expect(proxy.exchanges().filter((item) => item.exchange.error !== undefined)).toHaveLength(0);
+  });
+
+  it('keeps a connection in use past the idle time: a slow answer is not cut', async () => {
+    let release: (() => void) | undefined;
+    const server = http.createServer((req, res) => {
+      req.resume();
+      release = () => res.end('slow ok');
+    });
+    server.keepAliveTimeout = 0;
+    const port = await listen(server);
+    const proxy = await createRecordingProxy({
+      upstream: `http://127.0.0.1:${port}`,
+      link: 'chatwoot->evolution',
+      redactor: createRedactor([]),
+      upstreamKeepsIdleConnections: true,
+    });
+    cleanups.push(() => proxy.close());
+    const client = await rawConnection(proxy.port);
+    const answer = client.get('/chatwoot/webhook/slow');
+    await new Promise((resolve) => setTimeout(resolve, UPSTREAM_IDLE_CLOSE_MS * 1.5));
+    release!();
+    expect((await answer).body).toBe('slow ok');
+  });
+});
+
+describe('serveApp keepIdleConnections', () => {
+  it('leaves idle connections to the client; without it the Node default deadline stays', async () => {
+    const app = { fetch: () => new Response('ok') };
+    const twin = await serveApp(app, { keepIdleConnections: true });
+    const plain = await serveApp(app);
+    cleanups.push(
+      () => twin.close(),
+      () => plain.close(),
+    );
+    expect(twin.server.keepAliveTimeout).toBe(0);
+    expect(plain.server.keepAliveTimeout).toBeGreaterThan(0);
   });
 });
