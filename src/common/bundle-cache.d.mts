@@ -10,14 +10,9 @@ export interface BundleSpec {
   packages: 'external' | 'inline';
   /** Shared chunks between entries, each entry's dynamic imports in chunks of their own (loaded when reached). */
   splitting?: boolean;
-  /** Files outside sourcesDir that the bundle is also built from (an entry in scripts/, say): in the stamp too. */
-  stampFiles?: string[];
   /** Defaults: the project's src/ and node_modules/.cache/evochat-matrix (tests pass their own). */
   sourcesDir?: string;
   cacheDir?: string;
 }
 
-export const SOURCES_DIR: string;
-export function defaultCacheDir(): string;
-export function sourceStamp(sourcesDir: string, cacheDir: string, extraFiles?: string[]): string;
 export function cachedBundle(spec: BundleSpec): Promise<string[]>;

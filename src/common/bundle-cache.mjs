@@ -8,7 +8,7 @@ import { basename, join, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** The project's TypeScript sources: what every bundle here is built from. */
-export const SOURCES_DIR = fileURLToPath(new URL('../', import.meta.url));
+const SOURCES_DIR = fileURLToPath(new URL('../', import.meta.url));
 /** Bundles of other source states older than this are removed (a run started just before may still load its own). */
 const STALE_MS = 60 * 60_000;
 /** The identifier every `import.meta.url` of a bundled source becomes; each source declares its own (see below). */
@@ -20,7 +20,7 @@ function nodeModulesDir() {
 }
 
 /** Where bundles are kept: the project's node_modules/.cache (ignored by git, removed with node_modules). */
-export function defaultCacheDir() {
+function defaultCacheDir() {
   return join(nodeModulesDir(), '.cache', 'evochat-matrix');
 }
 
@@ -29,14 +29,14 @@ export function defaultCacheDir() {
  * packages' lockfile, this file (the build options) and the Node version. Reading them takes milliseconds;
  * bundling takes far longer.
  */
-export function sourceStamp(sourcesDir, cacheDir, extraFiles = []) {
+function sourceStamp(sourcesDir, cacheDir) {
   const hash = createHash('sha256').update(process.version);
   const files = readdirSync(sourcesDir, { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile() && entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts'))
     .map((entry) => join(entry.parentPath, entry.name))
     .sort();
   const lockfile = join(cacheDir, '..', '.package-lock.json');
-  for (const file of [...files, ...extraFiles, lockfile, fileURLToPath(import.meta.url)]) {
+  for (const file of [...files, lockfile, fileURLToPath(import.meta.url)]) {
     const info = existsSync(file) ? statSync(file) : undefined;
     hash.update(`${file}\0${info?.size ?? -1}\0${info?.mtimeMs ?? -1}\n`);
   }
@@ -106,7 +106,7 @@ async function build(spec, outdir) {
 export async function cachedBundle(spec) {
   const sourcesDir = spec.sourcesDir ?? SOURCES_DIR;
   const cacheDir = spec.cacheDir ?? defaultCacheDir();
-  const dir = join(cacheDir, `${spec.name}-${sourceStamp(sourcesDir, cacheDir, spec.stampFiles)}`);
+  const dir = join(cacheDir, `${spec.name}-${sourceStamp(sourcesDir, cacheDir)}`);
   const entries = spec.entryPoints.map((entry) => join(dir, `${basename(entry).replace(/\.[cm]?[jt]s$/, '')}.mjs`));
   if (entries.every((entry) => existsSync(entry))) return entries;
   const partial = `${dir}.${process.pid}-${randomBytes(4).toString('hex')}.partial`;
