@@ -27,6 +27,8 @@ import { enterSetup, whenNoSetupRunning } from './lib/latency-gate.ts';
 import { phoneFor } from './lib/phones.ts';
 
 const REPLY_TEXT = 'evochat slow-storage attachment reply';
+/** The object-store calls slow-storage slows: reads only (see slowStorageRound). */
+const SLOWED_STORAGE_METHODS: readonly ('GET' | 'HEAD')[] = ['GET', 'HEAD'];
 
 function failedMessage(client: ChatwootClient, conversationId: number, messageId: number) {
   return async () => (await client.messages(conversationId)).find((m) => m.id === messageId && m.status === 'failed');
@@ -122,7 +124,7 @@ defineSuite(
         if (!slow || !s.has('storageLatency')) s.skip(capabilitySkipReason('storageLatency'));
         const latencyMs = slow!.latencyMs ?? 6000;
         // A cell sharing this slow Chatwoot that reached its setup late may find the latency on already; then every
-        // upload here (the QR image during setup, too) takes that long, and setup waits must allow for it.
+        // storage read in its setup takes that long, and setup waits must allow for it.
         const setupMs = 2 * latencyMs + DEADLINES.bootstrapMs;
         s.scope({ markers: [webhookMarker(s, 'slow'), REPLY_TEXT] });
         const leaveSetup = enterSetup(slow!.latencyControlUrl);
@@ -169,38 +171,23 @@ async function slowStorageRound(s: ScenarioContext, slow: SlowStorageFault, late
   leaveSetup();
   const gateWaitMs = await whenNoSetupRunning(slow.latencyControlUrl, setupMs);
   if (gateWaitMs > 0) s.note(`waited ${gateWaitMs} ms for other cells' setups through this slow Chatwoot`);
+  // Only the storage's reads are slowed: what meets Chatwoot's 5 s webhook timeout is Evolution fetching the
+  // reply's data_url while Chatwoot waits for the webhook's answer (chatwoot-3.7-3.9.md §4, §7). A slowed upload
+  // would only hold the agent's POST for the same time first and decide nothing.
   const control = createHttpClient({ baseUrl: slow.latencyControlUrl, service: 'latency-proxy' });
-  const set = await control.raw({ method: 'PUT', path: '', json: { delayMs: latencyMs } });
+  const set = await control.raw({ method: 'PUT', path: '', json: { delayMs: latencyMs, methods: SLOWED_STORAGE_METHODS } });
   if (set.status !== 200) throw new Error(`could not set the storage latency: ${set.status} ${set.text}`);
+  s.note(`storage reads (${SLOWED_STORAGE_METHODS.join('/')}) slowed by ${latencyMs} ms; uploads at full speed`);
 
   const image = fixtureImage();
   const uploadStartedAt = Date.now();
   const started = performance.now();
   const reply = await chatwoot.createMessage(conversationId, { content: REPLY_TEXT, messageType: 'outgoing', attachments: [image] });
   const uploadMs = Math.round(performance.now() - started);
-  s.note(`with ${latencyMs} ms storage latency the attachment upload POST took ${uploadMs} ms`);
-  const repliedAt = Date.now();
+  s.note(`the attachment upload POST took ${uploadMs} ms`);
   // The reply's webhooks start when Chatwoot has saved the message, which can be a moment before its answer reaches
   // the harness: they are looked for from the start of the upload, never from the answer (a webhook that started 1 ms
-  // before `repliedAt` was missed, and the scenario waited out its 5 s look-up).
-  // The slowed storage calls of this upload carry nothing that names the scenario: tie them by id. A proxy
-  // lists a call once it has completed, and a container's list is read over HTTP: wait until the slowed call
-  // is there rather than take the first reading (without it the scope can miss the upload, and the diagnosis too).
-  const repliedAtIso = new Date(repliedAt).toISOString();
-  const uploadCalls = async () =>
-    (await s.exchanges({ link: 'chatwoot->storage', since: uploadStartedAt })).filter((exchange) => exchange.startedAt <= repliedAtIso);
-  const slowStorageCalls = await s
-    .waitFor(
-      'the slowed storage call of the upload',
-      async () => {
-        const calls = await uploadCalls();
-        return calls.some((exchange) => exchange.durationMs >= latencyMs * 0.9) ? calls : undefined;
-      },
-      { timeoutMs: 5_000, intervalMs: 100 },
-    )
-    .catch(uploadCalls);
-  s.scope({ exchangeIds: slowStorageCalls.map((exchange) => exchange.id) });
-
+  // before the answer was missed, and the scenario waited out its 5 s look-up).
   const isFailed = failedMessage(chatwoot, conversationId, reply.id);
   const outcome = await s.waitFor(
     'the attachment reply to be delivered or marked failed',
@@ -213,6 +200,26 @@ async function slowStorageRound(s: ScenarioContext, slow: SlowStorageFault, late
     },
     { timeoutMs: latencyMs * 2 + 10_000, intervalMs: 250 },
   );
+  // The slowed read carries nothing that names the scenario: tie it by id. A proxy lists a call once it has
+  // completed, which for the slowed read is after Chatwoot's timeout: wait for it (the diagnosis names it).
+  const storageReads = async () =>
+    (await s.exchanges({ link: 'chatwoot->storage', since: uploadStartedAt })).filter((exchange) =>
+      (SLOWED_STORAGE_METHODS as readonly string[]).includes(exchange.request.method),
+    );
+  const slowedReads = await s
+    .waitFor(
+      'the slowed storage read of the reply',
+      async () => {
+        const reads = await storageReads();
+        return reads.some((exchange) => exchange.durationMs >= latencyMs * 0.9) ? reads : undefined;
+      },
+      { timeoutMs: latencyMs + 5_000, intervalMs: 100 },
+    )
+    .catch(storageReads);
+  s.scope({ exchangeIds: slowedReads.map((exchange) => exchange.id) });
+  const slowestRead = Math.max(0, ...slowedReads.map((exchange) => exchange.durationMs));
+  if (slowestRead > 0) s.note(`the slowest storage read of the reply took ${slowestRead} ms`);
+
   if ('failed' in outcome && outcome.failed) {
     // The proxy records the webhook when Chatwoot gives up on it, the moment it marks the message failed: allow a little.
     // Only a failed one: the reply's other webhooks (conversation_updated, answered 200 at once) are not what timed out.
@@ -224,7 +231,7 @@ async function slowStorageRound(s: ScenarioContext, slow: SlowStorageFault, late
       )
       .catch(() => undefined);
     s.fail(
-      `Chatwoot marked the attachment reply failed: ${externalError(outcome.failed)}${webhook ? ` (webhook took ${webhook.durationMs} ms: ${webhook.error ?? webhook.response?.status})` : ''}; upload POST ${uploadMs} ms`,
+      `Chatwoot marked the attachment reply failed: ${externalError(outcome.failed)}${webhook ? ` (webhook took ${webhook.durationMs} ms: ${webhook.error ?? webhook.response?.status})` : ''}; storage read ${slowestRead} ms`,
       webhook ? { kind: 'exchange', exchangeId: webhook.id } : undefined,
     );
   }

@@ -42,6 +42,33 @@ describe('latency proxy', () => {
     expect(slow.ms).toBeGreaterThanOrEqual(240);
   });
 
+  it('holds only the methods set, and every method again once a setting names none', async () => {
+    const proxy = await createLatencyProxy({ upstream: await echoServer() });
+    cleanups.push(() => proxy.close());
+    const set = await request(proxy.controlUrl, { method: 'PUT', body: JSON.stringify({ delayMs: 300, methods: ['GET', 'HEAD'] }) });
+    expect(await set.body.json()).toEqual({ delayMs: 300, methods: ['GET', 'HEAD'] });
+    const write = await timed(`${proxy.url}/bucket/key`, 'upload');
+    expect(write.text).toBe('upload');
+    expect(write.ms).toBeLessThan(250);
+    const started = performance.now();
+    const read = await request(`${proxy.url}/bucket/key`);
+    await read.body.dump();
+    expect(performance.now() - started).toBeGreaterThanOrEqual(290);
+
+    await (await request(proxy.controlUrl, { method: 'PUT', body: JSON.stringify({ delayMs: 300 }) })).body.dump();
+    expect(proxy.methods).toBeUndefined();
+    expect((await timed(`${proxy.url}/bucket/key`, 'again')).ms).toBeGreaterThanOrEqual(290);
+  });
+
+  it('refuses an unknown method in a setting with 400 and keeps the delay', async () => {
+    const proxy = await createLatencyProxy({ upstream: await echoServer() });
+    cleanups.push(() => proxy.close());
+    const bad = await request(proxy.controlUrl, { method: 'PUT', body: JSON.stringify({ delayMs: 100, methods: ['FETCH'] }) });
+    expect(bad.statusCode).toBe(400);
+    expect(await bad.body.json()).toEqual({ error: expect.stringContaining('"methods"') });
+    expect(proxy.delayMs).toBe(0);
+  });
+
   it('refuses delays outside its bounds', async () => {
     const proxy = await createLatencyProxy({ upstream: await echoServer() });
     cleanups.push(() => proxy.close());
