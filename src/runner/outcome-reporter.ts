@@ -1,27 +1,28 @@
-import { basename } from 'node:path';
 import type { Reporter, TestCase, TestModule } from 'vitest/node';
 import { displayValue, ErrorCodes } from '../errors/index.ts';
 import type { ScenarioOutcome } from '../model/scenario-outcome.ts';
-import { SUITE_CATALOG } from '../scenario/suite-catalog.ts';
-import type { SuiteInfo } from '../model/suite-catalog-types.ts';
+import { suiteInfo } from '../scenario/suite-catalog.ts';
 import '../scenario/scenario-meta.ts';
 
 export function outcomeKey(cellId: string, scenarioId: string): string {
   return `${cellId}\u0000${scenarioId}`;
 }
 
-export function suiteOfModule(moduleId: string): SuiteInfo | undefined {
-  const file = basename(moduleId);
-  return SUITE_CATALOG.find((suite) => basename(suite.file) === file);
-}
-
 function cellOf(testCase: TestCase): string {
   return testCase.parent.type === 'suite' ? testCase.parent.name : '';
 }
 
+/** The suite a test belongs to: its scenario's (set when it started), else the suite's describe block around its cell's. */
+function suiteOf(testCase: TestCase) {
+  const started = testCase.meta().evochat?.scenarioId;
+  if (started) return suiteInfo(started.slice(0, started.indexOf('/')));
+  const cell = testCase.parent.type === 'suite' ? testCase.parent : undefined;
+  return cell?.parent.type === 'suite' ? suiteInfo(cell.parent.name) : undefined;
+}
+
 /** Turns one finished vitest test into a ScenarioOutcome (status, skip reason, failure class, decisive evidence). */
 export function outcomeOf(testCase: TestCase): ScenarioOutcome | undefined {
-  const suite = suiteOfModule(testCase.module.moduleId);
+  const suite = suiteOf(testCase);
   if (!suite) return undefined;
   const meta = testCase.meta().evochat;
   const scenarioId = meta?.scenarioId ?? `${suite.id}/${testCase.name}`;
@@ -63,13 +64,18 @@ export function outcomeOf(testCase: TestCase): ScenarioOutcome | undefined {
 /** A vitest reporter that collects one ScenarioOutcome per scenario per cell. */
 export class OutcomeReporter implements Reporter {
   readonly outcomes = new Map<string, ScenarioOutcome>();
-  /** Collection/load errors per suite id (a suite file that failed to load yields error outcomes). */
+  /** Load errors per suite id (a suite file that failed to load yields error outcomes). */
   readonly moduleErrors = new Map<string, string[]>();
   readonly unhandledErrors: string[] = [];
 
   constructor(private readonly onScenario?: (outcome: ScenarioOutcome) => void) {}
 
   private record(testCase: TestCase): void {
+    const loadError = testCase.meta().evochatLoadError;
+    if (loadError) {
+      this.moduleErrors.set(loadError.suiteId, [loadError.message]);
+      return;
+    }
     const outcome = outcomeOf(testCase);
     if (!outcome) return;
     const key = outcomeKey(outcome.cellId, outcome.id);
@@ -85,9 +91,8 @@ export class OutcomeReporter implements Reporter {
   onTestRunEnd(testModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<{ message?: string }>): void {
     for (const module of testModules) {
       for (const testCase of module.children.allTests()) this.record(testCase);
-      const errors = module.errors().map((error) => error.message ?? displayValue(error));
-      const suite = suiteOfModule(module.moduleId);
-      if (suite && errors.length > 0) this.moduleErrors.set(suite.id, errors);
+      // The entry file itself failed (no suite loaded): every scenario carries its error.
+      for (const error of module.errors()) this.unhandledErrors.push(error.message ?? displayValue(error));
     }
     for (const error of unhandledErrors) this.unhandledErrors.push(error.message ?? displayValue(error));
   }

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -70,5 +70,55 @@ describe('runSuites on the sim backend', () => {
     const decisive = evidence.exchanges.find((exchange) => exchange.id === broken.decisive?.exchangeId);
     expect(decisive?.response?.status).toBe(422);
     expect(decisive?.link).toBe('evolution->chatwoot');
+  });
+});
+
+describe('runSuites loading every suite into one worker', () => {
+  let dir: string;
+  let env: StartedEnvironment;
+  let outcomes: ScenarioOutcome[];
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'run-suites-load-'));
+    const plan = planRun([{ ...CELLS[1], suites: ['bot-command', 'auth', 'qr-delivery'] }]);
+    env = await createSimBackend().start(plan, { runId: 'run-suites-load-test', jobs: 1, artifactsDir: dir });
+    // A suite file that throws while loading, as a syntax or import error would.
+    const broken = join(dir, 'broken.suite.ts');
+    await writeFile(broken, "throw new Error('evochat test: this suite cannot be loaded');\n");
+    outcomes = await runSuites({
+      stacks: [...env.stacks.values()],
+      suites: ['bot-command', 'auth', 'qr-delivery'],
+      jobs: 1,
+      artifactsDir: dir,
+      suiteFileOverrides: { 'qr-delivery': broken },
+    });
+  });
+  afterAll(async () => {
+    await env?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('reports a suite that cannot be loaded as errors of its own scenarios, with its error, and runs the others', () => {
+    const notLoaded = outcomes.filter((o) => o.suite === 'qr-delivery');
+    expect(notLoaded.map((o) => o.status)).toEqual(['error', 'error']);
+    for (const outcome of notLoaded) expect(outcome.message).toContain('evochat test: this suite cannot be loaded');
+    const loaded = outcomes.filter((o) => o.suite !== 'qr-delivery');
+    expect(loaded.length).toBeGreaterThan(0);
+    expect(loaded.filter((o) => o.status !== 'pass' && o.status !== 'skipped')).toEqual([]);
+  });
+
+  it('runs one suite at a time with one job: the next starts once the previous has finished', () => {
+    const span = (suite: string) => {
+      const runs = outcomes.filter((o) => o.suite === suite && o.startedAt);
+      return {
+        start: Math.min(...runs.map((o) => Date.parse(o.startedAt!))),
+        end: Math.max(...runs.map((o) => Date.parse(o.startedAt!) + o.durationMs)),
+      };
+    };
+    const botCommand = span('bot-command');
+    const auth = span('auth');
+    expect(botCommand.start).toBeLessThan(auth.start);
+    // durationMs is rounded: allow for it.
+    expect(auth.start).toBeGreaterThanOrEqual(botCommand.end - 2);
   });
 });

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BaseSequencer, createVitest, type TestSpecification } from 'vitest/node';
+import { createVitest } from 'vitest/node';
 import { createRedactor } from '../common/redact.ts';
 import { createRedactedFileStream } from '../common/redacting-stream.ts';
 import { ErrorCodes, UsageError } from '../errors/index.ts';
@@ -11,11 +11,12 @@ import { OutcomeReporter, outcomeKey } from './outcome-reporter.ts';
 import type { ScenarioOutcome } from '../model/scenario-outcome.ts';
 import { SUITE_RUN_KEY, type SuiteRunInput } from '../scenario/scenario-meta.ts';
 import { SUITE_CATALOG, suiteInfo } from '../scenario/suite-catalog.ts';
+import type { SuiteInfo } from '../model/suite-catalog-types.ts';
 
 export interface RunSuitesOptions {
   stacks: CellStack[];
   suites: string[];
-  /** Cells (describe blocks) and suite files run concurrently up to this many. */
+  /** Cells of a suite run at once up to this many, and suites too. */
   jobs: number;
   artifactsDir: string;
   onScenario?: (outcome: ScenarioOutcome) => void;
@@ -23,13 +24,15 @@ export interface RunSuitesOptions {
   suitesByCell?: Record<string, string[]>;
   /** Backstop per scenario behind its own deadlines (default 45 s). */
   scenarioTimeoutMs?: number;
+  /** Tests: load this file (absolute path) for a suite id instead of its own, e.g. one that cannot be loaded. */
+  suiteFileOverrides?: Record<string, string>;
 }
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /**
- * Suites from the longest-running to the shortest (measured on the sim backend): with fewer workers
- * than files, starting the long ones first shortens the run.
+ * Suites from the longest-running to the shortest (measured on the sim backend): with fewer suite slots
+ * than suites, starting the long ones first shortens the run.
  */
 const SUITES_LONGEST_FIRST = [
   'config-faults',
@@ -42,15 +45,15 @@ const SUITES_LONGEST_FIRST = [
   'filter-contract',
   'auth',
 ];
+/** The one test file vitest runs: it loads the run's suites (suitesToLoad) into one worker. */
+const SUITES_ENTRY = 'suites/selected-suites.entry.ts';
 
-class LongestFirstSequencer extends BaseSequencer {
-  override sort(files: TestSpecification[]): Promise<TestSpecification[]> {
-    const rank = (file: TestSpecification) => {
-      const index = SUITES_LONGEST_FIRST.findIndex((suite) => file.moduleId.endsWith(`/suites/${suite}.suite.ts`));
-      return index === -1 ? SUITES_LONGEST_FIRST.length : index;
-    };
-    return Promise.resolve([...files].sort((a, b) => rank(a) - rank(b)));
-  }
+function longestFirst(suites: readonly SuiteInfo[]): SuiteInfo[] {
+  const rank = (suite: SuiteInfo) => {
+    const index = SUITES_LONGEST_FIRST.indexOf(suite.id);
+    return index === -1 ? SUITES_LONGEST_FIRST.length : index;
+  };
+  return [...suites].sort((a, b) => rank(a) - rank(b));
 }
 const INTERRUPT_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
@@ -110,6 +113,9 @@ export async function runSuites(options: RunSuitesOptions): Promise<ScenarioOutc
     suitesByCell,
     scenarioTimeoutMs: options.scenarioTimeoutMs ?? DEFAULT_SCENARIO_TIMEOUT_MS,
     jobs,
+    suitesToLoad: longestFirst(suitesToRun).map((suite) => ({ id: suite.id, file: options.suiteFileOverrides?.[suite.id] ?? join(PROJECT_ROOT, suite.file) })),
+    // What one worker per suite file up to `jobs` workers ran at once before: the same schedule, one worker.
+    suitesAtOnce: Math.max(1, Math.min(jobs, suitesToRun.length)),
   };
 
   // vitest marks failed runs through process.exitCode; scenario breaks are results here, not process failures.
@@ -120,21 +126,20 @@ export async function runSuites(options: RunSuitesOptions): Promise<ScenarioOutc
     {
       config: false,
       root: PROJECT_ROOT,
-      include: suitesToRun.map((suite) => suite.file),
+      include: [SUITES_ENTRY],
       watch: false,
       reporters: [reporter],
       provide: { [SUITE_RUN_KEY]: input },
+      // One worker: each more loaded vitest, the clients and the sources again (≈ 0.5 CPU-s and 40 MB each).
       pool: 'threads',
-      maxWorkers: Math.max(1, Math.min(jobs, suitesToRun.length)),
-      // Cells per file are limited by the suites themselves (a semaphore around each cell: `jobs`, or every
-      // cell for a waiting-bound suite); vitest's own limit counts tests, so it must leave room for all of them.
-      maxConcurrency: Math.max(jobs, options.stacks.length) * MAX_CONCURRENT_SCENARIOS_PER_CELL,
-      isolate: false,
+      maxWorkers: 1,
+      // Suites and cells at once are limited by the suites themselves (suite slots, and a semaphore around each
+      // cell: `jobs`, or more for a waiting-bound suite); vitest's own limit counts tests: room for all of them.
+      maxConcurrency: Math.max(jobs, options.stacks.length) * MAX_CONCURRENT_SCENARIOS_PER_CELL * input.suitesAtOnce,
       testTimeout: input.scenarioTimeoutMs,
       // A cell's beforeAll waits for a free cell slot, which may take as long as other cells run.
       hookTimeout: CELL_SLOT_WAIT_MS,
       passWithNoTests: true,
-      sequence: { sequencer: LongestFirstSequencer },
       includeTaskLocation: false,
     },
     { logLevel: 'silent' },

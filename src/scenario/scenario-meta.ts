@@ -23,8 +23,12 @@ export interface SuiteRunInput {
   suitesByCell: Record<string, string[]>;
   /** Per-scenario test timeout, a backstop behind each scenario's own deadlines. */
   scenarioTimeoutMs: number;
-  /** Cells of one suite file running at the same time. */
+  /** Cells of one suite running at the same time. */
   jobs: number;
+  /** The suites to load (file: absolute path), in the order they start: the longest-running first. */
+  suitesToLoad: { id: string; file: string }[];
+  /** Suites running at the same time; the next one in `suitesToLoad` starts when one ends. */
+  suitesAtOnce: number;
 }
 
 export const SUITE_RUN_KEY = 'evochatRun';
@@ -35,5 +39,7 @@ declare module 'vitest' {
   }
   interface TaskMeta {
     evochat?: ScenarioMeta;
+    /** Set on the stand-in test of a suite file that could not be loaded: its error, for its scenarios. */
+    evochatLoadError?: { suiteId: string; message: string };
   }
 }

@@ -11,7 +11,7 @@ import type { Capability } from '../model/capabilities.ts';
 import type { CellStack, ChatwootEndpoint, EvolutionEndpoint } from '../stack/stack.ts';
 import { classifyScenarioError, ScenarioBreak } from './classify-scenario-error.ts';
 import type { ScenarioOutcome } from '../model/scenario-outcome.ts';
-import { SUITE_RUN_KEY, type ScenarioMeta } from './scenario-meta.ts';
+import { SUITE_RUN_KEY, type ScenarioMeta, type SuiteRunInput } from './scenario-meta.ts';
 import { suiteInfo } from './suite-catalog.ts';
 import { holdForTest } from '../common/test-hold.ts';
 import type { SuiteInfo } from '../model/suite-catalog-types.ts';
@@ -239,8 +239,15 @@ function runScenario(
   };
 }
 
+interface Semaphore {
+  acquire(): Promise<() => void>;
+}
+
+/** The run's suite slots: one per worker, shared by every suite loaded into it. */
+let suiteSlots: Semaphore | undefined;
+
 /** At most `size` holders at once; the rest wait in arrival order. */
-function createSemaphore(size: number): { acquire(): Promise<() => void> } {
+function createSemaphore(size: number): Semaphore {
   let free = Math.max(1, size);
   const waiting: (() => void)[] = [];
   const release = () => {
@@ -296,30 +303,52 @@ export function defineSuite(suiteId: string, body: (cell: CellScenarios) => void
     .map((stack, index) => ({ stack, index }))
     .sort((a, b) => priority(b.stack) - priority(a.stack) || a.index - b.index)
     .map(({ stack }) => stack);
+  if (stacks.length === 0) return;
   const cellSlots = createSemaphore(
     suiteOptions.cellsAtOnce === 'waiting' ? Math.max(run.jobs, Math.min(stacks.length, run.jobs * WAITING_CELLS_PER_JOB)) : run.jobs,
   );
-  for (const stack of stacks) {
-    describe(stack.cellId, { concurrent: true }, () => {
-      let release: (() => void) | undefined;
-      beforeAll(async () => {
-        release = await cellSlots.acquire();
-      });
-      afterAll(() => release?.());
-      const sharedState = new Map<string, Promise<unknown>>();
-      const declared = new Set<string>();
-      body({
-        stack,
-        scenario(name, scenarioBody, options = {}) {
-          const scenarioId = `${suiteId}/${name}`;
-          if (!suite.scenarios.some((entry) => entry.id === scenarioId)) throw new UsageError(`scenario "${scenarioId}" is not in SUITE_CATALOG`);
-          declared.add(scenarioId);
-          const declare = suiteOptions.scenarios === 'concurrent' ? test.concurrent : test.sequential;
-          declare(name, { timeout: options.timeoutMs ?? run.scenarioTimeoutMs }, runScenario(suite, stack, scenarioId, sharedState, scenarioBody));
-        },
-      });
-      const missing = suite.scenarios.filter((entry) => !declared.has(entry.id)).map((entry) => entry.id);
-      if (missing.length > 0) throw new UsageError(`suite ${suiteId} does not define ${missing.join(', ')}`);
+  suiteSlots ??= createSemaphore(run.suitesAtOnce);
+  const slots = suiteSlots;
+  // Every suite of a run is loaded into one vitest worker (suites/selected-suites.entry.ts); this slot holds the
+  // suites that run at once to `suitesAtOnce`, in load order (the longest first), as that many workers would.
+  describe(suiteId, { concurrent: true }, () => {
+    let releaseSuite: (() => void) | undefined;
+    beforeAll(async () => {
+      releaseSuite = await slots.acquire();
     });
-  }
+    afterAll(() => releaseSuite?.());
+    for (const stack of stacks) defineCell(suite, stack, cellSlots, run, suiteOptions, body);
+  });
+}
+
+/** One cell's describe block of a suite: its scenarios, once the cell has one of the suite's cell slots. */
+function defineCell(
+  suite: SuiteInfo,
+  stack: CellStack,
+  cellSlots: Semaphore,
+  run: SuiteRunInput,
+  suiteOptions: SuiteOptions,
+  body: (cell: CellScenarios) => void,
+): void {
+  describe(stack.cellId, { concurrent: true }, () => {
+    let release: (() => void) | undefined;
+    beforeAll(async () => {
+      release = await cellSlots.acquire();
+    });
+    afterAll(() => release?.());
+    const sharedState = new Map<string, Promise<unknown>>();
+    const declared = new Set<string>();
+    body({
+      stack,
+      scenario(name, scenarioBody, options = {}) {
+        const scenarioId = `${suite.id}/${name}`;
+        if (!suite.scenarios.some((entry) => entry.id === scenarioId)) throw new UsageError(`scenario "${scenarioId}" is not in SUITE_CATALOG`);
+        declared.add(scenarioId);
+        const declare = suiteOptions.scenarios === 'concurrent' ? test.concurrent : test.sequential;
+        declare(name, { timeout: options.timeoutMs ?? run.scenarioTimeoutMs }, runScenario(suite, stack, scenarioId, sharedState, scenarioBody));
+      },
+    });
+    const missing = suite.scenarios.filter((entry) => !declared.has(entry.id)).map((entry) => entry.id);
+    if (missing.length > 0) throw new UsageError(`suite ${suite.id} does not define ${missing.join(', ')}`);
+  });
 }
