@@ -1,7 +1,9 @@
 /**
  * The one test file the matrix runner gives vitest (src/runner/run-suites.ts): it loads the run's suites into a
  * single worker, in the order they should start, instead of one worker per suite file each loading vitest, the
- * clients and the sources again. How many suites run at once is kept by the suites' own slots (suite-context.ts).
+ * clients and the sources again. The files are the suites' bundle where it could be built (src/runner/suites-bundle.ts),
+ * which Node loads natively; else the TypeScript files. How many suites run at once is kept by the suites' own slots
+ * (suite-context.ts).
  * A suite file that cannot be loaded costs only its own scenarios: a stand-in test carries its error to the
  * reporter, and the other suites run.
  */

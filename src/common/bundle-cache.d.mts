@@ -12,6 +12,8 @@ export interface BundleSpec {
   splitting?: boolean;
   /** Defaults: the project's src/ and node_modules/.cache/evochat-matrix (tests pass their own). */
   sourcesDir?: string;
+  /** Further folders of sources the entries import (their files count in the stamp too), e.g. suites/. */
+  moreSourcesDirs?: string[];
   cacheDir?: string;
 }
 

@@ -29,9 +29,10 @@ function defaultCacheDir() {
  * packages' lockfile, this file (the build options) and the Node version. Reading them takes milliseconds;
  * bundling takes far longer.
  */
-function sourceStamp(sourcesDir, cacheDir) {
+function sourceStamp(sourcesDirs, cacheDir) {
   const hash = createHash('sha256').update(process.version);
-  const files = readdirSync(sourcesDir, { recursive: true, withFileTypes: true })
+  const files = sourcesDirs
+    .flatMap((sourcesDir) => readdirSync(sourcesDir, { recursive: true, withFileTypes: true }))
     .filter((entry) => entry.isFile() && entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts'))
     .map((entry) => join(entry.parentPath, entry.name))
     .sort();
@@ -104,9 +105,9 @@ async function build(spec, outdir) {
  * @returns {Promise<string[]>}
  */
 export async function cachedBundle(spec) {
-  const sourcesDir = spec.sourcesDir ?? SOURCES_DIR;
+  const sourcesDirs = [spec.sourcesDir ?? SOURCES_DIR, ...(spec.moreSourcesDirs ?? [])];
   const cacheDir = spec.cacheDir ?? defaultCacheDir();
-  const dir = join(cacheDir, `${spec.name}-${sourceStamp(sourcesDir, cacheDir)}`);
+  const dir = join(cacheDir, `${spec.name}-${sourceStamp(sourcesDirs, cacheDir)}`);
   const entries = spec.entryPoints.map((entry) => join(dir, `${basename(entry).replace(/\.[cm]?[jt]s$/, '')}.mjs`));
   if (entries.every((entry) => existsSync(entry))) return entries;
   const partial = `${dir}.${process.pid}-${randomBytes(4).toString('hex')}.partial`;

@@ -75,6 +75,20 @@ describe('cachedBundle', () => {
     expect(existsSync(changed!)).toBe(true);
   });
 
+  it('builds anew when a file in one of the further source folders changes', async () => {
+    const suites = join(work, 'suites');
+    await mkdir(suites, { recursive: true });
+    await writeFile(join(suites, 'one.suite.ts'), "export { version } from '../src/entry.ts';\nexport const suite = 'a';\n");
+    const suiteSpec = () => ({ ...spec(), entryPoints: [join(suites, 'one.suite.ts')], moreSourcesDirs: [suites] });
+    const [first] = await cachedBundle(suiteSpec());
+    expect(basename(first!)).toBe('one.suite.mjs');
+    expect(((await import(pathToFileURL(first!).href)) as { suite: string }).suite).toBe('a');
+    await writeFile(join(suites, 'one.suite.ts'), "export { version } from '../src/entry.ts';\nexport const suite = 'bb';\n");
+    const [changed] = await cachedBundle(suiteSpec());
+    expect(changed).not.toBe(first);
+    expect(((await import(pathToFileURL(changed!).href)) as { suite: string }).suite).toBe('bb');
+  });
+
   it('gives runs that build the same bundle at once one complete bundle and leaves no partial folder', async () => {
     const results = await Promise.all([cachedBundle(spec()), cachedBundle(spec()), cachedBundle(spec())]);
     expect(new Set(results.map(([entry]) => entry)).size).toBe(1);

@@ -109,4 +109,29 @@ describe('evidence hub', () => {
     expect(exchanges.map((exchange) => exchange.request.url)).toEqual([`/webhook/whatsapp/${REDACTED}`, '/instance/create', `/webhook/whatsapp/${REDACTED}`]);
     expect(JSON.parse(exchanges[1]!.response!.body)).toEqual({ hash: { apikey: REDACTED } });
   });
+
+  it('gives each cell its own lines, lines naming several cells to each of them, service-wide lines to all, and counts markers added later', () => {
+    const log = createLogCapture({ service: 'chatwoot' });
+    for (const line of ['POST /accounts/1/conversations', 'POST /accounts/2/conversations', 'both /accounts/1/ and /accounts/2/', 'Puma started'])
+      log.write(line);
+    const markers = new Map<string, string[]>([
+      ['a', ['/accounts/1/']],
+      ['b', ['/accounts/2/']],
+      ['c', []],
+    ]);
+    const hub = new EvidenceHub({
+      exchangeSources: [],
+      logSources: [{ service: 'chatwoot', cells: ['a', 'b', 'c'], entries: (f) => log.entries(f) }],
+      redactor: createRedactor(),
+      logMarkers: markers,
+    });
+    const lines = (cell: string) => hub.logs(cell)[0]!.entries.map((entry) => entry.line);
+    expect(lines('a')).toEqual(['POST /accounts/1/conversations', 'both /accounts/1/ and /accounts/2/', 'Puma started']);
+    expect(lines('b')).toEqual(['POST /accounts/2/conversations', 'both /accounts/1/ and /accounts/2/', 'Puma started']);
+    expect(lines('c')).toEqual(['Puma started']);
+    // A marker learned later (an account created after the first read) applies to lines already read.
+    markers.get('c')!.push('Puma');
+    expect(lines('c')).toEqual(['Puma started']);
+    expect(lines('a')).toEqual(['POST /accounts/1/conversations', 'both /accounts/1/ and /accounts/2/']);
+  });
 });

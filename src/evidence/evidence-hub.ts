@@ -76,18 +76,42 @@ export class EvidenceHub {
       .map((item) => this.redacted(item.exchange));
   }
 
-  logs(cellId: string, filter: { service?: string; since?: number | string; limit?: number; contains?: string } = {}): CellLogLines[] {
+  /**
+   * The cells whose markers a log line mentions, worked out once per line (each cell's excerpt used to check every
+   * line against every other cell's markers: cells² × lines on a shared service). Rebuilt if markers are added.
+   */
+  private mentionedCells(entry: LogEntry): readonly string[] {
     const markers = this.options.logMarkers;
-    const own = markers?.get(cellId) ?? [];
-    const foreign = markers ? [...markers.entries()].filter(([cell]) => cell !== cellId).flatMap(([, list]) => list) : [];
+    if (!markers) return [];
+    let size = 0;
+    for (const list of markers.values()) size += list.length;
+    if (this.mentions?.markerCount !== size) {
+      this.mentions = { markerCount: size, byEntry: new WeakMap(), byMarker: [...markers].flatMap(([cell, list]) => list.map((marker) => ({ cell, marker }))) };
+    }
+    let cells = this.mentions.byEntry.get(entry);
+    if (!cells) {
+      cells = [...new Set(this.mentions.byMarker.filter(({ marker }) => entry.line.includes(marker)).map(({ cell }) => cell))];
+      this.mentions.byEntry.set(entry, cells);
+    }
+    return cells;
+  }
+
+  private mentions: { markerCount: number; byEntry: WeakMap<LogEntry, readonly string[]>; byMarker: { cell: string; marker: string }[] } | undefined;
+
+  logs(cellId: string, filter: { service?: string; since?: number | string; limit?: number; contains?: string } = {}): CellLogLines[] {
     const limit = filter.limit ?? 5000;
+    // A line is the cell's when it names the cell, or names no cell at all (service-wide lines).
+    const isCells = (entry: LogEntry) => {
+      const mentioned = this.mentionedCells(entry);
+      return mentioned.length === 0 || mentioned.includes(cellId);
+    };
     return this.options.logSources
       .filter((source) => source.cells.includes(cellId) && (filter.service === undefined || source.service === filter.service))
       .map((source) => {
         const entries = source
           .entries({ since: filter.since })
           .filter((entry) => filter.contains === undefined || entry.line.includes(filter.contains))
-          .filter((entry) => own.some((marker) => entry.line.includes(marker)) || !foreign.some((marker) => entry.line.includes(marker)))
+          .filter(isCells)
           .map((entry) => ({ at: entry.at, line: this.redactedLine(entry) }));
         return { service: source.service, entries: entries.slice(-limit), truncated: entries.length > limit };
       });

@@ -7,6 +7,7 @@ import { createRedactedFileStream } from '../common/redacting-stream.ts';
 import { ErrorCodes, UsageError } from '../errors/index.ts';
 import type { CellStack } from '../stack/stack.ts';
 import { erroredOutcome } from './errored-outcome.ts';
+import { suitesBundle } from './suites-bundle.ts';
 import { OutcomeReporter, outcomeKey } from './outcome-reporter.ts';
 import type { ScenarioOutcome } from '../model/scenario-outcome.ts';
 import { SUITE_RUN_KEY, type SuiteRunInput } from '../scenario/scenario-meta.ts';
@@ -108,12 +109,16 @@ export async function runSuites(options: RunSuitesOptions): Promise<ScenarioOutc
   const vitestLog = createRedactedFileStream(join(options.artifactsDir, 'vitest.log'), redactor);
   const reporter = new OutcomeReporter(options.onScenario);
   const jobs = Math.max(1, Math.floor(options.jobs));
+  const bundled = await suitesBundle(SUITE_CATALOG);
   const input: SuiteRunInput = {
     stacks: options.stacks,
     suitesByCell,
     scenarioTimeoutMs: options.scenarioTimeoutMs ?? DEFAULT_SCENARIO_TIMEOUT_MS,
     jobs,
-    suitesToLoad: longestFirst(suitesToRun).map((suite) => ({ id: suite.id, file: options.suiteFileOverrides?.[suite.id] ?? join(PROJECT_ROOT, suite.file) })),
+    suitesToLoad: longestFirst(suitesToRun).map((suite) => ({
+      id: suite.id,
+      file: options.suiteFileOverrides?.[suite.id] ?? bundled?.get(suite.id) ?? join(PROJECT_ROOT, suite.file),
+    })),
     // What one worker per suite file up to `jobs` workers ran at once before: the same schedule, one worker.
     suitesAtOnce: Math.max(1, Math.min(jobs, suitesToRun.length)),
   };
