@@ -76,34 +76,38 @@ export class EvidenceHub {
       .map((item) => this.redacted(item.exchange));
   }
 
-  /**
-   * The cells whose markers a log line mentions, worked out once per line (each cell's excerpt used to check every
-   * line against every other cell's markers: cells² × lines on a shared service). Rebuilt if markers are added.
-   */
-  private mentionedCells(entry: LogEntry): readonly string[] {
-    const markers = this.options.logMarkers;
-    if (!markers) return [];
-    let size = 0;
-    for (const list of markers.values()) size += list.length;
-    if (this.mentions?.markerCount !== size) {
-      this.mentions = { markerCount: size, byEntry: new WeakMap(), byMarker: [...markers].flatMap(([cell, list]) => list.map((marker) => ({ cell, marker }))) };
-    }
-    let cells = this.mentions.byEntry.get(entry);
-    if (!cells) {
-      cells = [...new Set(this.mentions.byMarker.filter(({ marker }) => entry.line.includes(marker)).map(({ cell }) => cell))];
-      this.mentions.byEntry.set(entry, cells);
-    }
-    return cells;
-  }
-
   private mentions: { markerCount: number; byEntry: WeakMap<LogEntry, readonly string[]>; byMarker: { cell: string; marker: string }[] } | undefined;
+
+  /**
+   * Which cells a log line names, worked out once per line (each cell's excerpt used to check every line against
+   * every other cell's markers: cells² × lines on a shared service). Rebuilt when markers were added since.
+   */
+  private mentionIndex(): ((entry: LogEntry) => readonly string[]) | undefined {
+    const markers = this.options.logMarkers;
+    if (!markers) return undefined;
+    let markerCount = 0;
+    for (const list of markers.values()) markerCount += list.length;
+    if (this.mentions?.markerCount !== markerCount) {
+      this.mentions = { markerCount, byEntry: new WeakMap(), byMarker: [...markers].flatMap(([cell, list]) => list.map((marker) => ({ cell, marker }))) };
+    }
+    const { byEntry, byMarker } = this.mentions;
+    return (entry) => {
+      let cells = byEntry.get(entry);
+      if (!cells) {
+        cells = [...new Set(byMarker.filter(({ marker }) => entry.line.includes(marker)).map(({ cell }) => cell))];
+        byEntry.set(entry, cells);
+      }
+      return cells;
+    };
+  }
 
   logs(cellId: string, filter: { service?: string; since?: number | string; limit?: number; contains?: string } = {}): CellLogLines[] {
     const limit = filter.limit ?? 5000;
+    const mentioned = this.mentionIndex();
     // A line is the cell's when it names the cell, or names no cell at all (service-wide lines).
     const isCells = (entry: LogEntry) => {
-      const mentioned = this.mentionedCells(entry);
-      return mentioned.length === 0 || mentioned.includes(cellId);
+      const cells = mentioned?.(entry) ?? [];
+      return cells.length === 0 || cells.includes(cellId);
     };
     return this.options.logSources
       .filter((source) => source.cells.includes(cellId) && (filter.service === undefined || source.service === filter.service))

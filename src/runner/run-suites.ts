@@ -109,7 +109,7 @@ export async function runSuites(options: RunSuitesOptions): Promise<ScenarioOutc
   const vitestLog = createRedactedFileStream(join(options.artifactsDir, 'vitest.log'), redactor);
   const reporter = new OutcomeReporter(options.onScenario);
   const jobs = Math.max(1, Math.floor(options.jobs));
-  const bundled = await suitesBundle(SUITE_CATALOG);
+  const bundled = await suitesBundle(SUITE_CATALOG, PROJECT_ROOT);
   const input: SuiteRunInput = {
     stacks: options.stacks,
     suitesByCell,
@@ -135,7 +135,7 @@ export async function runSuites(options: RunSuitesOptions): Promise<ScenarioOutc
       watch: false,
       reporters: [reporter],
       provide: { [SUITE_RUN_KEY]: input },
-      // One worker: each more loaded vitest, the clients and the sources again (≈ 0.5 CPU-s and 40 MB each).
+      // One worker: every further one loaded vitest, the clients and the sources again (≈ 0.5 CPU-s and 40 MB each).
       pool: 'threads',
       maxWorkers: 1,
       // Suites and cells at once are limited by the suites themselves (suite slots, and a semaphore around each

@@ -2,10 +2,9 @@
  * Cells of one run can share a slow-storage Chatwoot (one per Chatwoot version), and its injected latency, once
  * on, slows every storage read through it: a cell still setting up (whatever it fetches from storage, an image's
  * data_url or thumbnail) would pay the latency in its setup as well, and the run would wait on a delay no user's
- * setup has. The gate lets a cell switch
- * the latency on only once no other cell of the same slow Chatwoot is still in setup. A cell that reaches its setup
- * after the latency is on pays it, as before: the gate waits on other cells' setups, never on a cell that has not
- * started, so it cannot wait on a cell that waits for a slot.
+ * setup has. The gate lets a cell switch the latency on only once no other cell of the same slow Chatwoot is still
+ * in setup. A cell that reaches its setup after the latency is on pays it, as before: the gate waits on other cells'
+ * setups, never on a cell that has not started, so it cannot wait on a cell that waits for a slot.
  */
 interface Gate {
   settingUp: number;
