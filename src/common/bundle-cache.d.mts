@@ -18,3 +18,6 @@ export interface BundleSpec {
 }
 
 export function cachedBundle(spec: BundleSpec): Promise<string[]>;
+
+/** The project's node_modules/.cache/evochat-matrix: bundles and other files derived from the sources. */
+export function harnessCacheDir(): string;

@@ -19,8 +19,8 @@ function nodeModulesDir() {
   return esbuildMain.slice(0, esbuildMain.lastIndexOf(`${sep}node_modules${sep}`) + `${sep}node_modules`.length);
 }
 
-/** Where bundles are kept: the project's node_modules/.cache (ignored by git, removed with node_modules). */
-function defaultCacheDir() {
+/** Where bundles (and other derived files) are kept: the project's node_modules/.cache (ignored by git, removed with node_modules). */
+export function harnessCacheDir() {
   return join(nodeModulesDir(), '.cache', 'evochat-matrix');
 }
 
@@ -106,7 +106,7 @@ async function build(spec, outdir) {
  */
 export async function cachedBundle(spec) {
   const sourcesDirs = [spec.sourcesDir ?? SOURCES_DIR, ...(spec.moreSourcesDirs ?? [])];
-  const cacheDir = spec.cacheDir ?? defaultCacheDir();
+  const cacheDir = spec.cacheDir ?? harnessCacheDir();
   const dir = join(cacheDir, `${spec.name}-${sourceStamp(sourcesDirs, cacheDir)}`);
   const entries = spec.entryPoints.map((entry) => join(dir, `${basename(entry).replace(/\.[cm]?[jt]s$/, '')}.mjs`));
   if (entries.every((entry) => existsSync(entry))) return entries;

@@ -37,6 +37,21 @@ describe('exchange store', () => {
     expect(store.list({ cell: 'a' }).map((i) => i.exchange.id)).toEqual(['2', '3']);
     expect(store.list().map((i) => i.exchange.id)).toEqual(['2', '3']);
   });
+
+  it('lists what was recorded after a recording number, with filters, also after the oldest were dropped', () => {
+    const store = new ExchangeStore({ maxExchanges: 3 });
+    for (let i = 1; i <= 2; i += 1) store.add({ cells: ['a'], exchange: exchange(String(i), 200), startedAtMs: 100 - i });
+    expect(store.recorded).toBe(2);
+    expect(store.listAfter(0).map((i) => i.exchange.id)).toEqual(['1', '2']);
+    expect(store.listAfter(1).map((i) => i.exchange.id)).toEqual(['2']);
+    expect(store.listAfter(2)).toEqual([]);
+    for (let i = 3; i <= 5; i += 1) store.add({ cells: [i === 4 ? 'b' : 'a'], exchange: exchange(String(i), 200), startedAtMs: 100 - i });
+    expect(store.recorded).toBe(5);
+    expect(store.listAfter(3).map((i) => i.exchange.id)).toEqual(['4', '5']);
+    expect(store.listAfter(3, { cell: 'a' }).map((i) => i.exchange.id)).toEqual(['5']);
+    // 1 and 2 were dropped: a cursor before them gets what is left.
+    expect(store.listAfter(0).map((i) => i.exchange.id)).toEqual(['3', '4', '5']);
+  });
 });
 
 describe('mapExchangeText', () => {

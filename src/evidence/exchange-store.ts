@@ -21,6 +21,8 @@ export class ExchangeStore {
   private readonly byCell = new Map<string, RecordedExchange[]>();
   private bytes = 0;
   dropped = 0;
+  /** How many exchanges were ever added: the recording number of the newest one (the first is 1). */
+  recorded = 0;
   private readonly maxExchanges: number;
   private readonly maxBytes: number;
 
@@ -31,6 +33,7 @@ export class ExchangeStore {
 
   add(item: RecordedExchange): void {
     this.items.push(item);
+    this.recorded += 1;
     for (const cell of item.cells) {
       let list = this.byCell.get(cell);
       if (!list) this.byCell.set(cell, (list = []));
@@ -47,8 +50,22 @@ export class ExchangeStore {
 
   list(filter: ExchangeFilter = {}, redactor?: Redactor): RecordedExchange[] {
     const candidates = filter.cell === undefined ? this.items : (this.byCell.get(filter.cell) ?? []);
-    return filterExchanges(candidates, filter).map((item) => (redactor ? { ...item, exchange: redactExchange(item.exchange, redactor) } : item));
+    return redactedItems(filterExchanges(candidates, filter), redactor);
   }
+
+  /**
+   * The exchanges recorded after the `after`-th one (in recording order, i.e. as they completed) that match the
+   * filter: a reader that keeps `recorded` as its cursor gets every exchange exactly once, however long one lasted.
+   */
+  listAfter(after: number, filter: ExchangeFilter = {}, redactor?: Redactor): RecordedExchange[] {
+    const firstNumber = this.recorded - this.items.length + 1;
+    const newer = this.items.slice(Math.max(0, after - firstNumber + 1));
+    return redactedItems(filterExchanges(newer, filter), redactor);
+  }
+}
+
+function redactedItems(items: RecordedExchange[], redactor: Redactor | undefined): RecordedExchange[] {
+  return redactor ? items.map((item) => ({ ...item, exchange: redactExchange(item.exchange, redactor) })) : items;
 }
 
 function header(headers: Record<string, string>, name: string): string | undefined {

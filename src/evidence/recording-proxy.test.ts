@@ -233,6 +233,15 @@ describe('recording proxy', () => {
     };
     expect(none.exchanges).toHaveLength(0);
 
+    const page = async (query: string) =>
+      (await (await request(`${proxy.url}/__evochat/exchanges?${query}`)).body.json()) as { recorded: number; exchanges: unknown[] };
+    const first = await page('after=0');
+    expect(first).toMatchObject({ recorded: 1, exchanges: [expect.anything()] });
+    await request(`${proxy.url}/object`).then((r) => r.body.dump());
+    expect(await page(`after=${first.recorded}`)).toMatchObject({ recorded: 2, exchanges: [expect.anything()] });
+    expect(await page('after=2')).toMatchObject({ recorded: 2, exchanges: [] });
+    expect((await request(`${proxy.url}/__evochat/exchanges?after=-1`)).statusCode).toBe(400);
+
     const probe = await request(`${proxy.url}/__evochat/probe`, { method: 'POST', body: JSON.stringify({ url: `${upstream.url}/redirect` }) });
     const result = (await probe.body.json()) as { status: number; bytes: number; hops: { status: number }[] };
     expect(result.status).toBe(200);

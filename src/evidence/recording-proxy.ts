@@ -62,6 +62,7 @@ export interface RecordingProxy {
 
 const ExchangeQuery = z.object({
   since: z.string().optional(),
+  after: z.string().regex(/^\d+$/, 'after must be a recording number (digits)').transform(Number).optional(),
   cell: z.string().optional(),
   link: z.string().optional(),
   failed: z
@@ -130,7 +131,8 @@ async function readJson(req: http.IncomingMessage, limit = 64 * 1024): Promise<u
  * A reverse proxy that records what crosses one link. It forwards byte for byte and streams both
  * ways (chunked stays chunked, a large upload is never held in memory: only a capped copy is kept),
  * and a transport failure upstream reaches the client as a reset connection, as it would without the proxy.
- * Control API below `/__evochat/`: `GET exchanges?since=&cell=&link=`, `POST probe {url}`, `GET health`,
+ * Control API below `/__evochat/`: `GET exchanges?since=&cell=&link=&after=` (`after`: only those recorded after that
+ * recording number; the answer's `recorded` is the newest number, the next cursor), `POST probe {url}`, `GET health`,
  * `POST webhook-secrets {secret}` (a webhook signing secret to check signed requests with; never recorded or echoed).
  */
 export async function createRecordingProxy(options: RecordingProxyOptions): Promise<RecordingProxy> {
@@ -148,8 +150,9 @@ export async function createRecordingProxy(options: RecordingProxyOptions): Prom
     if (req.method === 'GET' && path === 'health') {
       sendJson(res, 200, { link: options.link, upstream: target?.authority ?? null });
     } else if (req.method === 'GET' && path === 'exchanges') {
-      const filter = ExchangeQuery.parse(Object.fromEntries(query));
-      sendJson(res, 200, { link: options.link, dropped: store.dropped, exchanges: store.list(filter, options.redactor) });
+      const { after, ...filter } = ExchangeQuery.parse(Object.fromEntries(query));
+      const exchanges = after === undefined ? store.list(filter, options.redactor) : store.listAfter(after, filter, options.redactor);
+      sendJson(res, 200, { link: options.link, dropped: store.dropped, recorded: store.recorded, exchanges });
     } else if (req.method === 'POST' && path === 'webhook-secrets') {
       const parsed = SigningSecret.safeParse(await readJson(req));
       if (!parsed.success) {

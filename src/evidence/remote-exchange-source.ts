@@ -2,16 +2,32 @@ import { request } from 'undici';
 import { z } from 'zod';
 import { Exchange } from '../model/result-schema.ts';
 import { ErrorCodes, InfrastructureError } from '../errors/index.ts';
-import { parseSince, type ExchangeFilter } from './evidence-types.ts';
+import { parseSince, type ExchangeFilter, type RecordedExchange } from './evidence-types.ts';
 import { CONTROL_PREFIX } from '../model/harness-wire.ts';
 import type { ExchangeSource } from './evidence-hub.ts';
 
 const ExchangeList = z.object({
+  /** The newest recording number (absent from a proxy older than the cursor). */
+  recorded: z.number().int().nonnegative().optional(),
   exchanges: z.array(z.object({ cells: z.array(z.string()), exchange: Exchange, startedAtMs: z.number() })),
 });
 
+/** A proxy's recordings read by cursor: what was recorded after the `after`-th exchange, and the new cursor. */
+export interface RecordingCursorSource {
+  name: string;
+  listAfter(after: number): Promise<{ recorded: number; exchanges: RecordedExchange[] }>;
+}
+
 /** Reads a proxy's recordings over its control API (a proxy twin running as a container). */
-export function createRemoteExchangeSource(name: string, proxyUrl: string): ExchangeSource {
+export function createRemoteExchangeSource(name: string, proxyUrl: string): ExchangeSource & RecordingCursorSource {
+  const fetchList = async (query: URLSearchParams) => {
+    const response = await request(`${proxyUrl}${CONTROL_PREFIX}exchanges?${query}`);
+    const body = await response.body.json();
+    if (response.statusCode !== 200) {
+      throw new InfrastructureError(ErrorCodes.serviceUnreachable, `proxy ${name} answered ${response.statusCode} to an exchange listing`);
+    }
+    return ExchangeList.parse(body);
+  };
   return {
     name,
     async list(filter: ExchangeFilter) {
@@ -22,12 +38,14 @@ export function createRemoteExchangeSource(name: string, proxyUrl: string): Exch
       if (filter.link) query.set('link', filter.link);
       if (filter.failed) query.set('failed', 'true');
       if (filter.contains !== undefined) query.set('contains', filter.contains);
-      const response = await request(`${proxyUrl}${CONTROL_PREFIX}exchanges?${query}`);
-      const body = await response.body.json();
-      if (response.statusCode !== 200) {
-        throw new InfrastructureError(ErrorCodes.serviceUnreachable, `proxy ${name} answered ${response.statusCode} to an exchange listing`);
+      return (await fetchList(query)).exchanges;
+    },
+    async listAfter(after: number) {
+      const list = await fetchList(new URLSearchParams({ after: String(after) }));
+      if (list.recorded === undefined) {
+        throw new InfrastructureError(ErrorCodes.serviceUnreachable, `proxy ${name} does not number its recordings: rebuild the proxy image`);
       }
-      return ExchangeList.parse(body).exchanges;
+      return { recorded: list.recorded, exchanges: list.exchanges };
     },
   };
 }

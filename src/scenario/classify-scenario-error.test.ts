@@ -3,7 +3,7 @@ import { AssertionError } from 'node:assert';
 import { DeadlineError } from '../common/wait-for.ts';
 import { ApiResponseError, ServiceUnreachableError } from '../clients/http-client.ts';
 import { ErrorCodes, InfrastructureError } from '../errors/index.ts';
-import { classifyScenarioError, ScenarioBreak } from './classify-scenario-error.ts';
+import { classifyScenarioError, dropFramesOfBreak, ScenarioBreak } from './classify-scenario-error.ts';
 
 describe('classifyScenarioError', () => {
   it('counts product misbehaviour as break', () => {
@@ -25,5 +25,15 @@ describe('classifyScenarioError', () => {
     });
     expect(classifyScenarioError(new InfrastructureError(ErrorCodes.bootstrap, 'no account')).status).toBe('error');
     expect(classifyScenarioError(new TypeError('x is undefined'))).toMatchObject({ status: 'error', errorCode: ErrorCodes.internal });
+  });
+
+  it('drops the stack frames of a break, keeps those of a harness error', () => {
+    const broke = new ScenarioBreak('bot did not answer');
+    const bug = new TypeError('x is undefined');
+    expect(broke.stack).toContain('    at ');
+    dropFramesOfBreak(broke, classifyScenarioError(broke));
+    dropFramesOfBreak(bug, classifyScenarioError(bug));
+    expect(broke.stack).toBe(`${broke.name}: bot did not answer`);
+    expect(bug.stack).toContain('    at ');
   });
 });

@@ -9,7 +9,7 @@ import { UsageError } from '../errors/index.ts';
 import type { Exchange, ExchangeScenario } from '../model/result-schema.ts';
 import type { Capability } from '../model/capabilities.ts';
 import type { CellStack, ChatwootEndpoint, EvolutionEndpoint } from '../stack/stack.ts';
-import { classifyScenarioError, ScenarioBreak } from './classify-scenario-error.ts';
+import { classifyScenarioError, dropFramesOfBreak, ScenarioBreak } from './classify-scenario-error.ts';
 import type { ScenarioOutcome } from '../model/scenario-outcome.ts';
 import { SUITE_RUN_KEY, type ScenarioMeta, type SuiteRunInput } from './scenario-meta.ts';
 import { suiteInfo } from './suite-catalog.ts';
@@ -234,6 +234,7 @@ function runScenario(
       const classified = classifyScenarioError(error);
       meta.outcome = { status: classified.status, errorCode: classified.errorCode, message: redactor.text(classified.message) };
       if (error instanceof ScenarioBreak && error.decisive && !meta.decisive) meta.decisive = error.decisive;
+      dropFramesOfBreak(error, classified);
       throw error;
     }
   };

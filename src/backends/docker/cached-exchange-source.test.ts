@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ExchangeFilter, RecordedExchange } from '../../evidence/evidence-types.ts';
+import type { RecordedExchange } from '../../evidence/evidence-types.ts';
 import { cachedProxySource } from './cached-exchange-source.ts';
 
 function exchange(id: string, url: string, startedAtMs: number): RecordedExchange {
@@ -17,17 +17,16 @@ function exchange(id: string, url: string, startedAtMs: number): RecordedExchang
   };
 }
 
-/** A proxy's control API as a list with the same `since` semantics, counting calls. */
+/** A proxy's control API read by cursor (items in recording order), counting calls. */
 function fakeRemote(items: RecordedExchange[]) {
-  const calls: ExchangeFilter[] = [];
+  const calls: number[] = [];
   return {
     calls,
     source: {
       name: 'fake',
-      list(filter: ExchangeFilter) {
-        calls.push(filter);
-        const since = filter.since as number | undefined;
-        return Promise.resolve(items.filter((item) => since === undefined || item.startedAtMs >= since));
+      listAfter(after: number) {
+        calls.push(after);
+        return Promise.resolve({ recorded: items.length, exchanges: items.slice(after) });
       },
     },
   };
@@ -44,17 +43,16 @@ describe('cachedProxySource', () => {
     expect(forA[0]!.cells).toEqual(['cell-a']);
   });
 
-  it('fetches incrementally, with an overlap for requests in flight, and merges by id', async () => {
+  it('fetches only what was recorded since the last fetch, also an exchange that started long before it', async () => {
     const items = [exchange('e-1', '/x', 1000)];
     const remote = fakeRemote(items);
-    let clock = 10_000;
-    const source = cachedProxySource(remote.source, { cells: ['cell-a'], classify, idPrefix: 'p', now: () => clock, overlapMs: 2_000, minIntervalMs: 0 });
+    const source = cachedProxySource(remote.source, { cells: ['cell-a'], classify, idPrefix: 'p', minIntervalMs: 0 });
     expect(await source.list({})).toHaveLength(1);
-    // Completed later, but started before the first fetch: inside the overlap window.
-    items.push(exchange('e-2', '/x', 9_000), exchange('e-3', '/x', 10_500));
-    clock = 11_000;
+    // e-2 started before the first fetch and completed after it (a webhook held 5 s): recorded after it, so fetched.
+    items.push(exchange('e-2', '/x', 500), exchange('e-3', '/x', 10_500));
     expect((await source.list({})).map((item) => item.exchange.id)).toEqual(['p:e-1', 'p:e-2', 'p:e-3']);
-    expect(remote.calls).toEqual([{}, { since: 8_000 }]);
+    expect(await source.list({})).toHaveLength(3);
+    expect(remote.calls).toEqual([0, 1, 3]);
     expect((await source.list({ since: 10_000 })).map((item) => item.exchange.id)).toEqual(['p:e-3']);
   });
 

@@ -12,6 +12,6 @@ let built: Promise<string> | undefined;
  * bundle is one compile, kept under node_modules/.cache while the sources are unchanged (src/common/bundle-cache.mjs).
  */
 export function serviceHostBundle(): Promise<string> {
-  built ??= cachedBundle({ name: 'sim-service-host', entryPoints: [ENTRY], packages: 'inline' }).then(([entry]) => entry!);
+  built ??= cachedBundle({ name: 'sim-service-host', entryPoints: [ENTRY], packages: 'inline', splitting: true }).then(([entry]) => entry!);
   return built;
 }

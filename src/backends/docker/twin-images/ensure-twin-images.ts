@@ -6,7 +6,7 @@
  * already carries the current hash, nothing is rebuilt.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, realpathSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { execFile, spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
@@ -15,7 +15,9 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { ErrorCodes, InfrastructureError } from '../../../errors/index.ts';
 import { PLACEHOLDER_IMAGES, TWIN_IMAGE_REPOSITORY, TWIN_IMAGES } from '../images.ts';
-import { bundleEntry } from '../../shared/bundle-entry.ts';
+import { cachedBundle, harnessCacheDir } from '../../../common/bundle-cache.mjs';
+import { bundleFiles } from './bundle-files.ts';
+import { fileDigests } from './file-digests.ts';
 import { parseLddOutput } from './ldd.ts';
 import { assembleRootfs, NODE_PATH } from './rootfs.ts';
 import { makeOwnedTempDir } from '../../../common/owned-temp-dir.ts';
@@ -23,7 +25,7 @@ import { postgresBinaries } from '../../../common/postgres-binaries.ts';
 import { runDocker, runDockerChecked } from './docker-cli.ts';
 
 /** Bump when the way images are assembled changes, so old images count as stale. */
-const BUILDER_VERSION = '1';
+const BUILDER_VERSION = '2';
 export const TWIN_HASH_LABEL = 'evochat.twin-hash';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -71,17 +73,28 @@ export interface EnsureTwinImagesOptions {
   now?: () => number;
 }
 
-async function sha256File(path: string, hash: ReturnType<typeof createHash>): Promise<void> {
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+/**
+ * Id and twin-hash label of each tag that exists, in one `docker image inspect` (one CLI process, not one per image).
+ * A missing tag makes the command exit non-zero while it still prints the others, so lines are matched by tag.
+ */
+async function inspectImages(tags: readonly string[]): Promise<Map<string, { id: string; hash: string }>> {
+  const result = await runDocker(['image', 'inspect', '--format', `{{json .RepoTags}}\t{{.Id}}\t{{ index .Config.Labels "${TWIN_HASH_LABEL}" }}`, ...tags]);
+  const found = new Map<string, { id: string; hash: string }>();
+  for (const line of result.stdout.split('\n')) {
+    const [repoTags, id, hash] = line.split('\t');
+    if (!repoTags || !id) continue;
+    for (const tag of JSON.parse(repoTags) as string[]) if (tags.includes(tag)) found.set(tag, { id, hash: hash?.trim() ?? '' });
+  }
+  return found;
 }
 
-async function imageHashLabel(tag: string): Promise<string | undefined> {
-  const result = await runDocker(['image', 'inspect', '--format', `{{ index .Config.Labels "${TWIN_HASH_LABEL}" }}`, tag]);
-  return result.code === 0 ? result.stdout.trim() : undefined;
-}
-
-async function imageId(tag: string): Promise<string> {
-  return (await runDockerChecked(['image', 'inspect', '--format', '{{.Id}}', tag])).trim();
+async function imageIds(tags: readonly string[]): Promise<{ tag: string; id: string }[]> {
+  const found = await inspectImages(tags);
+  return tags.map((tag) => {
+    const image = found.get(tag);
+    if (!image) throw new Error(`image ${tag} is missing after the build`);
+    return { tag, id: image.id };
+  });
 }
 
 /** One build at a time per machine: parallel test files may all ask for the images. */
@@ -135,7 +148,11 @@ async function ensureTwinImagesLocked(options: EnsureTwinImagesOptions): Promise
   };
 
   const nodeBinary = options.nodeBinary ?? NODE_PATH;
-  const bundle = await step('bundle', () => bundleEntry(options.entryPoint ?? ENTRY_POINT));
+  // Cached while the sources are unchanged; split, so each container parses its own role's code and what it shares.
+  const bundle = await step('bundle', async () => {
+    const [entry] = await cachedBundle({ name: 'twin-container', entryPoints: [options.entryPoint ?? ENTRY_POINT], packages: 'inline', splitting: true });
+    return bundleFiles(entry!);
+  });
   const launcher = await readFile(join(DOCKERFILE_DIR, 'launcher.cjs'), 'utf8');
   const targets = twinImageTargets();
   const postgres = await postgresBinaries();
@@ -151,32 +168,33 @@ async function ensureTwinImagesLocked(options: EnsureTwinImagesOptions): Promise
 
   const hash = await step('hash', async () => {
     const digest = createHash('sha256');
-    digest.update(`builder ${BUILDER_VERSION}\n`).update(bundle.code).update(launcher);
+    digest.update(`builder ${BUILDER_VERSION}\n`).update(launcher);
+    for (const file of bundle) digest.update(`${file.path}\0`).update(file.content);
     for (const target of targets)
       digest
         .update(target.tag)
         .update(JSON.stringify(target.buildArgs))
         .update(await readFile(join(DOCKERFILE_DIR, target.dockerfile)));
-    for (const file of [nodeBinary, postgres.postgres, postgres.initdb, shell, ...libraries]) {
-      digest.update(file);
-      await sha256File(file, digest);
-    }
+    // The binaries (Node alone is ≈ 100 MB) are digested once per size and mtime, not on every run.
+    const binaries = [nodeBinary, postgres.postgres, postgres.initdb, shell, ...libraries];
+    const digests = await fileDigests(binaries, join(harnessCacheDir(), 'twin-image-inputs.json'));
+    for (const file of binaries) digest.update(`${file}\0${digests.get(file)!}\n`);
     return digest.digest('hex').slice(0, 16);
   });
   const baseImage = `${TWIN_IMAGE_REPOSITORY}/base:${hash}`;
 
-  const current = await step('check', async () => (await Promise.all(targets.map((target) => imageHashLabel(target.tag)))).every((label) => label === hash));
-  if (current && !options.force) {
+  const tags = targets.map((target) => target.tag);
+  const existing = await step('check', () => inspectImages(tags));
+  if (tags.every((tag) => existing.get(tag)?.hash === hash) && !options.force) {
     log(`twin images are current (hash ${hash})`);
-    const images = await Promise.all(targets.map(async (target) => ({ tag: target.tag, id: await imageId(target.tag) })));
     timings.total = now() - started;
-    return { hash, built: false, baseImage, images, timings };
+    return { hash, built: false, baseImage, images: tags.map((tag) => ({ tag, id: existing.get(tag)!.id })), timings };
   }
 
   const workDir = makeOwnedTempDir('twin-rootfs');
   try {
     const root = join(workDir, 'rootfs');
-    await step('rootfs', () => assembleRootfs(root, { nodeBinary, libraries, bundle: bundle.code, launcher, postgresRoot: postgres.root, shell }));
+    await step('rootfs', () => assembleRootfs(root, { nodeBinary, libraries, bundle, launcher, postgresRoot: postgres.root, shell }));
     await step('import', async () => {
       const tar = spawn('tar', ['--numeric-owner', '--owner=0', '--group=0', '-C', root, '-cf', '-', '.'], { stdio: ['ignore', 'pipe', 'pipe'] });
       let tarError = '';
@@ -216,7 +234,7 @@ async function ensureTwinImagesLocked(options: EnsureTwinImagesOptions): Promise
     await rm(workDir, { recursive: true, force: true });
   }
   await removeStaleBaseImages(baseImage);
-  const images = await Promise.all(targets.map(async (target) => ({ tag: target.tag, id: await imageId(target.tag) })));
+  const images = await imageIds(tags);
   timings.total = now() - started;
   return { hash, built: true, baseImage, images, timings };
 }

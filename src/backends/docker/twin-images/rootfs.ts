@@ -1,4 +1,5 @@
 import { chmod, copyFile, cp, mkdir, symlink, writeFile } from 'node:fs/promises';
+import type { BundleFile } from './bundle-files.ts';
 import { dirname, join } from 'node:path';
 
 /** Where the launchers go: the paths the upstream images' commands name (container-command.ts). */
@@ -22,7 +23,8 @@ export interface RootfsInputs {
   nodeBinary: string;
   /** Shared libraries and loader, from `ldd`, copied to the same paths. */
   libraries: readonly string[];
-  bundle: string;
+  /** The twins' bundle: the entry (written to BUNDLE_PATH) and its chunks, paths relative to the entry's folder. */
+  bundle: readonly BundleFile[];
   launcher: string;
   /** The PostgreSQL server tree (bin, lib, share) copied to POSTGRES_PATH for the postgresql image. */
   postgresRoot: string;
@@ -69,8 +71,11 @@ export async function assembleRootfs(root: string, inputs: RootfsInputs): Promis
   await copyFile(inputs.shell, at('bin/sh'));
   await chmod(at('bin/sh'), 0o755);
   await mkdir(at('var/lib/postgresql'), { recursive: true });
-  await mkdir(at(dirname(BUNDLE_PATH)), { recursive: true });
-  await writeFile(at(BUNDLE_PATH), inputs.bundle);
+  for (const file of inputs.bundle) {
+    const path = file.entry ? at(BUNDLE_PATH) : join(at(dirname(BUNDLE_PATH)), file.path);
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, file.content);
+  }
   for (const path of LAUNCHER_PATHS) {
     await mkdir(at(dirname(path)), { recursive: true });
     await writeFile(at(path), inputs.launcher, { mode: 0o755 });
