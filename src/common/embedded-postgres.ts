@@ -1,5 +1,6 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -205,7 +206,8 @@ export async function startEmbeddedPostgres(options: { log?: LogSink } = {}): Pr
     },
     async stop() {
       await server.stop().catch(() => undefined);
-      rmSync(root, { recursive: true, force: true });
+      // Off the main thread: a cluster is some 1,000 files, and a run stops its clusters together.
+      await rm(root, { recursive: true, force: true });
     },
   };
 }

@@ -13,6 +13,8 @@ import { createRecordingProxy } from './recording-proxy.ts';
  * - TWIN_PROXY_KIND      record (default) | latency
  * - TWIN_PROXY_DELAY_MS  initial delay of the latency kind (default 0; settable via /__evochat/latency)
  * - TWIN_PROXY_REDACT    comma-separated secret values to redact from served exchanges, besides secret headers
+ * - TWIN_PROXY_UPSTREAM_KEEPS_IDLE  true when the upstream never closes an idle connection (a twin): connections to
+ *                        it are then reused (RecordingProxyOptions.upstreamKeepsIdleConnections); default false
  * - PORT                 listen port (default 8000)
  */
 const ProxyTwinEnv = z.object({
@@ -21,6 +23,7 @@ const ProxyTwinEnv = z.object({
   TWIN_PROXY_KIND: z.enum(['record', 'latency']).default('record'),
   TWIN_PROXY_DELAY_MS: z.coerce.number().int().min(0).max(MAX_LATENCY_MS).default(0),
   TWIN_PROXY_REDACT: z.string().optional(),
+  TWIN_PROXY_UPSTREAM_KEEPS_IDLE: z.enum(['true', 'false']).default('false'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8000),
 });
 
@@ -43,7 +46,16 @@ export async function startProxyTwin(options: TwinStartOptions): Promise<Started
     return { role: 'proxy', version: undefined, url: proxy.url, port: proxy.port, close: () => proxy.close() };
   }
   const redactor = createRedactor(env.TWIN_PROXY_REDACT?.split(',') ?? []);
-  const proxy = await createRecordingProxy({ upstream: env.TWIN_PROXY_UPSTREAM, link: env.TWIN_PROXY_LINK, redactor, host, port, log, now: options.now });
+  const proxy = await createRecordingProxy({
+    upstream: env.TWIN_PROXY_UPSTREAM,
+    upstreamKeepsIdleConnections: env.TWIN_PROXY_UPSTREAM_KEEPS_IDLE === 'true',
+    link: env.TWIN_PROXY_LINK,
+    redactor,
+    host,
+    port,
+    log,
+    now: options.now,
+  });
   log.write(`[proxy ${env.TWIN_PROXY_LINK}] listening on ${proxy.port}, forwarding to ${env.TWIN_PROXY_UPSTREAM}`);
   return { role: 'proxy', version: undefined, url: proxy.url, port: proxy.port, close: () => proxy.close() };
 }

@@ -102,6 +102,9 @@ export function buildStack(env: DockerEnvironment, cell: PlannedCell, evidenceUr
     cellId: cell.id,
     backend: 'docker',
     images: env.images,
+    // The harness reaches Chatwoot and Evolution through its proxy containers and the WhatsApp peer on the twin, none
+    // of which closes an idle connection (proxy-connections.ts); docker's port forwarder keeps none of its own.
+    keepAlive: true,
     chatwootVersion: cell.chatwoot,
     evolutionVersion: cell.evolution,
     storage: cell.storage,

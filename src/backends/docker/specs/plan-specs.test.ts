@@ -251,6 +251,16 @@ describe('MinIO and the proxies', () => {
     }
   });
 
+  it('lets a proxy reuse its connections only toward a twin Chatwoot or Evolution, which never closes an idle one', () => {
+    const twinSpecs = allSpecs(plan, 'twin');
+    for (const name of ['chatwoot-3-8-0-minio-proxy', 'evolution-1-7-4-proxy']) {
+      expect(byName(twinSpecs, name).env.TWIN_PROXY_UPSTREAM_KEEPS_IDLE).toBe('true');
+      expect(byName(specs, name).env.TWIN_PROXY_UPSTREAM_KEEPS_IDLE).toBeUndefined();
+    }
+    // The S3 twin (s3rver) closes idle connections itself, like MinIO: fresh connections there.
+    expect(byName(twinSpecs, 'chatwoot-3-8-0-minio-storage-proxy').env.TWIN_PROXY_UPSTREAM_KEEPS_IDLE).toBeUndefined();
+  });
+
   it("puts the latency proxy between the slow-storage Chatwoot's storage proxy and the object store", () => {
     const latency = byName(specs, 'storage-latency-proxy-proxy');
     expect(latency.networkAliases).toEqual(['storage-latency-proxy']);

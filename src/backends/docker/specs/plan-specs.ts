@@ -76,9 +76,14 @@ export function proxySpecs(plan: RunPlan, context: SpecContext): Map<string, Ser
     const alias = serviceAlias(service);
     const port = frontPort(service);
     const common = { serviceId: service.id, cells: service.cells, name: `${alias}-proxy`, aliases: [alias], port };
+    // The Chatwoot and Evolution twins never close an idle connection (serve-app.ts); Puma and Express do.
+    const upstreamIsTwin = context.images.kind === 'twin';
     switch (service.kind) {
       case 'chatwoot': {
-        const front = proxySpec({ ...common, kind: 'record', link: LINKS.toChatwoot, upstream: `http://${alias}-rails:${CHATWOOT_PORT}` }, context);
+        const front = proxySpec(
+          { ...common, kind: 'record', link: LINKS.toChatwoot, upstream: `http://${alias}-rails:${CHATWOOT_PORT}`, upstreamIsTwin },
+          context,
+        );
         let storage: ContainerSpec | undefined;
         if (service.storage === 'minio') {
           // The object store itself, or the latency proxy in front of it (slow-storage variant).
@@ -101,7 +106,7 @@ export function proxySpecs(plan: RunPlan, context: SpecContext): Map<string, Ser
       }
       case 'evolution':
         proxies.set(service.id, {
-          front: proxySpec({ ...common, kind: 'record', link: LINKS.toEvolution, upstream: `http://${alias}-app:${EVOLUTION_PORT}` }, context),
+          front: proxySpec({ ...common, kind: 'record', link: LINKS.toEvolution, upstream: `http://${alias}-app:${EVOLUTION_PORT}`, upstreamIsTwin }, context),
           storage: undefined,
         });
         break;

@@ -18,6 +18,8 @@ export interface ProxySpecInput {
   link?: string;
   /** latency: initial delay. */
   delayMs?: number;
+  /** record: the upstream is a twin, which never closes an idle connection: the proxy may reuse its connections. */
+  upstreamIsTwin?: boolean;
 }
 
 /**
@@ -35,6 +37,7 @@ export function proxySpec(input: ProxySpecInput, context: SpecContext): Containe
   if (input.kind === 'record') {
     env.TWIN_PROXY_LINK = input.link ?? 'unlabelled';
     env.TWIN_PROXY_REDACT = Object.values(context.secrets).join(',');
+    if (input.upstreamIsTwin) env.TWIN_PROXY_UPSTREAM_KEEPS_IDLE = 'true';
   } else env.TWIN_PROXY_DELAY_MS = String(input.delayMs ?? 0);
   return {
     name: input.name,
