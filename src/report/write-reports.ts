@@ -40,6 +40,8 @@ export interface WriteReportsOptions {
   hostname?: string;
   /** Environment to read GITHUB_* from (tests); default process.env. */
   env?: NodeJS.ProcessEnv;
+  /** The run's own exchanges.json files, just written: their exchange counts per cell (ReadArchivesOptions). */
+  writtenExchangeCounts?: ReadonlyMap<string, number>;
 }
 
 export interface WrittenReports {
@@ -78,7 +80,12 @@ export async function writeReports(result: RunResult, outDir: string, options: W
         content = markdown;
         break;
       case 'html':
-        content = renderHtml(result, { linkBase, evidence: await readEvidenceArchives(result, options.resultDir ?? join(outDir, linkBase)) });
+        content = renderHtml(result, {
+          linkBase,
+          evidence: await readEvidenceArchives(result, options.resultDir ?? join(outDir, linkBase), {
+            ...(options.writtenExchangeCounts ? { writtenExchangeCounts: options.writtenExchangeCounts } : {}),
+          }),
+        });
         break;
     }
     const file = join(outDir, REPORT_FILE_NAMES[format]);

@@ -101,12 +101,15 @@ function assembleScenario(
   const caps = input.caps ?? DEFAULT_EVIDENCE_CAPS;
   const expectation = expectedBreakFor(input.expectations, cell, outcome.id);
   const verdict = classifyScenario(outcome.status, expectation !== undefined);
-  const windowed = scenarioExchanges(evidence?.exchanges ?? [], outcome, decisiveExchangeId(outcome)).filter(
-    (exchange) => !claimedByOthers.exchangeIds.has(exchange.id),
-  );
-  const logs = (evidence?.logs ?? [])
-    .map((excerpt) => ({ ...excerpt, lines: excerpt.lines.filter((line) => !claimedByOthers.logLines.has(line)) }))
-    .filter((excerpt) => excerpt.lines.length > 0);
+  const inScope = scenarioExchanges(evidence?.exchanges ?? [], outcome, decisiveExchangeId(outcome));
+  const windowed = claimedByOthers.exchangeIds.size === 0 ? inScope : inScope.filter((exchange) => !claimedByOthers.exchangeIds.has(exchange.id));
+  const cellLogs = evidence?.logs ?? [];
+  const logs =
+    claimedByOthers.logLines.size === 0
+      ? cellLogs.filter((excerpt) => excerpt.lines.length > 0)
+      : cellLogs
+          .map((excerpt) => ({ ...excerpt, lines: excerpt.lines.filter((line) => !claimedByOthers.logLines.has(line)) }))
+          .filter((excerpt) => excerpt.lines.length > 0);
 
   let diagnosis: ScenarioResult['diagnosis'];
   let decisive: DecisivePointer | undefined = outcome.decisive;

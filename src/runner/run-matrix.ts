@@ -422,7 +422,8 @@ async function runStaged(options: RunMatrixOptions, deps: RunMatrixDeps, input: 
   await writeFile(resultFile, `${JSON.stringify(result, null, 2)}\n`);
   // Every run leaves all formats beside result.json (junit.xml, summary.md, report.html), rendered from the same
   // result; summary.md goes to $GITHUB_STEP_SUMMARY only once the run's files are in place.
-  const written = await writeReports(result, artifactsDir, { githubStepSummary: '', ...(options.env ? { env: options.env } : {}) });
+  const writtenExchangeCounts = new Map([...evidence].map(([cellId, cellEvidence]) => [cellId, cellEvidence.exchanges.length]));
+  const written = await writeReports(result, artifactsDir, { githubStepSummary: '', writtenExchangeCounts, ...(options.env ? { env: options.env } : {}) });
   return {
     result,
     exitCode: result.exitCode as ExitCode,

@@ -56,9 +56,21 @@ export function exchangesInWindow(exchanges: readonly Exchange[], startedAt: str
   if (Number.isNaN(start)) return [...exchanges];
   const end = start + durationMs + WINDOW_SLACK_MS;
   return exchanges.filter((exchange) => {
-    const at = Date.parse(exchange.startedAt);
+    const at = startMs(exchange);
     return !Number.isNaN(at) && at >= start - WINDOW_SLACK_MS && at <= end;
   });
+}
+
+const startsMs = new WeakMap<Exchange, number>();
+
+/** An exchange's start, parsed once: every scenario of its cell asks (≈ 1 s of the extended matrix's result). */
+function startMs(exchange: Exchange): number {
+  let at = startsMs.get(exchange);
+  if (at === undefined) {
+    at = Date.parse(exchange.startedAt);
+    startsMs.set(exchange, at);
+  }
+  return at;
 }
 
 const encoder = new TextEncoder();

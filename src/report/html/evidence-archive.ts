@@ -36,55 +36,90 @@ const gzipAsync = promisify(gzip);
 /** Cells packed at once: zlib compresses on libuv's thread pool (4 threads by default), beside the main thread. */
 const PACKING_AT_ONCE = 4;
 
-export async function packArchive(archive: CellArchive): Promise<PackedArchive> {
-  const data = (await gzipAsync(JSON.stringify(archive), { level: 9 })).toString('base64');
-  return { data, exchanges: archive.exchanges.length, logs: Object.keys(archive.logs).length };
+/** A cell's archive before packing: its exchanges.json as the bytes on disk (valid JSON, an array), the rest parsed. */
+interface ArchiveParts {
+  exchangesJson: Buffer;
+  exchangeCount: number;
+  logs: Record<string, string>;
+  missing: string[];
 }
 
-/** The inverse of {@link packArchive} (tests, and anyone scripting against the page). */
+const EMPTY_LIST = Buffer.from('[]');
+
+/**
+ * The JSON of a {@link CellArchive}, with the exchanges spliced in as their file's bytes: the file is the run's
+ * largest (≈ 3.4 MB per cell of the extended matrix), and parsing it only to serialise it again, then converting
+ * that string back to bytes for zlib, was ≈ 6 s of the extended matrix's main thread.
+ */
+async function packArchive(parts: ArchiveParts): Promise<PackedArchive> {
+  const rest = `,"logs":${JSON.stringify(parts.logs)},"missing":${JSON.stringify(parts.missing)}}`;
+  const json = Buffer.concat([Buffer.from('{"exchanges":'), parts.exchangesJson, Buffer.from(rest)]);
+  const data = (await gzipAsync(json, { level: 9 })).toString('base64');
+  return { data, exchanges: parts.exchangeCount, logs: Object.keys(parts.logs).length };
+}
+
+/** The inverse of packing (tests, and anyone scripting against the page). */
 export function unpackArchive(data: string): CellArchive {
   return JSON.parse(gunzipSync(Buffer.from(data, 'base64')).toString('utf8')) as CellArchive;
 }
 
-async function readText(path: string): Promise<string | undefined> {
+async function readBytes(path: string): Promise<Buffer | undefined> {
   try {
-    return await readFile(path, 'utf8');
+    return await readFile(path);
   } catch {
     return undefined;
   }
 }
 
-async function readCell(cell: CellResult, resultDir: string): Promise<CellArchive | undefined> {
-  const archive: CellArchive = { exchanges: [], logs: {}, missing: [] };
+/** The exchanges file's bytes and count: parsed to check it, unless this process wrote it (`knownCount`). */
+function exchangesFile(content: Buffer, knownCount: number | undefined): { json: Buffer; count: number } | undefined {
+  if (knownCount !== undefined) return { json: content, count: knownCount };
+  try {
+    const parsed: unknown = JSON.parse(content.toString('utf8'));
+    return Array.isArray(parsed) ? { json: content, count: parsed.length } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function readCell(cell: CellResult, resultDir: string, knownCount: number | undefined): Promise<ArchiveParts | undefined> {
+  const parts: ArchiveParts = { exchangesJson: EMPTY_LIST, exchangeCount: 0, logs: {}, missing: [] };
   let found = false;
   for (const [name, path] of Object.entries(cell.artifacts)) {
-    const content = await readText(join(resultDir, path));
+    const content = await readBytes(join(resultDir, path));
     if (content === undefined) {
-      archive.missing.push(path);
+      parts.missing.push(path);
       continue;
     }
     found = true;
     if (name === 'exchanges') {
-      try {
-        const parsed: unknown = JSON.parse(content);
-        if (Array.isArray(parsed)) archive.exchanges = parsed;
-        else archive.missing.push(path);
-      } catch {
-        archive.missing.push(path);
-      }
+      const exchanges = exchangesFile(content, knownCount);
+      if (exchanges) {
+        parts.exchangesJson = exchanges.json;
+        parts.exchangeCount = exchanges.count;
+      } else parts.missing.push(path);
     } else if (name.startsWith('log:')) {
-      const cut = truncateUtf8(content, ARCHIVE_LOG_BYTES);
-      archive.logs[name] = cut.omittedBytes === 0 ? content : `${cut.text}\n${truncationMarker(cut.omittedBytes)}: the whole log is ${path}`;
+      const text = content.toString('utf8');
+      const cut = truncateUtf8(text, ARCHIVE_LOG_BYTES);
+      parts.logs[name] = cut.omittedBytes === 0 ? text : `${cut.text}\n${truncationMarker(cut.omittedBytes)}: the whole log is ${path}`;
     }
   }
-  return found ? archive : undefined;
+  return found ? parts : undefined;
+}
+
+export interface ReadArchivesOptions {
+  /**
+   * Per cell id: how many exchanges the exchanges.json this process has just written holds. Those files are taken
+   * as written, not parsed again; any other file is parsed, and one that is not a JSON array counts as missing.
+   */
+  writtenExchangeCounts?: ReadonlyMap<string, number>;
 }
 
 /**
  * The packed archive of every cell whose artifacts are found under `resultDir` (the directory result.json's
  * artifact paths are relative to). A cell without readable artifacts has no block; the page then links them.
  */
-export async function readEvidenceArchives(result: RunResult, resultDir: string): Promise<Map<string, PackedArchive>> {
+export async function readEvidenceArchives(result: RunResult, resultDir: string, options: ReadArchivesOptions = {}): Promise<Map<string, PackedArchive>> {
   // Level 9 compression of 100 cells' evidence took ≈ 6 s on the main thread alone; on the thread pool, a few cells
   // at once, it runs on every core while the next cells are read.
   const packed = new Map<string, PackedArchive>();
@@ -92,7 +127,7 @@ export async function readEvidenceArchives(result: RunResult, resultDir: string)
   const packer = async () => {
     for (let index = next++; index < result.cells.length; index = next++) {
       const cell = result.cells[index]!;
-      const archive = await readCell(cell, resultDir);
+      const archive = await readCell(cell, resultDir, options.writtenExchangeCounts?.get(cell.id));
       if (archive) packed.set(cell.id, await packArchive(archive));
     }
   };
