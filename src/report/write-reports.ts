@@ -82,9 +82,7 @@ export async function writeReports(result: RunResult, outDir: string, options: W
       case 'html':
         content = renderHtml(result, {
           linkBase,
-          evidence: await readEvidenceArchives(result, options.resultDir ?? join(outDir, linkBase), {
-            ...(options.writtenExchangeCounts ? { writtenExchangeCounts: options.writtenExchangeCounts } : {}),
-          }),
+          evidence: await readEvidenceArchives(result, options.resultDir ?? join(outDir, linkBase), { writtenExchangeCounts: options.writtenExchangeCounts }),
         });
         break;
     }

@@ -103,13 +103,10 @@ function assembleScenario(
   const verdict = classifyScenario(outcome.status, expectation !== undefined);
   const inScope = scenarioExchanges(evidence?.exchanges ?? [], outcome, decisiveExchangeId(outcome));
   const windowed = claimedByOthers.exchangeIds.size === 0 ? inScope : inScope.filter((exchange) => !claimedByOthers.exchangeIds.has(exchange.id));
-  const cellLogs = evidence?.logs ?? [];
-  const logs =
-    claimedByOthers.logLines.size === 0
-      ? cellLogs.filter((excerpt) => excerpt.lines.length > 0)
-      : cellLogs
-          .map((excerpt) => ({ ...excerpt, lines: excerpt.lines.filter((line) => !claimedByOthers.logLines.has(line)) }))
-          .filter((excerpt) => excerpt.lines.length > 0);
+  const claimedLines = claimedByOthers.logLines;
+  const logs = (evidence?.logs ?? [])
+    .map((excerpt) => (claimedLines.size === 0 ? excerpt : { ...excerpt, lines: excerpt.lines.filter((line) => !claimedLines.has(line)) }))
+    .filter((excerpt) => excerpt.lines.length > 0);
 
   let diagnosis: ScenarioResult['diagnosis'];
   let decisive: DecisivePointer | undefined = outcome.decisive;

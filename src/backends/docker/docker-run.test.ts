@@ -1,18 +1,14 @@
-import { readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { makeOwnedTempDir } from '../../common/owned-temp-dir.ts';
+import { describe, expect, it } from 'vitest';
+import { useTempDirs } from '../../common/test-support/temp-dirs.ts';
 import { fileFanout } from './docker-run.ts';
 
 describe('fileFanout (a shared container’s log, one file per cell)', () => {
-  const dirs: string[] = [];
-  afterEach(() => {
-    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-  });
+  const tempDir = useTempDirs('fanout-test');
 
   it('writes each line once into one file linked under every cell, redacted', async () => {
-    const dir = makeOwnedTempDir('fanout-test');
-    dirs.push(dir);
+    const dir = tempDir();
     const paths = ['a', 'b', 'c'].map((cell) => join(dir, 'cells', cell, 'logs', 'chatwoot.log'));
     const sink = fileFanout(paths, (line) => line.replace('s3cret', '[redacted]'));
     sink.write('token s3cret\n');
@@ -25,8 +21,7 @@ describe('fileFanout (a shared container’s log, one file per cell)', () => {
   });
 
   it('gives a name that already exists a file of its own, still with every line', async () => {
-    const dir = makeOwnedTempDir('fanout-test');
-    dirs.push(dir);
+    const dir = tempDir();
     const paths = ['a', 'b'].map((cell) => join(dir, cell, 'x.log'));
     mkdirSync(join(dir, 'b'), { recursive: true });
     writeFileSync(paths[1]!, 'earlier\n');

@@ -40,9 +40,10 @@ export function fileFanout(paths: readonly string[], redact: (line: string) => s
   let shared: string | undefined;
   for (const path of paths) {
     mkdirSync(dirname(path), { recursive: true });
-    if (shared !== undefined && linkedTo(shared, path)) continue;
-    if (shared === undefined) closeSync(openSync(path, 'a')); // exists now, so later names can link to it
-    shared ??= path;
+    if (shared === undefined) {
+      closeSync(openSync(path, 'a')); // exists now, so later names can link to it
+      shared = path;
+    } else if (linkedTo(shared, path)) continue;
     streams.push(createWriteStream(path, { flags: 'a' }));
   }
   let closed = false;

@@ -1,7 +1,7 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { makeOwnedTempDir } from '../../common/owned-temp-dir.ts';
+import { describe, expect, it } from 'vitest';
+import { useTempDirs } from '../../common/test-support/temp-dirs.ts';
 import type { RunResult } from '../../model/result-schema.ts';
 import { readEvidenceArchives, unpackArchive } from './evidence-archive.ts';
 
@@ -11,14 +11,10 @@ function resultWith(cells: { id: string; artifacts: Record<string, string> }[]):
 }
 
 describe('readEvidenceArchives', () => {
-  const dirs: string[] = [];
-  afterEach(() => {
-    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-  });
+  const tempDir = useTempDirs('archive-test');
 
   function artifacts(files: Record<string, string>): string {
-    const dir = makeOwnedTempDir('archive-test');
-    dirs.push(dir);
+    const dir = tempDir();
     for (const [path, content] of Object.entries(files)) {
       mkdirSync(join(dir, path, '..'), { recursive: true });
       writeFileSync(join(dir, path), content);

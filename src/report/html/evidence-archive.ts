@@ -71,12 +71,12 @@ async function readBytes(path: string): Promise<Buffer | undefined> {
   }
 }
 
-/** The exchanges file's bytes and count: parsed to check it, unless this process wrote it (`knownCount`). */
-function exchangesFile(content: Buffer, knownCount: number | undefined): { json: Buffer; count: number } | undefined {
-  if (knownCount !== undefined) return { json: content, count: knownCount };
+/** How many exchanges the file holds: parsed to check it is a JSON array, unless this process wrote it (`knownCount`). */
+function exchangeCount(content: Buffer, knownCount: number | undefined): number | undefined {
+  if (knownCount !== undefined) return knownCount;
   try {
     const parsed: unknown = JSON.parse(content.toString('utf8'));
-    return Array.isArray(parsed) ? { json: content, count: parsed.length } : undefined;
+    return Array.isArray(parsed) ? parsed.length : undefined;
   } catch {
     return undefined;
   }
@@ -93,11 +93,12 @@ async function readCell(cell: CellResult, resultDir: string, knownCount: number 
     }
     found = true;
     if (name === 'exchanges') {
-      const exchanges = exchangesFile(content, knownCount);
-      if (exchanges) {
-        parts.exchangesJson = exchanges.json;
-        parts.exchangeCount = exchanges.count;
-      } else parts.missing.push(path);
+      const count = exchangeCount(content, knownCount);
+      if (count === undefined) parts.missing.push(path);
+      else {
+        parts.exchangesJson = content;
+        parts.exchangeCount = count;
+      }
     } else if (name.startsWith('log:')) {
       const text = content.toString('utf8');
       const cut = truncateUtf8(text, ARCHIVE_LOG_BYTES);

@@ -1,21 +1,17 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { makeOwnedTempDir } from '../../../common/owned-temp-dir.ts';
+import { describe, expect, it } from 'vitest';
+import { useTempDirs } from '../../../common/test-support/temp-dirs.ts';
 import { fileDigests } from './file-digests.ts';
 
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');
 
 describe('fileDigests', () => {
-  const dirs: string[] = [];
-  afterEach(() => {
-    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-  });
+  const tempDir = useTempDirs('file-digests-test');
 
   it('digests each file once per size and mtime, and again when either changes', async () => {
-    const dir = makeOwnedTempDir('file-digests-test');
-    dirs.push(dir);
+    const dir = tempDir();
     const file = join(dir, 'binary');
     const memo = join(dir, 'cache', 'memo.json');
     writeFileSync(file, 'one');
@@ -34,8 +30,7 @@ describe('fileDigests', () => {
   });
 
   it('digests everything when the memo is unreadable', async () => {
-    const dir = makeOwnedTempDir('file-digests-test');
-    dirs.push(dir);
+    const dir = tempDir();
     const file = join(dir, 'binary');
     const memo = join(dir, 'memo.json');
     writeFileSync(file, 'one');
