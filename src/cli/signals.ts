@@ -57,6 +57,11 @@ export function installStopSignals(options: StopSignalsOptions): StopSignals {
   let first: { signal: StopSignal; at: number } | undefined;
   let reminder: NodeJS.Timeout | undefined;
   const seconds = `${Math.round(graceMs / 100) / 10} s`;
+  // Once stopping, the process ends through process.exit when its work is done, not by draining: Node's teardown
+  // closes its signal handles first, and a relayed copy landing then ended a clean stop with the signal's default
+  // action (exit "killed by SIGINT" instead of 0; caught under load, reproduced by a stream of copies). process.exit
+  // keeps the handlers until the very end and uses the exit code the CLI set.
+  const exitWhenDrained = () => process.exit();
 
   const onSignal = (signal: StopSignal) => {
     if (!first) {
@@ -65,6 +70,7 @@ export function installStopSignals(options: StopSignalsOptions): StopSignals {
       // Still running once the grace period is over: say that a second Ctrl-C now forces the exit.
       reminder = setTimeout(() => options.stderr.write('still stopping; press Ctrl-C again to force the exit\n'), graceMs);
       reminder.unref();
+      if (!options.source) process.once('beforeExit', exitWhenDrained);
       controller.abort(options.reason ? options.reason(signal) : signal);
       return;
     }
@@ -81,6 +87,7 @@ export function installStopSignals(options: StopSignalsOptions): StopSignals {
     },
     dispose() {
       for (const name of STOP_SIGNALS) source.off(name, onSignal);
+      process.off('beforeExit', exitWhenDrained);
       if (reminder) clearTimeout(reminder);
     },
   };

@@ -53,6 +53,26 @@ describe('twin', () => {
     },
     120_000,
   );
+
+  it("relayed copies that keep coming while it stops never end it with the signal's default action", async () => {
+    const tmp = await privateTmp('twin-storm');
+    cli = startCli('bin', ['twin', 'chatwoot', '--version', '3.8.0', '--port', '0'], { TMPDIR: tmp });
+    await cli.waitForStderr(/chatwoot twin 3\.8\.0 listening/);
+    cli.signal('SIGINT');
+    await cli.waitForStderr(/SIGINT: stopping the chatwoot twin/);
+    // Copies every millisecond until it is gone: one lands while Node tears the process down.
+    let exited = false;
+    void cli.exit.then(() => (exited = true));
+    while (!exited) {
+      try {
+        cli.signal('SIGINT');
+      } catch {
+        break; // already gone
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    expect(await cli.exit).toEqual({ code: 0, signal: null });
+  }, 120_000);
 });
 
 describe('repro --keep', () => {
