@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
+import { createMemorySink } from './log-sink.ts';
 import { startEmbeddedPostgres, type EmbeddedPostgresServer } from './embedded-postgres.ts';
 
 describe('startEmbeddedPostgres', () => {
@@ -34,4 +35,16 @@ describe('startEmbeddedPostgres', () => {
     await expect(client.connect()).rejects.toMatchObject({ code: '28P01' });
     await client.end().catch(() => undefined);
   });
+
+  it('stops a throwaway server with an immediate shutdown: no checkpoint for a cluster about to be deleted', async () => {
+    const log = createMemorySink();
+    const throwaway = await startEmbeddedPostgres({ log });
+    const uri = await throwaway.database('evochat_gone');
+    await throwaway.stop();
+    expect(log.lines().some((line) => line.includes('received immediate shutdown request'))).toBe(true);
+    expect(log.lines().some((line) => line.includes('fast shutdown'))).toBe(false);
+    const client = new pg.Client({ connectionString: uri.replace(/\?.*$/, ''), connectionTimeoutMillis: 2_000 });
+    await expect(client.connect()).rejects.toThrow();
+    await client.end().catch(() => undefined);
+  }, 60_000);
 });

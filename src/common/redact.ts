@@ -1,6 +1,6 @@
 import { isSecretHeader, isSecretQueryKey } from './credential-keys.ts';
 import { credentialsInBody, isLearnable, REDACTED, redactCredentialFields } from './redact-json.ts';
-import { SecretMatcher } from './secret-matcher.ts';
+import { LiteralMatcher } from './literal-matcher.ts';
 
 export { isCredentialKey, isSecretHeader } from './credential-keys.ts';
 export { REDACTED } from './redact-json.ts';
@@ -45,7 +45,7 @@ const KEY_VALUE = /(^|[?&\s;])([^=&#\s"'?;]+)=([^&#\s"';]*)/g;
  * parameters). A value found by key is registered too, so it is also redacted where no key marks it.
  */
 export function createRedactor(initialSecrets: Iterable<string | undefined> = []): Redactor {
-  const matcher = new SecretMatcher();
+  const matcher = new LiteralMatcher();
   const add = (secret: string | undefined) => {
     if (!secret) return;
     matcher.add(secret);
